@@ -1,0 +1,1 @@
+"""Each command is a plain function with explicit arguments that returns an exit code."""

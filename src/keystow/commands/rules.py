@@ -1,0 +1,55 @@
+"""`keystow rules list` and `keystow rules check`."""
+
+from __future__ import annotations
+
+import json
+
+from keystow.config import Config
+from keystow.detect.ruleset import Rule, RuleSet
+from keystow.detect.scanner import Blob, FilterPolicy, Scanner
+from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS
+from keystow.scan import load_ruleset
+
+
+def list_rules(config: Config, as_json: bool) -> int:
+    ruleset = load_ruleset(config)
+    if as_json:
+        rules = [{"id": r.id, "name": r.name, "severity": r.severity, "tags": list(r.tags),
+                  "validator": r.validator, "source": r.source} for r in ruleset.rules]
+        print(json.dumps({"count": len(rules), "rules": rules}, indent=2))
+        return EXIT_CLEAN
+    for rule in ruleset.rules:
+        print(f"{rule.id:<45} {rule.severity:<9} {rule.name}")
+    print(f"{len(ruleset)} rules")
+    return EXIT_CLEAN
+
+
+def check_rules(config: Config, engines: tuple[str, ...]) -> int:
+    """Every example must be found and every negative example missed, through the full pipeline
+    (matcher, entropy, checksum, filters), on each engine."""
+    ruleset = load_ruleset(config)
+    failures = []
+    for engine in engines:
+        scanner = Scanner(ruleset, FilterPolicy(inline_allow=False), engine)
+        failures += [f"[{engine}] {line}" for line in rule_failures(ruleset, scanner)]
+    for line in failures:
+        print(line)
+    examples = sum(len(r.examples) + len(r.negative_examples) for r in ruleset.rules)
+    print(f"{len(ruleset)} rules, {examples} examples, engines: {', '.join(engines)}: "
+          f"{len(failures)} failure{'s' if len(failures) != 1 else ''}")
+    return EXIT_FINDINGS if failures else EXIT_CLEAN
+
+
+def rule_failures(ruleset: RuleSet, scanner: Scanner) -> list[str]:
+    failures = []
+    for rule in ruleset.rules:
+        failures += [f"{rule.id}: example {i + 1} not found" for i, text in enumerate(rule.examples)
+                     if not _found(scanner, rule, text)]
+        failures += [f"{rule.id}: negative example {i + 1} was found" for i, text in enumerate(rule.negative_examples)
+                     if _found(scanner, rule, text)]
+    return failures
+
+
+def _found(scanner: Scanner, rule: Rule, text: str) -> bool:
+    findings = scanner.scan(Blob("<example>", text.encode("utf-8")))
+    return any(f.rule_id == rule.id for f in findings)

@@ -1,0 +1,105 @@
+"""`keystow scan`: pick a source, scan it, filter, report, and turn the result into an exit code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from keystow.config import Config, load_config
+from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, FatalError
+from keystow.findings import Finding, severity_rank
+from keystow.output import emit, notice, stdout_is_tty
+from keystow.report import ReportOptions, render
+from keystow.scan import ScanResult, build_scanner, scan_paths
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    paths: tuple[str, ...] = (".",)
+    format: str = "text"
+    output: Path | None = None
+    show_secrets: bool = False
+    config_file: Path | None = None
+    max_file_size: int | None = None
+    engine: str = "auto"
+    inline_allow: bool = True
+    fail_on: str = "low"
+    color: bool | None = None
+    verbose: bool = False
+    # git sources (see keystow.sources): at most one of these is set
+    staged: bool = False
+    history: bool = False
+    range: str | None = None
+    since: str | None = None
+    pre_push: bool = False
+    use_cache: bool = True
+    jobs: int | None = None
+    baseline: Path | None = None
+    use_baseline: bool = True
+    extra: dict = field(default_factory=dict)
+
+
+def run_scan(options: ScanOptions) -> int:
+    config = load_scan_config(options)
+    result = collect(options, config)
+    result = apply_baseline(options, config, result)
+    report_options = ReportOptions(options.show_secrets, _color(options), options.verbose)
+    emit(render(options.format, result, report_options), options.output)
+    _print_skips(result, options)
+    return exit_code(result.findings, options.fail_on)
+
+
+def load_scan_config(options: ScanOptions) -> Config:
+    start = Path(options.paths[0]) if options.paths and options.paths[0] != "-" else Path.cwd()
+    config = load_config(start if start.exists() else Path.cwd(), options.config_file)
+    for warning in config.warnings:
+        notice(warning)
+    if options.max_file_size is not None:
+        from dataclasses import replace
+
+        config = replace(config, max_file_size=options.max_file_size)
+    return config
+
+
+def collect(options: ScanOptions, config: Config) -> ScanResult:
+    """Run the source the options name through a scanner built from config."""
+    scanner = build_scanner(config, options.engine, options.inline_allow)
+    git_modes = [options.staged, options.history, bool(options.range), bool(options.since), options.pre_push]
+    if sum(git_modes) > 1:
+        raise FatalError("choose one of --staged, --history, --range, --since, --pre-push")
+    if any(git_modes):
+        from keystow.sources.git_scan import scan_git_source
+
+        return scan_git_source(options, config, scanner)
+    return scan_paths(list(options.paths), config, scanner)
+
+
+def apply_baseline(options: ScanOptions, config: Config, result: ScanResult) -> ScanResult:
+    """Drop findings recorded in the baseline (when one exists)."""
+    if not options.use_baseline:
+        return result
+    try:
+        from keystow.baseline import filter_result
+    except ImportError:
+        return result
+    return filter_result(result, options, config)
+
+
+def exit_code(findings: list[Finding], fail_on: str) -> int:
+    threshold = severity_rank(fail_on)
+    return EXIT_FINDINGS if any(severity_rank(f.severity) >= threshold for f in findings) else EXIT_CLEAN
+
+
+def _color(options: ScanOptions) -> bool:
+    if options.color is not None:
+        return options.color
+    return options.output is None and stdout_is_tty()
+
+
+def _print_skips(result: ScanResult, options: ScanOptions) -> None:
+    """One line per file that could not be read; binary and oversized files only when verbose."""
+    for item in result.skipped:
+        if item.kind == "unreadable" or options.verbose:
+            notice(f"skipped {item.path}: {item.reason}")
+    for line in result.notices:
+        notice(line)

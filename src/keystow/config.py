@@ -1,0 +1,127 @@
+"""`.keystow.toml` or `[tool.keystow]` in `pyproject.toml` → a frozen `Config`.
+
+Unknown keys warn (naming the key); an invalid value is one clear error line (exit 2).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from keystow.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+SIZE = re.compile(r"^\s*(\d+)\s*([KMG]i?B?|B)?\s*$", re.I)
+UNITS = {"": 1, "B": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+
+
+@dataclass(frozen=True)
+class Config:
+    disabled_rules: frozenset[str] = frozenset()
+    extra_rules: tuple[Path, ...] = ()
+    allow_paths: tuple[str, ...] = ()
+    allow_regexes: tuple[str, ...] = ()
+    stopwords: tuple[str, ...] = ()
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    baseline: str = ".keystow-baseline.json"
+    invalid_checksum: str = "drop"
+    source: str | None = None
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+
+KEYS = {"disabled_rules", "extra_rules", "allow_paths", "allow_regexes", "stopwords",
+        "max_file_size", "baseline", "invalid_checksum"}
+
+
+def find_config(start: Path) -> tuple[Path, dict] | None:
+    """The nearest `.keystow.toml`, else a `pyproject.toml` with `[tool.keystow]`, upwards."""
+    directory = start.resolve()
+    directory = directory if directory.is_dir() else directory.parent
+    for candidate in (directory, *directory.parents):
+        own = candidate / ".keystow.toml"
+        if own.is_file():
+            return own, _read_toml(own)
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file():
+            table = _read_toml(pyproject).get("tool", {}).get("keystow")
+            if isinstance(table, dict):
+                return pyproject, table
+        if (candidate / ".git").exists():
+            return None
+    return None
+
+
+def load_config(start: Path, explicit: Path | None = None) -> Config:
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: config file not found")
+        table = _read_toml(explicit)
+        table = table.get("tool", {}).get("keystow", {}) if explicit.name == "pyproject.toml" else table
+        return parse_config(table, explicit)
+    found = find_config(start)
+    return parse_config(found[1], found[0]) if found else Config()
+
+
+def parse_config(table: dict, path: Path) -> Config:
+    where = str(path)
+    warnings = tuple(f"{where}: unknown key {key!r} ignored" for key in sorted(set(table) - KEYS))
+    base = path.parent
+    regexes = _strings(table, "allow_regexes", where)
+    for regex in regexes:
+        try:
+            re.compile(regex)
+        except re.error as exc:
+            raise ConfigError(f"{where}: allow_regexes: {regex!r} does not compile: {exc}") from None
+    checksum = table.get("invalid_checksum", "drop")
+    if checksum not in ("drop", "low"):
+        raise ConfigError(f"{where}: invalid_checksum must be 'drop' or 'low'")
+    baseline = table.get("baseline", ".keystow-baseline.json")
+    if not isinstance(baseline, str):
+        raise ConfigError(f"{where}: baseline must be a string")
+    return Config(
+        disabled_rules=frozenset(_strings(table, "disabled_rules", where)),
+        extra_rules=tuple(base / p for p in _strings(table, "extra_rules", where)),
+        allow_paths=tuple(_strings(table, "allow_paths", where)),
+        allow_regexes=tuple(regexes),
+        stopwords=tuple(w.lower() for w in _strings(table, "stopwords", where)),
+        max_file_size=parse_size(table.get("max_file_size", DEFAULT_MAX_FILE_SIZE), where),
+        baseline=baseline,
+        invalid_checksum=checksum,
+        source=where,
+        warnings=warnings,
+    )
+
+
+def parse_size(value: object, where: str = "max_file_size") -> int:
+    """Bytes from an integer or a string such as `10MiB`, `512K`, `1G`."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    match = SIZE.match(value) if isinstance(value, str) else None
+    if not match or int(match.group(1)) <= 0:
+        raise ConfigError(f"{where}: max_file_size must be a positive size such as 10MiB, got {value!r}")
+    unit = (match.group(2) or "").upper()[:1]
+    return int(match.group(1)) * UNITS[unit]
+
+
+def _strings(table: dict, key: str, where: str) -> list[str]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: {key} must be a list of strings")
+    return value
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None

@@ -1,0 +1,1 @@
+"""Detection: rules as data, one multi-pattern pass, confirmation, entropy and checksums."""

@@ -1,0 +1,209 @@
+"""One multi-pattern pass over a blob, then a bounded confirmation with Python `re`.
+
+Every rule compiles into one Hyperscan database; Hyperscan reports the end offset of each hit.
+For each rule with hits, Python `re` runs only over the `window` bytes before those ends, which
+extracts the secret group and keeps the regex's cost bounded whatever the input. The compiled
+database is serialized to the user cache, keyed by the rules, so a hook run never recompiles.
+
+Where `hyperscan` cannot be installed, `ReMatcher` runs the same rules with `re` alone (with the
+rules' keywords as a prefilter). Both engines yield identical matches: the rule self-test runs on
+both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from keystow.detect.ruleset import Rule, RuleSet
+from keystow.errors import RuleError
+
+# Bytes after a hit end that the confirm window keeps, so `\b` and delimiters see real context.
+RIGHT_CONTEXT = 64
+CACHE_FORMAT = "1"
+
+
+@dataclass(frozen=True)
+class Match:
+    """A confirmed regex match: offsets into the scanned bytes."""
+
+    rule: Rule
+    start: int
+    end: int
+    secret_start: int
+    secret_end: int
+
+
+def hyperscan_available() -> bool:
+    try:
+        import hyperscan  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def build_matcher(ruleset: RuleSet, engine: str = "auto") -> "HyperscanMatcher | ReMatcher":
+    """`engine`: "hyperscan", "re", or "auto" (Hyperscan when installed)."""
+    if engine == "re" or (engine == "auto" and not hyperscan_available()):
+        return ReMatcher(ruleset)
+    return HyperscanMatcher(ruleset)
+
+
+class ReMatcher:
+    """The fallback engine: each rule's regex over the whole blob, keywords first."""
+
+    engine = "re"
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.rules = ruleset.rules
+
+    def matches(self, data: bytes) -> Iterator[Match]:
+        lowered = data.lower()
+        for rule in self.rules:
+            if rule.keywords and not any(k.encode() in lowered for k in rule.keywords):
+                continue
+            yield from _confirm(rule, data, 0, len(data))
+
+
+class HyperscanMatcher:
+    engine = "hyperscan"
+
+    def __init__(self, ruleset: RuleSet, cache_dir: Path | None = None) -> None:
+        self.rules = ruleset.rules
+        self.database = load_or_compile(ruleset, cache_dir or default_cache_dir())
+
+    def matches(self, data: bytes) -> Iterator[Match]:
+        ends: dict[int, list[int]] = {}
+
+        def on_hit(rule_index: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
+            ends.setdefault(rule_index, []).append(end)
+
+        self.database.scan(data, match_event_handler=on_hit)
+        for rule_index, rule_ends in sorted(ends.items()):
+            yield from self._confirm_ends(self.rules[rule_index], data, rule_ends)
+
+    def _confirm_ends(self, rule: Rule, data: bytes, ends: list[int]) -> Iterator[Match]:
+        accepted = set(ends)
+        seen: set[tuple[int, int]] = set()
+        for start, stop in _windows(sorted(accepted), rule.window, len(data)):
+            for match in _confirm(rule, data, start, stop):
+                if match.end in accepted and (match.start, match.end) not in seen:
+                    seen.add((match.start, match.end))
+                    yield match
+
+
+def _windows(ends: list[int], window: int, size: int) -> Iterator[tuple[int, int]]:
+    """Merge the windows [end - window, end + context] of sorted hit ends that overlap."""
+    start, stop = None, None
+    for end in ends:
+        lo, hi = max(0, end - window), min(size, end + RIGHT_CONTEXT)
+        if stop is not None and lo <= stop:
+            stop = hi
+            continue
+        if start is not None:
+            yield start, stop
+        start, stop = lo, hi
+    if start is not None:
+        yield start, stop
+
+
+def _confirm(rule: Rule, data: bytes, start: int, stop: int) -> Iterator[Match]:
+    pattern = rule.compiled()
+    group = rule.secret_group()
+    for m in pattern.finditer(data, start, stop):
+        s_start, s_end = m.span(group)
+        if s_start < 0 or s_start == s_end:
+            continue
+        yield Match(rule, m.start(), m.end(), s_start, s_end)
+
+
+# --- the compiled database and its on-disk cache -------------------------------------------
+
+
+def default_cache_dir() -> Path:
+    override = os.environ.get("KEYSTOW_CACHE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("keystow"))
+
+
+def database_key(ruleset: RuleSet) -> str:
+    import hyperscan
+
+    h = hashlib.sha256(CACHE_FORMAT.encode())
+    h.update(str(getattr(hyperscan, "__version__", "")).encode())
+    for rule in ruleset.rules:
+        h.update(rule.regex.encode() + b"\0")
+    return h.hexdigest()[:32]
+
+
+def load_or_compile(ruleset: RuleSet, cache_dir: Path):
+    import hyperscan
+
+    path = cache_dir / f"hyperscan-{database_key(ruleset)}.db"
+    database = _load_cached(path)
+    if database is None:
+        database = compile_database(ruleset)
+        _store_cached(path, hyperscan.dumpb(database))
+    return database
+
+
+def _load_cached(path: Path):
+    import hyperscan
+
+    try:
+        database = hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
+        database.scratch = hyperscan.Scratch(database)
+        return database
+    except (OSError, hyperscan.HyperscanError):
+        return None  # missing, unreadable or from another Hyperscan build: compile afresh
+
+
+def _store_cached(path: Path, blob: bytes) -> None:
+    """Atomic write: concurrent hook runs see the old file or the new one, never half of it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(blob)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only cache only costs a recompile next time
+
+
+def compile_database(ruleset: RuleSet):
+    import hyperscan
+
+    expressions = [rule.regex.encode() for rule in ruleset.rules]
+    if not expressions:
+        raise RuleError("no rules are enabled")
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    try:
+        database.compile(
+            expressions=expressions,
+            ids=list(range(len(expressions))),
+            elements=len(expressions),
+            flags=[0] * len(expressions),
+        )
+    except hyperscan.HyperscanError:
+        _raise_for_bad_rule(ruleset)
+        raise
+    return database
+
+
+def _raise_for_bad_rule(ruleset: RuleSet) -> None:
+    """Compile rules one by one to name the one Hyperscan rejects."""
+    import hyperscan
+
+    for rule in ruleset.rules:
+        single = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        try:
+            single.compile(expressions=[rule.regex.encode()], ids=[0], elements=1, flags=[0])
+        except hyperscan.HyperscanError as exc:
+            raise RuleError(f"{rule.source}: rule {rule.id!r}: Hyperscan rejects the regex: {exc}") from None

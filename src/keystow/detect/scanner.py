@@ -1,0 +1,100 @@
+"""The pure heart of keystow: blobs in, findings out.
+
+Order, cheapest first: one multi-pattern pass (matcher), then per hit the rule's own gates
+(entropy, checksum), then false-positive filters (placeholders, templating, allowlists, inline
+allow comments). Sources decide what to read; reports decide how to show it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from keystow.detect import checksums
+from keystow.detect.entropy import shannon_entropy
+from keystow.detect.matcher import Match, build_matcher
+from keystow.detect.ruleset import Rule, RuleSet
+from keystow.detect.text import line_and_column, line_at, to_scannable
+from keystow.filters import placeholders
+from keystow.filters.inline import is_allowed_inline
+from keystow.findings import Finding, Location, Provenance
+
+
+@dataclass(frozen=True)
+class Blob:
+    """Bytes to scan and where they came from."""
+
+    path: str
+    data: bytes
+    blob_id: str | None = None
+    provenance: Provenance | None = None
+
+
+@dataclass(frozen=True)
+class FilterPolicy:
+    inline_allow: bool = True
+    allow_regexes: tuple[re.Pattern[str], ...] = ()
+    stopwords: tuple[str, ...] = ()
+    # "drop": a failed checksum means "not this token"; "low": keep it at low confidence.
+    invalid_checksum: str = "drop"
+
+
+@dataclass
+class Scanner:
+    ruleset: RuleSet
+    policy: FilterPolicy = field(default_factory=FilterPolicy)
+    engine: str = "auto"
+
+    def __post_init__(self) -> None:
+        self.matcher = build_matcher(self.ruleset, self.engine)
+
+    def scan(self, blob: Blob) -> list[Finding]:
+        """Findings in one blob; an empty list for a binary blob."""
+        data = to_scannable(blob.data)
+        if data is None:
+            return []
+        return self.scan_text(data, blob)
+
+    def scan_text(self, data: bytes, blob: Blob) -> list[Finding]:
+        findings = []
+        for match in self.matcher.matches(data):
+            finding = self._confirm(match, data, blob)
+            if finding is not None:
+                findings.append(finding)
+        return findings
+
+    def _confirm(self, match: Match, data: bytes, blob: Blob) -> Finding | None:
+        rule = match.rule
+        secret = data[match.secret_start:match.secret_end].decode("utf-8", errors="replace")
+        confidence = rule_gate(rule, secret, self.policy)
+        if confidence is None or is_filtered(rule, secret, self.policy):
+            return None
+        if self.policy.inline_allow and is_allowed_inline(*line_at(data, match.secret_start)):
+            return None
+        line, column = line_and_column(data, match.secret_start)
+        end_line, end_column = line_and_column(data, match.secret_end)
+        location = Location(blob.path, line, column, end_line, end_column, blob.blob_id, blob.provenance)
+        return Finding(rule.id, rule.name, rule.severity, secret, (location,), rule.tags, confidence)
+
+
+def rule_gate(rule: Rule, secret: str, policy: FilterPolicy) -> str | None:
+    """The rule's own checks: entropy and checksum. Returns the confidence, or None to drop."""
+    if rule.entropy is not None and shannon_entropy(secret) < rule.entropy:
+        return None
+    if rule.validator and not checksums.is_valid(rule.validator, secret):
+        return "low" if policy.invalid_checksum == "low" else None
+    return "high"
+
+
+def is_filtered(rule: Rule, secret: str, policy: FilterPolicy) -> bool:
+    """False-positive filters on the secret value."""
+    if placeholders.is_placeholder(secret) or placeholders.is_templated(secret):
+        return True
+    if placeholders.is_encrypted_or_hashed(secret) or placeholders.is_repetitive(secret):
+        return True
+    if rule.is_generic and (placeholders.is_uuid(secret) or placeholders.is_hex_digest(secret)):
+        return True
+    lowered = secret.lower()
+    if any(word in lowered for word in policy.stopwords):
+        return True
+    return any(pattern.search(secret) for pattern in policy.allow_regexes)

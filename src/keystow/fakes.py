@@ -1,0 +1,63 @@
+"""Fake credentials for the demo, the tests and the quality benchmark.
+
+Each value has the shape of a real credential (prefix, length, alphabet, checksum) and is made
+from a seeded generator, so runs are reproducible. None is, or was ever, a real credential. The
+literals are assembled at run time so keystow's own sources never contain a credential-shaped
+string.
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+import string
+import zlib
+
+ALNUM = string.ascii_letters + string.digits
+UPPER_B32 = string.ascii_uppercase + "234567"
+BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
+
+
+class Fakes:
+    def __init__(self, seed: int = 7) -> None:
+        self.rng = random.Random(seed)
+
+    def chars(self, alphabet: str, length: int) -> str:
+        return "".join(self.rng.choice(alphabet) for _ in range(length))
+
+    def aws_access_key_id(self) -> str:
+        return "AK" + "IA" + self.chars(UPPER_B32, 16)
+
+    def aws_secret_access_key(self) -> str:
+        return self.chars(ALNUM + "+/", 40)
+
+    def github_token(self, prefix: str = "ghp") -> str:
+        body = self.chars(ALNUM, 30)
+        return f"{prefix}_{body}{base62(zlib.crc32(body.encode()), 6)}"
+
+    def slack_bot_token(self) -> str:
+        return "xo" + "xb-" + self.chars(string.digits, 12) + "-" + self.chars(string.digits, 13) + "-" + self.chars(ALNUM, 24)
+
+    def stripe_live_key(self) -> str:
+        return "sk" + "_live_" + self.chars(ALNUM, 24)
+
+    def password(self, length: int = 16) -> str:
+        return self.chars(ALNUM + "!#%&*+-=?@^_", length)
+
+    def postgres_url(self, user: str = "app", host: str = "db.internal", dbname: str = "orders") -> str:
+        return f"postgres://{user}:{self.password(18)}@{host}:5432/{dbname}"
+
+    def rsa_private_key_pem(self) -> str:
+        """A PEM block of the right shape; the body is random bytes, not a usable key."""
+        body = base64.b64encode(self.rng.randbytes(1190)).decode()
+        lines = [body[i:i + 64] for i in range(0, len(body), 64)]
+        kind = "RSA PRIVATE" + " KEY"
+        return "\n".join([f"-----BEGIN {kind}-----", *lines, f"-----END {kind}-----"]) + "\n"
+
+
+def base62(number: int, width: int) -> str:
+    digits = ""
+    while number:
+        number, rem = divmod(number, 62)
+        digits = BASE62[rem] + digits
+    return digits.rjust(width, "0")

@@ -1,0 +1,1 @@
+"""False-positive filters: small pure predicates with telling names."""

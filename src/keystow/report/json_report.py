@@ -1,0 +1,62 @@
+"""The JSON report: a documented, stable schema (docs/json-schema.md, docs/report.schema.json)."""
+
+from __future__ import annotations
+
+import json
+
+from keystow import __version__
+from keystow.findings import Finding, Location, sort_findings
+
+SCHEMA_VERSION = "1"
+
+
+def render(result, options) -> str:
+    return json.dumps(to_document(result, options.show_secrets), indent=2) + "\n"
+
+
+def to_document(result, show_secrets: bool) -> dict:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "keystow", "version": __version__},
+        "findings": [finding_dict(f, show_secrets) for f in sort_findings(result.findings)],
+        "skipped": [{"path": s.path, "reason": s.reason, "kind": s.kind} for s in result.skipped],
+        "notices": list(result.notices),
+        "summary": {
+            "findings": len(result.findings),
+            "scanned_blobs": result.scanned_blobs,
+            "scanned_bytes": result.scanned_bytes,
+            "skipped": result.skipped_counts(),
+        },
+    }
+
+
+def finding_dict(finding: Finding, show_secrets: bool) -> dict:
+    first = location_dict(finding.location)
+    return {
+        "rule_id": finding.rule_id,
+        "rule_name": finding.rule_name,
+        "severity": finding.severity,
+        "confidence": finding.confidence,
+        **first,
+        "secret": finding.shown_secret(show_secrets),
+        "redacted": not show_secrets,
+        "fingerprint": finding.fingerprint,
+        "tags": list(finding.tags),
+        "locations": [location_dict(loc) for loc in finding.locations],
+    }
+
+
+def location_dict(location: Location) -> dict:
+    data: dict = {
+        "path": location.path,
+        "line": location.line,
+        "column": location.column,
+        "end_line": location.end_line,
+        "end_column": location.end_column,
+    }
+    if location.blob:
+        data["blob"] = location.blob
+    if location.provenance:
+        p = location.provenance
+        data.update(commit=p.commit, author_name=p.author_name, author_email=p.author_email, date=p.date)
+    return data

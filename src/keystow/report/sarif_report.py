@@ -1,0 +1,82 @@
+"""SARIF 2.1.0 for GitHub code scanning and other SARIF consumers."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+from keystow import __version__
+from keystow.findings import Finding, Location, sort_findings
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
+# GitHub code scanning reads `security-severity` (0.0-10.0) to rank security alerts.
+SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+
+
+def render(result, options) -> str:
+    return json.dumps(to_document(result, options.show_secrets), indent=2) + "\n"
+
+
+def to_document(result, show_secrets: bool) -> dict:
+    findings = sort_findings(result.findings)
+    rules = _rules(findings)
+    index = {rule["id"]: i for i, rule in enumerate(rules)}
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "keystow",
+                "version": __version__,
+                "informationUri": "https://pypi.org/project/keystow/",
+                "rules": rules,
+            }},
+            "results": [_result(f, index[f.rule_id], show_secrets) for f in findings],
+            "columnKind": "unicodeCodePoints",
+        }],
+    }
+
+
+def _rules(findings: list[Finding]) -> list[dict]:
+    seen: dict[str, dict] = {}
+    for finding in findings:
+        seen.setdefault(finding.rule_id, {
+            "id": finding.rule_id,
+            "name": "".join(part.capitalize() for part in finding.rule_id.split("-")),
+            "shortDescription": {"text": finding.rule_name},
+            "defaultConfiguration": {"level": LEVELS.get(finding.severity, "warning")},
+            "properties": {
+                "tags": ["security", "secret", *finding.tags],
+                "security-severity": SECURITY_SEVERITY.get(finding.severity, "5.0"),
+            },
+        })
+    return [seen[key] for key in sorted(seen)]
+
+
+def _result(finding: Finding, rule_index: int, show_secrets: bool) -> dict:
+    secret = finding.shown_secret(show_secrets)
+    result = {
+        "ruleId": finding.rule_id,
+        "ruleIndex": rule_index,
+        "level": LEVELS.get(finding.severity, "warning"),
+        "message": {"text": f"{finding.rule_name} found: {secret}"},
+        "locations": [_location(loc) for loc in finding.locations],
+        "partialFingerprints": {"keystowFingerprint/v1": finding.fingerprint},
+    }
+    commit = finding.location.provenance
+    if commit:
+        result["properties"] = {"commit": commit.commit, "author": commit.author_email, "date": commit.date}
+    return result
+
+
+def _location(location: Location) -> dict:
+    return {"physicalLocation": {
+        "artifactLocation": {"uri": quote(location.path.replace("\\", "/"), safe="/", errors="surrogateescape")},
+        "region": {
+            "startLine": location.line,
+            "startColumn": location.column,
+            "endLine": location.end_line,
+            "endColumn": max(location.end_column, 1),
+        },
+    }}

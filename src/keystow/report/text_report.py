@@ -1,0 +1,60 @@
+"""The terminal report: findings grouped by file, coloured on a TTY, with how to allow each."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from keystow.findings import Finding, sort_findings
+
+COLORS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m"}
+BOLD, DIM, RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def render(result, options) -> str:
+    paint = _painter(options.color)
+    lines: list[str] = []
+    findings = sort_findings(result.findings)
+    for path, group in groupby(findings, key=lambda f: f.path):
+        lines.append(paint(BOLD, path))
+        for finding in group:
+            lines.extend(_finding_lines(finding, options, paint))
+        lines.append("")
+    if findings:
+        lines.append(paint(DIM, "To allow a false positive: add `keystow:allow` in a comment on its line, "
+                                "or record it with `keystow baseline update`."))
+    lines.append(summary_line(result))
+    return "\n".join(lines) + "\n"
+
+
+def _finding_lines(finding: Finding, options, paint) -> list[str]:
+    loc = finding.location
+    where = f"{loc.line}:{loc.column}"
+    severity = paint(COLORS.get(finding.severity, ""), finding.severity)
+    secret = finding.shown_secret(options.show_secrets)
+    lines = [f"  {where:>8}  {severity:<8} {finding.rule_id}  {finding.rule_name}  {secret}"]
+    if loc.provenance:
+        p = loc.provenance
+        lines.append(paint(DIM, f"            introduced in {p.commit[:12]} by {p.author_name} <{p.author_email}> on {p.date}"))
+    others = len(finding.locations) - 1
+    if others:
+        lines.append(paint(DIM, f"            and {others} more location{'s' if others > 1 else ''}"))
+    return lines
+
+
+def summary_line(result) -> str:
+    files = len({f.path for f in result.findings})
+    count = len(result.findings)
+    head = (f"Found {count} secret{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+            if count else "No secrets found")
+    size = f"{result.scanned_bytes / 1e6:.1f} MB" if result.scanned_bytes >= 1e5 else f"{result.scanned_bytes} bytes"
+    tail = f" (scanned {result.scanned_blobs} blob{'s' if result.scanned_blobs != 1 else ''}, {size}"
+    skipped = result.skipped_counts()
+    if skipped:
+        tail += "; skipped " + ", ".join(f"{n} {kind}" for kind, n in sorted(skipped.items()))
+    return head + tail + ")."
+
+
+def _painter(color: bool):
+    def paint(code: str, text: str) -> str:
+        return f"{code}{text}{RESET}" if color and code else text
+    return paint

@@ -1,0 +1,140 @@
+"""Files and directories on disk.
+
+Inside a git work tree the files are the tracked ones plus untracked ones not ignored (asked of
+git); elsewhere the walk honours `.gitignore` files itself. Symlinks are never followed. Sizes are
+checked before reading, so a huge file costs a `stat`, not a read.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pathspec
+
+from keystow import git
+from keystow.detect.scanner import Blob
+from keystow.sources import Skipped
+
+STDIN = "-"
+
+
+def iter_path_blobs(paths: list[str], max_file_size: int, allowed: "PathAllowlist") -> Iterator[Blob | Skipped]:
+    for given in paths:
+        if given == STDIN:
+            yield Blob("<stdin>", sys.stdin.buffer.read())
+            continue
+        for display, real in _expand(Path(given)):
+            if allowed.matches(real):
+                continue
+            yield read_file(display, real, max_file_size)
+
+
+def read_file(display: str, real: Path, max_file_size: int) -> Blob | Skipped:
+    try:
+        info = os.lstat(real)
+    except OSError as exc:
+        return Skipped(display, f"cannot read: {exc.strerror}", "unreadable")
+    if stat.S_ISLNK(info.st_mode):
+        return Skipped(display, "symlink not followed", "symlink")
+    if not stat.S_ISREG(info.st_mode):
+        return Skipped(display, "not a regular file", "skipped")
+    if info.st_size > max_file_size:
+        return Skipped(display, f"larger than the size limit ({_mib(info.st_size)} > {_mib(max_file_size)})", "too-large")
+    try:
+        with open(real, "rb") as handle:
+            return Blob(display, handle.read(max_file_size + 1))
+    except OSError as exc:
+        return Skipped(display, f"cannot read: {exc.strerror}", "unreadable")
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1 << 20):.1f} MiB"
+
+
+def _expand(path: Path) -> Iterator[tuple[str, Path]]:
+    """(display path, real path) for each file under `path`."""
+    if not os.path.lexists(path):
+        yield str(path), path  # read_file reports it missing
+        return
+    if not path.is_dir() or path.is_symlink():
+        yield str(path), path
+        return
+    root = git.work_tree_root(path)
+    if root is not None:
+        yield from _git_files(path, root)
+    else:
+        yield from _walk(path)
+
+
+def _git_files(path: Path, root: Path) -> Iterator[tuple[str, Path]]:
+    relative = os.path.relpath(path.resolve(), root)
+    spec = () if relative == "." else (":(literal)" + relative,)
+    for name in git.listed_files(root, spec):
+        real = root / name
+        yield _display(real), real
+
+
+def _walk(top: Path) -> Iterator[tuple[str, Path]]:
+    """os.walk honouring nested .gitignore files; symlinked directories are not entered."""
+    ignores: list[tuple[Path, pathspec.PathSpec]] = []
+    for directory, dirnames, filenames in os.walk(top, onerror=None):
+        here = Path(directory)
+        ignores = [(base, spec) for base, spec in ignores if base == here or base in here.parents]
+        spec = _gitignore(here)
+        if spec is not None:
+            ignores.append((here, spec))
+        dirnames[:] = sorted(d for d in dirnames
+                             if d != ".git" and not _ignored(here / d, ignores, is_dir=True))
+        for name in sorted(filenames):
+            real = here / name
+            if not _ignored(real, ignores, is_dir=False):
+                yield _display(real), real
+
+
+def _gitignore(directory: Path) -> pathspec.PathSpec | None:
+    try:
+        lines = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def _ignored(path: Path, ignores: list[tuple[Path, pathspec.PathSpec]], is_dir: bool) -> bool:
+    for base, spec in ignores:
+        relative = path.relative_to(base).as_posix() + ("/" if is_dir else "")
+        if spec.match_file(relative):
+            return True
+    return False
+
+
+def _display(real: Path) -> str:
+    try:
+        return os.path.relpath(real)
+    except ValueError:
+        return str(real)
+
+
+class PathAllowlist:
+    """Gitignore-style globs from config, relative to the config file's directory."""
+
+    def __init__(self, patterns: tuple[str, ...], base: Path) -> None:
+        self.base = base.resolve()
+        self.spec = pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
+
+    def matches(self, path: Path) -> bool:
+        """For a path on disk."""
+        if self.spec is None:
+            return False
+        real = Path(os.path.realpath(path))
+        try:
+            return self.spec.match_file(real.relative_to(self.base).as_posix())
+        except ValueError:
+            return False  # outside the configured tree
+
+    def matches_relative(self, relative: str) -> bool:
+        """For a path relative to the repository root (history, index)."""
+        return self.spec is not None and self.spec.match_file(relative)

@@ -1,0 +1,32 @@
+"""Helpers for tests: real git and the real keystow CLI in subprocesses."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def git(repo: Path, *args: str, input: bytes | None = None) -> str:
+    result = subprocess.run(["git", *args], cwd=repo, input=input, capture_output=True, check=True)
+    return result.stdout.decode()
+
+
+def commit_file(repo: Path, relative: str, text: str | bytes, message: str = "change") -> str:
+    """Write, add and commit one file; return the new commit id."""
+    path = repo / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    git(repo, "add", "--", relative)
+    git(repo, "commit", "-q", "-m", message)
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+def run_keystow(*args: str, cwd: Path, input: bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The real CLI in a subprocess, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "keystow", *args], cwd=cwd, input=input,
+                          capture_output=True, env={**os.environ, **(env or {})})
