@@ -63,6 +63,10 @@ class Finding:
     locations: tuple[Location, ...]
     tags: tuple[str, ...] = ()
     confidence: str = "high"
+    # Set when the finding comes from a cache that never stores the secret (history scans):
+    # then `secret` is "" and these stand in for the values derived from it.
+    known_fingerprint: str | None = field(default=None, compare=False)
+    known_redacted: str | None = field(default=None, compare=False)
 
     @property
     def location(self) -> Location:
@@ -82,11 +86,11 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        return fingerprint(self.rule_id, self.secret)
+        return self.known_fingerprint or fingerprint(self.rule_id, self.secret)
 
     @property
     def redacted(self) -> str:
-        return redact(self.secret)
+        return self.known_redacted or redact(self.secret)
 
     def shown_secret(self, show_secrets: bool) -> str:
         return self.secret if show_secrets else self.redacted

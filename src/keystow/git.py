@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
+import threading
 from pathlib import Path
+from typing import Iterator
 
 from keystow.errors import GitError
 
@@ -26,15 +29,25 @@ HARDENING = (
     "-c", "protocol.ext.allow=never",
     "-c", "uploadpack.packObjectsHook=",
     "-c", "core.alternateRefsCommand=",
+    "-c", "log.showSignature=false",
+    "-c", "diff.noprefix=false",
+    "-c", "diff.mnemonicPrefix=false",
 )
 
 
-def git_env() -> dict[str, str]:
+def git_env(keep_index: bool = False) -> dict[str, str]:
     """The environment without inherited GIT_* variables (inside a hook git sets GIT_DIR and
-    GIT_INDEX_FILE for its own repository) and without the system config."""
+    GIT_INDEX_FILE for its own repository) and without the system config.
+
+    `keep_index`: keep GIT_INDEX_FILE (made absolute). `git commit -a` and `git commit PATH` run
+    the pre-commit hook against a temporary index named there; the staged scan must read it.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0", GIT_PAGER="cat", PAGER="cat",
                GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
+    index = os.environ.get("GIT_INDEX_FILE")
+    if keep_index and index:
+        env["GIT_INDEX_FILE"] = os.path.abspath(index)
     return env
 
 
@@ -43,10 +56,10 @@ def git_command(*args: str) -> list[str]:
 
 
 def run_git(args: list[str] | tuple[str, ...], cwd: Path | str, input: bytes | None = None,
-            check: bool = True) -> subprocess.CompletedProcess[bytes]:
+            check: bool = True, keep_index: bool = False) -> subprocess.CompletedProcess[bytes]:
     try:
         result = subprocess.run(git_command(*args), cwd=cwd, input=input, capture_output=True,
-                                env=git_env(), stdin=None if input is not None else subprocess.DEVNULL)
+                                env=git_env(keep_index), stdin=None if input is not None else subprocess.DEVNULL)
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None
     if check and result.returncode != 0:
@@ -74,3 +87,150 @@ def listed_files(root: Path, pathspecs: tuple[str, ...] = ()) -> list[str]:
     result = run_git(["ls-files", "-z", "--cached", "--others", "--exclude-standard",
                       "--deduplicate", "--", *pathspecs], root)
     return split_nul(result.stdout)
+
+
+# --- repositories, revisions and streamed output (history, staged, ranges) ------------------
+
+EMPTY_TREE_SHA1 = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+
+def require_repository(path: Path) -> Path:
+    """The top of the work tree (or the git dir of a bare repository) holding `path`."""
+    directory = path if path.is_dir() else path.parent
+    if not directory.exists():
+        raise GitError(f"{path}: no such directory")
+    result = run_git(["rev-parse", "--show-toplevel", "--git-dir"], directory, check=False)
+    if result.returncode != 0:
+        raise GitError(f"not a git repository: {path}")
+    top, git_dir = (os.fsdecode(line) for line in result.stdout.split(b"\n")[:2])
+    return Path(top) if top else (directory / git_dir).resolve()
+
+
+def common_git_dir(repo: Path) -> Path:
+    """`.git` (shared by all worktrees): where keystow keeps its per-repository cache."""
+    result = run_git(["rev-parse", "--git-common-dir"], repo)
+    return (repo / os.fsdecode(result.stdout.rstrip(b"\n"))).resolve()
+
+
+def resolve_commit(repo: Path, rev: str) -> str | None:
+    """The commit id `rev` names, or None when it is unknown here (e.g. not in a shallow clone)."""
+    result = run_git(["rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}"], repo, check=False)
+    return result.stdout.decode().strip() or None if result.returncode == 0 else None
+
+
+def empty_tree(repo: Path) -> str:
+    result = run_git(["hash-object", "-t", "tree", "/dev/null"], repo, check=False)
+    return result.stdout.decode().strip() or EMPTY_TREE_SHA1
+
+
+def shallow_boundary(repo: Path) -> list[str]:
+    """Commits whose parents a shallow clone does not have."""
+    try:
+        return (common_git_dir(repo) / "shallow").read_text().split()
+    except OSError:
+        return []
+
+
+def stash_commits(repo: Path) -> list[str]:
+    """Every entry of the stash reflog: `--all` sees only the newest stash (refs/stash)."""
+    result = run_git(["log", "-g", "--format=%H", "refs/stash", "--"], repo, check=False)
+    return result.stdout.decode().split() if result.returncode == 0 else []
+
+
+def stream_git(args: list[str], cwd: Path, keep_index: bool = False) -> Iterator[bytes]:
+    """Chunks of a git command's stdout as it runs (memory stays flat on huge histories)."""
+    with tempfile.TemporaryFile() as errors:
+        try:
+            process = subprocess.Popen(git_command(*args), cwd=cwd, env=git_env(keep_index),
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors)
+        except FileNotFoundError:
+            raise GitError("git is not installed or not on PATH") from None
+        with process:
+            while chunk := process.stdout.read(1 << 16):
+                yield chunk
+        if process.returncode != 0:
+            errors.seek(0)
+            lines = errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise GitError(f"git {args[0]} failed in {cwd}: {lines[-1] if lines else 'no message'}")
+
+
+class CatFile:
+    """Blob contents through ONE long-lived `git cat-file --batch` process.
+
+    A writer thread feeds object ids while the caller reads answers, so neither side blocks and
+    git's output is consumed as it is produced. Blobs larger than `max_size` are drained in
+    chunks, never held. If git dies on a corrupt object, that object is reported and a fresh
+    process continues with the rest.
+    """
+
+    def __init__(self, repo: Path, max_size: int) -> None:
+        self.repo = repo
+        self.max_size = max_size
+
+    def read(self, ids: list[str]) -> Iterator[tuple[str, bytes | None, str | None]]:
+        """(id, data, problem) per id, in order; problem is "missing", "too-large:<size>" or an
+        error message, with data None."""
+        position = 0
+        while position < len(ids):
+            for answer in self._one_process(ids, position):
+                position += 1
+                yield answer
+
+    def _one_process(self, ids: list[str], start: int) -> Iterator[tuple[str, bytes | None, str | None]]:
+        with tempfile.TemporaryFile() as errors:
+            process = subprocess.Popen(git_command("cat-file", "--batch", "--buffer"), cwd=self.repo,
+                                       env=git_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                       stderr=errors, bufsize=1 << 16)
+            writer = threading.Thread(target=_feed, args=(process.stdin, ids, start), daemon=True)
+            writer.start()
+            try:
+                for object_id in ids[start:]:
+                    answer = self._answer(process.stdout, object_id)
+                    if answer is None:  # git died: name the object, carry on with a new process
+                        errors.seek(0)
+                        yield object_id, None, _last_line(errors.read()) or "git cat-file failed"
+                        return
+                    yield answer
+            finally:
+                process.kill()
+                process.wait()
+                process.stdout.close()
+                writer.join()
+
+    def _answer(self, stdout, object_id: str) -> tuple[str, bytes | None, str | None] | None:
+        header = stdout.readline()
+        if not header:
+            return None
+        fields = header.split()
+        if len(fields) != 3:
+            return object_id, None, "missing"
+        size = int(fields[2])
+        if size > self.max_size:
+            _drain(stdout, size + 1)
+            return object_id, None, f"too-large:{size}"
+        data = stdout.read(size + 1)
+        if len(data) != size + 1:
+            return None
+        return object_id, data[:-1], None
+
+
+def _feed(stdin, ids: list[str], start: int) -> None:
+    try:
+        for index in range(start, len(ids), 512):
+            stdin.write("".join(i + "\n" for i in ids[index:index + 512]).encode())
+        stdin.close()
+    except (BrokenPipeError, ValueError, OSError):
+        pass  # the reader killed the process
+
+
+def _drain(stream, count: int) -> None:
+    while count > 0:
+        chunk = stream.read(min(count, 1 << 20))
+        if not chunk:
+            return
+        count -= len(chunk)
+
+
+def _last_line(raw: bytes) -> str:
+    lines = raw.decode("utf-8", "replace").strip().splitlines()
+    return lines[-1] if lines else ""
