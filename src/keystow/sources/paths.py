@@ -13,8 +13,6 @@ import sys
 from pathlib import Path
 from typing import Iterator
 
-import pathspec
-
 from keystow import git
 from keystow.detect.scanner import Blob
 from keystow.sources import Skipped
@@ -80,7 +78,7 @@ def _git_files(path: Path, root: Path) -> Iterator[tuple[str, Path]]:
 
 def _walk(top: Path) -> Iterator[tuple[str, Path]]:
     """os.walk honouring nested .gitignore files; symlinked directories are not entered."""
-    ignores: list[tuple[Path, pathspec.PathSpec]] = []
+    ignores: list = []
     for directory, dirnames, filenames in os.walk(top, onerror=None):
         here = Path(directory)
         ignores = [(base, spec) for base, spec in ignores if base == here or base in here.parents]
@@ -95,7 +93,9 @@ def _walk(top: Path) -> Iterator[tuple[str, Path]]:
                 yield _display(real), real
 
 
-def _gitignore(directory: Path) -> pathspec.PathSpec | None:
+def _gitignore(directory: Path) -> "pathspec.PathSpec | None":
+    import pathspec
+
     try:
         lines = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
@@ -103,7 +103,7 @@ def _gitignore(directory: Path) -> pathspec.PathSpec | None:
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-def _ignored(path: Path, ignores: list[tuple[Path, pathspec.PathSpec]], is_dir: bool) -> bool:
+def _ignored(path: Path, ignores: list, is_dir: bool) -> bool:
     for base, spec in ignores:
         relative = path.relative_to(base).as_posix() + ("/" if is_dir else "")
         if spec.match_file(relative):
@@ -123,7 +123,11 @@ class PathAllowlist:
 
     def __init__(self, patterns: tuple[str, ...], base: Path) -> None:
         self.base = base.resolve()
-        self.spec = pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
+        self.spec = None
+        if patterns:
+            import pathspec  # only when there is something to match
+
+            self.spec = pathspec.GitIgnoreSpec.from_lines(patterns)
 
     def matches(self, path: Path) -> bool:
         """For a path on disk."""

@@ -1,0 +1,58 @@
+"""A pickle of the parsed rules in the user cache, keyed by the rule files' identity.
+
+The key covers each file's path, size and mtime plus keystow's version, so editing a rule file
+or upgrading keystow invalidates it. A corrupt or unreadable cache is ignored, never fatal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from keystow import __version__
+
+
+def _key(files: list[Path]) -> str | None:
+    h = hashlib.sha256(__version__.encode())
+    for path in files:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None  # let the parser report the missing file
+        h.update(f"{os.path.abspath(path)}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    return h.hexdigest()[:32]
+
+
+def _path(files: list[Path]) -> Path | None:
+    from keystow.detect.matcher import default_cache_dir
+
+    key = _key(files)
+    return None if key is None else default_cache_dir() / f"rules-{key}.pickle"
+
+
+def load(files: list[Path]):
+    path = _path(files)
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # missing, truncated or from another version: parse afresh
+        return None
+
+
+def store(files: list[Path], ruleset) -> None:
+    path = _path(files)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-rules-")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(ruleset, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass

@@ -1,0 +1,34 @@
+"""Findings: fingerprints depend on content only; redaction never shows enough to use."""
+
+from __future__ import annotations
+
+from keystow.findings import Finding, Location, fingerprint, group_by_secret, redact
+
+
+def make(secret: str, path: str, line: int, rule: str = "demo") -> Finding:
+    return Finding(rule, "Demo", "high", secret, (Location(path, line, 1, line, 10),))
+
+
+def test_fingerprint_is_independent_of_location():
+    assert make("s3cr3t-value-1", "a.py", 1).fingerprint == make("s3cr3t-value-1", "b.py", 99).fingerprint
+
+
+def test_fingerprint_depends_on_rule_and_secret():
+    assert fingerprint("a", "x1") != fingerprint("b", "x1") != fingerprint("a", "x2")
+
+
+def test_redaction_shows_at_most_four_characters_and_a_quarter():
+    assert redact("abcdefghijklmnopqrstuvwxyz") == "abcd…"
+    assert redact("abcdefgh") == "ab…"
+    assert redact("abc") == "…"
+
+
+def test_group_by_secret_merges_locations_in_order():
+    findings = [make("one-secret-x", f"f{i}.py", i) for i in range(5)] + [make("other-secret", "g.py", 1)]
+    grouped = group_by_secret(findings)
+    assert len(grouped) == 2
+    assert [loc.path for loc in grouped[0].locations] == [f"f{i}.py" for i in range(5)]
+
+
+def test_repr_never_contains_the_secret():
+    assert "one-secret-x" not in repr(make("one-secret-x", "a.py", 1))
