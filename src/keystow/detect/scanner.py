@@ -15,7 +15,7 @@ from keystow.detect.entropy import shannon_entropy
 from keystow.detect.matcher import Match, build_matcher
 from keystow.detect.ruleset import Rule, RuleSet
 from keystow.detect.text import line_and_column, line_at, to_scannable
-from keystow.filters import placeholders
+from keystow.filters.chain import filter_reason
 from keystow.filters.inline import is_allowed_inline
 from keystow.findings import Finding, Location, Provenance
 
@@ -67,9 +67,12 @@ class Scanner:
         rule = match.rule
         secret = data[match.secret_start:match.secret_end].decode("utf-8", errors="replace")
         confidence = rule_gate(rule, secret, self.policy)
-        if confidence is None or is_filtered(rule, secret, self.policy):
+        if confidence is None:
             return None
-        if self.policy.inline_allow and is_allowed_inline(*line_at(data, match.secret_start)):
+        line_text, previous_line = line_at(data, match.secret_start)
+        if is_filtered(rule, secret, self.policy, line_text):
+            return None
+        if self.policy.inline_allow and is_allowed_inline(line_text, previous_line):
             return None
         line, column = line_and_column(data, match.secret_start)
         end_line, end_column = line_and_column(data, match.secret_end)
@@ -86,13 +89,9 @@ def rule_gate(rule: Rule, secret: str, policy: FilterPolicy) -> str | None:
     return "high"
 
 
-def is_filtered(rule: Rule, secret: str, policy: FilterPolicy) -> bool:
-    """False-positive filters on the secret value."""
-    if placeholders.is_placeholder(secret) or placeholders.is_templated(secret):
-        return True
-    if placeholders.is_encrypted_or_hashed(secret) or placeholders.is_repetitive(secret):
-        return True
-    if rule.is_generic and (placeholders.is_uuid(secret) or placeholders.is_hex_digest(secret)):
+def is_filtered(rule: Rule, secret: str, policy: FilterPolicy, line: bytes = b"") -> bool:
+    """False-positive filters on the secret value (and the line it sits on): see filters.chain."""
+    if filter_reason(secret, line, rule.is_generic) is not None:
         return True
     lowered = secret.lower()
     if any(word in lowered for word in policy.stopwords):

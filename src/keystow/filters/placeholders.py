@@ -9,16 +9,23 @@ PLACEHOLDER_WORDS = (
     "placeholder", "dummy", "redacted", "example", "sample", "insert", "<", ">", "xxxx", "****",
     "....", "…", "todo", "fixme", "notreal", "not_real", "not-a-", "secret_here", "password_here",
 )
+# Words that mark a value as made up for tests or docs. Only applied to generic rules: a provider
+# token with a fixed prefix is real whatever random letters it happens to contain.
+DUMMY_WORDS = ("test", "fake", "mock", "dummy", "sample", "foobar", "lorem", "hunter2", "s3cr3t", "passw0rd")
 TEMPLATE = re.compile(
     r"""\$\{|\{\{|\}\}|%\([^)]*\)s|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^@@|^<%|^\#\{"""
-    r"""|os\.environ|os\.getenv|getenv\(|process\.env|System\.getenv|ENV\[|secretKeyRef"""
-    r"""|^(?:var|local|module|data)\.[a-z_]|\{\{resolve:|^!Ref\b|^arn:aws:"""
+    r"""|os\.environ|os\.getenv|getenv\(|process\.env|System\.getenv|ENV\[|ENV\.fetch|secretKeyRef"""
+    r"""|GetEnvironmentVariable|import\.meta\.env|^(?:var|local|module|data)\.[a-z_]|\{\{resolve:"""
+    r"""|^!(?:Ref|Sub|GetAtt|ImportValue)\b|^arn:aws:|^lookup\(|^vault\("""
 )
-ENCRYPTED = re.compile(r"^\$ANSIBLE_VAULT|^ENC\[|^AgA[A-Za-z0-9+/]{100}|^vault:v\d+:")
-PASSWORD_HASH = re.compile(r"^\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|y|scrypt|pbkdf2[-_a-z0-9]*)\$")
+ENCRYPTED = re.compile(r"^\$ANSIBLE_VAULT|^ENC\[|^AgA[A-Za-z0-9+/]{100}|^vault:v\d+:|^-----BEGIN PGP MESSAGE")
+PASSWORD_HASH = re.compile(
+    r"^\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|y|gy|7|scrypt|pbkdf2[-_a-z0-9]*|sha1|md5)\$"
+    r"|^(?:pbkdf2_sha256|bcrypt_sha256|argon2)\$|^\{(?:SSHA|SHA|SSHA512|CRYPT|PBKDF2)[^}]*\}"
+)
 UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})$", re.I)
-INTEGRITY = re.compile(r"^(?:sha1|sha256|sha384|sha512)-[A-Za-z0-9+/=]{20,}$")
+INTEGRITY = re.compile(r"^(?:sha1|sha256|sha384|sha512|md5|h1):[A-Za-z0-9+/=]{20,}$|^(?:sha1|sha256|sha384|sha512)-[A-Za-z0-9+/=]{20,}$")
 SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiopasdfghjklzxcvbnm")
 
 
@@ -28,14 +35,30 @@ def is_placeholder(secret: str) -> bool:
     return any(word in lowered for word in PLACEHOLDER_WORDS) or secret.endswith("EXAMPLE")
 
 
+def is_dummy_word(secret: str) -> bool:
+    """`testpassword`, `fake-token`, `mock_secret`: values written for tests and docs."""
+    lowered = secret.lower()
+    return any(word in lowered for word in DUMMY_WORDS)
+
+
 def is_templated(secret: str) -> bool:
     """A reference to a value kept elsewhere: `${VAR}`, `{{ var }}`, `os.environ[...]`, …"""
     return bool(TEMPLATE.search(secret))
 
 
+def is_encrypted(secret: str) -> bool:
+    """Ansible vault, sops `ENC[...]`, sealed secrets, Vault transit, PGP messages."""
+    return bool(ENCRYPTED.search(secret))
+
+
+def is_password_hash(secret: str) -> bool:
+    """bcrypt, argon2, sha512-crypt and friends, Django and LDAP hash formats: not reversible."""
+    return bool(PASSWORD_HASH.search(secret))
+
+
 def is_encrypted_or_hashed(secret: str) -> bool:
     """Ansible vault and sops blobs, and password hashes (bcrypt, argon2, crypt): not secrets."""
-    return bool(ENCRYPTED.search(secret) or PASSWORD_HASH.search(secret))
+    return is_encrypted(secret) or is_password_hash(secret)
 
 
 def is_repetitive(secret: str) -> bool:

@@ -1,0 +1,61 @@
+"""Values that are not secrets by what they are: public material, encodings, digests and words.
+
+Some predicates need the line the value sits on (`line`, bytes): a lock file's `integrity` field
+or a `data:image/png;base64,` URI is recognised by its surroundings, never by the file's path.
+"""
+
+from __future__ import annotations
+
+import re
+
+PUBLIC_MARKERS = ("PUBLIC KEY", "CERTIFICATE", "ssh-rsa AAAA", "ssh-ed25519 AAAA", "ssh-dss AAAA",
+                  "ecdsa-sha2-nistp", "sk-ssh-ed25519@")
+PUBLIC_LINE = re.compile(rb"-----BEGIN (?:[A-Z0-9 ]* )?(?:PUBLIC KEY|CERTIFICATE)|\bssh-(?:rsa|ed25519|dss) AAAA"
+                         rb"|\becdsa-sha2-nistp\d+ AAAA|public[_-]?key|\bpubkey\b",
+                         re.I)
+# Base64 of common image headers: PNG, JPEG, GIF, WebP (RIFF), SVG (`<svg`), ICO.
+IMAGE_MAGIC = ("iVBORw0KGgo", "/9j/", "R0lGOD", "UklGR", "PHN2Zy", "AAABAA")
+DATA_URI = re.compile(rb"data:(?:image|font|application/(?:font|x-font|octet-stream))[^;,\s]*;base64,", re.I)
+LOCK_LINE = re.compile(rb"""["']?(?:integrity|checksum|resolved|shasum|content-hash|hash)["']?\s*[:=]"""
+                       rb"""|--hash=|\bh1:|"sha(?:1|256|384|512)[:-]""", re.I)
+DIGESTISH = re.compile(r"^(?:(?:sha1|sha256|sha384|sha512|md5|h1)[:-])?[A-Za-z0-9+/=_-]{16,}$")
+PROSE = re.compile(r"^[^\W\d_]+(?:[\s'’,-]+[^\W\d_]+)+[\s.!?:…]*$")
+LABEL_WORD = re.compile(r"^(?:[A-Z][a-z]+|[^\W\d_]*[^\x00-\x7f][^\W\d_]*)$")
+IDENTIFIER = re.compile(r"^(?:[a-z]+(?:[_.-][a-z]+)+|[A-Z]+(?:_[A-Z]+)+|[a-z]+(?:[A-Z][a-z]+)+)$")
+FILE_PATH = re.compile(r"^(?:~|\.{1,2})?/[\w.@-]+(?:/[\w.@-]*)+$|^[A-Za-z]:\\")
+
+
+def is_public_key_or_certificate(secret: str, line: bytes = b"") -> bool:
+    """Public keys and certificates are meant to be shared; the private half is what leaks."""
+    if "PRIVATE" in secret:
+        return False
+    if any(marker in secret for marker in PUBLIC_MARKERS) or secret.startswith("age1"):
+        return True
+    return bool(line) and b"private" not in line.lower() and bool(PUBLIC_LINE.search(line))
+
+
+def is_base64_image(secret: str, line: bytes = b"") -> bool:
+    """Inline images and fonts: `data:image/png;base64,iVBOR...`, or an image's base64 header."""
+    if secret.startswith(IMAGE_MAGIC) and len(secret) >= 64:
+        return True
+    return bool(line) and bool(DATA_URI.search(line))
+
+
+def is_lockfile_integrity(secret: str, line: bytes = b"") -> bool:
+    """`integrity: sha512-...`, `"checksum": ...`, pip `--hash=sha256:...`, go.sum `h1:...`."""
+    return bool(line) and bool(DIGESTISH.match(secret)) and bool(LOCK_LINE.search(line))
+
+
+def is_prose(secret: str) -> bool:
+    """Words, not a credential: `Please enter your password`, `Mot de passe oublié`, `Passwort`."""
+    return bool(PROSE.match(secret) or LABEL_WORD.match(secret))
+
+
+def is_identifier(secret: str) -> bool:
+    """A name that points at a secret: `user_password`, `API_TOKEN_HEADER`, `clientSecret`."""
+    return bool(IDENTIFIER.match(secret))
+
+
+def is_file_path(secret: str) -> bool:
+    """`/run/secrets/db_password`, `./certs/key.pem`, `C:\\keys\\app.key`: where a secret lives."""
+    return bool(FILE_PATH.match(secret))

@@ -1,0 +1,69 @@
+"""Public material, encodings, digests and words: each heuristic with a case it drops and keeps."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from keystow.fakes import Fakes
+from keystow.filters import heuristics as h
+
+REAL = Fakes(12).password(24)
+
+
+def test_public_key_and_certificate():
+    assert h.is_public_key_or_certificate("-----BEGIN PUBLIC KEY-----\nMIIBIjAN")
+    assert h.is_public_key_or_certificate("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG")
+    assert h.is_public_key_or_certificate(REAL, b'ssh_public_key = "' + REAL.encode() + b'"')
+    assert h.is_public_key_or_certificate(REAL, b"-----BEGIN CERTIFICATE-----")
+
+
+def test_private_material_is_never_public():
+    assert not h.is_public_key_or_certificate("-----BEGIN RSA PRIVATE KEY-----\nMIIE")
+    assert not h.is_public_key_or_certificate(REAL, b'{"public_key": "x", "private_key": "y"}')
+    assert not h.is_public_key_or_certificate(REAL, b'password = "' + REAL.encode() + b'"')
+
+
+def test_base64_image():
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(60)).decode()
+    assert h.is_base64_image(png)
+    assert h.is_base64_image(REAL, b'src="data:image/png;base64,' + REAL.encode() + b'"')
+    assert not h.is_base64_image(REAL, b'token: "' + REAL.encode() + b'"')
+
+
+@pytest.mark.parametrize("line", [
+    b'"integrity": "sha512-VALUE=="', b"  checksum: VALUE", b"requests==2.31 --hash=sha256:VALUE",
+    b"golang.org/x/net v0.1.0 h1:VALUE=", b'"sha256:VALUE"',
+])
+def test_lockfile_integrity(line):
+    digest = base64.b64encode(bytes(range(48))).decode()
+    assert h.is_lockfile_integrity(digest, line.replace(b"VALUE", digest.encode()))
+
+
+def test_lockfile_integrity_needs_the_context():
+    digest = base64.b64encode(bytes(range(48))).decode()
+    assert not h.is_lockfile_integrity(digest, b'api_key = "' + digest.encode() + b'"')
+    assert not h.is_lockfile_integrity(digest)
+
+
+@pytest.mark.parametrize("value", ["Please enter your password", "Mot de passe oublié", "Contraseña",
+                                   "Passwort", "Das Passwort ist falsch!"])
+def test_prose_and_i18n(value):
+    assert h.is_prose(value)
+
+
+@pytest.mark.parametrize("value", ["user_password", "API_TOKEN_HEADER", "clientSecret", "auth.token"])
+def test_identifier(value):
+    assert h.is_identifier(value)
+
+
+@pytest.mark.parametrize("value", ["/run/secrets/db_password", "./certs/key.pem", "~/.ssh/id_rsa"])
+def test_file_path(value):
+    assert h.is_file_path(value)
+
+
+@pytest.mark.parametrize("predicate", [h.is_prose, h.is_identifier, h.is_file_path,
+                                       h.is_public_key_or_certificate, h.is_base64_image])
+def test_a_random_password_passes(predicate):
+    assert not predicate(REAL)

@@ -1,0 +1,65 @@
+"""Each placeholder/reference/hash predicate: what it drops, and a real-looking value it keeps."""
+
+from __future__ import annotations
+
+import pytest
+
+from keystow.fakes import Fakes
+from keystow.filters import placeholders as p
+
+REAL = Fakes(11).password(24)
+
+
+@pytest.mark.parametrize("value", ["changeme", "<YOUR_API_KEY>", "xxxxxxxxxxxx", "your_token_here",
+                                   "AKIAIOSFODNN7EXAMPLE", "REDACTED", "insert-key", "****"])
+def test_placeholder(value):
+    assert p.is_placeholder(value)
+
+
+@pytest.mark.parametrize("value", ["testpassword", "fake-token-1", "MockSecret", "hunter2"])
+def test_dummy_word(value):
+    assert p.is_dummy_word(value)
+
+
+@pytest.mark.parametrize("value", [
+    "${DB_PASSWORD}", "{{ vault_pass }}", "%(password)s", "$API_TOKEN", "var.db_password",
+    "local.secret", "os.getenv('TOKEN')", "process.env.API_KEY", "System.getenv(\"PASS\")",
+    "secretKeyRef", "{{resolve:secretsmanager:prod/db:SecretString:password}}", "!Ref DbPassword",
+    "ENV.fetch('TOKEN')", "import.meta.env.VITE_KEY", "#{secret}", "<%= ENV['X'] %>",
+    "Environment.GetEnvironmentVariable(\"K\")", "%PASSWORD%",
+])
+def test_template_reference(value):
+    assert p.is_templated(value)
+
+
+@pytest.mark.parametrize("value", ["$ANSIBLE_VAULT;1.1;AES256", "ENC[AES256_GCM,data:abc,iv:def]",
+                                   "vault:v1:abcdef"])
+def test_encrypted(value):
+    assert p.is_encrypted(value)
+
+
+@pytest.mark.parametrize("value", [
+    "$2b$12$" + "a" * 53, "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA", "$6$rounds=5000$salt$hash",
+    "pbkdf2_sha256$260000$salt$hash", "{SSHA}abcdef",
+])
+def test_password_hash(value):
+    assert p.is_password_hash(value)
+    assert p.is_encrypted_or_hashed(value)
+
+
+@pytest.mark.parametrize("value", ["aaaaaaaa", "abababab", "abcdefgh12", "1234567890", "qwertyuiop"])
+def test_repetitive(value):
+    assert p.is_repetitive(value)
+
+
+def test_uuid_and_digests():
+    assert p.is_uuid("123e4567-e89b-12d3-a456-426614174000")
+    assert p.is_hex_digest("da39a3ee5e6b4b0d3255bfef95601890afd80709")
+    assert p.is_hex_digest("sha512-" + "A" * 86 + "==")
+    assert p.is_hex_digest("sha256:" + "B" * 43 + "=")
+
+
+@pytest.mark.parametrize("predicate", [p.is_placeholder, p.is_dummy_word, p.is_templated, p.is_encrypted,
+                                       p.is_password_hash, p.is_repetitive, p.is_uuid, p.is_hex_digest])
+def test_a_random_password_passes_every_filter(predicate):
+    assert not predicate(REAL)
