@@ -10,6 +10,8 @@ import pytest
 
 from tests.helpers import git
 
+pytest_plugins = ["tests.moto_server"]
+
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "Test Author", "GIT_AUTHOR_EMAIL": "author@example.invalid",
     "GIT_COMMITTER_NAME": "Test Committer", "GIT_COMMITTER_EMAIL": "committer@example.invalid",
