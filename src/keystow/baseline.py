@@ -1,0 +1,179 @@
+"""The baseline: findings a team has accepted, so scans and hooks report only new ones.
+
+`.keystow-baseline.json` holds no secret and no timestamp. An entry is keyed by rule id, a salted
+hash of the secret and the path, so it survives line moves, rebases and squashes. The salt is
+random per baseline and stored in it, so the hashes cannot be matched against another
+repository's. The file is written with sorted keys and sorted entries, one field per line, so two
+people adding entries usually merge without a conflict.
+
+Entries imported from other tools keep those tools' identities: `sha1` (detect-secrets hashes the
+secret with SHA-1) and `location` (gitleaks fingerprints: path, rule, line).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import secrets as random_source
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from keystow.errors import ConfigError
+from keystow.findings import Finding
+
+FORMAT_VERSION = 1
+KINDS = ("sha256", "sha1", "location")
+OPTIONAL_FIELDS = ("line", "reason", "owner", "expires", "verdict", "source")
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str
+    rule_id: str
+    path: str
+    hash: str = ""
+    line: int | None = None
+    reason: str | None = None
+    owner: str | None = None
+    expires: str | None = None  # YYYY-MM-DD; the entry stops suppressing after this day
+    verdict: str | None = None  # "true-positive" | "false-positive", set by `baseline audit`
+    source: str | None = None   # the tool an imported entry came from
+
+    @property
+    def key(self) -> tuple:
+        """What this entry matches; see `Baseline.finding_keys`."""
+        if self.kind == "location":
+            return ("location", self.rule_id, self.path, self.line)
+        return (self.kind, self.rule_id if self.kind == "sha256" else "", self.path, self.hash)
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.rule_id, self.kind, self.hash, self.line or 0)
+
+    def is_expired(self, today: datetime.date) -> bool:
+        return self.expires is not None and datetime.date.fromisoformat(self.expires) < today
+
+    def to_json(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v is not None and v != ""}
+
+
+@dataclass
+class Baseline:
+    salt: str = field(default_factory=lambda: random_source.token_hex(16))
+    entries: list[Entry] = field(default_factory=list)
+
+    def secret_hash(self, rule_id: str, secret: str) -> str:
+        """sha256(salt, rule id, secret), NUL-separated so no two fields can run together."""
+        data = "\0".join((self.salt, rule_id, secret)).encode("utf-8", "surrogateescape")
+        return hashlib.sha256(data).hexdigest()
+
+    def entry_for(self, finding: Finding, path: str) -> Entry:
+        return Entry("sha256", finding.rule_id, path, self.secret_hash(finding.rule_id, finding.secret))
+
+    def finding_keys(self, finding: Finding, path: str, line: int) -> set[tuple]:
+        """Every key under which an entry could record this finding at this location."""
+        sha1 = hashlib.sha1(finding.secret.encode("utf-8", "surrogateescape")).hexdigest()
+        return {("sha256", finding.rule_id, path, self.secret_hash(finding.rule_id, finding.secret)),
+                ("sha1", "", path, sha1),
+                ("location", finding.rule_id, path, line),
+                ("location", "*", path, line)}
+
+    def to_text(self) -> str:
+        entries = [e.to_json() for e in sorted(set(self.entries), key=Entry.sort_key)]
+        document = {"version": FORMAT_VERSION, "salt": self.salt, "entries": entries}
+        return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def load(path: Path) -> Baseline:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read baseline: {exc.strerror}") from None
+    except ValueError as exc:
+        raise ConfigError(f"{path}: baseline is not valid JSON: {exc}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("salt"), str):
+        raise ConfigError(f"{path}: not a keystow baseline (no salt); import other tools' files with `keystow baseline import`")
+    return Baseline(document["salt"], [_entry(raw, path) for raw in document.get("entries", [])])
+
+
+def _entry(raw: object, where: Path) -> Entry:
+    if not isinstance(raw, dict) or raw.get("kind") not in KINDS or not raw.get("path") or not raw.get("rule_id"):
+        raise ConfigError(f"{where}: baseline entry needs kind ({'/'.join(KINDS)}), rule_id and path: {raw!r:.80}")
+    expires = raw.get("expires")
+    if expires is not None:
+        try:
+            datetime.date.fromisoformat(str(expires))
+        except ValueError:
+            raise ConfigError(f"{where}: expires must be a date YYYY-MM-DD, got {expires!r}") from None
+    known = {k: raw[k] for k in OPTIONAL_FIELDS if raw.get(k) is not None}
+    return Entry(raw["kind"], str(raw["rule_id"]), str(raw["path"]), str(raw.get("hash", "")), **known)
+
+
+def save(baseline: Baseline, path: Path) -> None:
+    """Atomic replace, so a concurrent scan reads the old baseline or the new one."""
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp.write_text(baseline.to_text(), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def with_annotations(entry: Entry, old: Entry) -> Entry:
+    return replace(entry, reason=old.reason, owner=old.owner, expires=old.expires, verdict=old.verdict)
+
+
+# --- filtering a scan result (called by `keystow scan` and the hooks) -----------------------
+
+
+def baseline_path(options, config) -> Path:
+    """`--baseline FILE` as given; else the configured name at the repository root (or cwd)."""
+    if getattr(options, "baseline", None):
+        return Path(options.baseline)
+    return repository_root(Path.cwd()) / config.baseline
+
+
+def repository_root(start: Path) -> Path:
+    """The nearest directory upwards holding `.git`, without running git (the hook path is hot)."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    return start
+
+
+def relative_path(path: str, base: Path) -> str:
+    """A finding's path relative to the baseline's directory, with forward slashes."""
+    if path.startswith("<"):  # <stdin>
+        return path
+    real = Path(path) if os.path.isabs(path) else Path.cwd() / path
+    try:
+        return Path(os.path.relpath(real, base)).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def filter_result(result, options, config):
+    """Drop baselined locations from `result`; an expired entry stops suppressing and says so."""
+    path = baseline_path(options, config)
+    if not path.is_file():
+        return result
+    baseline = load(path)
+    today = datetime.date.today()
+    active = [e for e in baseline.entries if not e.is_expired(today)]
+    for entry in baseline.entries:
+        if entry.is_expired(today):
+            result.notices.append(f"baseline entry for {entry.rule_id} in {entry.path} expired on "
+                                  f"{entry.expires}; it no longer suppresses findings")
+    base = path.resolve().parent
+    keys = {e.key for e in active}
+    kept = [unmatched_part(f, baseline, keys, base) for f in result.findings]
+    result.findings = [f for f in kept if f is not None]
+    return result
+
+
+def unmatched_part(finding: Finding, baseline: Baseline, keys: set[tuple], base: Path) -> Finding | None:
+    """The finding with its baselined locations removed; None when nothing is left."""
+    left = tuple(loc for loc in finding.locations
+                 if not keys & baseline.finding_keys(finding, relative_path(loc.path, base), loc.line))
+    if not left:
+        return None
+    return finding if len(left) == len(finding.locations) else finding.with_locations(left)

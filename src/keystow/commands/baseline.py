@@ -1,0 +1,106 @@
+"""`keystow baseline create|update|prune|audit|import`: record accepted findings, keep them tidy.
+
+Each function takes explicit arguments and returns an exit code. The scan behind them is the
+ordinary `keystow scan` of the given paths, without the baseline applied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from keystow import baseline as bl
+from keystow.commands.scan import ScanOptions, collect, load_scan_config
+from keystow.errors import EXIT_CLEAN, FatalError
+from keystow.findings import Finding
+from keystow.output import notice
+
+
+def scan_findings(options: ScanOptions) -> tuple[list[Finding], Path]:
+    """Findings of the scan the options describe, and the baseline file they belong to."""
+    config = load_scan_config(options)
+    path = bl.baseline_path(options, config)
+    return collect(replace(options, use_baseline=False), config).findings, path
+
+
+def located(findings: list[Finding], baseline: bl.Baseline, base: Path):
+    """(finding, path relative to the baseline, line) for every location."""
+    for finding in findings:
+        for loc in finding.locations:
+            yield finding, bl.relative_path(loc.path, base), loc.line
+
+
+def create_baseline(options: ScanOptions, force: bool = False) -> int:
+    findings, path = scan_findings(options)
+    if path.exists() and not force:
+        raise FatalError(f"{path} exists: use `keystow baseline update` to add to it, or --force to start over")
+    baseline = bl.Baseline()
+    added = _add_new(baseline, findings, path)
+    bl.save(baseline, path)
+    notice(f"wrote {path} with {added} entr{'y' if added == 1 else 'ies'}")
+    return EXIT_CLEAN
+
+
+def update_baseline(options: ScanOptions) -> int:
+    """Add entries for new findings; existing entries and their annotations stay as they are."""
+    findings, path = scan_findings(options)
+    baseline = bl.load(path) if path.exists() else bl.Baseline()
+    added = _add_new(baseline, findings, path)
+    bl.save(baseline, path)
+    notice(f"added {added} entr{'y' if added == 1 else 'ies'} to {path} ({len(baseline.entries)} in all)")
+    return EXIT_CLEAN
+
+
+def _add_new(baseline: bl.Baseline, findings: list[Finding], path: Path) -> int:
+    known = {e.key for e in baseline.entries}
+    added = 0
+    for finding, relative, line in located(findings, baseline, path.resolve().parent):
+        if known & baseline.finding_keys(finding, relative, line):
+            continue
+        entry = baseline.entry_for(finding, relative)
+        baseline.entries.append(entry)
+        known.add(entry.key)
+        added += 1
+    return added
+
+
+def prune_baseline(options: ScanOptions) -> int:
+    """Remove entries that match no current finding; say how many."""
+    findings, path = scan_findings(options)
+    baseline = existing_baseline(path)
+    matched = matched_keys(baseline, findings, path)
+    before = len(baseline.entries)
+    baseline.entries = [e for e in baseline.entries if e.key in matched]
+    bl.save(baseline, path)
+    removed = before - len(baseline.entries)
+    notice(f"pruned {removed} entr{'y' if removed == 1 else 'ies'} matching nothing any more; {len(baseline.entries)} left in {path}")
+    return EXIT_CLEAN
+
+
+def matched_keys(baseline: bl.Baseline, findings: list[Finding], path: Path) -> set[tuple]:
+    keys: set[tuple] = set()
+    for finding, relative, line in located(findings, baseline, path.resolve().parent):
+        keys |= baseline.finding_keys(finding, relative, line)
+    return keys
+
+
+def import_baseline(options: ScanOptions, source: Path) -> int:
+    """Merge a detect-secrets baseline or a .gitleaksignore into ours."""
+    from keystow.baseline_import import import_file
+    from keystow.scan import load_ruleset
+
+    config = load_scan_config(options)
+    path = bl.baseline_path(options, config)
+    baseline = bl.load(path) if path.exists() else bl.Baseline()
+    known = {e.key for e in baseline.entries}
+    new = [e for e in import_file(source, {r.id for r in load_ruleset(config).rules}) if e.key not in known]
+    baseline.entries.extend(new)
+    bl.save(baseline, path)
+    notice(f"imported {len(new)} entr{'y' if len(new) == 1 else 'ies'} from {source} into {path}")
+    return EXIT_CLEAN
+
+
+def existing_baseline(path: Path) -> bl.Baseline:
+    if not path.exists():
+        raise FatalError(f"{path}: no baseline yet; create one with `keystow baseline create`")
+    return bl.load(path)

@@ -1,0 +1,128 @@
+"""`keystow hook install|uninstall`: a native git hook for people without the pre-commit framework.
+
+The hook is a POSIX sh script that runs the Python that installed it (`python -m keystow`), so it
+works whether or not a virtualenv is active. A hook already in place is kept as `<hook>.legacy`
+and run first; the marker line lets reinstall and uninstall tell our script from anyone else's.
+`core.hooksPath` is honoured.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from keystow import git
+from keystow.errors import EXIT_CLEAN, FatalError
+from keystow.output import notice
+
+MARKER = "# keystow-hook-marker: managed by `keystow hook install`; remove with `keystow hook uninstall`"
+HOOKS = {"pre-commit": "scan --staged", "pre-push": "scan --pre-push"}
+
+TEMPLATE = """#!/bin/sh
+{marker}
+# Runs keystow on {what}; an earlier {hook} hook, if any, was kept as {hook}.legacy and runs first.
+keystow_python={python}
+run_keystow() {{
+    if [ -x "$keystow_python" ]; then
+        "$keystow_python" -m keystow "$@"
+    elif command -v keystow >/dev/null 2>&1; then
+        command keystow "$@"
+    else
+        echo "keystow: $keystow_python is gone and keystow is not on PATH; run 'keystow hook install --force' again" >&2
+        return 2
+    fi
+}}
+legacy="$(dirname "$0")/{hook}.legacy"
+{body}
+"""
+PRE_COMMIT_BODY = """if [ -x "$legacy" ]; then "$legacy" "$@" || exit $?; fi
+run_keystow scan --staged"""
+# git gives pre-push its ref lines on stdin: both the legacy hook and keystow need them.
+PRE_PUSH_BODY = """refs="$(cat)"
+if [ -x "$legacy" ]; then printf '%s\\n' "$refs" | "$legacy" "$@" || exit $?; fi
+printf '%s\\n' "$refs" | run_keystow scan --pre-push"""
+
+
+def hook_script(hook: str, python: str = sys.executable) -> str:
+    what = "staged changes before each commit" if hook == "pre-commit" else "the commits being pushed"
+    body = PRE_COMMIT_BODY if hook == "pre-commit" else PRE_PUSH_BODY
+    return TEMPLATE.format(marker=MARKER, what=what, hook=hook, python=_sh_quote(python), body=body)
+
+
+def _sh_quote(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def hooks_directory(cwd: Path) -> Path:
+    """core.hooksPath when set (relative to the work tree top), else `.git/hooks`."""
+    root = git.require_repository(cwd)
+    # keystow's git calls pin core.hooksPath for safety; read the user's own value by scope.
+    result = git.run_git(["config", "--get-all", "--show-scope", "core.hooksPath"], root, check=False)
+    configured = [line.split("\t", 1)[1] for line in result.stdout.decode("utf-8", "surrogateescape").splitlines()
+                  if "\t" in line and not line.startswith("command\t")]
+    if configured and configured[-1]:
+        return (root / os.path.expanduser(configured[-1])).resolve()
+    return git.common_git_dir(root) / "hooks"
+
+
+def is_ours(path: Path) -> bool:
+    try:
+        return MARKER in path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+def install_hooks(cwd: Path, pre_push: bool = False, force: bool = False) -> int:
+    directory = hooks_directory(cwd)
+    directory.mkdir(parents=True, exist_ok=True)
+    for hook in ("pre-commit", "pre-push") if pre_push else ("pre-commit",):
+        install_one(directory / hook, hook, force)
+    return EXIT_CLEAN
+
+
+def install_one(path: Path, hook: str, force: bool) -> None:
+    legacy = path.with_name(f"{hook}.legacy")
+    if path.exists() and not is_ours(path):
+        if legacy.exists() and not force:
+            raise FatalError(f"{path} exists and {legacy.name} is taken too; --force replaces {path.name} "
+                             f"(keeping {legacy.name})")
+        if not legacy.exists():
+            os.replace(path, legacy)
+            notice(f"kept your existing {hook} hook as {legacy}; it runs before keystow")
+    tmp = path.with_name(f".{hook}.keystow-tmp")
+    tmp.write_text(hook_script(hook), encoding="utf-8")
+    tmp.chmod(0o755)
+    os.replace(tmp, path)
+    notice(f"installed {path}")
+
+
+def uninstall_hooks(cwd: Path) -> int:
+    """Remove our hooks and put any legacy hook back where it was."""
+    directory = hooks_directory(cwd)
+    removed = 0
+    for hook in HOOKS:
+        path, legacy = directory / hook, directory / f"{hook}.legacy"
+        if not is_ours(path):
+            continue
+        path.unlink()
+        removed += 1
+        if legacy.exists():
+            os.replace(legacy, path)
+            notice(f"restored your earlier {hook} hook")
+    notice(f"removed {removed} keystow hook{'s' if removed != 1 else ''} from {directory}")
+    return EXIT_CLEAN
+
+
+def pre_commit_push_range(environ: dict[str, str]) -> str | None:
+    """The `--range` the pre-commit framework's pre-push stage means, from its variables.
+
+    pre-commit reads git's ref lines itself and passes PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF;
+    when the push brings a root commit it sets neither and gives the local branch: then every
+    commit reachable from that branch is new (an empty base means exactly that to `--range`).
+    """
+    from_ref, to_ref = environ.get("PRE_COMMIT_FROM_REF"), environ.get("PRE_COMMIT_TO_REF")
+    if from_ref and to_ref:
+        return f"{from_ref}..{to_ref}"
+    local_branch = environ.get("PRE_COMMIT_LOCAL_BRANCH")
+    return f"..{local_branch}" if local_branch else None
