@@ -1,0 +1,109 @@
+"""The incremental history cache: which blobs were already scanned, and what they held.
+
+It lives in the repository's common git dir (`.git/keystow/`, never in the work tree), one file
+per scanner digest (rules, filter policy and size limit), so a rule change starts afresh. It
+stores, per blob: nothing (clean), a skip kind, or hits as rule, position, fingerprint and
+redacted form. Never a secret: a report that must show one re-reads the blob.
+
+Writes are atomic (temporary file + `os.replace`) and merge with what is on disk at that moment,
+so two concurrent runs never corrupt the file and rarely lose each other's work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from keystow.detect.scanner import Scanner
+from keystow.sources.blob_hits import Hit, Outcome, hit_from_cache
+
+CACHE_FORMAT = "1"
+
+
+def scanner_digest(scanner: Scanner, max_file_size: int) -> str:
+    """Everything that changes what a blob yields: the rules, the filters, the size limit."""
+    rules = [(r.id, r.name, r.regex, r.severity, r.keywords, r.entropy, r.validator, r.window, r.tags)
+             for r in scanner.ruleset.rules]
+    policy = scanner.policy
+    material = repr((CACHE_FORMAT, rules, policy.inline_allow, [p.pattern for p in policy.allow_regexes],
+                     policy.stopwords, policy.invalid_checksum, max_file_size))
+    return hashlib.sha256(material.encode()).hexdigest()[:24]
+
+
+class BlobCache:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.clean: set[str] = set()
+        self.skipped: dict[str, str] = {}
+        self.hits: dict[str, list] = {}
+        self.new: dict[str, Outcome] = {}
+        self._merge(_read(path))
+
+    @classmethod
+    def open(cls, git_dir: Path, digest: str) -> "BlobCache":
+        return cls(git_dir / "keystow" / f"blobs-{digest}.json")
+
+    def get(self, blob: str) -> Outcome | None:
+        if blob in self.clean:
+            return Outcome()
+        if blob in self.skipped:
+            return Outcome(skip=self.skipped[blob])
+        if blob in self.hits:
+            return Outcome(tuple(hit_from_cache(e) for e in self.hits[blob]))
+        return None
+
+    def put(self, blob: str, outcome: Outcome) -> None:
+        if outcome.skip is None or outcome.skip == "binary" or outcome.skip.startswith("too-large"):
+            # read errors (a missing or corrupt object) are retried next time
+            self.new[blob] = outcome
+
+    def save(self) -> None:
+        if not self.new:
+            return
+        self._merge(_read(self.path))  # what a concurrent run wrote meanwhile
+        for blob, outcome in self.new.items():
+            if outcome.skip:
+                self.skipped[blob] = outcome.skip
+            elif outcome.hits:
+                self.hits[blob] = [hit.cacheable() for hit in outcome.hits]
+            else:
+                self.clean.add(blob)
+        document = {"format": CACHE_FORMAT, "clean": " ".join(sorted(self.clean)),
+                    "skipped": self.skipped, "hits": self.hits}
+        _write_atomic(self.path, json.dumps(document, separators=(",", ":")).encode())
+        self.new.clear()
+
+    def _merge(self, document: dict) -> None:
+        if document.get("format") != CACHE_FORMAT:
+            return
+        self.clean.update(document.get("clean", "").split())
+        self.skipped.update(document.get("skipped", {}))
+        self.hits.update(document.get("hits", {}))
+
+
+def _read(path: Path) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            document = json.load(handle)
+    except (OSError, ValueError):
+        return {}  # missing or damaged: a cache miss, never an error
+    return document if isinstance(document, dict) else {}
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Owner-only directory and file; a read-only git dir only costs a rescan next time."""
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-blobs-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        pass

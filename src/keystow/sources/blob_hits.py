@@ -1,0 +1,66 @@
+"""What scanning one blob yields, in a form that can be cached without the secret.
+
+A `Hit` is a finding inside a blob, before it has a path or commit: rule, position, fingerprint,
+redacted form, and (in memory only) the secret. `to_finding` places it at one location.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from keystow.detect.ruleset import Rule
+from keystow.detect.scanner import Blob, Scanner
+from keystow.detect.text import to_scannable
+from keystow.findings import Finding, Location, Provenance
+
+
+@dataclass(frozen=True)
+class Hit:
+    rule_id: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    fingerprint: str
+    redacted: str
+    confidence: str
+    secret: str = ""  # "" when the hit came from the cache
+
+    def cacheable(self) -> list:
+        return [self.rule_id, self.line, self.column, self.end_line, self.end_column,
+                self.fingerprint, self.redacted, self.confidence]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One blob's result: hits, or why it was not scanned (binary | too-large | an error)."""
+
+    hits: tuple[Hit, ...] = ()
+    skip: str | None = None
+    scanned_bytes: int = 0
+
+
+def scan_blob(scanner: Scanner, data: bytes) -> Outcome:
+    text = to_scannable(data)
+    if text is None:
+        return Outcome(skip="binary")
+    findings = scanner.scan_text(text, Blob("", text))
+    return Outcome(tuple(hit_from_finding(f) for f in findings), scanned_bytes=len(text))
+
+
+def hit_from_finding(finding: Finding) -> Hit:
+    loc = finding.location
+    return Hit(finding.rule_id, loc.line, loc.column, loc.end_line, loc.end_column,
+               finding.fingerprint, finding.redacted, finding.confidence, finding.secret)
+
+
+def hit_from_cache(entry: list) -> Hit:
+    return Hit(*entry[:8])
+
+
+def to_finding(hit: Hit, rules: dict[str, Rule], path: str, blob: str, provenance: Provenance | None) -> Finding:
+    rule = rules[hit.rule_id]
+    location = Location(path, hit.line, hit.column, hit.end_line, hit.end_column, blob, provenance)
+    return Finding(rule.id, rule.name, rule.severity, hit.secret, (location,), rule.tags, hit.confidence,
+                   known_fingerprint=None if hit.secret else hit.fingerprint,
+                   known_redacted=None if hit.secret else hit.redacted)

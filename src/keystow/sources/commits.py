@@ -1,0 +1,96 @@
+"""Commit ranges for CI and hooks: `--range BASE..HEAD`, `--since REV`, `--pre-push`.
+
+Only blobs introduced by commits in the range are scanned (through the same engine as
+`--history`, cache included). `BASE..HEAD` has git's meaning: commits reachable from HEAD and
+not from BASE, so a BASE that is not an ancestor behaves like their merge base. A BASE this
+clone does not have (a shallow clone, or `HEAD~1` on a root commit) is named in a notice and
+every commit reachable from HEAD that is present is scanned; never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from keystow import git
+from keystow.config import Config
+from keystow.detect.scanner import Scanner
+from keystow.errors import GitError
+from keystow.scan import ScanResult
+from keystow.sources.history import scan_revisions
+
+ZERO = "0" * 40
+
+
+def scan_range(repo: Path, spec: str, scanner: Scanner, config: Config, **options) -> ScanResult:
+    root = git.require_repository(Path(repo))
+    base_spec, head_spec = _split(spec)
+    head = git.resolve_commit(root, head_spec or "HEAD")
+    if head is None:
+        raise GitError(f"--range: unknown revision {head_spec or 'HEAD'!r}")
+    notices: list[str] = []
+    base = _base(root, base_spec, head_spec or "HEAD", notices)
+    if base == head:
+        return ScanResult(notices=notices)
+    revisions = [head] + ([f"^{base}"] if base else [])
+    return _scan(root, revisions, scanner, config, notices, options)
+
+
+def scan_pre_push(repo: Path, stdin: bytes, scanner: Scanner, config: Config, **options) -> ScanResult:
+    """Ref lines `<local ref> <local sha> <remote ref> <remote sha>` as git gives a pre-push hook.
+
+    Pushed: each local sha that is not a deletion. Excluded: each remote sha this repository has,
+    and everything on any remote-tracking branch (a new branch has remote sha 0…0).
+    """
+    root = git.require_repository(Path(repo))
+    pushed, known = [], []
+    for line in stdin.decode("utf-8", "replace").splitlines():
+        fields = line.split()
+        if len(fields) != 4 or set(fields[1]) == {"0"}:
+            continue  # malformed, or a branch deletion: nothing to scan
+        pushed.append(fields[1])
+        if set(fields[3]) != {"0"} and git.resolve_commit(root, fields[3]):
+            known.append("^" + fields[3])
+    if not pushed:
+        return ScanResult()
+    return _scan(root, [*pushed, *known, "--not", "--remotes"], scanner, config, [], options)
+
+
+def _split(spec: str) -> tuple[str, str]:
+    for separator in ("...", ".."):
+        if separator in spec:
+            base, head = spec.split(separator, 1)
+            return base, head
+    raise GitError(f"--range expects BASE..HEAD, got {spec!r}")
+
+
+def _base(root: Path, base_spec: str, head_spec: str, notices: list[str]) -> str | None:
+    if not base_spec or set(base_spec) == {"0"}:
+        return None  # e.g. CI on a new branch: everything reachable from HEAD
+    base = git.resolve_commit(root, base_spec)
+    if base is None:
+        why = "shallow clone" if git.shallow_boundary(root) else "root commit or unknown revision"
+        notices.append(f"base revision {base_spec!r} is not available here ({why}): "
+                       f"scanning every commit reachable from {head_spec} that is present")
+    return base
+
+
+def _scan(root: Path, revisions: list[str], scanner: Scanner, config: Config, notices: list[str],
+          options: dict) -> ScanResult:
+    notices.extend(_shallow_notice(root, revisions))
+    result = scan_revisions(root, revisions, scanner, config, **options)
+    result.notices[:0] = notices
+    return result
+
+
+def _shallow_notice(root: Path, revisions: list[str]) -> list[str]:
+    """Name the shallow boundary commits the range reaches: their history is not here."""
+    boundary = set(git.shallow_boundary(root))
+    if not boundary:
+        return []
+    listed = git.run_git(["rev-list", *revisions, "--"], root, check=False).stdout.decode().split()
+    reached = sorted(boundary.intersection(listed))
+    if not reached:
+        return []
+    names = ", ".join(c[:12] for c in reached)
+    return [f"shallow clone: the parents of {names} are not available; files already present in "
+            f"{'that commit' if len(reached) == 1 else 'those commits'} are reported as introduced there"]

@@ -1,0 +1,152 @@
+"""`keystow scan --history`: every unique blob reachable from any ref, scanned exactly once.
+
+Three steps. (1) One streamed `git log --raw` pass maps each blob to the (path, commit) pairs
+that introduced it (see `git_log`). (2) Blobs not already in the cache are read through one
+long-lived `git cat-file --batch` process and scanned, in this process or in worker processes
+(`--jobs`). (3) Each blob's hits are placed at every location that introduced the blob, and
+grouped: one finding per (rule, secret), carrying all its locations.
+
+Refs: `--all` (branches, tags, remotes, notes, `refs/stash`) plus every older stash in the
+stash reflog, because `git stash list` shows those to the user. Other reflogs (amended or
+rebased-away commits) are not scanned: they are not part of the repository anyone shares.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+from keystow import git
+from keystow.config import Config
+from keystow.detect.scanner import Scanner
+from keystow.findings import Finding, Location, Provenance
+from keystow.scan import ScanResult, path_allowlist
+from keystow.sources import Skipped
+from keystow.sources.blob_cache import BlobCache, scanner_digest
+from keystow.sources.blob_hits import Outcome, scan_blob, to_finding
+from keystow.sources.git_log import iter_introductions
+
+# Below this many blobs to read, worker start-up costs more than it saves.
+PARALLEL_MIN_BLOBS = 400
+
+Introductions = dict[str, list[tuple[str, Provenance]]]
+
+
+def scan_history(repo: Path, scanner: Scanner, config: Config, *, use_cache: bool = True,
+                 need_secrets: bool = False, jobs: int | None = None) -> ScanResult:
+    root = git.require_repository(Path(repo))
+    revisions = ["--all", *git.stash_commits(root)]
+    return scan_revisions(root, revisions, scanner, config, use_cache=use_cache,
+                          need_secrets=need_secrets, jobs=jobs)
+
+
+def scan_revisions(root: Path, revisions: list[str], scanner: Scanner, config: Config, *,
+                   use_cache: bool = True, need_secrets: bool = False, jobs: int | None = None) -> ScanResult:
+    """Scan the blobs introduced by the commits `git log REVISIONS` lists."""
+    introductions = collect_introductions(root, revisions, config)
+    cache = BlobCache.open(git.common_git_dir(root), scanner_digest(scanner, config.max_file_size)) if use_cache else None
+    result = ScanResult()
+    placer = FindingPlacer(scanner, introductions)
+    to_read = []
+    for blob in introductions:
+        cached = cache.get(blob) if cache else None
+        if cached is None or (need_secrets and cached.hits):
+            to_read.append(blob)
+        else:
+            placer.record(blob, cached, result)
+    for blob, outcome in read_and_scan(root, to_read, scanner, config.max_file_size, jobs):
+        placer.record(blob, outcome, result)
+        if cache:
+            cache.put(blob, outcome)
+    if cache:
+        cache.save()
+    result.findings.extend(placer.findings())
+    return result
+
+
+def collect_introductions(root: Path, revisions: list[str], config: Config) -> Introductions:
+    """blob → [(path, provenance)] in first-seen order; paths allowed by config are left out."""
+    allowlist = path_allowlist(config)
+    introductions: Introductions = {}
+    paths: dict[str, str] = {}  # one string object per distinct path: memory on big histories
+    for blob, path, provenance in iter_introductions(root, revisions):
+        if allowlist.matches_relative(path):
+            continue
+        path = paths.setdefault(path, path)
+        introductions.setdefault(blob, []).append((path, provenance))
+    return introductions
+
+
+def read_and_scan(root: Path, ids: list[str], scanner: Scanner, max_size: int,
+                  jobs: int | None) -> Iterator[tuple[str, Outcome]]:
+    answers = git.CatFile(root, max_size).read(ids)
+    workers = _worker_count(jobs, len(ids))
+    if workers > 1:
+        from keystow.parallel import scan_in_workers
+
+        yield from scan_in_workers(answers, scanner, workers)
+        return
+    for blob, data, problem in answers:
+        yield blob, (scan_blob(scanner, data) if problem is None else Outcome(skip=problem))
+
+
+def _worker_count(jobs: int | None, blobs: int) -> int:
+    if jobs is not None:
+        return jobs
+    from keystow.parallel import usable_cores
+
+    return usable_cores() if blobs >= PARALLEL_MIN_BLOBS else 1
+
+
+class FindingPlacer:
+    """Turns per-blob outcomes into grouped findings at every introducing location."""
+
+    def __init__(self, scanner: Scanner, introductions: Introductions) -> None:
+        self.rules = {rule.id: rule for rule in scanner.ruleset.rules}
+        self.introductions = introductions
+        self.order = {blob: index for index, blob in enumerate(introductions)}
+        self.grouped: dict[tuple[str, str], list[tuple[tuple, Finding]]] = {}
+
+    def record(self, blob: str, outcome: Outcome, result: ScanResult) -> None:
+        first_path = self.introductions[blob][0][0]
+        if outcome.skip:
+            result.skipped.append(_skipped(first_path, blob, outcome.skip))
+            if outcome.skip.startswith("too-large") or outcome.skip == "binary":
+                return
+            result.notices.append(f"could not read blob {blob} ({first_path}): {outcome.skip}")
+            return
+        if outcome.scanned_bytes:
+            result.scanned_blobs += 1
+            result.scanned_bytes += outcome.scanned_bytes
+        for hit in outcome.hits:
+            for index, (path, provenance) in enumerate(self.introductions[blob]):
+                key = (self.order[blob], index, hit.line, hit.column)
+                finding = to_finding(hit, self.rules, path, blob, provenance)
+                self.grouped.setdefault((hit.rule_id, hit.fingerprint), []).append((key, finding))
+
+    def findings(self) -> list[Finding]:
+        grouped = []
+        for placed in self.grouped.values():
+            placed.sort(key=lambda item: item[0])
+            first = placed[0][1]
+            locations = tuple(dict.fromkeys(finding.location for _, finding in placed))
+            secret = next((f.secret for _, f in placed if f.secret), first.secret)
+            grouped.append(_with(first, secret, locations))
+        return grouped
+
+
+def _with(finding: Finding, secret: str, locations: tuple[Location, ...]) -> Finding:
+    from dataclasses import replace
+
+    if secret:
+        return replace(finding, secret=secret, locations=locations, known_fingerprint=None, known_redacted=None)
+    return replace(finding, locations=locations)
+
+
+def _skipped(path: str, blob: str, skip: str) -> Skipped:
+    if skip == "binary":
+        return Skipped(path, f"binary blob {blob[:12]}", "binary")
+    if skip.startswith("too-large:"):
+        size = int(skip.split(":", 1)[1])
+        return Skipped(path, f"blob {blob[:12]} larger than the size limit ({size / (1 << 20):.1f} MiB)", "too-large")
+    return Skipped(path, f"blob {blob} unreadable: {skip}", "unreadable")
