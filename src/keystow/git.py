@@ -101,6 +101,9 @@ def require_repository(path: Path) -> Path:
         raise GitError(f"{path}: no such directory")
     result = run_git(["rev-parse", "--show-toplevel", "--git-dir"], directory, check=False)
     if result.returncode != 0:
+        bare = bare_git_dir(directory)  # --show-toplevel fails in a bare repository
+        if bare is not None:
+            return bare
         raise GitError(f"not a git repository: {path}")
     top, git_dir = (os.fsdecode(line) for line in result.stdout.split(b"\n")[:2])
     return Path(top) if top else (directory / git_dir).resolve()
@@ -261,3 +264,12 @@ def _first_fatal_line(raw: bytes) -> str:
     lines = raw.decode("utf-8", "replace").strip().splitlines()
     fatal = [line for line in lines if line.startswith("fatal:")]
     return (fatal or lines or ["no message"])[0].removeprefix("fatal: ")
+
+
+def bare_git_dir(directory: Path) -> Path | None:
+    """The git dir when `directory` is in a bare repository (a mirror clone, a server's copy)."""
+    result = run_git(["rev-parse", "--is-bare-repository", "--absolute-git-dir"], directory, check=False)
+    lines = result.stdout.decode("utf-8", "surrogateescape").splitlines()
+    if result.returncode != 0 or len(lines) < 2 or lines[0] != "true":
+        return None
+    return Path(lines[1])
