@@ -1,0 +1,105 @@
+"""`keystow scan-repos LIST`: scan every repository in LIST and write one combined report.
+
+Exit codes: 2 when any repository could not be scanned (its section says why), else 1 when any
+finding reaches --fail-on, else 0. A failure outranks findings: an incomplete scan must not pass
+for a complete one in CI, and the findings are in the report either way.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from keystow.config import Config, load_config
+from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, FatalError
+from keystow.findings import severity_rank
+from keystow.multirepo.combined import render
+from keystow.multirepo.model import MODES, RepoReport, RepoScanSettings, RepoSpec
+from keystow.multirepo.repolist import read_repo_list
+from keystow.output import emit, notice, stdout_is_tty
+
+
+@dataclass(frozen=True)
+class ScanReposOptions:
+    list_file: str
+    format: str = "text"
+    output: Path | None = None
+    jobs: int | None = None
+    dask: str | None = None
+    mode: str | None = None  # None: history where available, else the work tree
+    config_file: Path | None = None
+    engine: str = "auto"
+    inline_allow: bool = True
+    use_cache: bool = True
+    fail_on: str = "low"
+    color: bool | None = None
+    verbose: bool = False
+    delay: float = 0.0  # seconds each task sleeps first (tests)
+
+
+def run_scan_repos(options: ScanReposOptions) -> int:
+    if options.dask and options.jobs:
+        raise FatalError("--jobs is for local runs; with --dask the cluster's workers set the parallelism")
+    specs = read_repo_list(options.list_file)
+    settings = RepoScanSettings(resolve_mode(options.mode), _config(options.config_file), options.engine,
+                                options.inline_allow, options.use_cache, options.delay)
+    reports = collect(specs, settings, options)
+    color = options.color if options.color is not None else options.output is None and stdout_is_tty()
+    emit(render(options.format, reports, color), options.output)
+    return exit_code(reports, options.fail_on)
+
+
+def collect(specs: list[RepoSpec], settings: RepoScanSettings, options: ScanReposOptions) -> list[RepoReport]:
+    """Every spec's report, in list order; progress and failures as notices while they arrive."""
+    from keystow.multirepo import runners
+
+    if options.dask:
+        results = runners.iter_dask(specs, settings, options.dask)
+    else:
+        results = runners.iter_local(specs, settings, options.jobs or usable_cores())
+    reports = []
+    for done, report in enumerate(results, start=1):
+        reports.append(report)
+        if not report.ok:
+            notice(f"{report.spec.display}: {report.error}")
+        elif options.verbose:
+            notice(f"[{done}/{len(specs)}] {report.spec.display}: {len(report.findings)} findings")
+    return sorted(reports, key=lambda r: r.spec.index)
+
+
+def exit_code(reports: list[RepoReport], fail_on: str) -> int:
+    failed = [r.spec.display for r in reports if not r.ok]
+    if failed:
+        notice(f"{len(failed)} of {len(reports)} repositories could not be scanned: {', '.join(failed)}")
+        return EXIT_USAGE
+    threshold = severity_rank(fail_on)
+    found = any(severity_rank(f.severity) >= threshold for r in reports for f in r.findings)
+    return EXIT_FINDINGS if found else EXIT_CLEAN
+
+
+def resolve_mode(mode: str | None) -> str:
+    if mode is None:
+        return "history" if importlib.util.find_spec("keystow.sources.history") else "worktree"
+    if mode not in MODES:
+        raise FatalError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
+    return mode
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _config(config_file: Path | None) -> Config:
+    """One config for every repository (the scanned repositories' own files are not consulted:
+    an audit should not let a repository allow its own secrets)."""
+    if config_file is None:
+        return Config()
+    config = load_config(Path.cwd(), config_file)
+    for warning in config.warnings:
+        notice(warning)
+    return config

@@ -1,0 +1,103 @@
+"""What travels between the parent and the workers of `scan-repos`: plain, picklable dataclasses.
+
+Inputs name a repository and how to scan it; the output carries findings in redacted form only
+(fingerprint, redacted prefix, locations), so secret values never leave the worker process or
+cross the network to a Dask scheduler.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from keystow.config import Config
+from keystow.findings import Finding, Location
+from keystow.sources import Skipped
+
+MODES = ("history", "worktree")
+
+
+@dataclass(frozen=True)
+class RepoSpec:
+    """One line of the repository list: a local path (made absolute) or a clone URL."""
+
+    index: int
+    source: str
+    is_url: bool
+    display: str  # what reports show: the URL without credentials, or the path as written
+
+
+@dataclass(frozen=True)
+class RepoScanSettings:
+    mode: str = "history"
+    config: Config = field(default_factory=Config)
+    engine: str = "auto"
+    inline_allow: bool = True
+    use_cache: bool = True
+    # Seconds each task sleeps before scanning; lets tests kill a worker mid-scan.
+    delay: float = 0.0
+
+
+@dataclass(frozen=True)
+class RedactedFinding:
+    """A finding without its secret; duck-types `Finding` for the JSON and text reports."""
+
+    rule_id: str
+    rule_name: str
+    severity: str
+    fingerprint: str
+    redacted: str
+    locations: tuple[Location, ...]
+    tags: tuple[str, ...] = ()
+    confidence: str = "high"
+
+    @classmethod
+    def of(cls, finding: Finding) -> RedactedFinding:
+        return cls(finding.rule_id, finding.rule_name, finding.severity, finding.fingerprint,
+                   finding.redacted, finding.locations, finding.tags, finding.confidence)
+
+    @property
+    def location(self) -> Location:
+        return self.locations[0]
+
+    @property
+    def path(self) -> str:
+        return self.location.path
+
+    @property
+    def line(self) -> int:
+        return self.location.line
+
+    @property
+    def column(self) -> int:
+        return self.location.column
+
+    def shown_secret(self, show_secrets: bool) -> str:
+        return self.redacted  # the value never travels, whatever the flag
+
+
+@dataclass(frozen=True)
+class RepoReport:
+    """One repository's result: `status` "ok", or "error" with a one-line `error`."""
+
+    spec: RepoSpec
+    status: str
+    error: str | None = None
+    findings: tuple[RedactedFinding, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+    notices: tuple[str, ...] = ()
+    scanned_blobs: int = 0
+    scanned_bytes: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def skipped_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for item in self.skipped:
+            counts[item.kind] = counts.get(item.kind, 0) + 1
+        return counts
+
+
+def failed(spec: RepoSpec, message: str) -> RepoReport:
+    return RepoReport(spec, "error", error=message)
