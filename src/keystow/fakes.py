@@ -54,6 +54,32 @@ class Fakes:
         kind = "RSA PRIVATE" + " KEY"
         return "\n".join([f"-----BEGIN {kind}-----", *lines, f"-----END {kind}-----"]) + "\n"
 
+    # --- more shapes for the quality benchmark (bench/quality) -----------------------------
+
+    def token(self, prefix: str, alphabet: str, length: int, suffix: str = "") -> str:
+        """`prefix` + `length` random characters from `alphabet` + `suffix`."""
+        return prefix + self.chars(alphabet, length) + suffix
+
+    def crc32_token(self, prefix: str) -> str:
+        """npm-style: `prefix_` + 30 base62 characters + their CRC32 in 6 base62 digits."""
+        body = self.chars(ALNUM, 30)
+        return f"{prefix}_{body}{base62(zlib.crc32(body.encode()), 6)}"
+
+    def jwt(self) -> str:
+        def segment(raw: bytes) -> str:
+            return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+        payload = '{"sub":"%s","iat":%d}' % (self.chars(string.digits, 10), 1700000000 + self.rng.randrange(10**7))
+        return ".".join([segment(b'{"alg":"HS256","typ":"JWT"}'), segment(payload.encode()),
+                         segment(self.rng.randbytes(32))])
+
+    def pem_private_key(self, kind: str = "RSA", size: int = 1190) -> str:
+        """A PEM private-key block (`kind` "RSA", "EC", "OPENSSH", "" for PKCS#8) of random bytes."""
+        body = base64.b64encode(self.rng.randbytes(size)).decode()
+        label = (kind + " " if kind else "") + "PRIVATE" + " KEY"
+        lines = [body[i:i + 64] for i in range(0, len(body), 64)]
+        return "\n".join([f"-----BEGIN {label}-----", *lines, f"-----END {label}-----"]) + "\n"
+
 
 def base62(number: int, width: int) -> str:
     digits = ""
