@@ -95,6 +95,8 @@ def _patch_path(raw: bytes) -> str | None:
     """`b/path` or a C-quoted `"b/pa\\tth"` from a `+++` line; None for /dev/null."""
     if raw.startswith(b'"') and raw.endswith(b'"'):
         raw = _unquote(raw[1:-1])
+    elif raw.endswith(b"\t"):  # git adds a tab after a name with spaces (a real tab is quoted)
+        raw = raw[:-1]
     return os.fsdecode(raw[2:]) if raw.startswith(b"b/") else None
 
 
