@@ -239,6 +239,99 @@ def _last_line(raw: bytes) -> str:
     return lines[-1] if lines else ""
 
 
+# --- history rewriting (keystow purge) --------------------------------------------------------
+
+
+def is_dirty(repo: Path) -> bool:
+    """Uncommitted changes to tracked files (staged or not); untracked files do not count."""
+    result = run_git(["status", "--porcelain=v1", "-z", "--untracked-files=no"], repo)
+    return bool(result.stdout.strip(b"\0"))
+
+
+def refs(repo: Path, *prefixes: str) -> list[str]:
+    """Full ref names under `prefixes` (e.g. refs/heads, refs/tags)."""
+    result = run_git(["for-each-ref", "--format=%(refname)", *prefixes], repo)
+    return result.stdout.decode("utf-8", "surrogateescape").split()
+
+
+def all_commits(repo: Path) -> list[str]:
+    return run_git(["rev-list", "--all"], repo).stdout.decode().split()
+
+
+def bundle_create(repo: Path, bundle: Path) -> None:
+    """A bundle of every ref: a complete, cloneable backup of the history."""
+    run_git(["bundle", "create", "--quiet", str(bundle), "--all"], repo)
+
+
+def config_entries(repo: Path, key_regex: str) -> list[tuple[str, str]]:
+    """(key, value) of local config entries whose key matches, in file order."""
+    result = run_git(["config", "--local", "-z", "--get-regexp", key_regex], repo, check=False)
+    entries = []
+    for item in result.stdout.split(b"\0"):
+        if item:
+            key, _, value = item.partition(b"\n")
+            entries.append((key.decode(), value.decode("utf-8", "surrogateescape")))
+    return entries
+
+
+def config_add(repo: Path, key: str, value: str) -> None:
+    run_git(["config", "--local", "--add", key, value], repo)
+
+
+def changed_blobs_by_commit(repo: Path) -> Iterator[tuple[str, list[str], list[tuple[str, str]]]]:
+    """(commit, parents, [(new blob id, path)]) for every commit reachable from any ref, each
+    commit diffed against each parent (merges too) and root commits against the empty tree."""
+    output = run_git(["log", "--all", "--topo-order", "-m", "--no-renames", "--raw", "-z", "--no-abbrev",
+                      "--format=%x01%H %P"], repo).stdout
+    for record in output.split(b"\x01")[1:]:
+        header, _, raw = record.partition(b"\n")
+        commit, *parents = header.rstrip(b"\0").decode().split()
+        fields = raw.strip(b"\0\n").split(b"\0")
+        changes = []
+        for meta, path in zip(fields[0::2], fields[1::2]):
+            parts = meta.decode().split()
+            if len(parts) >= 4:
+                changes.append((parts[3], os.fsdecode(path)))
+        yield commit, parents, changes
+
+
+# Sub-commands git-filter-repo runs get the same hardening, through git's environment config.
+_HARDENING_PAIRS = tuple(HARDENING[i + 1].split("=", 1) for i in range(0, len(HARDENING), 2))
+
+
+def filter_repo_env() -> dict[str, str]:
+    env = git_env()
+    env["GIT_CONFIG_COUNT"] = str(len(_HARDENING_PAIRS))
+    for index, (key, value) in enumerate(_HARDENING_PAIRS):
+        env[f"GIT_CONFIG_KEY_{index}"] = key
+        env[f"GIT_CONFIG_VALUE_{index}"] = value
+    return env
+
+
+def filter_repo_command() -> list[str]:
+    """git-filter-repo from this Python's environment (the `purge` extra), else from PATH."""
+    import shutil
+    import sys
+
+    beside = Path(sys.executable).parent / "git-filter-repo"
+    if beside.is_file():
+        return [sys.executable, str(beside)]
+    found = shutil.which("git-filter-repo")
+    if found is None:
+        raise GitError("git-filter-repo is not installed: pip install 'keystow[purge]'")
+    return [found]
+
+
+def run_filter_repo(repo: Path, args: list[str]) -> subprocess.CompletedProcess[bytes]:
+    """Run git-filter-repo in `repo`; its output is returned, not printed."""
+    result = subprocess.run([*filter_repo_command(), *args], cwd=repo, capture_output=True,
+                            env=filter_repo_env(), stdin=subprocess.DEVNULL)
+    if result.returncode != 0:
+        lines = (result.stderr or result.stdout).decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git-filter-repo failed in {repo}: {lines[-1] if lines else 'no message'}")
+    return result
+
+
 # --- cloning for `keystow scan-repos` --------------------------------------------------------
 
 # A clone runs the user's own ssh (the hardening turns ssh off against a scanned repository's

@@ -1,0 +1,125 @@
+"""`keystow purge`: rewrite history so that none of the selected secrets remains anywhere.
+
+Order matters and each step is a safety net for the next: refuse a dirty tree or an unconfirmed
+run, select the secrets, back up every ref, rewrite, restore the remotes, scan again and prove
+the purged fingerprints are gone, then write the aftercare checklist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from keystow import git
+from keystow.config import Config, load_config
+from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, FatalError, GitError
+from keystow.output import notice
+from keystow.purge import backup, dryrun, report
+from keystow.purge.history import history_findings
+from keystow.purge.migrated import migrated_references
+from keystow.purge.plan import PurgePlan, build_plan, check_replacement, report_fingerprints
+from keystow.purge.rewrite import commit_map, rewrite_history
+from keystow.purge.verify import remaining_findings
+
+
+@dataclass(frozen=True)
+class PurgeOptions:
+    path: Path = Path(".")
+    from_report: Path | None = None
+    history: bool = False
+    replacement: str | None = None
+    dry_run: bool = False
+    yes: bool = False
+    interactive: bool = False  # stdin is a terminal: ask instead of refusing
+    config_file: Path | None = None
+
+
+def run_purge(options: PurgeOptions, confirm: Callable[[str], bool]) -> int:
+    repo = _repository(options.path)
+    _check_selection(options)
+    if not options.dry_run:
+        _refuse_unsafe(repo, options)
+    config = load_config(repo, options.config_file)
+    for warning in config.warnings:
+        notice(warning)
+    plan = select(repo, config, options)
+    if not plan.targets:
+        print("nothing to purge: none of the selected secrets is in this repository's history")
+        return EXIT_CLEAN
+    if options.dry_run:
+        print_dry_run(dryrun.dry_run(repo, plan.targets), plan)
+        return EXIT_CLEAN
+    if not options.yes and not confirm(f"Rewrite every branch and tag of {repo} to purge "
+                                       f"{len(plan.targets)} secret(s)?"):
+        raise FatalError("purge cancelled; nothing was changed")
+    return purge(repo, config, plan)
+
+
+def select(repo: Path, config: Config, options: PurgeOptions) -> PurgePlan:
+    wanted = report_fingerprints(options.from_report) if options.from_report else None
+    replacement = check_replacement(options.replacement) if options.replacement is not None else None
+    plan = build_plan(history_findings(repo, config), wanted, migrated_references(repo), replacement)
+    if plan.not_found:
+        notice(f"{len(plan.not_found)} finding(s) of the report are not in this history (already purged?)")
+    return plan
+
+
+def purge(repo: Path, config: Config, plan: PurgePlan) -> int:
+    remotes = backup.record_remotes(repo)
+    commits_before = len(git.all_commits(repo))
+    bundle = backup.create_backup(repo)
+    print(f"backup of every ref: {bundle}")
+    try:
+        rewrite_history(repo, plan.targets)
+    except GitError:
+        notice(f"the rewrite failed; the original history is in {bundle}")
+        raise
+    finally:
+        backup.restore_remotes(repo, remotes)
+    remaining = remaining_findings(repo, config, plan.fingerprints)
+    outcome = report.Outcome(
+        plan.targets, bundle, _short(git.refs(repo, "refs/heads"), "refs/heads/"),
+        _short(git.refs(repo, "refs/tags"), "refs/tags/"), remotes.remotes,
+        sorted({f.fingerprint for f in remaining}), commits_before,
+        sum(1 for old, new in commit_map(repo).items() if old != new))
+    path = report.write_report(repo, outcome)
+    print(report.render(outcome))
+    print(f"aftercare checklist written to {path}")
+    return EXIT_CLEAN if outcome.proven else EXIT_FINDINGS
+
+
+def print_dry_run(result: dryrun.DryRun, plan: PurgePlan) -> None:
+    files = result.files
+    print(f"dry run: {len(plan.targets)} secret(s), {result.occurrences} occurrence(s) in {len(files)} file(s); "
+          f"{len(result.commits)} commit(s) would get new ids")
+    for target in sorted(plan.targets, key=lambda t: (t.finding.rule_id, t.fingerprint)):
+        print(f"  {target.finding.rule_id}  {target.finding.redacted}  {target.fingerprint[:12]}  "
+              f"{len(target.finding.locations)} occurrence(s)  -> {target.replacement}")
+    print("commits that add a secret:")
+    for commit, paths in result.introducing.items():
+        print(f"  {commit[:12]}  {', '.join(paths)}")
+    print("nothing was changed: no backup, no rewrite")
+
+
+def _repository(path: Path) -> Path:
+    root = git.work_tree_root(path.resolve()) if path.exists() else None
+    if root is None:
+        raise GitError(f"not a git work tree: {path}")
+    return root
+
+
+def _check_selection(options: PurgeOptions) -> None:
+    if bool(options.from_report) == bool(options.history):
+        raise FatalError("choose what to purge: --history (every secret in history) or --from-report FILE")
+
+
+def _refuse_unsafe(repo: Path, options: PurgeOptions) -> None:
+    if git.is_dirty(repo):
+        raise FatalError(f"{repo} has uncommitted changes; commit or stash them before purging history")
+    if not options.yes and not options.interactive:
+        raise FatalError("purge rewrites history: pass --yes to run it without a terminal")
+
+
+def _short(names: list[str], prefix: str) -> list[str]:
+    return [name[len(prefix):] for name in names]

@@ -1,0 +1,116 @@
+"""The aftercare checklist: printed at the end and written to `keystow-purge-report.md`.
+
+It names each purged secret only in redacted form (with its rule and fingerprint), because the
+report sits in the work tree next to code that gets shared.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from keystow.purge.backup import restore_commands
+from keystow.purge.plan import Target
+
+REPORT_NAME = "keystow-purge-report.md"
+GITHUB_GUIDE = ("https://docs.github.com/authentication/keeping-your-account-and-data-secure/"
+                "removing-sensitive-data-from-a-repository")
+
+
+@dataclass
+class Outcome:
+    targets: list[Target]
+    backup: Path
+    branches: list[str]
+    tags: list[str]
+    remotes: list[str]
+    remaining: list[str] = field(default_factory=list)  # fingerprints still found afterwards
+    commits_before: int = 0
+    commits_rewritten: int = 0
+
+    @property
+    def proven(self) -> bool:
+        return not self.remaining
+
+
+def render(outcome: Outcome) -> str:
+    sections = [_status(outcome), _secrets(outcome), _push(outcome), _collaborators(), _hosting()]
+    return "# keystow purge: aftercare\n\n" + "\n".join(sections)
+
+
+def write_report(repo: Path, outcome: Outcome) -> Path:
+    path = repo / REPORT_NAME
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(render(outcome))
+    return path
+
+
+def summary_lines(outcome: Outcome) -> list[str]:
+    """The short form printed on the terminal before the pointer to the full report."""
+    verdict = ("verified: none of them remains in any commit" if outcome.proven
+               else f"NOT verified: {len(outcome.remaining)} still found; the backup is kept")
+    return [f"purged {len(outcome.targets)} secret(s); {outcome.commits_rewritten} of "
+            f"{outcome.commits_before} commits rewritten; {verdict}",
+            f"backup (still holds the secrets): {outcome.backup}",
+            *(f"  restore: {command}" for command in restore_commands(outcome.backup)),
+            "rotate every secret listed in the report: history rewriting does not un-leak them"]
+
+
+def _status(outcome: Outcome) -> str:
+    lines = ["## Result", ""]
+    lines += [f"- {line}" for line in summary_lines(outcome)[:2]]
+    lines += [f"- restore: `{command}`" for command in restore_commands(outcome.backup)]
+    lines += ["- Delete the backup once the rewritten history is pushed and checked: it contains the secrets.",
+              "- git-filter-repo leaves binary files (a NUL byte in the first 8 KiB) untouched; a secret "
+              "inside one is not purged and shows up as remaining.", ""]
+    return "\n".join(lines)
+
+
+def _secrets(outcome: Outcome) -> str:
+    lines = ["## Rotate these secrets (they were exposed, whatever history says now)", "",
+             "| secret (redacted) | rule | first seen | replaced by | fingerprint |", "|---|---|---|---|---|"]
+    for target in sorted(outcome.targets, key=lambda t: (t.finding.rule_id, t.fingerprint)):
+        finding = target.finding
+        lines.append(f"| `{finding.redacted}` | {finding.rule_id} | {_first_seen(target)} | "
+                     f"`{target.replacement}` | {target.fingerprint[:12]} |")
+    return "\n".join(lines + [""])
+
+
+def _first_seen(target: Target) -> str:
+    location = target.finding.location
+    commit = location.provenance.commit[:10] if location.provenance else "?"
+    return f"{commit} {location.path}".replace("|", "\\|")
+
+
+def _push(outcome: Outcome) -> str:
+    remotes = outcome.remotes or ["<remote>"]
+    lines = ["## Force-push the rewritten history", "",
+             "Lift branch protection first where it forbids force pushes. Then, for each remote:", "", "```"]
+    for remote in remotes:
+        lines += [f"git push --force {remote} {branch}" for branch in outcome.branches]
+        lines += [f"git push --force {remote} refs/tags/{tag}" for tag in outcome.tags]
+        lines.append(f"git push --force --tags {remote}")
+    lines += ["```", "",
+              "Remote-tracking refs (refs/remotes/*) were dropped by git-filter-repo; the remote "
+              "configuration was restored. Run `git fetch` after pushing.", ""]
+    return "\n".join(lines)
+
+
+def _collaborators() -> str:
+    return "\n".join([
+        "## What collaborators must do", "",
+        "- Delete old clones and clone again. Do not pull, merge or rebase from an old clone: that "
+        "brings the purged commits (and the secrets) straight back.",
+        "- Branches that only exist in an old clone: rebase them onto the new history with "
+        "`git rebase --onto`, never merge them.",
+        "- Forks, CI caches and mirrors are untouched by the rewrite; delete or re-create them.", ""])
+
+
+def _hosting() -> str:
+    return "\n".join([
+        "## Hosting (GitHub and others)", "",
+        "- Cached views, pull-request refs (refs/pull/*) and diffs of closed pull requests keep "
+        "the old commits; on GitHub only GitHub Support can remove them.",
+        f"- Anything that was pushed must be treated as compromised. Guide: {GITHUB_GUIDE}", ""])

@@ -1,0 +1,38 @@
+"""The rewrite itself: git-filter-repo `--replace-text` over blobs and `--replace-message` over
+commit and tag messages, with the expressions in a private temporary file.
+
+keystow does not rewrite history itself; filter-repo is the tool GitHub's guidance names.
+Binary blobs (a NUL in the first 8 KiB) are left untouched by filter-repo.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from keystow import git
+from keystow.purge.expressions import private_file, replace_text
+from keystow.purge.plan import Target
+
+
+def rewrite_history(repo: Path, targets: list[Target]) -> None:
+    _forget_previous_run(repo)
+    with private_file(replace_text(targets)) as expressions:
+        git.run_filter_repo(repo, ["--replace-text", str(expressions), "--replace-message", str(expressions),
+                                   "--force", "--quiet"])
+
+
+def commit_map(repo: Path) -> dict[str, str]:
+    """Old commit id → new commit id, from filter-repo's record of the last run."""
+    path = git.common_git_dir(repo) / "filter-repo" / "commit-map"
+    mapping = {}
+    for line in path.read_text().splitlines()[1:]:  # first line is the header
+        old, _, new = line.partition(" ")
+        mapping[old] = new
+    return mapping
+
+
+def _forget_previous_run(repo: Path) -> None:
+    """Each purge rewrites all refs from scratch. A marker from an earlier filter-repo run would
+    make this one a "continuation" (and, if older than a day, a question on stdin)."""
+    marker = git.common_git_dir(repo) / "filter-repo" / "already_ran"
+    marker.unlink(missing_ok=True)
