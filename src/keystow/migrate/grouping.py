@@ -1,0 +1,122 @@
+"""Which found values share one store entry.
+
+In Secrets Manager related values are one JSON secret, in the structure AWS's rotation functions
+expect: an access key ID with its secret key as {"aws_access_key_id", "aws_secret_access_key"};
+a database URI as {"engine", "host", "port", "username", "password", "dbname"} (the URI's
+password is what moves; user and host stay readable in the source). In Parameter Store every
+value is its own SecureString.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+ENGINES = {"postgres": ("postgres", 5432), "postgresql": ("postgres", 5432), "mysql": ("mysql", 3306),
+           "mariadb": ("mariadb", 3306), "redis": ("redis", 6379), "rediss": ("redis", 6379),
+           "mongodb": ("mongo", 27017), "sqlserver": ("sqlserver", 1433), "oracle": ("oracle", 1521)}
+KEY_ID_RULES = ("aws-access-key-id",)
+SECRET_KEY_RULES = ("aws-secret-access-key", "aws-credentials-csv")
+
+
+@dataclass
+class Member:
+    """One found value; `value` is what its reference resolves to (the whole secret, or the
+    password part of a URI, at `span` within the secret)."""
+
+    value_id: str
+    rule_id: str
+    redacted: str
+    secret: str = field(repr=False)
+    key: str | None = None
+    span: tuple[int, int] | None = None
+    variable: str = ""
+    env_var: str = ""
+
+    @property
+    def value(self) -> str:
+        return self.secret[self.span[0]:self.span[1]] if self.span else self.secret
+
+
+def group_members(members: list[Member], sites: list, store: str) -> list:
+    from keystow.migrate.plan import Item
+
+    first_site = {}
+    for site in sites:
+        first_site.setdefault(site.item_id, site)
+    for member in members:
+        member.variable = first_site[member.value_id].variable
+    items: list[Item] = []
+    if store == "secretsmanager":
+        items += _key_pairs(members, sites)
+        items += _databases(members)
+    grouped = {m.value_id for item in items for m in item.members}
+    items += [Item(m.value_id, store, "", [m]) for m in members if m.value_id not in grouped]
+    return items
+
+
+def _key_pairs(members: list[Member], sites: list) -> list:
+    from keystow.migrate.plan import Item
+
+    by_id = {m.value_id: m for m in members}
+    used: set[str] = set()
+    pairs = []
+    for path in dict.fromkeys(s.path for s in sites):
+        here = [by_id[s.item_id] for s in sites if s.path == path and s.item_id in by_id]
+        ids = [m for m in here if m.rule_id in KEY_ID_RULES and m.value_id not in used]
+        keys = [m for m in here if m.rule_id.startswith(SECRET_KEY_RULES) and m.value_id not in used]
+        for key_id, secret_key in zip(dict.fromkeys(ids), dict.fromkeys(keys)):
+            key_id.key, secret_key.key = "aws_access_key_id", "aws_secret_access_key"
+            used.update((key_id.value_id, secret_key.value_id))
+            pairs.append(Item(_group_id([key_id, secret_key]), "secretsmanager", "", [key_id, secret_key],
+                              group="aws-key-pair"))
+    return pairs
+
+
+def _databases(members: list[Member]) -> list:
+    from keystow.migrate.plan import Item
+
+    items = []
+    for member in members:
+        parts = database_parts(member.secret)
+        if parts is None:
+            continue
+        start = member.secret.index(":" + parts["password"] + "@") + 1
+        member.key, member.span = "password", (start, start + len(parts["password"]))
+        member.variable = member.variable + "_password" if member.variable else "db_password"
+        items.append(Item(member.value_id, "secretsmanager", "", [member], group="database"))
+    return items
+
+
+def database_parts(uri: str) -> dict[str, str] | None:
+    """The rotation-ready structure of a database URI with a plain (not %-encoded) password."""
+    try:
+        parts = urlsplit(uri)
+        port = parts.port
+    except ValueError:
+        return None
+    engine = ENGINES.get(parts.scheme.lower())
+    if engine is None or not parts.password or unquote(parts.password) != parts.password or not parts.hostname:
+        return None
+    if ":" + parts.password + "@" not in uri:
+        return None
+    return {"engine": engine[0], "host": parts.hostname, "port": str(port or engine[1]),
+            "username": parts.username or "", "password": parts.password, "dbname": parts.path.lstrip("/")}
+
+
+def payload(members: list[Member], group: str | None) -> tuple[str, dict | None]:
+    """(the value as stored, the JSON mapping for a grouped secret)."""
+    if group == "aws-key-pair":
+        mapping = {m.key: m.value for m in members}
+    elif group == "database":
+        mapping = database_parts(members[0].secret)
+    else:
+        return members[0].value, None
+    return json.dumps(mapping, sort_keys=True), mapping
+
+
+def _group_id(members: list[Member]) -> str:
+    joined = "\0".join(sorted(m.value_id for m in members))
+    return hashlib.sha256(joined.encode()).hexdigest()[:20]

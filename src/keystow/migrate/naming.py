@@ -1,0 +1,72 @@
+"""Names for migrated secrets: derived from the repository, the file path and the variable name.
+
+`/myapp/config/settings/db_password` for `config/settings.py: DB_PASSWORD = "..."`. Names are a
+pure function of those three parts, so re-running a migration yields the same names; two different
+secrets that would get the same name are told apart by a short hash of their value's id, which is
+stable too. A reviewer may override any name in the plan file.
+"""
+
+from __future__ import annotations
+
+import re
+
+SEGMENT_UNSAFE = re.compile(r"[^a-z0-9_.-]+")
+# `NAME = "…`, `NAME: '…`, `"NAME": "…`, `NAME := "…`, `export NAME=…`, `ENV NAME=…`.
+ASSIGNMENT = re.compile(
+    r"""(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?::=|=>|=|:)\s*[\[({]?\s*(?:[a-zA-Z]{0,2})?["'`]?[^"'`=:]*$""")
+ECS_NAME = re.compile(r""""name"\s*:\s*"(?P<name>[A-Za-z_][A-Za-z0-9_]*)"[^{}]*$""")
+
+
+def variable_name(text_before: str, fallback: str) -> str:
+    """The variable a secret is assigned to, from the text before it on its line (or just before)."""
+    line = text_before.rsplit("\n", 1)[-1]
+    for pattern in (ECS_NAME, ASSIGNMENT):
+        match = pattern.search(line) or pattern.search(text_before[-300:].replace("\n", " "))
+        if match:
+            return match.group("name").split(".")[-1]
+    return fallback
+
+
+def env_var_name(variable: str) -> str:
+    """DB_PASSWORD from dbPassword, db-password or db.password."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", variable)
+    name = re.sub(r"[^A-Za-z0-9]+", "_", spaced).strip("_").upper()
+    return name if name and not name[0].isdigit() else f"SECRET_{name}"
+
+
+def segment(text: str) -> str:
+    return SEGMENT_UNSAFE.sub("_", text.lower()).strip("_.-") or "x"
+
+
+def path_segments(path: str) -> list[str]:
+    """config/settings.py → ["config", "settings"]; .env → ["env"]; dotfiles lose their dot."""
+    parts = [p for p in path.replace("\\", "/").split("/") if p not in ("", ".")]
+    if parts:
+        stem = parts[-1].lstrip(".")
+        parts[-1] = stem.rsplit(".", 1)[0] if "." in stem else stem
+    return [segment(p) for p in parts]
+
+
+def base_name(prefix: str, path: str, variable: str) -> str:
+    """/prefix/path/segments/variable (SSM style, leading slash)."""
+    parts = [segment(p) for p in prefix.split("/") if p] + path_segments(path) + [segment(variable)]
+    return "/" + "/".join(parts)
+
+
+def for_store(name: str, store: str) -> str:
+    """Secrets Manager names carry no leading slash (an ARN-friendly convention)."""
+    return name.lstrip("/") if store == "secretsmanager" else name
+
+
+def assign_unique(wanted: dict[str, str]) -> dict[str, str]:
+    """item id → wanted name, made collision-free: the first id (sorted) keeps the name, others
+    get a suffix from their own id so the result does not depend on what else is migrated."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for item_id in sorted(wanted, key=lambda i: (wanted[i], i)):
+        name = wanted[item_id]
+        if name in taken:
+            name = f"{name}_{item_id[:6]}"
+        taken.add(name)
+        names[item_id] = name
+    return names

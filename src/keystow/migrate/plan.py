@@ -1,0 +1,263 @@
+"""The migration plan: which secrets go where, and what each file will look like afterwards.
+
+`build_plan` scans the work tree (values stay in memory), gives each unique secret one store
+target, and asks the reference writers for their edits. The plan that reaches the user or disk
+(`plan_output`) holds names, redacted forms and salted hashes only, never a value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from keystow.findings import fingerprint, redact
+from keystow.migrate import naming
+from keystow.migrate.grouping import Member, group_members, payload
+from keystow.migrate.references import plan_file, secretsmanager_reason
+from keystow.migrate.references.base import FileChange, FileContext, Site
+from keystow.migrate.rewrite import decode, sha256_bytes
+from keystow.migrate.stores import StoreTarget
+
+STANDARD_LIMIT, ADVANCED_LIMIT, SECRETS_MANAGER_LIMIT = 4096, 8192, 65536
+ADVANCED_COST = "Advanced tier: $0.05 per parameter per month (Standard is free)"
+OWN_FILES = (".keystow/", "keystow-plan.json", ".keystow-refs.toml")
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: str
+    prefix: str | None = None
+    region: str | None = None
+    endpoint_url: str | None = None
+    kms_key_id: str | None = None
+    tags: tuple[tuple[str, str], ...] = ()
+    allow_advanced_tier: bool = False
+    overwrite: bool = False
+    rotation_lambda: str | None = None
+    rotate_days: int | None = None
+
+
+@dataclass
+class Item:
+    """One parameter or secret in the store, holding one value or a group of related ones."""
+
+    item_id: str
+    store: str
+    name: str
+    members: list[Member]
+    group: str | None = None
+    tier: str = ""
+    notes: list[str] = field(default_factory=list)
+    manual: str | None = None
+
+    def target(self, member: Member) -> StoreTarget:
+        return StoreTarget(self.store, self.name, member.key)
+
+    def member_ids(self) -> set[str]:
+        return {m.value_id for m in self.members}
+
+    def member(self, value_id: str) -> Member:
+        return next(m for m in self.members if m.value_id == value_id)
+
+    @property
+    def group_variable(self) -> str | None:
+        return {"aws-key-pair": "aws_credentials"}.get(self.group or "", None) or (
+            self.members[0].variable if self.group else None)
+
+    def payload(self) -> str:
+        return payload(self.members, self.group)[0]
+
+    def mapping(self) -> dict | None:
+        return payload(self.members, self.group)[1]
+
+
+@dataclass
+class Plan:
+    root: Path
+    settings: Settings
+    items: list[Item]
+    sites: list[Site]
+    texts: dict[str, str]
+    file_hashes: dict[str, str]
+    unreadable: list[tuple[str, int, str]]  # (path, line, reason)
+    values: dict[str, str] = field(repr=False, default_factory=dict)
+    changes: list[FileChange] = field(default_factory=list)
+    expected_duration: float = 0.0
+
+    def item_of(self, value_id: str) -> Item:
+        return next(i for i in self.items if any(m.value_id == value_id for m in i.members))
+
+
+def value_id(secret: str) -> str:
+    return fingerprint("keystow-migrate", secret)[:20]
+
+
+def build_plan(root: Path, scan_path: Path, settings: Settings, findings: list, names: dict[str, str] | None = None,
+               store_check=None) -> Plan:
+    """`findings` come from keystow.scan (secrets in memory); `names` overrides item names."""
+    plan = Plan(root, settings, [], [], {}, {}, [])
+    _collect_sites(plan, findings)
+    members = _members(plan, findings)
+    plan.items = group_members(members, plan.sites, settings.store)
+    _choose_stores(plan)
+    _name_items(plan, names or {})
+    _check_sizes(plan, store_check)
+    _assign_env_vars(plan)
+    plan.changes = plan_changes(plan)
+    return plan
+
+
+def _collect_sites(plan: Plan, findings: list) -> None:
+    for finding in findings:
+        for location in finding.locations:
+            path = Path(location.path).resolve().relative_to(plan.root).as_posix()
+            if path.startswith(OWN_FILES):
+                continue
+            text = _text(plan, path)
+            if text is None:
+                plan.unreadable.append((path, location.line, "not a UTF-8 text file"))
+                continue
+            start = _locate(text, location.line, location.column, finding.secret)
+            if start is None:
+                plan.unreadable.append((path, location.line, "secret not found at its reported position"))
+                continue
+            plan.values[value_id(finding.secret)] = finding.secret
+            variable = naming.variable_name(text[max(0, start - 300):start], finding.rule_id.replace("-", "_"))
+            site = Site(path, location.line, start, start + len(finding.secret), value_id(finding.secret), variable)
+            if site not in plan.sites:
+                plan.sites.append(site)
+
+
+def _text(plan: Plan, path: str) -> str | None:
+    if path not in plan.texts:
+        data = (plan.root / path).read_bytes()
+        plan.file_hashes[path] = sha256_bytes(data)
+        plan.texts[path] = decode(data)
+    return plan.texts[path]
+
+
+def _locate(text: str, line: int, column: int, secret: str) -> int | None:
+    """The secret's offset: on its line, nearest to the reported column."""
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return None
+    hits, at = [], text.find(secret, start)
+    while at >= 0 and text.count("\n", start, at) == 0:
+        hits.append(at)
+        at = text.find(secret, at + 1)
+    return min(hits, key=lambda h: abs(h - start - column + 1)) if hits else None
+
+
+def _members(plan: Plan, findings: list) -> list[Member]:
+    seen: dict[str, Member] = {}
+    for finding in findings:
+        vid = value_id(finding.secret)
+        if vid in plan.values and vid not in seen:
+            seen[vid] = Member(vid, finding.rule_id, redact(finding.secret), finding.secret)
+    return list(seen.values())
+
+
+def _choose_stores(plan: Plan) -> None:
+    """CloudFormation can read SSM SecureStrings in 11 properties only: elsewhere use Secrets Manager."""
+    if plan.settings.store != "ssm":
+        return
+    for item in plan.items:
+        for site in (s for s in plan.sites if s.item_id in item.member_ids()):
+            reason = secretsmanager_reason(site.path, plan.texts[site.path], site)
+            if reason:
+                item.store = "secretsmanager"
+                item.notes.append(f"{site.path}:{site.line}: {reason}")
+                break
+
+
+def _name_items(plan: Plan, overrides: dict[str, str]) -> None:
+    base = plan.settings.prefix or plan.root.name
+    wanted = {}
+    for item in plan.items:
+        first = next(s for s in plan.sites if s.item_id in item.member_ids())
+        variable = item.group_variable or first.variable
+        wanted[item.item_id] = naming.base_name(base, first.path, variable)
+    unique = naming.assign_unique(wanted)
+    for item in plan.items:
+        item.name = overrides.get(item.item_id) or naming.for_store(unique[item.item_id], item.store)
+
+
+def _check_sizes(plan: Plan, store_check) -> None:
+    for item in plan.items:
+        size = len(item.payload().encode("utf-8"))
+        if item.store == "secretsmanager":
+            item.tier = "SecretString (JSON)" if item.group else "SecretString"
+            if size > SECRETS_MANAGER_LIMIT:
+                item.manual = f"{size} bytes is above Secrets Manager's 64 KB limit"
+        elif size > ADVANCED_LIMIT:
+            item.manual = f"{size} bytes is above the Advanced tier's 8 KB limit"
+        elif size > STANDARD_LIMIT:
+            item.tier = "SecureString, Advanced tier"
+            item.notes.append(ADVANCED_COST)
+            if not plan.settings.allow_advanced_tier:
+                item.manual = f"{size} bytes needs the Advanced tier (pass --allow-advanced-tier; it costs money)"
+        else:
+            item.tier = "SecureString, Standard tier"
+        if store_check is not None and item.manual is None:
+            item.manual = store_check(item)
+
+
+def _assign_env_vars(plan: Plan) -> None:
+    from keystow.migrate.manifest import MANIFEST, existing_entries
+
+    manifest = plan.root / MANIFEST
+    taken = existing_entries(manifest.read_text(encoding="utf-8") if manifest.is_file() else None)
+    for item in sorted(plan.items, key=lambda i: i.name):
+        for member in item.members:
+            reference = item.target(member).reference()
+            wanted = naming.env_var_name(member.variable or "secret")
+            name, n = wanted, 1
+            while taken.get(name, reference) != reference:
+                n += 1
+                name = f"{wanted}_{n}"
+            taken[name] = reference
+            member.env_var = name
+
+
+def plan_changes(plan: Plan, arn=None, only: set[str] | None = None) -> list[FileChange]:
+    """Each file's change; `only` limits it to the given item ids (those verified in the store)."""
+    changes = []
+    manual = {item.item_id for item in plan.items if item.manual}
+    for path in sorted({s.path for s in plan.sites}):
+        sites = []
+        for site in plan.sites:
+            item = plan.item_of(site.item_id)
+            if site.path != path or item.item_id in manual or (only is not None and item.item_id not in only):
+                continue
+            member = item.member(site.item_id)
+            sites.append(_bound(site, item, member))
+        if sites:
+            ctx = FileContext(path, plan.texts[path], tuple(sites), arn or _placeholder_arn(plan))
+            changes.append(plan_file(ctx))
+    return changes
+
+
+def _bound(site: Site, item: Item, member: Member) -> Site:
+    from dataclasses import replace
+
+    start, end = site.start, site.end
+    if member.span is not None:  # grouped: only part of the literal (a URI's password) moves
+        start, end = site.start + member.span[0], site.start + member.span[1]
+    return replace(site, start=start, end=end, target=item.target(member), env_var=member.env_var)
+
+
+def _placeholder_arn(plan: Plan):
+    region = plan.settings.region or "<region>"
+
+    def arn(target: StoreTarget) -> str:
+        if target.store == "ssm":
+            return f"arn:aws:ssm:{region}:<account>:parameter/{target.name.lstrip('/')}"
+        return f"arn:aws:secretsmanager:{region}:<account>:secret:{target.name}-<suffix>"
+    return arn
+
+
+def salted_hash(value: str) -> str:
+    return hashlib.sha256(b"keystow-migrate-value\0" + value.encode()).hexdigest()[:32]

@@ -1,0 +1,98 @@
+"""Undoing or finishing an interrupted migration from its journal.
+
+Rollback restores every file the journal lists, newest first, byte for byte: the old text is the
+new text with each edit's reference replaced by the literal pieces and the values read back from
+the store; the result must hash to the recorded old sha256 or the file is left alone. Store
+entries are kept (a rollback never deletes a secret). A file changed since the migration is
+reported and left alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from keystow.migrate.journal import Journal
+from keystow.migrate.rewrite import AppliedEdit, decode, encode, restore, sha256_bytes, write_atomic
+from keystow.migrate.stores import StoreError
+
+
+@dataclass
+class RollbackReport:
+    restored: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def rollback(journal: Journal, stores) -> RollbackReport:
+    report = RollbackReport()
+    values = ValueReader(journal.data["targets"], stores)
+    for entry in reversed(journal.data["files"]):
+        try:
+            _undo(journal.root, entry, values, report)
+        except StoreError as exc:
+            report.problems.append(f"{entry['path']}: {exc}")
+    journal.finish("rolled-back" if not report.problems else "rollback-incomplete")
+    return report
+
+
+def _undo(root: Path, entry: dict, values: "ValueReader", report: RollbackReport) -> None:
+    path = root / entry["path"]
+    current = path.read_bytes() if path.exists() else None
+    digest = sha256_bytes(current) if current is not None else None
+    if digest == entry["old_sha256"]:
+        return  # never written, or already restored
+    if digest != entry["new_sha256"]:
+        report.problems.append(f"{entry['path']}: changed since the migration; left alone")
+        return
+    if not entry["existed"]:
+        path.unlink()
+        report.removed.append(entry["path"])
+        return
+    edits = [AppliedEdit.from_json(e) for e in entry["edits"]]
+    needed = {v for e in edits for kind, v in e.old if kind == "value"}
+    old = encode(restore(decode(current), edits, values.read(needed)))
+    if sha256_bytes(old) != entry["old_sha256"]:
+        report.problems.append(f"{entry['path']}: the values read back do not rebuild the original; left alone")
+        return
+    write_atomic(path, old, entry["mode"])
+    report.restored.append(entry["path"])
+
+
+class ValueReader:
+    """Values by id, read back from the store each journal target names."""
+
+    def __init__(self, targets: dict[str, dict], stores) -> None:
+        self.targets, self.stores, self.cache = targets, stores, {}
+
+    def read(self, value_ids: set[str]) -> dict[str, str]:
+        for value_id in value_ids - set(self.cache):
+            target = self.targets.get(value_id)
+            if target is None:
+                raise StoreError(f"the journal names no store entry for value {value_id}")
+            self.cache[value_id] = self._fetch(target)
+        return {v: self.cache[v] for v in value_ids}
+
+    def _fetch(self, target: dict) -> str:
+        store = self.stores(target["store"])
+        if target["key"]:
+            mapping = store.get_json(target["name"]) or {}
+            value = mapping.get(target["key"])
+        else:
+            value = store.get(target["name"])
+        if value is None:
+            raise StoreError(f"{target['store']}:{target['name']} no longer exists; cannot restore from it")
+        return str(value)
+
+
+def settle_pending(journal: Journal) -> None:
+    """Before a resume: a file the journal saw start is either written (new hash) or not."""
+    for entry in journal.data["files"]:
+        if entry.get("state") != "pending":
+            continue
+        path = journal.root / entry["path"]
+        if path.exists() and sha256_bytes(path.read_bytes()) == entry["new_sha256"]:
+            entry["state"] = "written"
+        else:
+            entry["state"] = "not-written"
+    journal.save()

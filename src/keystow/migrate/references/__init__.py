@@ -1,0 +1,55 @@
+"""One reference writer per ecosystem, chosen by file name and content.
+
+Each writer module has `KIND`, `RESOLVES` ("deploy" or "runtime"), `NOTE` and
+`plan(FileContext) -> FileChange`. A file no writer claims is manual: it is listed in the plan
+with the reason and never half-edited.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from keystow.migrate.references import (ansible, cloudformation, codebuild, ecs, envfile, kubernetes,
+                                        serverless, shell, source_code, terraform)
+from keystow.migrate.references.base import FileChange, FileContext
+
+
+def writer_for(path: str, text: str) -> ModuleType | None:
+    if envfile.is_envfile(path):
+        return envfile
+    if terraform.detect(path):
+        return terraform
+    if serverless.detect(path):
+        return serverless
+    if codebuild.detect(path):
+        return codebuild
+    if ecs.detect(path, text):
+        return ecs
+    if cloudformation.detect(path, text):
+        return cloudformation
+    if kubernetes.detect(path, text):
+        return kubernetes
+    if ansible.detect(path, text):
+        return ansible
+    if shell.is_dockerfile(path) or path.endswith(shell.SHELL_EXTENSIONS):
+        return shell
+    if source_code.language(path):
+        return source_code
+    return None
+
+
+def plan_file(ctx: FileContext) -> FileChange:
+    writer = writer_for(ctx.path, ctx.text)
+    if writer is None:
+        change = FileChange(ctx.path, "unknown", "manual")
+        for site in ctx.sites:
+            change.skip(site, "no known reference syntax for this file type")
+        return change
+    return writer.plan(ctx)
+
+
+def secretsmanager_reason(path: str, text: str, site) -> str | None:
+    """Why an item bound for SSM must live in Secrets Manager because of this site, if it must."""
+    if writer_for(path, text) is cloudformation:
+        return cloudformation.needs_secretsmanager(text, site)
+    return None

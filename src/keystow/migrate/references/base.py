@@ -1,0 +1,116 @@
+"""What every reference writer sees and returns.
+
+A writer gets one file's text and the secret sites in it, each already assigned its store target
+and environment-variable name, and returns `Edit`s (character spans of the original text and their
+new text), the sites it leaves to a human (with the reason), and any files it generates beside
+the edited one. Writers never see secret values: a site is a span, and the span is the secret.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from keystow.migrate.stores import StoreTarget
+
+
+@dataclass(frozen=True)
+class Site:
+    """One occurrence of a secret: the characters [start, end) of the file's text."""
+
+    path: str
+    line: int
+    start: int
+    end: int
+    item_id: str
+    variable: str
+    target: StoreTarget | None = None
+    env_var: str = ""
+
+
+@dataclass(frozen=True)
+class Edit:
+    start: int
+    end: int
+    new: str
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    """A file written beside the edited one; `render` maps its current text (or None) to the new."""
+
+    path: str
+    render: Callable[[str | None], str]
+
+
+@dataclass
+class FileChange:
+    path: str
+    kind: str
+    resolves: str  # "deploy" | "runtime" | "manual"
+    note: str = ""
+    edits: list[Edit] = field(default_factory=list)
+    rewritten: list[Site] = field(default_factory=list)
+    manual: list[tuple[Site, str]] = field(default_factory=list)
+    generated: list[GeneratedFile] = field(default_factory=list)
+    manifest: dict[str, str] = field(default_factory=dict)  # env var → store reference
+
+    def skip(self, site: Site, reason: str) -> None:
+        self.manual.append((site, reason))
+
+    def replace(self, site: Site, start: int, end: int, new: str) -> None:
+        self.edits.append(Edit(start, end, new))
+        self.rewritten.append(site)
+
+
+@dataclass(frozen=True)
+class FileContext:
+    path: str
+    text: str
+    sites: tuple[Site, ...]
+    arn: Callable[[StoreTarget], str] = lambda target: target.name
+
+
+def line_bounds(text: str, offset: int) -> tuple[int, int]:
+    """[start, end) of the line holding offset, without its line ending."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    end = len(text) if end < 0 else end
+    if end > start and text[end - 1] == "\r":
+        end -= 1
+    return start, end
+
+
+def enclosing_quotes(text: str, site: Site, quotes: str = "\"'`") -> tuple[int, int, str] | None:
+    """(open, close, quote char) of the one-line string literal holding the site, if any."""
+    start, end = line_bounds(text, site.start)
+    for quote in quotes:
+        before = text.rfind(quote, start, site.start)
+        after = text.find(quote, site.end, end)
+        if before >= 0 and after >= 0 and quote not in text[before + 1:site.start]:
+            if text[before - 1:before] != "\\" or before == start:
+                return before, after, quote
+    return None
+
+
+def whole_literal(text: str, site: Site, quotes: str = "\"'`") -> tuple[int, int, str] | None:
+    """The quoted literal around the site when the secret is all of it."""
+    found = enclosing_quotes(text, site, quotes)
+    if found and found[0] == site.start - 1 and found[1] == site.end:
+        return found
+    return None
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9_]+", "_", text.lower()).strip("_") or "secret"
+
+
+def indentation(text: str, offset: int) -> str:
+    start, _ = line_bounds(text, offset)
+    line = text[start:]
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def newline_of(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\n"

@@ -1,0 +1,126 @@
+"""Minimal, atomic, reversible file edits.
+
+`apply_edits` turns a text and its edits into the new text plus, per edit, where it landed in the
+new text and how to rebuild the old text from literal pieces and secret ids (never values). That
+record is what lets a rollback restore a file byte for byte from the values read back from the
+store. `write_atomic` writes through a temporary file in the same directory, fsyncs it, keeps the
+file mode and renames over the original, so a crash leaves the old or the new file, never half.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from keystow.migrate.references.base import Edit
+
+
+class RewriteError(Exception):
+    """A bug in an edit list (overlap, a literal holding a secret): never written to disk."""
+
+
+@dataclass(frozen=True)
+class AppliedEdit:
+    start: int  # in the new text
+    end: int
+    old: tuple[tuple[str, str], ...]  # ("text", literal) | ("value", value id)
+
+    def to_json(self) -> dict:
+        return {"start": self.start, "end": self.end, "old": [list(part) for part in self.old]}
+
+    @staticmethod
+    def from_json(data: dict) -> AppliedEdit:
+        return AppliedEdit(data["start"], data["end"], tuple((k, v) for k, v in data["old"]))
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def decode(data: bytes) -> str | None:
+    """The file's text, exactly reversible with `encode` (BOM and line endings kept); None if not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def encode(text: str) -> bytes:
+    return text.encode("utf-8")
+
+
+def apply_edits(text: str, edits: list[Edit], values: dict[str, str]) -> tuple[str, list[AppliedEdit]]:
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    pieces, applied, cursor, shift = [], [], 0, 0
+    for edit in ordered:
+        if edit.start < cursor:
+            raise RewriteError("overlapping edits")
+        pieces.append(text[cursor:edit.start])
+        new_start = edit.start + shift
+        applied.append(AppliedEdit(new_start, new_start + len(edit.new), split_old(text[edit.start:edit.end], values)))
+        pieces.append(edit.new)
+        shift += len(edit.new) - (edit.end - edit.start)
+        cursor = edit.end
+    pieces.append(text[cursor:])
+    return "".join(pieces), applied
+
+
+def split_old(old: str, values: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """Literal pieces and value ids whose concatenation is `old`; no literal holds a secret."""
+    parts: list[tuple[str, str]] = []
+    ordered = sorted(values.items(), key=lambda kv: -len(kv[1]))
+    while old:
+        hits = [(old.find(value), -len(value), value_id) for value_id, value in ordered if value and value in old]
+        if not hits:
+            parts.append(("text", old))
+            break
+        at, negative_length, value_id = min(hits)
+        if at:
+            parts.append(("text", old[:at]))
+        parts.append(("value", value_id))
+        old = old[at - negative_length:]
+    return tuple(parts)
+
+
+def restore(text: str, applied: list[AppliedEdit], values: dict[str, str]) -> str:
+    """The text before the edits, given the new text and the values the edits removed."""
+    for edit in sorted(applied, key=lambda e: e.start, reverse=True):
+        old = "".join(values[v] if kind == "value" else v for kind, v in edit.old)
+        text = text[:edit.start] + old + text[edit.end:]
+    return text
+
+
+def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Replace `path` with `data` atomically, keeping its permission bits (or using `mode`)."""
+    try:
+        mode = os.stat(path).st_mode & 0o7777 if mode is None else mode
+    except FileNotFoundError:
+        mode = 0o644 if mode is None else mode
+    tmp = path.with_name(f".{path.name}.keystow-tmp-{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_directory(path.parent)
+
+
+def fsync_directory(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

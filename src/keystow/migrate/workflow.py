@@ -1,0 +1,68 @@
+"""Glue between the scanner, the plan and the stores, shared by plan, apply, resume and rollback."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from keystow.errors import FatalError
+from keystow.migrate.plan import Plan, Settings, build_plan
+
+
+def root_of(path: Path) -> Path:
+    """The work tree holding `path` (or the directory itself outside git)."""
+    from keystow.git import work_tree_root
+
+    if not path.exists():
+        raise FatalError(f"{path}: no such file or directory")
+    root = work_tree_root(path.resolve())
+    return (root or (path if path.is_dir() else path.parent)).resolve()
+
+
+def open_stores(settings: Settings):
+    from keystow.migrate.apply import Stores
+    from keystow.migrate.stores import open_store
+
+    def opener(kind: str):
+        return open_store(kind, region=settings.region, endpoint_url=settings.endpoint_url,
+                          kms_key_id=settings.kms_key_id, allow_advanced_tier=settings.allow_advanced_tier)
+    return Stores(opener)
+
+
+def find_secrets(root: Path, path: Path) -> list:
+    """Findings (values in memory) in the work tree under `path`."""
+    from keystow.config import load_config
+    from keystow.scan import build_scanner, scan_paths
+
+    config = load_config(root)
+    result = scan_paths([str(path.resolve())], config, build_scanner(config))
+    return result.findings
+
+
+def make_plan(root: Path, path: Path, settings: Settings, names: dict[str, str] | None, stores) -> Plan:
+    from keystow.migrate.stores import StoreError
+
+    def check(item) -> str | None:
+        try:
+            stores(item.store).validate(item.name, item.payload())
+        except StoreError as exc:
+            return str(exc)
+        return None
+
+    plan = build_plan(root, path, settings, find_secrets(root, path), names, check)
+    counts: dict[str, int] = {}
+    for item in plan.items:
+        if not item.manual:
+            counts[item.store] = counts.get(item.store, 0) + 1
+    plan.expected_duration = sum(stores(kind).expected_duration(n) for kind, n in counts.items())
+    return plan
+
+
+def settings_from_journal(journal, given: Settings | None) -> Settings:
+    data = dict(journal.data["settings"])
+    data["tags"] = tuple(tuple(t) for t in data.get("tags", ()))
+    settings = Settings(**data)
+    if given is not None:
+        settings = replace(settings, region=given.region or settings.region,
+                           endpoint_url=given.endpoint_url or settings.endpoint_url)
+    return settings
