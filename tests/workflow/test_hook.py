@@ -1,0 +1,109 @@
+"""`keystow hook install|uninstall` through real `git commit` and `git push`."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from keystow.fakes import Fakes
+from tests.helpers import commit_file, git, run_keystow
+
+
+def _commit(repo: Path, name: str, text: str, *flags: str) -> subprocess.CompletedProcess:
+    (repo / name).write_text(text)
+    git(repo, "add", name)
+    return subprocess.run(["git", "commit", "-m", f"add {name}", *flags], cwd=repo, capture_output=True, text=True)
+
+
+def _install(repo: Path, *args: str) -> None:
+    result = run_keystow("hook", "install", *args, cwd=repo)
+    assert result.returncode == 0, result.stderr
+
+
+def placeholder_key() -> str:
+    """Shaped like an AWS key id but ending in EXAMPLE, as AWS's documentation keys do."""
+    return Fakes(3).aws_access_key_id()[:13] + "EXAMPLE"
+
+
+def test_commit_with_a_secret_is_blocked_with_a_readable_message(repo):
+    commit_file(repo, "README", "hello\n")
+    _install(repo)
+    blocked = _commit(repo, "app.py", f'x = 1\nTOKEN = "{Fakes(1).github_token()}"\n')
+    assert blocked.returncode != 0
+    output = blocked.stdout + blocked.stderr
+    assert "app.py" in output and "2:" in output and "github-classic-pat" in output and "keystow:allow" in output
+    assert git(repo, "rev-list", "--count", "HEAD").strip() == "1"
+
+
+def test_clean_commit_and_placeholder_pass(repo):
+    _install(repo)
+    assert _commit(repo, "ok.py", "x = 1\n").returncode == 0
+    assert _commit(repo, "docs.md", f"aws_access_key_id = {placeholder_key()}\n").returncode == 0
+    allowed = f'TOKEN = "{Fakes(2).github_token()}"  # keystow:allow\n'
+    assert _commit(repo, "fixture.py", allowed).returncode == 0
+
+
+def test_existing_hook_is_kept_chained_and_restored(repo):
+    hooks = repo / ".git" / "hooks"
+    hooks.mkdir(exist_ok=True)
+    legacy = hooks / "pre-commit"
+    legacy.write_text("#!/bin/sh\necho legacy ran >> \"$(git rev-parse --git-dir)/legacy.log\"\nexit 0\n")
+    legacy.chmod(0o755)
+    _install(repo)
+    _install(repo)  # reinstall: our own hook is never taken for someone else's
+    assert (hooks / "pre-commit.legacy").read_text().startswith("#!/bin/sh\necho legacy")
+    assert _commit(repo, "ok.py", "x = 1\n").returncode == 0
+    assert (repo / ".git" / "legacy.log").read_text() == "legacy ran\n"
+    assert _commit(repo, "leak.py", f'T = "{Fakes(4).github_token()}"\n').returncode != 0
+    (hooks / "pre-commit.legacy").write_text("#!/bin/sh\necho legacy says no >&2\nexit 3\n")
+    vetoed = _commit(repo, "ok2.py", "y = 2\n")
+    assert vetoed.returncode != 0 and "legacy says no" in vetoed.stderr
+    assert run_keystow("hook", "uninstall", cwd=repo).returncode == 0
+    assert "legacy says no" in (hooks / "pre-commit").read_text()
+    assert not (hooks / "pre-commit.legacy").exists()
+
+
+def test_foreign_hook_with_legacy_taken_needs_force(repo):
+    hooks = repo / ".git" / "hooks"
+    for name in ("pre-commit", "pre-commit.legacy"):
+        (hooks / name).write_text("#!/bin/sh\nexit 0\n")
+    refused = run_keystow("hook", "install", cwd=repo)
+    assert refused.returncode == 2 and b"--force" in refused.stderr
+    _install(repo, "--force")
+    assert "keystow-hook-marker" in (hooks / "pre-commit").read_text()
+
+
+def test_core_hooks_path_is_honoured(repo):
+    git(repo, "config", "core.hooksPath", ".githooks")
+    _install(repo)
+    assert (repo / ".githooks" / "pre-commit").is_file()
+    assert not (repo / ".git" / "hooks" / "pre-commit").exists()
+    assert _commit(repo, "leak.py", f'T = "{Fakes(5).github_token()}"\n').returncode != 0
+    run_keystow("hook", "uninstall", cwd=repo)
+    assert not (repo / ".githooks" / "pre-commit").exists()
+
+
+@pytest.fixture
+def remote(tmp_path, repo) -> Path:
+    bare = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    git(repo, "remote", "add", "origin", str(bare))
+    return bare
+
+
+def test_pre_push_blocks_a_pushed_secret_and_lets_clean_pushes_through(repo, remote):
+    _install(repo, "--pre-push")
+    assert _commit(repo, "ok.py", "x = 1\n").returncode == 0
+    push = subprocess.run(["git", "push", "-q", "origin", "main"], cwd=repo, capture_output=True, text=True)
+    assert push.returncode == 0, push.stderr
+    # a secret committed with --no-verify still cannot leave the machine
+    assert _commit(repo, "leak.py", f'T = "{Fakes(6).github_token()}"\n', "--no-verify").returncode == 0
+    blocked = subprocess.run(["git", "push", "-q", "origin", "main"], cwd=repo, capture_output=True, text=True)
+    assert blocked.returncode != 0 and "leak.py" in blocked.stdout + blocked.stderr
+    assert git(remote, "rev-list", "--count", "main").strip() == "1"
+    git(repo, "reset", "-q", "--hard", "HEAD~1")
+    assert _commit(repo, "ok2.py", "y = 2\n").returncode == 0
+    push = subprocess.run(["git", "push", "-q", "origin", "main"], cwd=repo, capture_output=True, text=True)
+    assert push.returncode == 0, push.stderr
