@@ -8,6 +8,7 @@ PLACEHOLDER_WORDS = (
     "changeme", "change_me", "change-me", "replaceme", "replace_me", "your_", "your-", "yourkey",
     "placeholder", "dummy", "redacted", "example", "sample", "insert", "<", ">", "xxxx", "****",
     "....", "…", "todo", "fixme", "notreal", "not_real", "not-a-", "secret_here", "password_here",
+    "removed-by-keystow",  # the marker `keystow purge` leaves in history in place of a secret
 )
 # Words that mark a value as made up for tests or docs. Only applied to generic rules: a provider
 # token with a fixed prefix is real whatever random letters it happens to contain.
