@@ -53,14 +53,21 @@ def apply_plan(plan: Plan, stores: Stores, journal: Journal) -> ApplyReport:
     crash_point("store-write")
     changes = plan_changes(plan, lambda target: stores(target.store).arn(target.name), only=verified)
     values = {m.value_id: m.value for i in plan.items if i.item_id in verified for m in i.members}
+    ready = [(change, prepared) for change in changes if change.edits
+             for prepared in [prepare_file(plan, change.path, change.edits, values, report)] if prepared]
+    # Generated files and the manifest first: if the run dies before a source file is rewritten,
+    # they only name entries that already exist, and a resume finds them in place.
     manifest: dict[str, str] = {}
-    for change in changes:
-        if change.edits and write_file(plan, change.path, change.edits, values, journal, report):
-            manifest.update(change.manifest)
-            for generated in change.generated:
-                write_generated(plan, generated.path, generated.render, values, journal)
+    for change, _ in ready:
+        manifest.update(change.manifest)
+        for generated in change.generated:
+            write_generated(plan, generated.path, generated.render, values, journal)
     if manifest:
         write_generated(plan, MANIFEST, lambda old: render_manifest(old, manifest), values, journal)
+    for change, (data, new, applied) in ready:
+        _write_journalled(plan.root / change.path, change.path, data, new, applied, journal, existed=True)
+        report.files.append(change.path)
+        crash_point("file-write")
     journal.finish()
     return report
 
@@ -106,22 +113,19 @@ def _tags(plan: Plan, item: Item) -> dict[str, str]:
             **dict(plan.settings.tags)}
 
 
-def write_file(plan: Plan, path: str, edits, values: dict[str, str], journal: Journal, report: ApplyReport) -> bool:
-    real = plan.root / path
-    data = real.read_bytes()
+def prepare_file(plan: Plan, path: str, edits, values: dict[str, str], report: ApplyReport):
+    """(old bytes, new bytes, applied edits) for a file still as planned, else None (reported)."""
+    data = (plan.root / path).read_bytes()
     if sha256_bytes(data) != plan.file_hashes[path]:
         report.skipped_files.append(f"{path}: changed since the plan was made")
-        return False
+        return None
     try:
         new_text, applied = apply_edits(plan.texts[path], edits, values)
         _check_no_literal_secret(plan, applied)
     except RewriteError as exc:
         report.skipped_files.append(f"{path}: {exc}")
-        return False
-    _write_journalled(real, path, data, encode(new_text), applied, journal, existed=True)
-    report.files.append(path)
-    crash_point("file-write")
-    return True
+        return None
+    return data, encode(new_text), applied
 
 
 def write_generated(plan: Plan, path: str, render, values: dict[str, str], journal: Journal) -> None:

@@ -65,14 +65,18 @@ def _key_pairs(members: list[Member], sites: list) -> list:
     pairs = []
     for path in dict.fromkeys(s.path for s in sites):
         here = [by_id[s.item_id] for s in sites if s.path == path and s.item_id in by_id]
-        ids = [m for m in here if m.rule_id in KEY_ID_RULES and m.value_id not in used]
-        keys = [m for m in here if m.rule_id.startswith(SECRET_KEY_RULES) and m.value_id not in used]
-        for key_id, secret_key in zip(dict.fromkeys(ids), dict.fromkeys(keys)):
+        ids = _unique(m for m in here if m.rule_id in KEY_ID_RULES and m.value_id not in used)
+        keys = _unique(m for m in here if m.rule_id.startswith(SECRET_KEY_RULES) and m.value_id not in used)
+        for key_id, secret_key in zip(ids, keys):
             key_id.key, secret_key.key = "aws_access_key_id", "aws_secret_access_key"
             used.update((key_id.value_id, secret_key.value_id))
             pairs.append(Item(_group_id([key_id, secret_key]), "secretsmanager", "", [key_id, secret_key],
                               group="aws-key-pair"))
     return pairs
+
+
+def _unique(members) -> list[Member]:
+    return list({m.value_id: m for m in members}.values())
 
 
 def _databases(members: list[Member]) -> list:
