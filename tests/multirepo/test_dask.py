@@ -1,0 +1,73 @@
+"""`keystow scan-repos --dask` against a real local Dask cluster (two worker processes).
+
+The CLI runs in a subprocess and connects to the cluster's scheduler as it would to a remote
+one. Its combined report must equal the local pool's, also when a worker is killed mid-scan.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.helpers import run_keystow
+
+distributed = pytest.importorskip("distributed")
+
+TASK_DELAY = "1.0"  # seconds per repository: long enough to kill a worker while tasks run
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                  dashboard_address=None, host="127.0.0.1") as local_cluster:
+        yield local_cluster
+
+
+def local_report(org) -> tuple[int, dict]:
+    result = run_keystow("scan-repos", str(org), "--format", "json", "--no-cache", "--jobs", "2", cwd=org.parent)
+    return result.returncode, json.loads(result.stdout)
+
+
+def dask_command(org, address: str, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "keystow", "scan-repos", str(org), "--format", "json", "--no-cache",
+            "--dask", address, *extra]
+
+
+def test_dask_run_equals_local_run(org, cluster):
+    expected_code, expected = local_report(org)
+    result = subprocess.run(dask_command(org, cluster.scheduler_address), cwd=org.parent, capture_output=True)
+    assert json.loads(result.stdout) == expected
+    assert result.returncode == expected_code == 2
+
+
+def test_killed_worker_loses_no_repository(org, cluster):
+    expected_code, expected = local_report(org)
+    process = subprocess.Popen(dask_command(org, cluster.scheduler_address, "--task-delay", TASK_DELAY),
+                               cwd=org.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with distributed.Client(cluster.scheduler_address) as client:
+        victim = wait_for_busy_worker(client)
+        pid = client.run(os.getpid, workers=[victim])[victim]
+        os.kill(pid, signal.SIGKILL)
+        stdout, stderr = process.communicate(timeout=60)
+        assert pid not in client.run(os.getpid).values()  # the nanny started a fresh worker
+    assert json.loads(stdout) == expected, stderr.decode()
+    assert process.returncode == expected_code
+
+
+def wait_for_busy_worker(client, timeout: float = 30.0) -> str:
+    """The address of a worker running one of our tasks (sleeping in its task delay)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        busy = [worker for worker, keys in client.processing().items()
+                if any("scan_repository" in str(key) for key in keys)]
+        if busy:
+            time.sleep(0.3)  # well inside the task's delay
+            return busy[0]
+        time.sleep(0.05)
+    raise AssertionError("no worker started a scan task")
