@@ -35,6 +35,12 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
+def default_jobs() -> int:
+    """One core stays with `git cat-file`, which inflates every blob and is the bottleneck of a
+    history scan: on 2 cores extra workers only add copying (bench/RESULTS.md, `history`)."""
+    return max(1, usable_cores() - 1)
+
+
 def scan_in_workers(answers: Iterable[Answer], scanner: Scanner, jobs: int) -> Iterator[tuple[str, Outcome]]:
     context = multiprocessing.get_context("spawn")
     init_args = (scanner.ruleset, scanner.policy, scanner.matcher.engine)

@@ -93,9 +93,9 @@ def read_and_scan(root: Path, ids: list[str], scanner: Scanner, max_size: int,
 def _worker_count(jobs: int | None, blobs: int) -> int:
     if jobs is not None:
         return jobs
-    from keystow.parallel import usable_cores
+    from keystow.parallel import default_jobs
 
-    return usable_cores() if blobs >= PARALLEL_MIN_BLOBS else 1
+    return default_jobs() if blobs >= PARALLEL_MIN_BLOBS else 1
 
 
 class FindingPlacer:

@@ -1,0 +1,250 @@
+"""History scan benchmark: `keystow scan --history` against the `git cat-file` floor.
+
+    .venv/bin/python bench/history_bench.py [--commits 10000] [--runs 3] [--write]
+
+Builds (once; reused afterwards) a deterministic repository under bench/work/history-repo with
+`git fast-import`: a project of source files (Python, JavaScript, YAML, Markdown) that grows and
+changes over N commits on a main branch plus a few feature branches, merges and tags, with a few
+generated fake credentials planted and later removed. The same seed gives the same repository,
+byte for byte. Then, in one run, it measures (median of --runs):
+
+  floor     git cat-file --batch-all-objects --batch > /dev/null
+  jobs=1    keystow scan --history --no-cache --jobs 1
+  jobs=2    keystow scan --history --no-cache --jobs 2
+  cached    keystow scan --history (second run, cache warm)
+
+with peak RSS (largest single process, from /usr/bin/time -v) and MB/s of unique blob content
+scanned, and prints a table with ratios against the floor. `--write` puts the table into the
+`history` slot of bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from keystow.fakes import Fakes  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / "work"
+KEYSTOW = [sys.executable, "-m", "keystow"]
+SEED = 20240102
+
+WORDS = ("user order invoice account payment session token cache client server request response "
+         "config handler record item price total count index value result status error queue "
+         "worker batch stream buffer parser schema report export import filter mapper").split()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--commits", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--write", action="store_true", help="write the table into bench/RESULTS.md")
+    args = parser.parse_args()
+    repo = WORK / f"history-repo-{args.commits}"
+    if not (repo / "HEAD").exists():
+        build_repository(repo, args.commits)
+    rows = measure(repo, args.runs)
+    table = render(repo, rows, args.runs)
+    print(table)
+    if args.write:
+        write_results(table)
+    return 0
+
+
+# --- the repository --------------------------------------------------------------------------
+
+class Project:
+    """Files as lists of lines, changed the way people change code: edits, additions, new files."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.files: dict[str, list[str]] = {}
+        for index in range(120):
+            self.new_file(index)
+
+    def new_file(self, index: int) -> str:
+        kind = self.rng.choice(("py", "py", "js", "yaml", "md"))
+        folder = self.rng.choice(("app", "app/api", "app/models", "lib", "web/src", "deploy", "docs"))
+        path = f"{folder}/{self.rng.choice(WORDS)}_{index}.{kind}"
+        self.files[path] = [self.line(kind) for _ in range(self.rng.randint(40, 220))]
+        return path
+
+    def line(self, kind: str) -> str:
+        w = self.rng.choice
+        n = self.rng.randint(0, 9999)
+        if kind == "py":
+            return self.rng.choice((
+                f"def {w(WORDS)}_{w(WORDS)}(self, {w(WORDS)}, {w(WORDS)}={n}):",
+                f"    {w(WORDS)} = self.{w(WORDS)}.get('{w(WORDS)}', {n})",
+                f"    if {w(WORDS)} is None or {w(WORDS)} > {n}:",
+                f"        raise ValueError(f\"bad {w(WORDS)}: {{{w(WORDS)}!r}}\")",
+                f"    return [{w(WORDS)} for {w(WORDS)} in {w(WORDS)}s if {w(WORDS)}.{w(WORDS)}]",
+                f"    # {w(WORDS)} the {w(WORDS)} before the {w(WORDS)} is sent to the {w(WORDS)}",
+                "",
+            ))
+        if kind == "js":
+            return self.rng.choice((
+                f"export function {w(WORDS)}{w(WORDS).title()}({w(WORDS)}, {w(WORDS)}) {{",
+                f"  const {w(WORDS)} = await fetch(`/api/{w(WORDS)}/${{{w(WORDS)}}}`);",
+                f"  if (!{w(WORDS)}.ok) throw new Error('{w(WORDS)} failed: ' + {n});",
+                f"  return {w(WORDS)}.map(({w(WORDS)}) => {w(WORDS)}.{w(WORDS)} * {n});",
+                "}", "",
+            ))
+        if kind == "yaml":
+            return f"{'  ' * self.rng.randint(0, 3)}{w(WORDS)}_{w(WORDS)}: {self.rng.choice((n, w(WORDS), 'true'))}"
+        return f"The {w(WORDS)} {w(WORDS)} keeps each {w(WORDS)} in {w(WORDS)} order ({n} at most)."
+
+    def change(self) -> list[str]:
+        """Edit 1–3 files (sometimes a new one); returns the changed paths."""
+        if self.rng.random() < 0.03:
+            return [self.new_file(len(self.files) + 1000)]
+        changed = self.rng.sample(sorted(self.files), self.rng.randint(1, 3))
+        for path in changed:
+            lines, kind = self.files[path], path.rsplit(".", 1)[1]
+            for _ in range(self.rng.randint(1, 6)):
+                at = self.rng.randrange(len(lines) + 1)
+                if self.rng.random() < 0.6 and at < len(lines):
+                    lines[at] = self.line(kind)
+                else:
+                    lines.insert(at, self.line(kind))
+        return changed
+
+
+def build_repository(repo: Path, commits: int) -> None:
+    """A bare repository from one deterministic `git fast-import` stream."""
+    print(f"building {repo} ({commits} commits) with git fast-import ...", file=sys.stderr)
+    repo.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", "--bare", str(repo)], check=True)
+    importer = subprocess.Popen(["git", "fast-import", "--quiet"], cwd=repo, stdin=subprocess.PIPE)
+    write = importer.stdin.write
+    rng, fakes, project = random.Random(SEED), Fakes(SEED), Project(random.Random(SEED + 1))
+    plants = {commits // 7: "aws", commits // 3: "github", commits // 2: "slack", (4 * commits) // 5: "stripe"}
+    mark = 0
+    main_head = feature_head = None
+    for number in range(commits):
+        changed = project.change()
+        planted = plants.get(number)
+        if planted:
+            secret = {"aws": fakes.aws_access_key_id, "github": fakes.github_token,
+                      "slack": fakes.slack_bot_token, "stripe": fakes.stripe_live_key}[planted]()
+            path = changed[0]
+            project.files[path].insert(3, f"API_KEY = \"{secret}\"  # temporary, remove before release")
+        if number - 1 in plants:
+            project.files[changed[0]] = [ln for ln in project.files[changed[0]] if "temporary, remove" not in ln]
+        blobs = {}
+        for path in changed:
+            mark += 1
+            data = ("\n".join(project.files[path]) + "\n").encode()
+            write(b"blob\nmark :%d\ndata %d\n" % (mark, len(data)) + data + b"\n")
+            blobs[path] = mark
+        branch = "refs/heads/main" if number % 50 else f"refs/heads/feature-{number // 50}"
+        mark += 1
+        when = 1_600_000_000 + number * 3600
+        who = rng.choice(("Ada Lovelace <ada@example.invalid>", "Grace Hopper <grace@example.invalid>",
+                          "Alan Turing <alan@example.invalid>"))
+        message = f"{rng.choice(WORDS)}: update {', '.join(changed)}\n".encode()
+        write(b"commit %s\nmark :%d\nauthor %s %d +0000\ncommitter %s %d +0000\ndata %d\n%s"
+              % (branch.encode(), mark, who.encode(), when, who.encode(), when, len(message), message))
+        if main_head is not None:
+            write(b"from :%d\n" % main_head)
+        if branch == "refs/heads/main" and feature_head is not None and number % 50 == 1:
+            write(b"merge :%d\n" % feature_head)  # the feature commit just before
+        for path, blob in blobs.items():
+            write(b"M 100644 :%d %s\n" % (blob, path.encode()))
+        write(b"\n")
+        if branch == "refs/heads/main":
+            main_head = mark
+        else:
+            feature_head = mark
+        if number % 1000 == 999:
+            write(b"reset refs/tags/v%d\nfrom :%d\n\n" % (number // 1000, mark))
+    importer.stdin.close()
+    if importer.wait() != 0:
+        raise SystemExit("git fast-import failed")
+    subprocess.run(["git", "gc", "-q", "--aggressive" if commits <= 2000 else "--quiet"], cwd=repo, check=False)
+
+
+# --- measuring -----------------------------------------------------------------------------
+
+def timed(command: list[str], cwd: Path, stdout=subprocess.DEVNULL) -> tuple[float, int, bytes]:
+    """Wall seconds, peak RSS in KiB (largest process, /usr/bin/time -v) and stdout."""
+    started = time.perf_counter()
+    result = subprocess.run(["/usr/bin/time", "-v", *command], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - started
+    peak = re.search(rb"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"{command} failed: {result.stderr.decode()[-2000:]}")
+    return elapsed, int(peak.group(1)) if peak else 0, result.stdout
+
+
+def measure(repo: Path, runs: int) -> list[dict]:
+    subprocess.run([*KEYSTOW, "rules", "list"], capture_output=True)  # Hyperscan DB into the cache
+    floor_cmd = ["sh", "-c", "git cat-file --batch-all-objects --batch > /dev/null"]
+    cases = [("floor: git cat-file --batch-all-objects --batch", floor_cmd, None),
+             ("keystow scan --history --no-cache --jobs 1", [*KEYSTOW, "scan", "--history", "--no-cache", "--jobs", "1", "--format", "json"], None),
+             ("keystow scan --history --no-cache --jobs 2", [*KEYSTOW, "scan", "--history", "--no-cache", "--jobs", "2", "--format", "json"], None),
+             ("keystow scan --history (cache warm)", [*KEYSTOW, "scan", "--history", "--format", "json"], "warm")]
+    rows = []
+    for label, command, prepare in cases:
+        if prepare == "warm":
+            subprocess.run([*KEYSTOW, "scan", "--history", "--format", "json"], cwd=repo, capture_output=True)
+        samples = [timed(command, repo) for _ in range(runs)]
+        seconds = statistics.median(s[0] for s in samples)
+        summary = json.loads(samples[-1][2])["summary"] if samples[-1][2] else {}
+        findings = json.loads(samples[-1][2])["summary"]["findings"] if samples[-1][2] else None
+        rows.append({"label": label, "seconds": seconds, "peak_kib": max(s[1] for s in samples),
+                     "scanned_bytes": summary.get("scanned_bytes"), "scanned_blobs": summary.get("scanned_blobs"),
+                     "findings": findings})
+    return rows
+
+
+def repo_facts(repo: Path) -> str:
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True).stdout.strip()
+
+    commits = git("rev-list", "--all", "--count")
+    blobs = git("cat-file", "--batch-all-objects", "--batch-check=%(objecttype) %(objectsize)").splitlines()
+    blob_sizes = [int(line.split()[1]) for line in blobs if line.startswith("blob")]
+    return (f"{commits} commits, {len(blob_sizes)} unique blobs, {sum(blob_sizes) / 1e6:.1f} MB of blob content, "
+            f"pack {git('count-objects', '-vH').split('size-pack: ')[-1].splitlines()[0]}")
+
+
+def render(repo: Path, rows: list[dict], runs: int) -> str:
+    floor = rows[0]["seconds"]
+    lines = [f"Repository: `{repo.relative_to(HERE.parent)}` — {repo_facts(repo)}.",
+             f"Command: `.venv/bin/python bench/history_bench.py --write` (median of {runs} runs, "
+             f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d', time.gmtime())}).", "",
+             "| measurement | seconds | × floor | MB/s scanned | blobs scanned | findings | peak RSS |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for row in rows:
+        rate = (f"{row['scanned_bytes'] / 1e6 / row['seconds']:.1f}"
+                if row["scanned_bytes"] else "—")
+        lines.append(f"| {row['label']} | {row['seconds']:.2f} | {row['seconds'] / floor:.2f} | {rate} | "
+                     f"{row['scanned_blobs'] if row['scanned_blobs'] is not None else '—'} | "
+                     f"{row['findings'] if row['findings'] is not None else '—'} | {row['peak_kib'] / 1024:.0f} MiB |")
+    return "\n".join(lines)
+
+
+def write_results(table: str) -> None:
+    path = HERE / "RESULTS.md"
+    text = path.read_text()
+    start, end = "<!-- section:history -->", "<!-- /section:history -->"
+    before, rest = text.split(start, 1)
+    _, after = rest.split(end, 1)
+    path.write_text(f"{before}{start}\n{table}\n{end}{after}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
