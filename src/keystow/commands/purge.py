@@ -59,7 +59,8 @@ def run_purge(options: PurgeOptions, confirm: Callable[[str], bool]) -> int:
 def select(repo: Path, config: Config, options: PurgeOptions) -> PurgePlan:
     wanted = report_fingerprints(options.from_report) if options.from_report else None
     replacement = check_replacement(options.replacement) if options.replacement is not None else None
-    plan = build_plan(history_findings(repo, config), wanted, migrated_references(repo), replacement)
+    findings = history_findings(repo, config)
+    plan = build_plan(findings, wanted, migrated_references(repo, findings), replacement)
     if plan.not_found:
         notice(f"{len(plan.not_found)} finding(s) of the report are not in this history (already purged?)")
     return plan

@@ -36,7 +36,9 @@ def create_backup(repo: Path) -> Path:
 
 
 def restore_commands(bundle: Path) -> list[str]:
-    return [f"git clone {bundle} restored", f"git fetch {bundle} 'refs/*:refs/*'  (inside this repository)"]
+    """A fresh clone of the original history, or the original refs put back in place."""
+    return [f"git clone {bundle} restored",
+            f"git fetch --update-head-ok {bundle} '+refs/*:refs/*' && git reset --hard  (in this repository)"]
 
 
 @dataclass(frozen=True)

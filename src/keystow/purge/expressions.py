@@ -31,9 +31,9 @@ def escape_bytes(data: bytes) -> bytes:
     return b"".join(bytes([b]) if b in SAFE else b"\\x%02x" % b for b in data)
 
 
-def expression_line(secret: str, replacement: str) -> bytes:
+def expression_line(secret: str, replacement: str, force_regex: bool = False) -> bytes:
     raw = secret.encode("utf-8", "surrogateescape")
-    if needs_regex(secret):
+    if force_regex or needs_regex(secret):
         # re.sub treats backslashes in the replacement as group references
         escaped = replacement.replace("\\", "\\\\").encode("utf-8")
         return b"regex:" + escape_bytes(raw) + b"==>" + escaped
@@ -44,7 +44,15 @@ def replace_text(targets: list[Target]) -> bytes:
     """All expressions, longest secret first, so a secret that contains another (a URL holding
     a password) is replaced whole before the shorter one breaks its match."""
     ordered = sorted(targets, key=lambda t: (-len(t.finding.secret), t.fingerprint))
-    return b"".join(expression_line(t.finding.secret, t.replacement) + b"\n" for t in ordered)
+    all_regex = _literal_inside_regex([t.finding.secret for t in ordered])
+    return b"".join(expression_line(t.finding.secret, t.replacement, all_regex) + b"\n" for t in ordered)
+
+
+def _literal_inside_regex(secrets: list[str]) -> bool:
+    """filter-repo applies every literal before any regex; a literal inside a regex-form secret
+    would break that secret's match, so then all expressions take the regex form (kept in order)."""
+    regex_form = [s for s in secrets if needs_regex(s)]
+    return any(other != secret and other in secret for secret in regex_form for other in secrets)
 
 
 @contextmanager

@@ -1,67 +1,79 @@
-"""Reference names of secrets `keystow migrate` already moved into AWS, by fingerprint.
+"""Reference names of secrets `keystow migrate` already moved into AWS.
 
-The migrate plan (`keystow-plan.json`) and journals (`.keystow/journal-*.json`) store hashes and
-reference names, never values; the history replacement for a migrated secret is its reference
-name (e.g. `ssm:/app/db_password`) so a reader of old commits knows where the value went.
-Unreadable or foreign files are skipped: purging must not depend on migrate's details.
+Migrate stores no values: its journals (`.keystow/journal-*.json`) key each stored value by
+`value_id(secret)` with its store target, and its plan (`keystow-plan.json`) lists members by
+`salted_hash(secret)`. Purge has the secrets in memory, so it computes the same hashes (with
+migrate's own functions) and uses the reference (`ssm:/app/db_password`) as the history
+replacement. Journals win over the plan: a journal records what was stored, a plan only intent.
+Unreadable files and failed items are skipped; purging must not depend on migrate's state.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Iterator
 
-REFERENCE_KEYS = ("reference_name", "reference", "ref")
-STORE_KEYS = ("store", "store_kind", "backend")
-NAME_KEYS = ("name", "parameter", "parameter_name", "secret_name", "store_name")
+from keystow.findings import Finding
+
+FAILED = {"failed", "conflict", "unverified"}
 
 
-def migrated_references(repo: Path) -> dict[str, str]:
-    references: dict[str, str] = {}
-    for path in _candidate_files(repo):
-        for entry in _entries(_load(path)):
-            reference = _reference(entry)
-            if reference:
-                references.setdefault(entry["fingerprint"], reference)
+def migrated_references(repo: Path, findings: list[Finding]) -> dict[str, str]:
+    """finding fingerprint → reference, for the findings migrate has a record of."""
+    try:
+        from keystow.migrate.plan import salted_hash, value_id
+    except ImportError:
+        return {}
+    by_value_id = _journal_targets(repo)
+    by_value_hash = _plan_members(repo)
+    references = {}
+    for finding in findings:
+        reference = by_value_id.get(value_id(finding.secret)) or by_value_hash.get(salted_hash(finding.secret))
+        if reference and _one_line(reference):
+            references[finding.fingerprint] = reference
     return references
 
 
-def _candidate_files(repo: Path) -> list[Path]:
-    journals = sorted((repo / ".keystow").glob("journal-*.json"), reverse=True)  # newest first
-    return [*journals, repo / "keystow-plan.json"]
+def _journal_targets(repo: Path) -> dict[str, str]:
+    targets: dict[str, str] = {}
+    for path in sorted((repo / ".keystow").glob("journal-*.json")):  # oldest first; newer overwrite
+        journal = _load(path)
+        items = journal.get("items", {}) if isinstance(journal.get("items"), dict) else {}
+        failed = {(i.get("store"), i.get("name")) for i in items.values() if isinstance(i, dict) and i.get("status") in FAILED}
+        for vid, target in (journal.get("targets") or {}).items():
+            if isinstance(target, dict) and (target.get("store"), target.get("name")) not in failed:
+                reference = _reference(target.get("store"), target.get("name"), target.get("key"))
+                if reference:
+                    targets[vid] = reference
+    return targets
 
 
-def _load(path: Path) -> object:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+def _plan_members(repo: Path) -> dict[str, str]:
+    plan = _load(repo / "keystow-plan.json")
+    members = {}
+    for item in plan.get("items") or []:
+        for member in (item.get("members") or []) if isinstance(item, dict) else []:
+            reference = _reference(item.get("store"), item.get("name"), member.get("key"))
+            if reference and isinstance(member.get("value_hash"), str):
+                members[member["value_hash"]] = reference
+    return members
+
+
+def _reference(store: object, name: object, key: object) -> str | None:
+    """migrate's reference syntax: `ssm:/name` or `secretsmanager:name#key`."""
+    if not isinstance(store, str) or not isinstance(name, str) or not store or not name:
         return None
+    return f"{store}:{name}" + (f"#{key}" if isinstance(key, str) and key else "")
 
 
-def _entries(node: object) -> Iterator[dict]:
-    """Every JSON object, at any depth, that carries a fingerprint."""
-    if isinstance(node, dict):
-        if isinstance(node.get("fingerprint"), str):
-            yield node
-        for value in node.values():
-            yield from _entries(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _entries(value)
+def _load(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
-def _reference(entry: dict) -> str | None:
-    for key in REFERENCE_KEYS:
-        value = entry.get(key)
-        if isinstance(value, str) and value.strip():
-            return _one_line(value)
-    store = next((entry[k] for k in STORE_KEYS if isinstance(entry.get(k), str)), None)
-    name = next((entry[k] for k in NAME_KEYS if isinstance(entry.get(k), str)), None)
-    return _one_line(f"{store}:{name}") if store and name else None
-
-
-def _one_line(text: str) -> str | None:
+def _one_line(text: str) -> bool:
     """A replace-text replacement must be one line without '==>'."""
-    text = text.strip()
-    return None if ("\n" in text or "\r" in text or "==>" in text) else text
+    return not ("\n" in text or "\r" in text or "==>" in text)
