@@ -42,8 +42,11 @@ def register(cli: click.Group) -> None:
     @click.option("--emit-iam-policy", type=FILE, metavar="FILE", help="Write a read-only IAM policy for the targets.")
     @click.option("--rotation-lambda", metavar="ARN", help="Secrets Manager: rotation Lambda to configure.")
     @click.option("--rotate-days", type=click.IntRange(1, 1000), metavar="N", help="Rotate every N days.")
+    @click.option("--writes-per-second", type=click.FloatRange(min=0.01), metavar="N",
+                  help="Store write rate (default 2/s for SSM, 10/s for Secrets Manager).")
     def migrate(path, store, prefix, kms_key_id, tags, region, endpoint_url, allow_advanced_tier, overwrite,
-                apply_, plan_file, yes, resume, rollback, emit_iam_policy, rotation_lambda, rotate_days):
+                apply_, plan_file, yes, resume, rollback, emit_iam_policy, rotation_lambda, rotate_days,
+                writes_per_second):
         """Move found secrets into Parameter Store or Secrets Manager and rewrite their references.
 
         Without --apply only the plan is printed and written to keystow-plan.json.
@@ -55,7 +58,8 @@ def register(cli: click.Group) -> None:
             raise click.UsageError("--rotation-lambda needs --to secretsmanager")
         settings = Settings(store=store, prefix=prefix, region=region, endpoint_url=endpoint_url,
                             kms_key_id=kms_key_id, tags=_tags(tags), allow_advanced_tier=allow_advanced_tier,
-                            overwrite=overwrite, rotation_lambda=rotation_lambda, rotate_days=rotate_days)
+                            overwrite=overwrite, rotation_lambda=rotation_lambda, rotate_days=rotate_days,
+                            writes_per_second=writes_per_second)
         options = MigrateOptions(path=path, settings=settings, apply=apply_ or bool(plan_file), plan_file=plan_file,
                                  yes=yes, resume=resume, rollback=rollback, emit_iam_policy=emit_iam_policy)
         interactive = sys.stdin.isatty() and sys.stdout.isatty()

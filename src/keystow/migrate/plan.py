@@ -36,6 +36,7 @@ class Settings:
     overwrite: bool = False
     rotation_lambda: str | None = None
     rotate_days: int | None = None
+    writes_per_second: float | None = None
 
 
 @dataclass
@@ -206,19 +207,24 @@ def _check_sizes(plan: Plan, store_check) -> None:
 
 
 def _assign_env_vars(plan: Plan) -> None:
+    """Environment variable names, unique in the manifest; only values read from the
+    environment claim one, so a name used by a template elsewhere does not push it aside."""
     from keystow.migrate.manifest import MANIFEST, existing_entries
+    from keystow.migrate.references import reads_environment
 
     manifest = plan.root / MANIFEST
     taken = existing_entries(manifest.read_text(encoding="utf-8") if manifest.is_file() else None)
+    from_env = {s.item_id for s in plan.sites if reads_environment(s.path, plan.texts[s.path])}
     for item in sorted(plan.items, key=lambda i: i.name):
         for member in item.members:
             reference = item.target(member).reference()
             wanted = naming.env_var_name(member.variable or "secret")
             name, n = wanted, 1
-            while taken.get(name, reference) != reference:
+            while member.value_id in from_env and taken.get(name, reference) != reference:
                 n += 1
                 name = f"{wanted}_{n}"
-            taken[name] = reference
+            if member.value_id in from_env:
+                taken[name] = reference
             member.env_var = name
 
 

@@ -25,7 +25,8 @@ def open_stores(settings: Settings):
 
     def opener(kind: str):
         return open_store(kind, region=settings.region, endpoint_url=settings.endpoint_url,
-                          kms_key_id=settings.kms_key_id, allow_advanced_tier=settings.allow_advanced_tier)
+                          kms_key_id=settings.kms_key_id, allow_advanced_tier=settings.allow_advanced_tier,
+                          writes_per_second=settings.writes_per_second)
     return Stores(opener)
 
 

@@ -53,3 +53,8 @@ def secretsmanager_reason(path: str, text: str, site) -> str | None:
     if writer_for(path, text) is cloudformation:
         return cloudformation.needs_secretsmanager(text, site)
     return None
+
+
+def reads_environment(path: str, text: str) -> bool:
+    """Whether this file's references are environment variables (listed in the manifest)."""
+    return writer_for(path, text) in (envfile, shell, source_code)

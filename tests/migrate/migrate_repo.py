@@ -1,0 +1,92 @@
+"""Test helpers for migrate: a repository built from tests/fixtures/migrate/repo with generated
+fake credentials, and a reader that follows each ecosystem's reference back to the store."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import yaml
+
+from keystow.fakes import Fakes
+from tests.helpers import git, run_keystow
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "migrate" / "repo"
+PLACEHOLDER = re.compile(r"@@([A-Z]+)(\d+)@@")
+
+
+def fake_values(seed: int = 11) -> dict[str, str]:
+    fakes, values = Fakes(seed), {}
+    for number in range(1, 16):
+        values[f"GH{number}"] = fakes.github_token()
+    values["AKID1"] = fakes.aws_access_key_id()
+    values["AWSSK1"] = fakes.aws_secret_access_key()
+    return values
+
+
+def make_repo(repo: Path, seed: int = 11) -> dict[str, str]:
+    """Copy the fixture tree into `repo` (modes kept), fill in fake credentials, commit."""
+    values = fake_values(seed)
+    shutil.copytree(FIXTURE, repo, dirs_exist_ok=True)
+    for path in repo.rglob("*"):
+        if path.is_file() and ".git" not in path.parts:
+            data = path.read_bytes()
+            filled = PLACEHOLDER.sub(lambda m: values[m.group(1) + m.group(2)], data.decode()).encode()
+            if filled != data:
+                path.write_bytes(filled)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "services with hardcoded credentials")
+    return values
+
+
+def migrate(repo: Path, *args: str, env: dict | None = None):
+    return run_keystow("migrate", *args, "--writes-per-second", "1000", cwd=repo, env=env)
+
+
+class StoreReader:
+    """Values behind references, read from the moto server with boto3."""
+
+    def __init__(self, endpoint: str) -> None:
+        import boto3
+
+        self.ssm = boto3.client("ssm", endpoint_url=endpoint, region_name="us-east-1")
+        self.sm = boto3.client("secretsmanager", endpoint_url=endpoint, region_name="us-east-1")
+
+    def parameter(self, name: str) -> str:
+        return self.ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
+
+    def secret(self, name: str, key: str | None = None) -> str:
+        value = self.sm.get_secret_value(SecretId=name)["SecretString"]
+        return json.loads(value)[key] if key else value
+
+    def reference(self, reference: str) -> str:
+        """`ssm:/name` or `secretsmanager:name#key` (the manifest syntax)."""
+        store, _, rest = reference.partition(":")
+        if store == "ssm":
+            return self.parameter(rest)
+        name, _, key = rest.partition("#")
+        return self.secret(name, key or None)
+
+    def parameter_names(self) -> list[str]:
+        return [p["Name"] for p in self.ssm.describe_parameters()["Parameters"]]
+
+    def secret_names(self) -> list[str]:
+        return [s["Name"] for s in self.sm.list_secrets()["SecretList"]]
+
+
+def manifest(repo: Path) -> dict[str, str]:
+    from keystow.config import tomllib
+
+    return tomllib.loads((repo / ".keystow-refs.toml").read_text())
+
+
+def load_yaml(path: Path):
+    return yaml.safe_load(path.read_text())
+
+
+def scan_paths_with_findings(repo: Path) -> set[str]:
+    result = run_keystow("scan", "--format", "json", ".", cwd=repo)
+    assert result.returncode in (0, 1), result.stderr
+    return {f["path"] for f in json.loads(result.stdout)["findings"]}
