@@ -225,7 +225,8 @@ def render(repo: Path, rows: list[dict], runs: int) -> str:
     floor = rows[0]["seconds"]
     lines = [f"Repository: `{repo.relative_to(HERE.parent)}` — {repo_facts(repo)}.",
              f"Command: `.venv/bin/python bench/history_bench.py --write` (median of {runs} runs, "
-             f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d', time.gmtime())}).", "",
+             f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end, "
+             f"{time.strftime('%Y-%m-%d', time.gmtime())}).", "",
              "| measurement | seconds | × floor | MB/s scanned | blobs scanned | findings | peak RSS |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for row in rows:

@@ -10,11 +10,12 @@ anything the repository configures.
 from __future__ import annotations
 
 import os
+import queue
 import subprocess
 import tempfile
 import threading
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from keystow.errors import GitError
 
@@ -161,44 +162,47 @@ class CatFile:
     """Blob contents through ONE long-lived `git cat-file --batch` process.
 
     A writer thread feeds object ids while the caller reads answers, so neither side blocks and
-    git's output is consumed as it is produced. Blobs larger than `max_size` are drained in
-    chunks, never held. If git dies on a corrupt object, that object is reported and a fresh
-    process continues with the rest.
+    git's output is consumed as it is produced. The ids may come from a generator (the history
+    scan feeds ids while its `git log` pass is still running, so both git processes work at
+    once); the generator runs in the writer thread and its exceptions reach the caller. Blobs
+    larger than `max_size` are drained in chunks, never held. If git dies on a corrupt object,
+    that object is reported and a fresh process continues with the rest.
     """
 
     def __init__(self, repo: Path, max_size: int) -> None:
         self.repo = repo
         self.max_size = max_size
 
-    def read(self, ids: list[str]) -> Iterator[tuple[str, bytes | None, str | None]]:
+    def read(self, ids: Iterable[str]) -> Iterator[tuple[str, bytes | None, str | None]]:
         """(id, data, problem) per id, in order; problem is "missing", "too-large:<size>" or an
         error message, with data None."""
-        position = 0
-        while position < len(ids):
-            for answer in self._one_process(ids, position):
-                position += 1
-                yield answer
-
-    def _one_process(self, ids: list[str], start: int) -> Iterator[tuple[str, bytes | None, str | None]]:
+        sent: queue.SimpleQueue = queue.SimpleQueue()
+        feeder = _Feeder(ids, sent)
         with tempfile.TemporaryFile() as errors:
             process = subprocess.Popen(git_command("cat-file", "--batch", "--buffer"), cwd=self.repo,
                                        env=git_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                        stderr=errors, bufsize=1 << 16)
-            writer = threading.Thread(target=_feed, args=(process.stdin, ids, start), daemon=True)
+            writer = threading.Thread(target=feeder.run, args=(process.stdin,), daemon=True)
             writer.start()
             try:
-                for object_id in ids[start:]:
+                while (object_id := sent.get()) is not None:
                     answer = self._answer(process.stdout, object_id)
                     if answer is None:  # git died: name the object, carry on with a new process
                         errors.seek(0)
                         yield object_id, None, _last_line(errors.read()) or "git cat-file failed"
-                        return
+                        rest = list(iter(sent.get, None))
+                        if rest:
+                            yield from CatFile(self.repo, self.max_size).read(rest)
+                        break
                     yield answer
             finally:
+                feeder.stop.set()
                 process.kill()
                 process.wait()
                 process.stdout.close()
                 writer.join()
+        if feeder.error is not None:
+            raise feeder.error
 
     def _answer(self, stdout, object_id: str) -> tuple[str, bytes | None, str | None] | None:
         header = stdout.readline()
@@ -217,13 +221,44 @@ class CatFile:
         return object_id, data[:-1], None
 
 
-def _feed(stdin, ids: list[str], start: int) -> None:
+class _Feeder:
+    """Runs the id source in the writer thread: every id goes to `sent` (so the reader knows
+    what comes next) and, while the pipe is open, to git. After a broken pipe the source is
+    still drained, so a caller's bookkeeping inside it completes."""
+
+    def __init__(self, ids: Iterable[str], sent: queue.SimpleQueue) -> None:
+        self.ids = ids
+        self.sent = sent
+        self.stop = threading.Event()
+        self.error: BaseException | None = None
+
+    def run(self, stdin) -> None:
+        open_pipe = True
+        try:
+            for count, object_id in enumerate(self.ids, 1):
+                if self.stop.is_set():
+                    break
+                self.sent.put(object_id)
+                if open_pipe:
+                    open_pipe = _write(stdin, (object_id + "\n").encode(), flush=count % 64 == 0)
+        except BaseException as exc:  # reported to the reader's caller
+            self.error = exc
+        finally:
+            self.sent.put(None)
+            try:
+                stdin.close()
+            except (BrokenPipeError, OSError, ValueError):
+                pass
+
+
+def _write(stdin, data: bytes, flush: bool) -> bool:
     try:
-        for index in range(start, len(ids), 512):
-            stdin.write("".join(i + "\n" for i in ids[index:index + 512]).encode())
-        stdin.close()
-    except (BrokenPipeError, ValueError, OSError):
-        pass  # the reader killed the process
+        stdin.write(data)
+        if flush:
+            stdin.flush()
+        return True
+    except (BrokenPipeError, OSError, ValueError):
+        return False
 
 
 def _drain(stream, count: int) -> None:

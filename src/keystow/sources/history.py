@@ -3,7 +3,7 @@
 Three steps. (1) One streamed `git log --raw` pass maps each blob to the (path, commit) pairs
 that introduced it (see `git_log`). (2) Blobs not already in the cache are read through one
 long-lived `git cat-file --batch` process and scanned, in this process or in worker processes
-(`--jobs`). (3) Each blob's hits are placed at every location that introduced the blob, and
+(`--jobs`); (1) runs as the id source of (2), so both git processes work at the same time. (3) Each blob's hits are placed at every location that introduced the blob, and
 grouped: one finding per (rule, secret), carrying all its locations.
 
 Refs: `--all` (branches, tags, remotes, notes, `refs/stash`) plus every older stash in the
@@ -13,8 +13,9 @@ rebased-away commits) are not scanned: they are not part of the repository anyon
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from keystow import git
 from keystow.config import Config
@@ -26,8 +27,8 @@ from keystow.sources.blob_cache import BlobCache, scanner_digest
 from keystow.sources.blob_hits import Outcome, scan_blob, to_finding
 from keystow.sources.git_log import iter_introductions
 
-# Below this many blobs to read, worker start-up costs more than it saves.
-PARALLEL_MIN_BLOBS = 400
+# Without an explicit --jobs, worker processes start only after this many blobs.
+PARALLEL_AFTER = 2000
 
 Introductions = dict[str, list[tuple[str, Provenance]]]
 
@@ -43,59 +44,83 @@ def scan_history(repo: Path, scanner: Scanner, config: Config, *, use_cache: boo
 def scan_revisions(root: Path, revisions: list[str], scanner: Scanner, config: Config, *,
                    use_cache: bool = True, need_secrets: bool = False, jobs: int | None = None) -> ScanResult:
     """Scan the blobs introduced by the commits `git log REVISIONS` lists."""
-    introductions = collect_introductions(root, revisions, config)
     cache = BlobCache.open(git.common_git_dir(root), scanner_digest(scanner, config.max_file_size)) if use_cache else None
+    walk = HistoryWalk(root, revisions, config, cache, need_secrets)
     result = ScanResult()
-    placer = FindingPlacer(scanner, introductions)
-    to_read = []
-    for blob in introductions:
-        cached = cache.get(blob) if cache else None
-        if cached is None or (need_secrets and cached.hits):
-            to_read.append(blob)
-        else:
-            placer.record(blob, cached, result)
-    for blob, outcome in read_and_scan(root, to_read, scanner, config.max_file_size, jobs):
-        placer.record(blob, outcome, result)
+    noteworthy: list[tuple[str, Outcome]] = []  # blobs with hits or skips; clean ones are only counted
+    for blob, outcome in read_and_scan(root, walk.blobs_to_read(), scanner, config.max_file_size, jobs):
+        result.scanned_blobs += 1 if outcome.scanned_bytes else 0
+        result.scanned_bytes += outcome.scanned_bytes
+        if outcome.hits or outcome.skip:
+            noteworthy.append((blob, outcome))
         if cache:
             cache.put(blob, outcome)
     if cache:
         cache.save()
+    placer = FindingPlacer(scanner, walk.introductions)  # complete now: the log pass has ended
+    for blob, outcome in [*walk.from_cache, *noteworthy]:
+        placer.record(blob, outcome, result)
     result.findings.extend(placer.findings())
     return result
 
 
-def collect_introductions(root: Path, revisions: list[str], config: Config) -> Introductions:
-    """blob → [(path, provenance)] in first-seen order; paths allowed by config are left out."""
-    allowlist = path_allowlist(config)
-    introductions: Introductions = {}
-    paths: dict[str, str] = {}  # one string object per distinct path: memory on big histories
-    for blob, path, provenance in iter_introductions(root, revisions):
-        if allowlist.matches_relative(path):
-            continue
-        path = paths.setdefault(path, path)
-        introductions.setdefault(blob, []).append((path, provenance))
-    return introductions
+class HistoryWalk:
+    """The `git log` pass, run as the id source of `git cat-file` (in its writer thread): it
+    records where each blob was introduced and yields each new blob the cache cannot answer."""
+
+    def __init__(self, root: Path, revisions: list[str], config: Config, cache: BlobCache | None,
+                 need_secrets: bool) -> None:
+        self.root, self.revisions, self.cache, self.need_secrets = root, revisions, cache, need_secrets
+        self.allowlist = path_allowlist(config)
+        self.introductions: Introductions = {}
+        self.from_cache: list[tuple[str, Outcome]] = []
+
+    def blobs_to_read(self) -> Iterator[str]:
+        paths: dict[str, str] = {}  # one string object per distinct path: memory on big histories
+        for blob, path, provenance in iter_introductions(self.root, self.revisions):
+            if self.allowlist.matches_relative(path):
+                continue
+            places = self.introductions.get(blob)
+            if places is None:
+                places = self.introductions[blob] = []
+                if self._needs_reading(blob):
+                    yield blob
+            places.append((paths.setdefault(path, path), provenance))
+
+    def _needs_reading(self, blob: str) -> bool:
+        cached = self.cache.get(blob) if self.cache else None
+        if cached is None or (self.need_secrets and cached.hits):
+            return True
+        if cached.hits or cached.skip:
+            self.from_cache.append((blob, cached))
+        return False
 
 
-def read_and_scan(root: Path, ids: list[str], scanner: Scanner, max_size: int,
+def read_and_scan(root: Path, ids: Iterable[str], scanner: Scanner, max_size: int,
                   jobs: int | None) -> Iterator[tuple[str, Outcome]]:
-    answers = git.CatFile(root, max_size).read(ids)
-    workers = _worker_count(jobs, len(ids))
+    """Outcome per blob. Without an explicit --jobs, the first PARALLEL_AFTER blobs are scanned
+    here, and only a history bigger than that is worth starting worker processes for."""
+    answers = iter(git.CatFile(root, max_size).read(ids))
+    workers = jobs if jobs is not None else _default_workers()
+    if jobs is None and workers > 1:
+        yield from _scan_here(itertools.islice(answers, PARALLEL_AFTER), scanner)
     if workers > 1:
         from keystow.parallel import scan_in_workers
 
         yield from scan_in_workers(answers, scanner, workers)
-        return
+    else:
+        yield from _scan_here(answers, scanner)
+
+
+def _scan_here(answers: Iterable[tuple[str, bytes | None, str | None]], scanner: Scanner) -> Iterator[tuple[str, Outcome]]:
     for blob, data, problem in answers:
         yield blob, (scan_blob(scanner, data) if problem is None else Outcome(skip=problem))
 
 
-def _worker_count(jobs: int | None, blobs: int) -> int:
-    if jobs is not None:
-        return jobs
+def _default_workers() -> int:
     from keystow.parallel import default_jobs
 
-    return default_jobs() if blobs >= PARALLEL_MIN_BLOBS else 1
+    return default_jobs()
 
 
 class FindingPlacer:
@@ -115,9 +140,6 @@ class FindingPlacer:
                 return
             result.notices.append(f"could not read blob {blob} ({first_path}): {outcome.skip}")
             return
-        if outcome.scanned_bytes:
-            result.scanned_blobs += 1
-            result.scanned_bytes += outcome.scanned_bytes
         for hit in outcome.hits:
             for index, (path, provenance) in enumerate(self.introductions[blob]):
                 key = (self.order[blob], index, hit.line, hit.column)
