@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 import os
-import secrets as random_source
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -60,7 +58,7 @@ class Entry:
 
 @dataclass
 class Baseline:
-    salt: str = field(default_factory=lambda: random_source.token_hex(16))
+    salt: str = field(default_factory=lambda: os.urandom(16).hex())
     entries: list[Entry] = field(default_factory=list)
 
     def secret_hash(self, rule_id: str, secret: str) -> str:
@@ -81,11 +79,15 @@ class Baseline:
 
     def to_text(self) -> str:
         entries = [e.to_json() for e in sorted(set(self.entries), key=Entry.sort_key)]
+        import json
+
         document = {"version": FORMAT_VERSION, "salt": self.salt, "entries": entries}
         return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def load(path: Path) -> Baseline:
+    import json
+
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:

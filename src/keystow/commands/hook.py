@@ -17,6 +17,7 @@ from keystow.errors import EXIT_CLEAN, FatalError
 from keystow.output import notice
 
 MARKER = "# keystow-hook-marker: managed by `keystow hook install`; remove with `keystow hook uninstall`"
+# What each hook runs when the installing Python is gone and `keystow` is found on PATH instead.
 HOOKS = {"pre-commit": "scan --staged", "pre-push": "scan --pre-push"}
 
 TEMPLATE = """#!/bin/sh
@@ -25,9 +26,9 @@ TEMPLATE = """#!/bin/sh
 keystow_python={python}
 run_keystow() {{
     if [ -x "$keystow_python" ]; then
-        "$keystow_python" -m keystow "$@"
+        "$keystow_python" -m keystow.hook_entry {hook}
     elif command -v keystow >/dev/null 2>&1; then
-        command keystow "$@"
+        command keystow {fallback}
     else
         echo "keystow: $keystow_python is gone and keystow is not on PATH; run 'keystow hook install --force' again" >&2
         return 2
@@ -37,17 +38,18 @@ legacy="$(dirname "$0")/{hook}.legacy"
 {body}
 """
 PRE_COMMIT_BODY = """if [ -x "$legacy" ]; then "$legacy" "$@" || exit $?; fi
-run_keystow scan --staged"""
+run_keystow"""
 # git gives pre-push its ref lines on stdin: both the legacy hook and keystow need them.
 PRE_PUSH_BODY = """refs="$(cat)"
 if [ -x "$legacy" ]; then printf '%s\\n' "$refs" | "$legacy" "$@" || exit $?; fi
-printf '%s\\n' "$refs" | run_keystow scan --pre-push"""
+printf '%s\\n' "$refs" | run_keystow"""
 
 
 def hook_script(hook: str, python: str = sys.executable) -> str:
     what = "staged changes before each commit" if hook == "pre-commit" else "the commits being pushed"
     body = PRE_COMMIT_BODY if hook == "pre-commit" else PRE_PUSH_BODY
-    return TEMPLATE.format(marker=MARKER, what=what, hook=hook, python=_sh_quote(python), body=body)
+    return TEMPLATE.format(marker=MARKER, what=what, hook=hook, python=_sh_quote(python), body=body,
+                           fallback=HOOKS[hook])
 
 
 def _sh_quote(text: str) -> str:

@@ -1,0 +1,117 @@
+"""Hook latency: the wall time of a whole `git commit` of 3 small files, in one run:
+
+- with no hook,
+- through the native keystow hook (`keystow hook install`: `python -m keystow scan --staged`),
+- with `detect-secrets-hook` as the pre-commit hook (given the staged file names, as the
+  pre-commit framework would).
+
+    python bench/hook_bench.py [--runs 20] [--markdown]
+
+Each round commits 3 new small files under each variant in turn (interleaved, so machine noise
+hits all three alike); the result is the median over `--runs` rounds after 2 warm-up rounds
+(the first keystow run compiles and caches the Hyperscan database; bytecode is cached as it would
+be for an installed package, in a private PYTHONPYCACHEPREFIX).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+VARIANTS = ("no hook", "keystow hook", "detect-secrets-hook")
+FILE_TEXT = "def handler{n}(event):\n    return {{'status': 200, 'n': {n}}}\n"
+DETECT_SECRETS_HOOK = """#!/bin/sh
+git diff --cached --name-only --diff-filter=ACM -z | xargs -0 '{hook}'
+"""
+
+
+def bench_env(work: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") and k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(PYTHONPYCACHEPREFIX=str(work / "pycache"), KEYSTOW_CACHE_DIR=str(work / "keystow-cache"),
+               GIT_CONFIG_NOSYSTEM="1", GIT_AUTHOR_NAME="Bench", GIT_AUTHOR_EMAIL="bench@example.invalid",
+               GIT_COMMITTER_NAME="Bench", GIT_COMMITTER_EMAIL="bench@example.invalid")
+    return env
+
+
+def make_repo(path: Path, variant: str, env: dict[str, str]) -> None:
+    path.mkdir()
+    run(["git", "init", "-q", "-b", "main"], path, env)
+    run(["git", "commit", "-q", "--allow-empty", "-m", "root"], path, env)
+    if variant == "keystow hook":
+        run([sys.executable, "-m", "keystow", "hook", "install"], path, env)
+    elif variant == "detect-secrets-hook":
+        hook = path / ".git" / "hooks" / "pre-commit"
+        hook.write_text(DETECT_SECRETS_HOOK.format(hook=BIN / "detect-secrets-hook"))
+        hook.chmod(0o755)
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str]) -> None:
+    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(args[:3])} failed in {cwd}: {(result.stdout + result.stderr).strip()[-400:]}")
+
+
+def timed_commit(repo: Path, round_number: int, env: dict[str, str]) -> float:
+    names = []
+    for i in range(3):
+        name = f"mod{round_number}_{i}.py"
+        (repo / name).write_text(FILE_TEXT.format(n=round_number * 3 + i))
+        names.append(name)
+    run(["git", "add", *names], repo, env)
+    started = time.perf_counter()
+    run(["git", "commit", "-q", "-m", f"round {round_number}"], repo, env)
+    return time.perf_counter() - started
+
+
+def measure(runs: int, warmup: int = 2) -> dict[str, list[float]]:
+    work = Path(tempfile.mkdtemp(prefix="keystow-hook-bench-"))
+    try:
+        env = bench_env(work)
+        repos = {variant: work / variant.replace(" ", "-") for variant in VARIANTS}
+        for variant, path in repos.items():
+            make_repo(path, variant, env)
+        times: dict[str, list[float]] = {variant: [] for variant in VARIANTS}
+        for round_number in range(warmup + runs):
+            for variant, path in repos.items():
+                elapsed = timed_commit(path, round_number, env)
+                if round_number >= warmup:
+                    times[variant].append(elapsed)
+        return times
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def markdown(times: dict[str, list[float]], runs: int) -> str:
+    base = statistics.median(times["no hook"])
+    lines = [f"`git commit` of 3 small files, median of {runs} runs (min–max), in one run:", "",
+             "| variant | median | min–max | hook's share (median − no hook) |", "|---|---|---|---|"]
+    for variant, values in times.items():
+        median = statistics.median(values)
+        share = "—" if variant == "no hook" else f"{(median - base) * 1000:.0f} ms"
+        lines.append(f"| {variant} | {median * 1000:.0f} ms | {min(values) * 1000:.0f}–{max(values) * 1000:.0f} ms | {share} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--markdown", action="store_true", help="print the RESULTS.md table")
+    args = parser.parse_args()
+    times = measure(args.runs)
+    if args.markdown:
+        print(markdown(times, args.runs))
+        return
+    for variant, values in times.items():
+        print(f"{variant:>20}: median {statistics.median(values) * 1000:.0f} ms over {len(values)} runs")
+
+
+if __name__ == "__main__":
+    main()

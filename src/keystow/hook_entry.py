@@ -1,0 +1,43 @@
+"""The native hooks' entry point: `python -m keystow.hook_entry pre-commit|pre-push`.
+
+The same scan as `keystow scan --staged` / `--pre-push`, without click: every commit pays for
+the hook's imports, and click is a good part of them. Errors are handled as `keystow.cli.main`
+handles them: a one-line message for an expected problem, a redacted crash report for a bug.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from keystow.errors import EXIT_USAGE, FatalError
+
+
+def options_for(hook: str):
+    from keystow.commands.scan import ScanOptions
+
+    if hook == "pre-commit":
+        return ScanOptions(staged=True)
+    if hook == "pre-push":
+        return ScanOptions(pre_push=True)
+    raise FatalError(f"unknown hook {hook!r} (expected pre-commit or pre-push)")
+
+
+def main(argv: list[str]) -> int:
+    try:
+        from keystow.commands.scan import run_scan
+
+        return run_scan(options_for(argv[0] if argv else ""))
+    except FatalError as exc:
+        print(f"keystow: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("keystow: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: report without any secret
+        from keystow.crash import report_crash
+
+        return report_crash(exc)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]) if len(sys.argv) > 1 else EXIT_USAGE)
