@@ -44,6 +44,8 @@ def replace_text(targets: list[Target]) -> bytes:
     """All expressions, longest secret first, so a secret that contains another (a URL holding
     a password) is replaced whole before the shorter one breaks its match."""
     ordered = sorted(targets, key=lambda t: (-len(t.finding.secret), t.fingerprint))
+    # one secret found by two rules: the first expression replaces it, a second would never match
+    ordered = list({t.finding.secret: t for t in reversed(ordered)}.values())[::-1]
     all_regex = _literal_inside_regex([t.finding.secret for t in ordered])
     return b"".join(expression_line(t.finding.secret, t.replacement, all_regex) + b"\n" for t in ordered)
 

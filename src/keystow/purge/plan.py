@@ -57,7 +57,8 @@ def build_plan(findings: list[Finding], wanted: set[str] | None, migrated: dict[
                replacement: str | None = None) -> PurgePlan:
     """Targets for `findings` (all of them, or those whose fingerprint is in `wanted`)."""
     chosen = [f for f in findings if wanted is None or f.fingerprint in wanted]
-    targets = [Target(f, replacement_for(f, migrated, replacement)) for f in chosen]
+    shared = _one_replacement_per_secret(chosen, migrated, replacement)
+    targets = [Target(f, shared[f.secret]) for f in chosen]
     found = {f.fingerprint for f in findings}
     not_found = sorted(wanted - found) if wanted is not None else []
     return PurgePlan(targets, not_found)
@@ -67,6 +68,16 @@ def replacement_for(finding: Finding, migrated: dict[str, str], override: str | 
     if override is not None:
         return override
     return migrated.get(finding.fingerprint) or MARKER.format(rule_id=finding.rule_id)
+
+
+def _one_replacement_per_secret(findings: list[Finding], migrated: dict[str, str],
+                                override: str | None) -> dict[str, str]:
+    """Two rules can find the same secret; one text replaces it, so both must name the same:
+    a migrated reference if either was migrated, else the marker of the first rule id."""
+    chosen: dict[str, str] = {}
+    for finding in sorted(findings, key=lambda f: (f.fingerprint not in migrated, f.rule_id)):
+        chosen.setdefault(finding.secret, replacement_for(finding, migrated, override))
+    return chosen
 
 
 def check_replacement(text: str) -> str:

@@ -92,9 +92,12 @@ def _push(outcome: Outcome) -> str:
         lines += [f"git push --force {remote} {branch}" for branch in outcome.branches]
         lines += [f"git push --force {remote} refs/tags/{tag}" for tag in outcome.tags]
         lines.append(f"git push --force --tags {remote}")
-    lines += ["```", "",
-              "Remote-tracking refs (refs/remotes/*) were dropped by git-filter-repo; the remote "
-              "configuration was restored. Run `git fetch` after pushing.", ""]
+    lines += ["```", ""]
+    if outcome.remotes:
+        lines += ["Remote-tracking refs (refs/remotes/*) were dropped by git-filter-repo; the remote "
+                  "configuration was restored. Run `git fetch` after pushing.", ""]
+    else:
+        lines += ["No remote is configured here: add the one the history was pushed to.", ""]
     return "\n".join(lines)
 
 
