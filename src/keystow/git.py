@@ -189,7 +189,8 @@ class CatFile:
                     answer = self._answer(process.stdout, object_id)
                     if answer is None:  # git died: name the object, carry on with a new process
                         errors.seek(0)
-                        yield object_id, None, _last_line(errors.read()) or "git cat-file failed"
+                        said = _last_line(errors.read())
+                        yield object_id, None, said if object_id in said else "corrupt object (git cat-file stopped)"
                         rest = list(iter(sent.get, None))
                         if rest:
                             yield from CatFile(self.repo, self.max_size).read(rest)

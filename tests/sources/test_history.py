@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 
@@ -159,3 +160,19 @@ def test_not_a_repository_is_one_line_and_exit_2(tmp_path):
 def test_empty_repository_is_clean(repo):
     result = run_keystow("scan", "--history", cwd=repo)
     assert result.returncode == 0, result.stderr.decode()
+
+
+def test_corrupt_object_stops_git_yet_later_blobs_are_scanned(repo):
+    import zlib
+
+    commit_file(repo, "first.txt", "first\n", "1")
+    commit_file(repo, "broken.txt", "this blob will be truncated\n", "2")
+    commit_file(repo, "later.env", f"KEY={fakes(10).aws_access_key_id()}\n", "3")
+    broken = git(repo, "rev-parse", "HEAD:broken.txt").strip()
+    path = repo / ".git" / "objects" / broken[:2] / broken[2:]
+    path.chmod(0o644)
+    path.write_bytes(zlib.compress(b"blob 100\0short"))  # git dies part-way through this object
+    result = run_keystow("scan", "--history", "--format", "json", cwd=repo)
+    assert result.returncode == 1, result.stderr.decode()
+    assert broken in result.stderr.decode() and "Traceback" not in result.stderr.decode()
+    assert json.loads(result.stdout)["findings"][0]["path"] == "later.env"

@@ -134,11 +134,12 @@ class FindingPlacer:
 
     def record(self, blob: str, outcome: Outcome, result: ScanResult) -> None:
         first_path = self.introductions[blob][0][0]
-        if outcome.skip:
+        if outcome.skip == "binary" or (outcome.skip or "").startswith("too-large"):
             result.skipped.append(_skipped(first_path, blob, outcome.skip))
-            if outcome.skip.startswith("too-large") or outcome.skip == "binary":
-                return
-            result.notices.append(f"could not read blob {blob} ({first_path}): {outcome.skip}")
+            return
+        if outcome.skip:  # a missing or corrupt object: one warning, the rest is still scanned
+            problem = "missing or corrupt" if outcome.skip == "missing" else outcome.skip
+            result.notices.append(f"could not read blob {blob} ({first_path}): {problem}")
             return
         for hit in outcome.hits:
             for index, (path, provenance) in enumerate(self.introductions[blob]):
@@ -168,7 +169,5 @@ def _with(finding: Finding, secret: str, locations: tuple[Location, ...]) -> Fin
 def _skipped(path: str, blob: str, skip: str) -> Skipped:
     if skip == "binary":
         return Skipped(path, f"binary blob {blob[:12]}", "binary")
-    if skip.startswith("too-large:"):
-        size = int(skip.split(":", 1)[1])
-        return Skipped(path, f"blob {blob[:12]} larger than the size limit ({size / (1 << 20):.1f} MiB)", "too-large")
-    return Skipped(path, f"blob {blob} unreadable: {skip}", "unreadable")
+    size = int(skip.split(":", 1)[1])
+    return Skipped(path, f"blob {blob[:12]} larger than the size limit ({size / (1 << 20):.1f} MiB)", "too-large")
