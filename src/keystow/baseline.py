@@ -166,6 +166,10 @@ def filter_result(result, options, config):
             result.notices.append(f"baseline entry for {entry.rule_id} in {entry.path} expired on "
                                   f"{entry.expires}; it no longer suppresses findings")
     base = path.resolve().parent
+    if any(not f.secret for f in result.findings) and any(e.kind != "location" for e in active):
+        from keystow.baseline_secrets import with_secrets  # cached history findings carry no secret
+
+        result.findings = with_secrets(result.findings, repository_root(Path(options.paths[0] if options.paths else ".")))
     keys = {e.key for e in active}
     kept = [unmatched_part(f, baseline, keys, base) for f in result.findings]
     result.findings = [f for f in kept if f is not None]

@@ -167,3 +167,27 @@ def test_baseline_option_and_bad_file(repo):
     broken = run_keystow("scan", ".", "--baseline", "broken.json", cwd=repo)
     assert broken.returncode == 2 and b"not valid JSON" in broken.stderr and b"Traceback" not in broken.stderr
     assert run_keystow("baseline", "create", "--baseline", "custom.json", cwd=repo).returncode == 2
+
+
+def test_history_and_range_scans_honour_the_baseline_from_cache_too(repo):
+    """The second history scan answers from the blob cache, whose findings carry no secret."""
+    _leaky(repo)
+    base = git(repo, "rev-parse", "HEAD").strip()
+    commit_file(repo, "later.py", f'T = "{Fakes(12).github_token()}"\n')
+    assert len(_findings(repo, "--history")) == 3  # fills the cache
+    run_keystow("baseline", "create", cwd=repo)
+    for _ in range(2):
+        assert [f["path"] for f in _findings(repo, "--history")] == []
+    commit_file(repo, "new.py", f'N = "{Fakes(13).github_token()}"\n')
+    assert [f["path"] for f in _findings(repo, "--range", f"{base}..HEAD")] == ["new.py"]
+    assert [f["path"] for f in _findings(repo, "--range", f"{base}..HEAD")] == ["new.py"]
+
+
+def test_secret_at_reads_single_and_multi_line_spans():
+    from keystow.baseline_secrets import secret_at
+    from keystow.findings import Location
+
+    lines = ["x = 'abcdef'", "-----BEGIN", "body", "-----END"]
+    assert secret_at(lines, Location("f", 1, 6, 1, 12)) == "abcdef"
+    assert secret_at(lines, Location("f", 2, 1, 4, 9)) == "-----BEGIN\nbody\n-----END"
+    assert secret_at(lines, Location("f", 9, 1, 9, 2)) is None
