@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from tests.helpers import git, run_keystow
 from tests.purge.gitstate import ref_state
 
@@ -69,3 +71,13 @@ def test_dry_run_lists_commits_files_and_occurrences_and_changes_nothing(history
         assert path in out
     assert all(secret not in out for secret in secrets.single_line())
     assert_untouched(history_repo, refs)
+
+
+def test_stale_filter_repo_marker_does_not_make_purge_ask(history_repo):
+    # filter-repo asks on stdin about a previous run older than a day; purge must not hang there
+    marker = history_repo / ".git" / "filter-repo" / "already_ran"
+    marker.parent.mkdir()
+    marker.write_text("")
+    os.utime(marker, (1_000_000_000, 1_000_000_000))
+    result = run_keystow("purge", "--history", "--yes", cwd=history_repo)
+    assert result.returncode == 0, result.stderr

@@ -73,8 +73,8 @@ def purge(repo: Path, config: Config, plan: PurgePlan) -> int:
     print(f"backup of every ref: {bundle}")
     try:
         rewrite_history(repo, plan.targets)
-    except GitError:
-        notice(f"the rewrite failed; the original history is in {bundle}")
+    except BaseException:  # failed or interrupted: the user needs to know where the original is
+        notice(f"the rewrite did not finish; the original history is in {bundle}")
         raise
     finally:
         backup.restore_remotes(repo, remotes)
