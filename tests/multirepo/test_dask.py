@@ -29,7 +29,9 @@ def cluster():
         yield local_cluster
 
 
+@pytest.fixture(scope="module")
 def local_report(org) -> tuple[int, dict]:
+    """The reference: exit code and report of the local process pool."""
     result = run_keystow("scan-repos", str(org), "--format", "json", "--no-cache", "--jobs", "2", cwd=org.parent)
     return result.returncode, json.loads(result.stdout)
 
@@ -39,15 +41,15 @@ def dask_command(org, address: str, *extra: str) -> list[str]:
             "--dask", address, *extra]
 
 
-def test_dask_run_equals_local_run(org, cluster):
-    expected_code, expected = local_report(org)
+def test_dask_run_equals_local_run(org, cluster, local_report):
+    expected_code, expected = local_report
     result = subprocess.run(dask_command(org, cluster.scheduler_address), cwd=org.parent, capture_output=True)
     assert json.loads(result.stdout) == expected
     assert result.returncode == expected_code == 2
 
 
-def test_killed_worker_loses_no_repository(org, cluster):
-    expected_code, expected = local_report(org)
+def test_killed_worker_loses_no_repository(org, cluster, local_report):
+    expected_code, expected = local_report
     process = subprocess.Popen(dask_command(org, cluster.scheduler_address, "--task-delay", TASK_DELAY),
                                cwd=org.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     with distributed.Client(cluster.scheduler_address) as client:
