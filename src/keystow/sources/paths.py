@@ -71,9 +71,10 @@ def _expand(path: Path) -> Iterator[tuple[str, Path]]:
 def _git_files(path: Path, root: Path) -> Iterator[tuple[str, Path]]:
     relative = os.path.relpath(path.resolve(), root)
     spec = () if relative == "." else (":(literal)" + relative,)
+    # One relpath for the root, not one per file: per-file relpath cost as much as the regex scan.
+    prefix = _display(root)
     for name in git.listed_files(root, spec):
-        real = root / name
-        yield _display(real), real
+        yield (name if prefix == "." else os.path.join(prefix, name)), root / name
 
 
 def _walk(top: Path) -> Iterator[tuple[str, Path]]:
