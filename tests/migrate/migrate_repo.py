@@ -3,9 +3,14 @@ fake credentials, and a reader that follows each ecosystem's reference back to t
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -42,7 +47,36 @@ def make_repo(repo: Path, seed: int = 11) -> dict[str, str]:
 
 
 def migrate(repo: Path, *args: str, env: dict | None = None):
-    return run_keystow("migrate", *args, "--writes-per-second", "1000", cwd=repo, env=env)
+    """`keystow migrate ARGS` in `repo`: in this process (fast) unless `env` asks for a
+    subprocess (e.g. to let it crash)."""
+    args = ("migrate", *args, "--writes-per-second", "1000")
+    return run_keystow(*args, cwd=repo, env=env) if env else run_in_process(repo, *args)
+
+
+def run_in_process(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    from keystow.cli import main
+
+    out, err = io.BytesIO(), io.BytesIO()
+    stdout, stderr = io.TextIOWrapper(out, write_through=True), io.TextIOWrapper(err, write_through=True)
+    previous = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), \
+                _no_stdin():
+            code = main(list(args))
+    finally:
+        os.chdir(previous)
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+
+@contextlib.contextmanager
+def _no_stdin():
+    saved = sys.stdin
+    sys.stdin = io.StringIO()
+    try:
+        yield
+    finally:
+        sys.stdin = saved
 
 
 class StoreReader:
