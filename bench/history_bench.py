@@ -190,7 +190,9 @@ def timed(command: list[str], cwd: Path, stdout=subprocess.DEVNULL) -> tuple[flo
 
 
 def measure(repo: Path, runs: int) -> list[dict]:
-    subprocess.run([*KEYSTOW, "rules", "list"], capture_output=True)  # Hyperscan DB into the cache
+    warm = subprocess.run([*KEYSTOW, "scan", "-"], input=b"warm-up\n", capture_output=True)  # Hyperscan DB into the cache
+    if warm.returncode not in (0, 1):
+        raise SystemExit(f"keystow does not run: {warm.stderr.decode()[-500:]}")
     floor_cmd = ["sh", "-c", "git cat-file --batch-all-objects --batch > /dev/null"]
     cases = [("floor: git cat-file --batch-all-objects --batch", floor_cmd, None),
              ("keystow scan --history --no-cache --jobs 1", [*KEYSTOW, "scan", "--history", "--no-cache", "--jobs", "1", "--format", "json"], None),
