@@ -4,7 +4,7 @@ caller's account id, and the single place where a botocore call's errors are tra
 from __future__ import annotations
 
 import os
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from keystow.migrate.store_errors import StoreError, is_botocore_error, translate
@@ -13,19 +13,24 @@ RETRY_CONFIG = {"mode": "standard", "total_max_attempts": 10}
 
 
 class AwsSession:
-    def __init__(self, region: str | None = None, endpoint_url: str | None = None) -> None:
+    def __init__(self, region: str | None = None, endpoint_url: str | None = None,
+                 max_attempts: int | None = None) -> None:
         self.endpoint_url = endpoint_url or None
+        self.max_attempts = max_attempts or RETRY_CONFIG["total_max_attempts"]
         self._region = region
         self._clients: dict[str, Any] = {}
 
     @cached_property
     def _boto_session(self):
         try:
-            import boto3
+            import boto3  # noqa: F401  (the `aws` extra; botocore comes with it)
+            import botocore.session
         except ModuleNotFoundError as exc:
             raise StoreError("AWS support needs boto3: pip install 'keystow[aws]'") from exc
         try:
-            return boto3.session.Session(region_name=self._region)
+            session = botocore.session.Session(profile=os.environ.get("AWS_PROFILE") or None)
+            session.register_component("data_loader", _shared_loader())
+            return session
         except Exception as exc:
             if is_botocore_error(exc):
                 raise translate(exc, "AWS session") from None
@@ -33,7 +38,7 @@ class AwsSession:
 
     @property
     def region(self) -> str:
-        region = self._region or self._boto_session.region_name or os.environ.get("AWS_REGION")
+        region = self._region or self._boto_session.get_config_variable("region") or os.environ.get("AWS_REGION")
         if not region:
             raise StoreError("no AWS region; pass --region or set AWS_REGION")
         return region
@@ -48,9 +53,15 @@ class AwsSession:
         if service not in self._clients:
             from botocore.config import Config
 
-            config = Config(retries=dict(RETRY_CONFIG), connect_timeout=10, read_timeout=30)
-            self._clients[service] = self._boto_session.client(
-                service, region_name=self.region, endpoint_url=self.endpoint_url, config=config)
+            retries = {**RETRY_CONFIG, "total_max_attempts": self.max_attempts}
+            config = Config(retries=retries, connect_timeout=10, read_timeout=30)
+            try:
+                self._clients[service] = self._boto_session.create_client(
+                    service, region_name=self.region, endpoint_url=self.endpoint_url, config=config)
+            except Exception as exc:
+                if is_botocore_error(exc):
+                    raise translate(exc, f"{service} client") from None
+                raise
         return self._clients[service]
 
     def call(self, service: str, operation: str, what: str, *, secrets: tuple[str, ...] = (), **params):
@@ -74,3 +85,11 @@ class AwsSession:
             return key_id
         metadata = self.call("kms", "describe_key", f"{service} kms describe-key {key_id}", KeyId=key_id)
         return metadata["KeyMetadata"]["Arn"]
+
+
+@lru_cache(maxsize=1)
+def _shared_loader():
+    """One loader for every session: parsing the service models is the slow part of a client."""
+    from botocore.loaders import create_loader
+
+    return create_loader()

@@ -63,14 +63,14 @@ class SecretStore(Protocol):
 
 def open_store(kind: str, *, region: str | None = None, endpoint_url: str | None = None,
                kms_key_id: str | None = None, allow_advanced_tier: bool = False,
-               writes_per_second: float | None = None) -> SecretStore:
+               writes_per_second: float | None = None, aws_max_attempts: int | None = None) -> SecretStore:
     """A store of `kind`; region and endpoint default to boto3's own (AWS_REGION,
-    AWS_ENDPOINT_URL, the profile)."""
+    AWS_ENDPOINT_URL, the profile). `aws_max_attempts` bounds botocore's own retries (default 10)."""
     from keystow.migrate.aws import AwsSession
 
     if kind not in STORE_KINDS:
         raise StoreError(f"unknown store {kind!r}: expected one of {', '.join(STORE_KINDS)}")
-    session = AwsSession(region=region, endpoint_url=endpoint_url)
+    session = AwsSession(region=region, endpoint_url=endpoint_url, max_attempts=aws_max_attempts)
     rate = writes_per_second or DEFAULT_WRITES_PER_SECOND[kind]
     if kind == "ssm":
         from keystow.migrate.stores_ssm import SsmStore
