@@ -1,0 +1,50 @@
+"""The incremental history cache: atomic, merging, owner-only, and never holding a secret."""
+
+from __future__ import annotations
+
+import json
+
+from keystow.sources.blob_cache import BlobCache
+from keystow.sources.blob_hits import Hit, Outcome
+
+SECRET = "not-a-real-secret-value-0123456789"
+
+
+def hit(fingerprint: str = "f" * 32) -> Hit:
+    return Hit("aws-access-key-id", 3, 5, 3, 25, fingerprint, "not-…", "high", SECRET)
+
+
+def test_round_trip_without_the_secret(tmp_path):
+    cache = BlobCache.open(tmp_path, "digest")
+    cache.put("a" * 40, Outcome())
+    cache.put("b" * 40, Outcome(skip="binary"))
+    cache.put("c" * 40, Outcome((hit(),), scanned_bytes=10))
+    cache.put("d" * 40, Outcome(skip="missing"))  # read errors are retried, not cached
+    cache.save()
+    assert SECRET not in cache.path.read_text()
+    again = BlobCache.open(tmp_path, "digest")
+    assert again.get("a" * 40) == Outcome()
+    assert again.get("b" * 40) == Outcome(skip="binary")
+    [cached] = again.get("c" * 40).hits
+    assert (cached.secret, cached.fingerprint, cached.line) == ("", "f" * 32, 3)
+    assert again.get("d" * 40) is None
+
+
+def test_two_writers_merge_instead_of_overwriting(tmp_path):
+    first, second = BlobCache.open(tmp_path, "digest"), BlobCache.open(tmp_path, "digest")
+    first.put("a" * 40, Outcome())
+    second.put("b" * 40, Outcome())
+    first.save()
+    second.save()
+    merged = BlobCache.open(tmp_path, "digest")
+    assert merged.get("a" * 40) is not None and merged.get("b" * 40) is not None
+    assert [p.name for p in merged.path.parent.iterdir()] == [merged.path.name]  # no temp files left
+
+
+def test_damaged_or_foreign_file_is_a_miss(tmp_path):
+    cache = BlobCache.open(tmp_path, "digest")
+    cache.path.parent.mkdir(parents=True)
+    cache.path.write_text("{not json")
+    assert BlobCache.open(tmp_path, "digest").get("a" * 40) is None
+    cache.path.write_text(json.dumps({"format": "0", "clean": "a" * 40}))
+    assert BlobCache.open(tmp_path, "digest").get("a" * 40) is None
