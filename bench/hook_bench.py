@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -27,6 +28,7 @@ from pathlib import Path
 
 BIN = Path(sys.executable).parent
 VARIANTS = ("no hook", "keystow hook", "detect-secrets-hook")
+STARTUP = "python -c pass (load gauge)"
 FILE_TEXT = "def handler{n}(event):\n    return {{'status': 200, 'n': {n}}}\n"
 DETECT_SECRETS_HOOK = """#!/bin/sh
 git diff --cached --name-only --diff-filter=ACM -z | xargs -0 '{hook}'
@@ -66,37 +68,59 @@ def timed_commit(repo: Path, round_number: int, env: dict[str, str]) -> float:
         (repo / name).write_text(FILE_TEXT.format(n=round_number * 3 + i))
         names.append(name)
     run(["git", "add", *names], repo, env)
-    started = time.perf_counter()
+    cpu_before, started = children_cpu(), time.perf_counter()
     run(["git", "commit", "-q", "-m", f"round {round_number}"], repo, env)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, children_cpu() - cpu_before
 
 
-def measure(runs: int, warmup: int = 2) -> dict[str, list[float]]:
+def children_cpu() -> float:
+    """User + system CPU seconds of finished child processes (git, the hook, keystow): less
+    sensitive than wall time to other work on a shared machine."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_startup(env: dict[str, str]) -> tuple[float, float]:
+    """`python -c pass`: how loaded the machine is, to read the other numbers against."""
+    cpu_before, started = children_cpu(), time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], env=env, check=True)
+    return time.perf_counter() - started, children_cpu() - cpu_before
+
+
+def measure(runs: int, warmup: int = 2) -> dict[str, list[tuple[float, float]]]:
     work = Path(tempfile.mkdtemp(prefix="keystow-hook-bench-"))
     try:
         env = bench_env(work)
         repos = {variant: work / variant.replace(" ", "-") for variant in VARIANTS}
         for variant, path in repos.items():
             make_repo(path, variant, env)
-        times: dict[str, list[float]] = {variant: [] for variant in VARIANTS}
+        times: dict[str, list[tuple[float, float]]] = {variant: [] for variant in VARIANTS}
+        times[STARTUP] = []
         for round_number in range(warmup + runs):
             for variant, path in repos.items():
                 elapsed = timed_commit(path, round_number, env)
                 if round_number >= warmup:
                     times[variant].append(elapsed)
+            if round_number >= warmup:
+                times[STARTUP].append(timed_startup(env))
         return times
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def markdown(times: dict[str, list[float]], runs: int) -> str:
-    base = statistics.median(times["no hook"])
-    lines = [f"`git commit` of 3 small files, median of {runs} runs (min–max), in one run:", "",
-             "| variant | median | min–max | hook's share (median − no hook) |", "|---|---|---|---|"]
+def markdown(times: dict[str, list[tuple[float, float]]], runs: int) -> str:
+    base = statistics.median(wall for wall, _ in times["no hook"])
+    lines = [f"`git commit` of 3 small files, median of {runs} runs, in one run (wall time; CPU = user + "
+             "system time of all processes involved):", "",
+             "| variant | wall median | wall min–max | CPU median | hook's share of wall (median − no hook) |",
+             "|---|---|---|---|---|"]
     for variant, values in times.items():
-        median = statistics.median(values)
-        share = "—" if variant == "no hook" else f"{(median - base) * 1000:.0f} ms"
-        lines.append(f"| {variant} | {median * 1000:.0f} ms | {min(values) * 1000:.0f}–{max(values) * 1000:.0f} ms | {share} |")
+        walls = [wall for wall, _ in values]
+        median = statistics.median(walls)
+        cpu = statistics.median(c for _, c in values)
+        share = "—" if variant in ("no hook", STARTUP) else f"{(median - base) * 1000:.0f} ms"
+        lines.append(f"| {variant} | {median * 1000:.0f} ms | {min(walls) * 1000:.0f}–{max(walls) * 1000:.0f} ms "
+                     f"| {cpu * 1000:.0f} ms | {share} |")
     return "\n".join(lines) + "\n"
 
 
@@ -110,7 +134,8 @@ def main() -> None:
         print(markdown(times, args.runs))
         return
     for variant, values in times.items():
-        print(f"{variant:>20}: median {statistics.median(values) * 1000:.0f} ms over {len(values)} runs")
+        wall = statistics.median(w for w, _ in values)
+        print(f"{variant:>28}: median {wall * 1000:.0f} ms over {len(values)} runs")
 
 
 if __name__ == "__main__":
