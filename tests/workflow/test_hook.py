@@ -107,3 +107,12 @@ def test_pre_push_blocks_a_pushed_secret_and_lets_clean_pushes_through(repo, rem
     assert _commit(repo, "ok2.py", "y = 2\n").returncode == 0
     push = subprocess.run(["git", "push", "-q", "origin", "main"], cwd=repo, capture_output=True, text=True)
     assert push.returncode == 0, push.stderr
+
+
+def test_hook_reports_only_findings_not_in_the_baseline(repo):
+    _install(repo)
+    (repo / "fixture.py").write_text(f'T = "{Fakes(7).github_token()}"\n')
+    assert run_keystow("baseline", "create", cwd=repo).returncode == 0
+    git(repo, "add", ".keystow-baseline.json")
+    assert _commit(repo, "fixture.py", (repo / "fixture.py").read_text()).returncode == 0
+    assert _commit(repo, "new.py", f'T = "{Fakes(8).github_token()}"\n').returncode != 0
