@@ -1,0 +1,20 @@
+"""Small hand-written rule sets for engine and scanner tests (independent of rules/*.yaml)."""
+
+from __future__ import annotations
+
+from keystow.detect.ruleset import RuleSet, parse_rule
+
+
+def rule(rule_id: str, regex: str, **extra) -> dict:
+    return {"id": rule_id, "name": rule_id, "severity": "high", "regex": regex,
+            "examples": ["x"], "negative_examples": ["y"], **extra}
+
+
+def ruleset(*raws: dict) -> RuleSet:
+    return RuleSet(tuple(parse_rule(raw, "<test>") for raw in raws))
+
+
+DEMO = rule("demo-token", r"\b(?P<secret>dmo_[a-z0-9]{20})\b", keywords=["dmo_"])
+GENERIC = rule("generic-password", r"""password\s*[:=]\s*["'](?P<secret>[^"'\s]{8,})["']""",
+               tags=["generic"], keywords=["password"], window=128)
+GH = rule("gh-token", r"\b(?P<secret>ghp_[A-Za-z0-9]{36})\b", validator="github-crc32")

@@ -1,0 +1,60 @@
+"""The matcher: Hyperscan and the `re` fallback agree, windows are bounded, the database cache works."""
+
+from __future__ import annotations
+
+import pytest
+
+from keystow.detect.matcher import (HyperscanMatcher, ReMatcher, _windows, build_matcher,
+                                    database_key, hyperscan_available)
+from keystow.errors import RuleError
+from tests.detect.rulekit import DEMO, GENERIC, rule, ruleset
+
+needs_hyperscan = pytest.mark.skipif(not hyperscan_available(), reason="hyperscan not installed")
+TEXT = (b"a = 1\nkey = dmo_k3j4h5g6f7d8s9a0q1w2\n" + b"# filler\n" * 200
+        + b"password = 'Zq8!rT2#mW5x'\nend dmo_k3j4h5g6f7d8s9a0q1w3")
+
+
+def spans(matcher, data):
+    return sorted((m.rule.id, m.secret_start, m.secret_end) for m in matcher.matches(data))
+
+
+@needs_hyperscan
+def test_both_engines_find_the_same_matches(tmp_path):
+    rules = ruleset(DEMO, GENERIC)
+    hs = HyperscanMatcher(rules, cache_dir=tmp_path)
+    found = spans(hs, TEXT)
+    assert found == spans(ReMatcher(rules), TEXT)
+    assert [TEXT[s:e] for _, s, e in found] == [b"dmo_k3j4h5g6f7d8s9a0q1w2", b"dmo_k3j4h5g6f7d8s9a0q1w3", b"Zq8!rT2#mW5x"]
+
+
+def test_re_engine_skips_rules_whose_keywords_are_absent():
+    rules = ruleset(rule("kw", r"(?P<secret>zz[0-9]{4})", keywords=["needle"]))
+    assert spans(ReMatcher(rules), b"zz1234") == []
+    assert spans(ReMatcher(rules), b"NEEDLE zz1234") == [("kw", 7, 13)]
+
+
+def test_windows_merge_overlaps_and_clip_to_the_blob():
+    assert list(_windows([10, 50, 5000], window=100, size=6000)) == [(0, 114), (4900, 5064)]
+    assert list(_windows([5990], window=100, size=6000)) == [(5890, 6000)]
+
+
+@needs_hyperscan
+def test_database_is_cached_by_rules(tmp_path):
+    rules = ruleset(DEMO)
+    HyperscanMatcher(rules, cache_dir=tmp_path)
+    cached = list(tmp_path.glob("hyperscan-*.db"))
+    assert [p.name for p in cached] == [f"hyperscan-{database_key(rules)}.db"]
+    cached[0].write_bytes(b"corrupt")  # an unusable cache costs a recompile, never an error
+    assert spans(HyperscanMatcher(rules, cache_dir=tmp_path), b"dmo_k3j4h5g6f7d8s9a0q1w2")
+    assert database_key(rules) != database_key(ruleset(DEMO, GENERIC))
+
+
+@needs_hyperscan
+def test_a_regex_hyperscan_rejects_is_named(tmp_path):
+    rules = ruleset(DEMO, rule("backreference", r"(?P<q>['\"])(?P<secret>b+)(?P=q)"))
+    with pytest.raises(RuleError, match="backreference"):
+        HyperscanMatcher(rules, cache_dir=tmp_path)
+
+
+def test_engine_choice():
+    assert build_matcher(ruleset(DEMO), "re").engine == "re"
