@@ -121,6 +121,6 @@ def load_yaml(path: Path):
 
 
 def scan_paths_with_findings(repo: Path) -> set[str]:
-    result = run_keystow("scan", "--format", "json", ".", cwd=repo)
+    result = run_in_process(repo, "scan", "--format", "json", ".")
     assert result.returncode in (0, 1), result.stderr
     return {f["path"] for f in json.loads(result.stdout)["findings"]}

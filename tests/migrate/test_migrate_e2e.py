@@ -138,3 +138,32 @@ def test_non_interactive_apply_without_yes_applies_nothing(repo, aws_env):
     assert b"pass --yes" in result.stderr
     assert StoreReader(aws_env).parameter_names() == []
     assert git(repo, "status", "--porcelain") == "?? keystow-plan.json\n"
+
+
+def test_every_style_with_secretsmanager(repo, aws_env):
+    values = make_repo(repo)
+    result = migrate(repo, "--to", "secretsmanager", "--apply", "--yes")
+    assert result.returncode == 0, result.stderr.decode()
+    store = StoreReader(aws_env)
+    template = (repo / "infra/template.yaml").read_text()
+    names = re.findall(r"\{\{resolve:secretsmanager:([\w/.-]+)\}\}", template)
+    assert [store.secret(n) for n in names] == [values["GH1"], values["GH2"]]
+    name = re.search(r"\$\{ssm:/aws/reference/secretsmanager/([\w/.-]+)\}", (repo / "serverless.yml").read_text())
+    assert store.secret(name.group(1)) == values["GH3"]
+    secret_id = re.search(r'secret_id = "([^"]+)"', (repo / "tf/keystow_secrets.tf").read_text()).group(1)
+    assert "data.aws_secretsmanager_secret_version." in (repo / "tf/main.tf").read_text()
+    assert store.secret(secret_id) == values["GH4"]
+    lookup = load_yaml(repo / "group_vars/all.yml")["github_token"]
+    assert store.secret(re.search(r"secretsmanager_secret', '([^']+)'", lookup).group(1)) == values["GH5"]
+    assert store.secret(load_yaml(repo / "buildspec.yml")["env"]["secrets-manager"]["RELEASE_TOKEN"]) == values["GH6"]
+    [secret] = json.loads((repo / "ecs/taskdef.json").read_text())["containerDefinitions"][0]["secrets"]
+    assert secret["valueFrom"].startswith("arn:aws:secretsmanager:us-east-1:")
+    assert store.secret(secret["valueFrom"]) == values["GH7"]
+    [entry] = load_yaml(repo / "k8s/secret.externalsecret.yaml")["spec"]["data"]
+    assert store.secret(entry["remoteRef"]["key"]) == values["GH8"]
+    refs = manifest(repo)
+    assert refs["AWS_ACCESS_KEY_ID"].endswith("#aws_access_key_id")
+    assert store.reference(refs["AWS_ACCESS_KEY_ID"]) == values["AKID1"]
+    assert store.reference(refs["AWS_SECRET_ACCESS_KEY"]) == values["AWSSK1"]
+    assert store.reference(refs["STATUS_TOKEN"]) == values["GH9"]
+    assert scan_paths_with_findings(repo) == {"notes.txt"}

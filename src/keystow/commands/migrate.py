@@ -54,7 +54,7 @@ def run_migrate(options: MigrateOptions, confirm: Callable[[str], bool] | None) 
         return EXIT_CLEAN
     if not _confirmed(plan, options.yes, confirm):
         return EXIT_USAGE
-    return _apply(plan, stores, names or {})
+    return _apply(plan, stores, options.path)
 
 
 def _plan(root: Path, path: Path, settings, names, stores):
@@ -104,11 +104,12 @@ def _confirmed(plan, yes: bool, confirm) -> bool:
     return confirm(f"Store {names} secret(s) and rewrite {len([c for c in plan.changes if c.edits])} file(s)?")
 
 
-def _apply(plan, stores, names: dict[str, str]) -> int:
+def _apply(plan, stores, path: Path) -> int:
     from keystow.migrate.apply import apply_plan
     from keystow.migrate.journal import Journal
 
-    journal = Journal.create(plan.root, plan.settings, {i.item_id: i.name for i in plan.items})
+    scanned = path.resolve().relative_to(plan.root).as_posix()
+    journal = Journal.create(plan.root, plan.settings, {i.item_id: i.name for i in plan.items}, scanned)
     report = apply_plan(plan, stores, journal)
     _print_report(report, journal.path, plan.root)
     return EXIT_FINDINGS if report.conflicts or report.failed or report.skipped_files else EXIT_CLEAN
@@ -137,7 +138,7 @@ def _resume(journal_path: Path, options: MigrateOptions) -> int:
     settle_pending(journal)
     settings = settings_from_journal(journal, options.settings)
     stores = open_stores(settings)
-    plan = _plan(journal.root, journal.root, settings, journal.data["names"], stores)
+    plan = _plan(journal.root, journal.scan_path, settings, journal.data["names"], stores)
     journal.data["state"] = "running"
     report = apply_plan(plan, stores, journal)
     _print_report(report, journal.path, journal.root)

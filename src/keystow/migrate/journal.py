@@ -27,7 +27,7 @@ class Journal:
         self.data = data
 
     @classmethod
-    def create(cls, root: Path, settings, names: dict[str, str]) -> Journal:
+    def create(cls, root: Path, settings, names: dict[str, str], scan_path: str = ".") -> Journal:
         directory = root / ".keystow"
         directory.mkdir(mode=0o700, exist_ok=True)
         _ignore_directory(directory)
@@ -38,7 +38,7 @@ class Journal:
             n += 1
             path = directory / f"journal-{stamp}-{n}.json"
         data = {"version": JOURNAL_VERSION, "state": "running", "root": str(root), "settings": asdict(settings),
-                "names": names, "targets": {}, "items": {}, "files": []}
+                "names": names, "scan_path": scan_path, "targets": {}, "items": {}, "files": []}
         journal = cls(path, data)
         journal.save()
         return journal
@@ -83,6 +83,10 @@ class Journal:
     @property
     def root(self) -> Path:
         return Path(self.data["root"])
+
+    @property
+    def scan_path(self) -> Path:
+        return self.root / self.data.get("scan_path", ".")
 
 
 def _ignore_directory(directory: Path) -> None:
