@@ -113,17 +113,27 @@ class ThrottleProxy:
             do_GET = do_POST
 
             def _forward(self, body: bytes):
-                connection = http.client.HTTPConnection(proxy.upstream, timeout=30)
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "host")}
                 try:
-                    headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "host")}
-                    connection.request(self.command, self.path, body=body, headers=headers)
-                    response = connection.getresponse()
-                    answer = response.read()
-                    kept = {k: v for k, v in response.getheaders()
-                            if k.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date")}
-                    return response.status, kept, answer
-                finally:
-                    connection.close()
+                    response = self._upstream_request(body, headers)
+                except (http.client.HTTPException, OSError):  # a stale kept-alive connection: once more
+                    self.upstream = None
+                    response = self._upstream_request(body, headers)
+                answer = response.read()
+                kept = {k: v for k, v in response.getheaders()
+                        if k.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date")}
+                return response.status, kept, answer
+
+            def _upstream_request(self, body: bytes, headers: dict):
+                if getattr(self, "upstream", None) is None:
+                    self.upstream = http.client.HTTPConnection(proxy.upstream, timeout=30)
+                self.upstream.request(self.command, self.path, body=body, headers=headers)
+                return self.upstream.getresponse()
+
+            def finish(self) -> None:
+                super().finish()
+                if getattr(self, "upstream", None) is not None:
+                    self.upstream.close()
 
         return Handler
 
