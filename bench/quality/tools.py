@@ -70,13 +70,17 @@ def secretlint(root: Path) -> Findings:
     if not binary.exists():
         raise ToolMissing(f"not installed (npm install --prefix {SECRETLINT_DIR} secretlint "
                           "@secretlint/secretlint-rule-preset-recommend)")
-    config = SECRETLINT_DIR / ".secretlintrc.json"
-    result = _run([str(binary), "**/*", "--secretlintrc", str(config), "--format", "json",
-                   "--secretlintignore", str(SECRETLINT_DIR / ".ignore")], root)
-    if result.returncode not in (0, 1):
+    out = WORK / "secretlint-report.json"
+    out.unlink(missing_ok=True)
+    config, ignore = SECRETLINT_DIR / ".secretlintrc.json", SECRETLINT_DIR / ".ignore"
+    config.write_text('{"rules": [{"id": "@secretlint/secretlint-rule-preset-recommend"}]}')
+    ignore.write_text(".git\n")
+    result = _run([str(binary), "**/*", "**/.*", "--secretlintrc", str(config), "--format", "json",
+                   "--secretlintignore", str(ignore), "--output", str(out)], root)
+    if result.returncode not in (0, 1) or not out.exists():
         raise RuntimeError(f"secretlint exited {result.returncode}: {result.stderr.strip()[:300]}")
     found: Findings = set()
-    for report in json.loads(result.stdout or "[]"):
+    for report in json.loads(out.read_text() or "[]"):
         for message in report.get("messages", []):
             found.add((os.path.relpath(report["filePath"], root), message["loc"]["start"]["line"]))
     return found

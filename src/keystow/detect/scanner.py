@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from keystow.detect import checksums
+from keystow.detect.decoders import with_decoded
 from keystow.detect.entropy import shannon_entropy
 from keystow.detect.matcher import Match, build_matcher
 from keystow.detect.ruleset import Rule, RuleSet
@@ -61,7 +62,7 @@ class Scanner:
             finding = self._confirm(match, data, blob)
             if finding is not None:
                 findings.append(finding)
-        return findings
+        return with_decoded(self, data, blob, findings)  # k8s Secret `data:` values, base64-decoded
 
     def _confirm(self, match: Match, data: bytes, blob: Blob) -> Finding | None:
         rule = match.rule

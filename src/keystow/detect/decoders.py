@@ -1,0 +1,85 @@
+"""Decoding stages: values stored encoded, scanned as what they decode to.
+
+A Kubernetes `Secret` keeps its `data:` values in base64, so `password: aHVudGVyMg==` hides its
+password from every rule. Each such value is decoded and scanned as `key: decoded` (the line it
+would be under `stringData:`); a finding is reported at the encoded value's place, with the
+decoded secret. Only blobs that contain a Secret manifest pay more than one substring search.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Iterator
+
+from keystow.detect.text import line_and_column
+
+if TYPE_CHECKING:
+    from keystow.detect.scanner import Blob, Scanner
+    from keystow.findings import Finding
+
+SECRET_KIND = re.compile(rb"""^\s*kind:\s*["']?Secret["']?\s*$""", re.M)
+DATA_KEY = re.compile(rb"^(?P<indent>[ \t]*)data:[ \t]*$")
+ENTRY = re.compile(rb"""^(?P<indent>[ \t]+)(?P<key>[\w.-]+):[ \t]*["']?(?P<value>[A-Za-z0-9+/]{4,}={0,2})["']?[ \t]*$""")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    key: str
+    text: str
+    start: int  # offsets of the encoded value in the blob
+    end: int
+
+
+def k8s_secret_data(data: bytes) -> Iterator[Decoded]:
+    """Each base64 value under `data:` in a blob holding a `kind: Secret` manifest."""
+    if b"Secret" not in data or not SECRET_KIND.search(data):
+        return
+    offset, data_indent = 0, None
+    for line in data.splitlines(keepends=True):
+        stripped = line.rstrip(b"\r\n")
+        header = DATA_KEY.match(stripped)
+        if header:
+            data_indent = len(header.group("indent"))
+        elif data_indent is not None:
+            entry = ENTRY.match(stripped)
+            if entry and len(entry.group("indent")) > data_indent:
+                text = _decode(entry.group("value"))
+                if text:
+                    yield Decoded(entry.group("key").decode(), text, offset + entry.start("value"), offset + entry.end("value"))
+            elif stripped.strip() and not stripped.startswith((b" ", b"\t")):
+                data_indent = None  # the mapping ended
+        offset += len(line)
+
+
+def _decode(value: bytes) -> str | None:
+    """Printable UTF-8 text, or None for binary payloads (certificates, keystores)."""
+    try:
+        raw = base64.b64decode(value, validate=True)
+        text = raw.decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return text if text.isprintable() and text.strip() else None
+
+
+def with_decoded(scanner: "Scanner", data: bytes, blob: "Blob", findings: list["Finding"]) -> list["Finding"]:
+    """`findings` plus those in the decoded values of `data`, placed at the encoded values. What
+    a value decodes to is what it means: a finding on the encoded text itself is dropped."""
+    items = list(k8s_secret_data(data))
+    if not items:
+        return findings
+    decoded = []
+    for item in items:
+        view = f"{item.key}: {item.text}\n".encode()
+        decoded += [_relocate(finding, data, item) for finding in scanner.scan_text(view, blob)]
+    places = {line_and_column(data, item.start) for item in items}
+    return [f for f in findings if (f.location.line, f.location.column) not in places] + decoded
+
+
+def _relocate(finding: "Finding", data: bytes, item: Decoded) -> "Finding":
+    line, column = line_and_column(data, item.start)
+    end_line, end_column = line_and_column(data, item.end)
+    location = replace(finding.locations[0], line=line, column=column, end_line=end_line, end_column=end_column)
+    return replace(finding, locations=(location,))
