@@ -16,7 +16,7 @@ from keystow.migrate.journal import Journal
 from keystow.migrate.manifest import MANIFEST, render_manifest
 from keystow.migrate.plan import Item, Plan, plan_changes
 from keystow.migrate.rewrite import AppliedEdit, RewriteError, apply_edits, decode, encode, sha256_bytes, split_old, write_atomic
-from keystow.migrate.stores import Conflict, InvalidName, InvalidValue, LimitExceeded, StoreError, ValueTooLarge
+from keystow.migrate.stores import Conflict, InvalidName, InvalidValue, LimitExceeded, ValueTooLarge
 
 CRASH_ENV = "KEYSTOW_TEST_CRASH_AFTER"  # tests: die (as kill -9 would) at a named point
 PER_ITEM_ERRORS = (InvalidName, InvalidValue, ValueTooLarge, LimitExceeded)

@@ -11,17 +11,15 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from keystow.findings import fingerprint, redact
 from keystow.migrate import naming
 from keystow.migrate.grouping import Member, group_members, payload
 from keystow.migrate.references import plan_file, secretsmanager_reason
 from keystow.migrate.references.base import FileChange, FileContext, Site
-from keystow.migrate.rewrite import decode, sha256_bytes
+from keystow.migrate.sites import collect_sites, members_of, value_id  # noqa: F401  (public: purge keys on it)
 from keystow.migrate.stores import StoreTarget
 
 STANDARD_LIMIT, ADVANCED_LIMIT, SECRETS_MANAGER_LIMIT = 4096, 8192, 65536
 ADVANCED_COST = "Advanced tier: $0.05 per parameter per month (Standard is free)"
-OWN_FILES = (".keystow/", "keystow-plan.json", ".keystow-refs.toml")
 
 
 @dataclass(frozen=True)
@@ -90,16 +88,12 @@ class Plan:
         return next(i for i in self.items if any(m.value_id == value_id for m in i.members))
 
 
-def value_id(secret: str) -> str:
-    return fingerprint("keystow-migrate", secret)[:20]
-
-
 def build_plan(root: Path, scan_path: Path, settings: Settings, findings: list, names: dict[str, str] | None = None,
                store_check=None) -> Plan:
     """`findings` come from keystow.scan (secrets in memory); `names` overrides item names."""
     plan = Plan(root, settings, [], [], {}, {}, [])
-    _collect_sites(plan, findings)
-    members = _members(plan, findings)
+    collect_sites(plan, findings)
+    members = members_of(plan, findings)
     plan.items = group_members(members, plan.sites, settings.store)
     _choose_stores(plan)
     _name_items(plan, names or {})
@@ -107,58 +101,6 @@ def build_plan(root: Path, scan_path: Path, settings: Settings, findings: list, 
     _assign_env_vars(plan)
     plan.changes = plan_changes(plan)
     return plan
-
-
-def _collect_sites(plan: Plan, findings: list) -> None:
-    for finding in findings:
-        for location in finding.locations:
-            path = Path(location.path).resolve().relative_to(plan.root).as_posix()
-            if path.startswith(OWN_FILES):
-                continue
-            text = _text(plan, path)
-            if text is None:
-                plan.unreadable.append((path, location.line, "not a UTF-8 text file"))
-                continue
-            start = _locate(text, location.line, location.column, finding.secret)
-            if start is None:
-                plan.unreadable.append((path, location.line, "secret not found at its reported position"))
-                continue
-            plan.values[value_id(finding.secret)] = finding.secret
-            variable = naming.variable_name(text[max(0, start - 300):start], finding.rule_id.replace("-", "_"))
-            site = Site(path, location.line, start, start + len(finding.secret), value_id(finding.secret), variable)
-            if site not in plan.sites:
-                plan.sites.append(site)
-
-
-def _text(plan: Plan, path: str) -> str | None:
-    if path not in plan.texts:
-        data = (plan.root / path).read_bytes()
-        plan.file_hashes[path] = sha256_bytes(data)
-        plan.texts[path] = decode(data)
-    return plan.texts[path]
-
-
-def _locate(text: str, line: int, column: int, secret: str) -> int | None:
-    """The secret's offset: on its line, nearest to the reported column."""
-    start = 0
-    for _ in range(line - 1):
-        start = text.find("\n", start) + 1
-        if start == 0:
-            return None
-    hits, at = [], text.find(secret, start)
-    while at >= 0 and text.count("\n", start, at) == 0:
-        hits.append(at)
-        at = text.find(secret, at + 1)
-    return min(hits, key=lambda h: abs(h - start - column + 1)) if hits else None
-
-
-def _members(plan: Plan, findings: list) -> list[Member]:
-    seen: dict[str, Member] = {}
-    for finding in findings:
-        vid = value_id(finding.secret)
-        if vid in plan.values and vid not in seen:
-            seen[vid] = Member(vid, finding.rule_id, redact(finding.secret), finding.secret)
-    return list(seen.values())
 
 
 def _choose_stores(plan: Plan) -> None:

@@ -1,0 +1,77 @@
+"""Where each found secret sits: character spans in the work tree's files, values in memory.
+
+A finding's line and column come from the scanner; the span is found again in the file's text
+(the secret on that line, nearest the column), so edits replace exactly the secret's characters.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from keystow.findings import fingerprint, redact
+from keystow.migrate import naming
+from keystow.migrate.grouping import Member
+from keystow.migrate.references.base import Site
+from keystow.migrate.rewrite import decode, sha256_bytes
+
+if TYPE_CHECKING:
+    from keystow.migrate.plan import Plan
+
+OWN_FILES = (".keystow/", "keystow-plan.json", ".keystow-refs.toml")
+
+
+def value_id(secret: str) -> str:
+    return fingerprint("keystow-migrate", secret)[:20]
+
+
+def collect_sites(plan: Plan, findings: list) -> None:
+    for finding in findings:
+        for location in finding.locations:
+            path = Path(location.path).resolve().relative_to(plan.root).as_posix()
+            if path.startswith(OWN_FILES):
+                continue
+            text = _text(plan, path)
+            if text is None:
+                plan.unreadable.append((path, location.line, "not a UTF-8 text file"))
+                continue
+            start = _locate(text, location.line, location.column, finding.secret)
+            if start is None:
+                plan.unreadable.append((path, location.line, "secret not found at its reported position"))
+                continue
+            plan.values[value_id(finding.secret)] = finding.secret
+            variable = naming.variable_name(text[max(0, start - 300):start], finding.rule_id.replace("-", "_"))
+            site = Site(path, location.line, start, start + len(finding.secret), value_id(finding.secret), variable)
+            if site not in plan.sites:
+                plan.sites.append(site)
+
+
+def _text(plan: Plan, path: str) -> str | None:
+    if path not in plan.texts:
+        data = (plan.root / path).read_bytes()
+        plan.file_hashes[path] = sha256_bytes(data)
+        plan.texts[path] = decode(data)
+    return plan.texts[path]
+
+
+def _locate(text: str, line: int, column: int, secret: str) -> int | None:
+    """The secret's offset: on its line, nearest to the reported column."""
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return None
+    hits, at = [], text.find(secret, start)
+    while at >= 0 and text.count("\n", start, at) == 0:
+        hits.append(at)
+        at = text.find(secret, at + 1)
+    return min(hits, key=lambda h: abs(h - start - column + 1)) if hits else None
+
+
+def members_of(plan: Plan, findings: list) -> list[Member]:
+    seen: dict[str, Member] = {}
+    for finding in findings:
+        vid = value_id(finding.secret)
+        if vid in plan.values and vid not in seen:
+            seen[vid] = Member(vid, finding.rule_id, redact(finding.secret), finding.secret)
+    return list(seen.values())
