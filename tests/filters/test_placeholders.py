@@ -63,3 +63,12 @@ def test_uuid_and_digests():
                                        p.is_password_hash, p.is_repetitive, p.is_uuid, p.is_hex_digest])
 def test_a_random_password_passes_every_filter(predicate):
     assert not predicate(REAL)
+
+
+def test_long_random_values_hold_placeholder_words_only_by_chance():
+    body = Fakes(13).chars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 200)
+    key = "-----BEGIN PRIVATE KEY-----\\n" + body[:90] + "ToDo" + body[90:] + "\\n-----END PRIVATE KEY-----"
+    assert not p.is_placeholder(key)
+    assert p.is_placeholder(key.replace(body[:20], "<paste your key here>"))
+    assert p.is_placeholder(key.replace(body[:20], "\\nTODO\\n"))
+    assert p.is_placeholder(key.replace(body[:20], "MIIEvQ..."))

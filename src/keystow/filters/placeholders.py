@@ -10,6 +10,13 @@ PLACEHOLDER_WORDS = (
     "....", "…", "todo", "fixme", "notreal", "not_real", "not-a-", "secret_here", "password_here",
     "removed-by-keystow",  # the marker `keystow purge` leaves in history in place of a secret
 )
+# A long random value (a key block) holds `todo` or `xxxx` by chance now and then; in one, a
+# placeholder word counts only where it starts a word: `<paste your key>`, `...`, `-----\nTODO`.
+LONG_VALUE = 64
+DELIMITED_PLACEHOLDER = re.compile(
+    r"(?:(?<![a-z0-9+/])|(?<=\\n))(?:" + "|".join(re.escape(w) for w in PLACEHOLDER_WORDS if w[0].isalpha()) + r")"
+    r"|[<>…*]|\.\.\.|(?<![a-z0-9+/])x{4,}(?![a-z0-9+/])"
+)
 # Words that mark a value as made up for tests or docs. Only applied to generic rules: a provider
 # token with a fixed prefix is real whatever random letters it happens to contain.
 DUMMY_WORDS = ("test", "fake", "mock", "dummy", "sample", "foobar", "lorem", "hunter2", "s3cr3t", "passw0rd")
@@ -33,6 +40,8 @@ SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiopasdfghjklzxc
 def is_placeholder(secret: str) -> bool:
     """`changeme`, `<YOUR_KEY>`, `xxxx`, AWS's documentation keys ending in EXAMPLE, …"""
     lowered = secret.lower()
+    if len(secret) > LONG_VALUE:
+        return bool(DELIMITED_PLACEHOLDER.search(lowered))
     return any(word in lowered for word in PLACEHOLDER_WORDS) or secret.endswith("EXAMPLE")
 
 
