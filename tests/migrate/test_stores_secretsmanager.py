@@ -105,3 +105,26 @@ def test_rotation_needs_a_valid_schedule_and_lambda(secrets_store):
         secrets_store.configure_rotation("myapp/rotating", "arn:aws:lambda:us-east-1:123456789012:function:rot", 0)
     with pytest.raises(StoreError, match="secretsmanager rotate myapp/rotating"):
         secrets_store.configure_rotation("myapp/rotating", "arn:aws:lambda:us-east-1:123456789012:function:none", 30)
+
+
+def test_rotation_with_a_real_moto_lambda(secrets_store, aws_env):
+    import io
+    import zipfile
+
+    from tests.moto_server import moto_config
+
+    moto_config(aws_env, {"lambda": {"use_docker": False}})
+    role = boto3.client("iam").create_role(RoleName="rotation", AssumeRolePolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                 "Principal": {"Service": "lambda.amazonaws.com"}}]}))["Role"]["Arn"]
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("rotate.py", "def handler(event, context):\n    return None\n")
+    function = boto3.client("lambda").create_function(
+        FunctionName="rotate", Runtime="python3.11", Role=role, Handler="rotate.handler",
+        Code={"ZipFile": archive.getvalue()})["FunctionArn"]
+    secrets_store.put_json("myapp/db", database(), TAGS)
+    secrets_store.configure_rotation("myapp/db", function, 30)
+    described = boto3.client("secretsmanager").describe_secret(SecretId="myapp/db")
+    assert described["RotationEnabled"] is True
+    assert (described["RotationLambdaARN"], described["RotationRules"]["AutomaticallyAfterDays"]) == (function, 30)

@@ -69,6 +69,8 @@ def test_advanced_tier_only_when_allowed(aws_env):
     store.put("/app/big", value, tags={})
     assert describe("/app/big")["Tier"] == "Advanced"
     assert store.get("/app/big") == value
+    assert store.put("/app/big", "small now", tags={}, overwrite=True).status == "updated"
+    assert describe("/app/big")["Tier"] == "Advanced"  # AWS has no downgrade
 
 
 def test_get_many_batches_and_skips_absent_names(ssm_store):

@@ -64,6 +64,8 @@ class SsmStore:
         if not overwrite:
             raise Conflict(f"ssm parameter {name} already exists with a different value "
                            "(--overwrite adds a new version)")
+        if tier == "Standard" and self._tier(name) == "Advanced":
+            tier = "Advanced"  # AWS refuses to move a parameter back down to Standard
         response = self._call("put_parameter", "overwrite", name, value, Overwrite=True,
                               **self._put_params(name, value, tier))
         if tags:
@@ -76,6 +78,11 @@ class SsmStore:
         if self.kms_key_id:
             params["KeyId"] = self.kms_key_id
         return params
+
+    def _tier(self, name: str) -> str:
+        found = self._call("describe_parameters", "describe", name,
+                           ParameterFilters=[{"Key": "Name", "Values": [name]}])["Parameters"]
+        return found[0].get("Tier", "Standard") if found else "Standard"
 
     def _check_kms_key(self) -> None:
         """Fail before the first write if a customer key does not exist (moto would accept it)."""
