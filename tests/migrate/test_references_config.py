@@ -94,3 +94,20 @@ def test_dotenv():
 def test_unknown_file_type_is_manual_and_untouched():
     new, change = rewrite("notes.txt", f"token {A}\n", {A: SSM})
     assert new == f"token {A}\n" and change.resolves == "manual" and not change.edits
+
+
+def test_terraform_variable_defaults_are_manual():
+    text = f'variable "token" {{\n  default = "{A}"\n}}\n\nresource "x" "y" {{\n  token = "{B}"\n}}\n'
+    new, change = rewrite("main.tf", text, {A: SSM, B: SSM})
+    assert f'default = "{A}"' in new and "token = data.aws_ssm_parameter." in new
+    assert change.manual[0][1] == "a variable block cannot refer to a data source"
+
+
+def test_kubernetes_second_migration_keeps_earlier_entries():
+    text = f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: web\nstringData:\n  token: {A}\n"
+    _, first = rewrite("web.yaml", text, {A: StoreTarget("ssm", "/web/token")})
+    existing = first.generated[0].render(None)
+    text = f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: web\nstringData:\n  other: {B}\n"
+    _, second = rewrite("web.yaml", text, {B: StoreTarget("ssm", "/web/other")})
+    merged = yaml.safe_load(second.generated[0].render(existing))
+    assert [d["secretKey"] for d in merged["spec"]["data"]] == ["token", "other"]

@@ -56,3 +56,10 @@ def test_dockerfile_declares_the_build_arg_once():
     new, change = rewrite("Dockerfile", text, {SECRET: SSM, SECRET + "b": SSM}, {SECRET: "A", SECRET + "b": "A"})
     assert new == 'FROM alpine\nARG A\nENV A="${A}"\nRUN echo "${A}"\n'
     assert change.kind == "dockerfile"
+
+
+def test_go_constants():
+    text = f'package main\n\nimport "os"\n\nconst k = "{SECRET}"\n\nconst (\n\tj = "{SECRET}x"\n)\n'
+    new, change = rewrite("c.go", text, {SECRET: SSM, SECRET + "x": SSM}, {SECRET: "K", SECRET + "x": "J"})
+    assert 'var k = os.Getenv("K")\n' in new and f'\tj = "{SECRET}x"\n' in new
+    assert change.manual[0][1] == "inside a Go const block"

@@ -28,7 +28,10 @@ def value_id(secret: str) -> str:
 def collect_sites(plan: Plan, findings: list) -> None:
     for finding in findings:
         for location in finding.locations:
-            path = Path(location.path).resolve().relative_to(plan.root).as_posix()
+            try:
+                path = Path(location.path).resolve().relative_to(plan.root).as_posix()
+            except ValueError:  # outside the work tree (a symlinked directory): not ours to edit
+                continue
             if path.startswith(OWN_FILES):
                 continue
             text = _text(plan, path)

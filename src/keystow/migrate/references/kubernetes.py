@@ -47,9 +47,27 @@ def plan(ctx: FileContext) -> FileChange:
         entries.append((key, site))
     if entries:
         stem = posixpath.splitext(ctx.path)[0]
-        document = external_secret(secret_name(ctx.text), entries)
-        change.generated.append(GeneratedFile(f"{stem}.externalsecret.yaml", lambda old: document))
+        name = secret_name(ctx.text)
+        change.generated.append(GeneratedFile(f"{stem}.externalsecret.yaml",
+                                              lambda old: merge_external_secret(old, name, entries)))
     return change
+
+
+def merge_external_secret(old: str | None, name: str, entries: list[tuple[str, Site]]) -> str:
+    """A new document, or the existing one with the entries it lacks appended to `data:`
+    (a later migration of the same manifest must not drop earlier keys)."""
+    if old is None:
+        return external_secret(name, entries)
+    present = set(re.findall(r"^\s*- secretKey:\s*(\S+)", old, re.M))
+    lines = [line for key, site in entries if key not in present for line in _data_entry(key, site)]
+    return old + ("" if old.endswith("\n") else "\n") + "".join(f"{line}\n" for line in lines) if lines else old
+
+
+def _data_entry(key: str, site: Site) -> list[str]:
+    lines = [f"    - secretKey: {key}", "      remoteRef:", f"        key: {site.target.name}"]
+    if site.target.key:
+        lines.append(f"        property: {site.target.key}")
+    return lines
 
 
 def external_secret(name: str, entries: list[tuple[str, Site]]) -> str:
@@ -60,7 +78,5 @@ def external_secret(name: str, entries: list[tuple[str, Site]]) -> str:
              "    kind: ClusterSecretStore", f"    name: keystow-aws-{store}", "  target:",
              f"    name: {name}", "    creationPolicy: Merge", "  data:"]
     for key, site in entries:
-        lines += [f"    - secretKey: {key}", "      remoteRef:", f"        key: {site.target.name}"]
-        if site.target.key:
-            lines.append(f"        property: {site.target.key}")
+        lines += _data_entry(key, site)
     return "\n".join(lines) + "\n"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import re
 
-from keystow.migrate.references.base import FileChange, FileContext, Site, enclosing_quotes, line_bounds
+from keystow.migrate.references.base import Edit, FileChange, FileContext, Site, enclosing_quotes, line_bounds
 
 KIND = "source"
 RESOLVES = "runtime"
@@ -47,6 +47,8 @@ def _rewrite_site(text: str, site: Site, lang: str, change: FileChange) -> None:
     open_at, close_at, quote = found
     if PREFIXED.search(text[:open_at]) or text[open_at - 1:open_at] == quote or text[close_at + 1:close_at + 2] == quote:
         return change.skip(site, "prefixed, raw or triple-quoted string literal")
+    if lang == "go" and _go_constant(text, site, change):
+        return None
     read = ENV_READ[lang].format(v=site.env_var)
     if open_at == site.start - 1 and close_at == site.end:
         change.replace(site, open_at, close_at + 1, read)
@@ -55,6 +57,21 @@ def _rewrite_site(text: str, site: Site, lang: str, change: FileChange) -> None:
     else:
         change.replace(site, site.start, site.end, f"{quote} + {read} + {quote}")
     change.manifest[site.env_var] = site.target.reference()
+
+
+def _go_constant(text: str, site: Site, change: FileChange) -> bool:
+    """A Go constant cannot hold a function call: `const k = "..."` becomes `var k = ...`; a
+    value inside a `const (...)` block is manual. True when the site was handled here."""
+    start, _ = line_bounds(text, site.start)
+    block = text.rfind("const (", 0, start)
+    if block >= 0 and ")" not in text[block + len("const ("):start]:
+        change.skip(site, "inside a Go const block")
+        return True
+    if not text[start:site.start].lstrip().startswith("const "):
+        return False
+    keyword = text.index("const", start)
+    change.edits.append(Edit(keyword, keyword + len("const"), "var"))
+    return False
 
 
 def _ensure_python_os_import(ctx: FileContext, change: FileChange) -> None:
@@ -97,9 +114,7 @@ def _ensure_go_os_import(text: str, change: FileChange) -> None:
     change.edits.append(_insert(package.end(), '\nimport "os"\n'))
 
 
-def _insert(offset: int, text: str):
-    from keystow.migrate.references.base import Edit
-
+def _insert(offset: int, text: str) -> Edit:
     return Edit(offset, offset, text)
 
 

@@ -16,6 +16,16 @@ KIND = "terraform"
 RESOLVES = "deploy"
 NOTE = "read at plan/apply time; the value is stored in the Terraform state (protect the state backend)"
 SECRETS_FILE = "keystow_secrets.tf"
+NO_REFERENCES = {"variable", "terraform"}  # variable defaults and backend settings must be constant
+TOP_LEVEL_BLOCK = re.compile(r"^([a-z_]+)\b[^\n]*\{[ \t]*\r?$", re.M)
+
+
+def enclosing_block(text: str, offset: int) -> str | None:
+    """The kind (`resource`, `variable`, ...) of the top-level block holding offset."""
+    kind = None
+    for match in TOP_LEVEL_BLOCK.finditer(text, 0, offset):
+        kind = match.group(1)
+    return kind
 
 
 def detect(path: str) -> bool:
@@ -44,6 +54,10 @@ def plan(ctx: FileContext) -> FileChange:
     change = FileChange(ctx.path, KIND, RESOLVES, NOTE)
     blocks: dict[str, str] = {}
     for site in ctx.sites:
+        block_kind = enclosing_block(ctx.text, site.start)
+        if block_kind in NO_REFERENCES:
+            change.skip(site, f"a {block_kind} block cannot refer to a data source")
+            continue
         _, local, expression = data_source(site)
         literal = whole_literal(ctx.text, site, '"')
         if literal:
