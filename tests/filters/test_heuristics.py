@@ -67,3 +67,10 @@ def test_file_path(value):
                                        h.is_public_key_or_certificate, h.is_base64_image])
 def test_a_random_password_passes(predicate):
     assert not predicate(REAL)
+
+
+def test_token_with_bad_checksum():
+    token = Fakes(14).github_token()
+    assert not h.is_token_with_bad_checksum(token)
+    assert h.is_token_with_bad_checksum(token[:-1] + ("A" if token[-1] != "A" else "B"))
+    assert not h.is_token_with_bad_checksum(REAL)

@@ -25,7 +25,7 @@ def test_dummy_word(value):
     "${DB_PASSWORD}", "{{ vault_pass }}", "%(password)s", "$API_TOKEN", "var.db_password",
     "local.secret", "os.getenv('TOKEN')", "process.env.API_KEY", "System.getenv(\"PASS\")",
     "secretKeyRef", "{{resolve:secretsmanager:prod/db:SecretString:password}}", "!Ref DbPassword",
-    "ENV.fetch('TOKEN')", "import.meta.env.VITE_KEY", "#{secret}", "<%= ENV['X'] %>",
+    "ENV.fetch('TOKEN')", "!vault |", "import.meta.env.VITE_KEY", "#{secret}", "<%= ENV['X'] %>",
     "Environment.GetEnvironmentVariable(\"K\")", "%PASSWORD%",
 ])
 def test_template_reference(value):

@@ -31,6 +31,7 @@ GENERIC_ONLY: tuple[tuple[str, ValueFilter], ...] = (
     ("prose", heuristics.is_prose),
     ("identifier", heuristics.is_identifier),
     ("file-path", heuristics.is_file_path),
+    ("bad-checksum-token", heuristics.is_token_with_bad_checksum),
 )
 EVERY_RULE_IN_CONTEXT: tuple[tuple[str, LineFilter], ...] = (
     ("base64-image", heuristics.is_base64_image),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from keystow.detect import checksums
+
 PUBLIC_MARKERS = ("PUBLIC KEY", "CERTIFICATE", "ssh-rsa AAAA", "ssh-ed25519 AAAA", "ssh-dss AAAA",
                   "ecdsa-sha2-nistp", "sk-ssh-ed25519@")
 PUBLIC_LINE = re.compile(rb"-----BEGIN (?:[A-Z0-9 ]* )?(?:PUBLIC KEY|CERTIFICATE)|\bssh-(?:rsa|ed25519|dss) AAAA"
@@ -22,6 +24,11 @@ DIGESTISH = re.compile(r"^(?:(?:sha1|sha256|sha384|sha512|md5|h1)[:-])?[A-Za-z0-
 PROSE = re.compile(r"^[^\W\d_]+(?:[\s'’,-]+[^\W\d_]+)+[\s.!?:…]*$")
 LABEL_WORD = re.compile(r"^(?:[A-Z][a-z]+|[^\W\d_]*[^\x00-\x7f][^\W\d_]*)$")
 IDENTIFIER = re.compile(r"^(?:[a-z]+(?:[_.-][a-z]+)+|[A-Z]+(?:_[A-Z]+)+|[a-z]+(?:[A-Z][a-z]+)+)$")
+# Prefixes whose tokens carry a checksum: a generic rule must not report what the provider's own
+# rule rejected (`github_token = "ghp_..."` with a wrong CRC32 is a made-up value).
+CHECKSUMMED_PREFIXES = (("ghp_", "github-crc32"), ("gho_", "github-crc32"), ("ghu_", "github-crc32"),
+                        ("ghs_", "github-crc32"), ("ghr_", "github-crc32"), ("npm_", "npm-crc32"),
+                        ("glsa_", "grafana-crc32"))
 FILE_PATH = re.compile(r"^(?:~|\.{1,2})?/[\w.@-]+(?:/[\w.@-]*)+$|^[A-Za-z]:\\")
 
 
@@ -59,3 +66,11 @@ def is_identifier(secret: str) -> bool:
 def is_file_path(secret: str) -> bool:
     """`/run/secrets/db_password`, `./certs/key.pem`, `C:\\keys\\app.key`: where a secret lives."""
     return bool(FILE_PATH.match(secret))
+
+
+def is_token_with_bad_checksum(secret: str) -> bool:
+    """A provider-prefixed token whose checksum does not hold."""
+    for prefix, validator in CHECKSUMMED_PREFIXES:
+        if secret.startswith(prefix):
+            return not checksums.is_valid(validator, secret)
+    return False

@@ -24,7 +24,7 @@ TEMPLATE = re.compile(
     r"""\$\{|\{\{|\}\}|%\([^)]*\)s|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^@@|^<%|^\#\{"""
     r"""|os\.environ|os\.getenv|getenv\(|process\.env|System\.getenv|ENV\[|ENV\.fetch|secretKeyRef"""
     r"""|GetEnvironmentVariable|import\.meta\.env|^(?:var|local|module|data)\.[a-z_]|\{\{resolve:"""
-    r"""|^!(?:Ref|Sub|GetAtt|ImportValue)\b|^arn:aws:|^lookup\(|^vault\("""
+    r"""|^!(?:Ref|Sub|GetAtt|ImportValue|vault)\b|^arn:aws:|^lookup\(|^vault\("""
 )
 ENCRYPTED = re.compile(r"^\$ANSIBLE_VAULT|^ENC\[|^AgA[A-Za-z0-9+/]{100}|^vault:v\d+:|^-----BEGIN PGP MESSAGE")
 PASSWORD_HASH = re.compile(
