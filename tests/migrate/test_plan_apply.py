@@ -78,3 +78,28 @@ def test_emit_iam_policy_names_exactly_the_targets(pair_repo, aws_env):
     resources = [r for s in policy["Statement"] if "ssm:GetParameter" in s["Action"] for r in s["Resource"]]
     assert sorted(r.rsplit(":parameter", 1)[1] for r in resources) == [
         "/repo/app/aws/aws_secret_access_key", "/repo/app/aws/key_id", "/repo/app/aws/token"]
+
+
+def test_migration_completes_through_a_throttling_server(pair_repo, aws_env):
+    from tests.throttle_proxy import THROTTLE, Fault, ThrottleProxy, every_nth, first_k
+
+    repo, values = pair_repo
+    lost = Fault("TooManyUpdates", "lost after the write", forward=True)
+    rules = [first_k("PutParameter", 1, THROTTLE), every_nth("PutParameter", 2, lost)]
+    with ThrottleProxy(aws_env, rules) as proxy:
+        result = migrate(repo, "--to", "ssm", "--apply", "--yes", "--endpoint-url", proxy.url)
+    assert result.returncode == 0, result.stderr.decode()
+    assert proxy.injected["ThrottlingException"] == 1 and proxy.injected["TooManyUpdates"] >= 1
+    assert StoreReader(aws_env).parameter("/repo/app/aws/token") == values["pat"]
+    assert values["pat"] not in (repo / "app/aws.py").read_text()
+
+
+def test_access_denied_stops_with_one_line_and_files_untouched(pair_repo, aws_env):
+    from tests.throttle_proxy import ACCESS_DENIED, ThrottleProxy, always
+
+    repo, values = pair_repo
+    with ThrottleProxy(aws_env, [always("PutParameter", ACCESS_DENIED)]) as proxy:
+        result = migrate(repo, "--to", "ssm", "--apply", "--yes", "--endpoint-url", proxy.url)
+    assert result.returncode == 2
+    assert result.stderr.decode().count("\n") == 1 and "access denied" in result.stderr.decode()
+    assert git(repo, "status", "--porcelain") == "?? keystow-plan.json\n"
