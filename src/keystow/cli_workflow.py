@@ -58,14 +58,16 @@ def hook_pre_push(format_):
 def scan_options(function):
     """The options every `baseline` subcommand shares: what to scan, and which baseline file."""
     function = click.argument("paths", nargs=-1)(function)
+    function = click.option("--history", is_flag=True, help="Scan every version of every file, not just the work tree.")(function)
     function = click.option("--baseline", "baseline_file", type=FILE, help="Baseline file (default .keystow-baseline.json).")(function)
     return click.option("--config", "config_file", type=FILE)(function)
 
 
-def _options(paths, baseline_file, config_file):
+def _options(paths, baseline_file, config_file, history=False):
     from keystow.commands.scan import ScanOptions
 
-    return ScanOptions(paths=tuple(paths) or (".",), baseline=baseline_file, config_file=config_file, use_baseline=False)
+    return ScanOptions(paths=tuple(paths) or (".",), baseline=baseline_file, config_file=config_file,
+                       history=history, use_baseline=False)
 
 
 @click.group()
@@ -76,39 +78,39 @@ def baseline() -> None:
 @baseline.command("create")
 @scan_options
 @click.option("--force", is_flag=True, help="Overwrite an existing baseline.")
-def baseline_create(paths, baseline_file, config_file, force):
+def baseline_create(paths, history, baseline_file, config_file, force):
     """Scan PATHS (default: the work tree) and write every finding to a new baseline."""
     from keystow.commands.baseline import create_baseline
 
-    sys.exit(create_baseline(_options(paths, baseline_file, config_file), force))
+    sys.exit(create_baseline(_options(paths, baseline_file, config_file, history), force))
 
 
 @baseline.command("update")
 @scan_options
-def baseline_update(paths, baseline_file, config_file):
+def baseline_update(paths, history, baseline_file, config_file):
     """Add new findings; existing entries keep their reason, owner and expiry."""
     from keystow.commands.baseline import update_baseline
 
-    sys.exit(update_baseline(_options(paths, baseline_file, config_file)))
+    sys.exit(update_baseline(_options(paths, baseline_file, config_file, history)))
 
 
 @baseline.command("prune")
 @scan_options
-def baseline_prune(paths, baseline_file, config_file):
+def baseline_prune(paths, history, baseline_file, config_file):
     """Remove entries that match no finding any more."""
     from keystow.commands.baseline import prune_baseline
 
-    sys.exit(prune_baseline(_options(paths, baseline_file, config_file)))
+    sys.exit(prune_baseline(_options(paths, baseline_file, config_file, history)))
 
 
 @baseline.command("audit")
 @scan_options
 @click.option("--json", "as_json", is_flag=True, help="Print a summary instead of asking.")
-def baseline_audit(paths, baseline_file, config_file, as_json):
+def baseline_audit(paths, history, baseline_file, config_file, as_json):
     """Walk unaudited entries: mark each a true or false positive and give a reason."""
     from keystow.commands.baseline_audit import audit_interactive, audit_json
 
-    options = _options(paths, baseline_file, config_file)
+    options = _options(paths, baseline_file, config_file, history)
     sys.exit(audit_json(options) if as_json else audit_interactive(options, click.prompt, click.echo))
 
 

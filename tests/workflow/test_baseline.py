@@ -191,3 +191,14 @@ def test_secret_at_reads_single_and_multi_line_spans():
     assert secret_at(lines, Location("f", 1, 6, 1, 12)) == "abcdef"
     assert secret_at(lines, Location("f", 2, 1, 4, 9)) == "-----BEGIN\nbody\n-----END"
     assert secret_at(lines, Location("f", 9, 1, 9, 2)) is None
+
+
+def test_baseline_of_history_covers_secrets_gone_from_the_work_tree(repo):
+    _leaky(repo)
+    commit_file(repo, "app.py", "cleaned = True\n")
+    assert len(_findings(repo, "--history")) == 2  # and the cache now answers for these blobs
+    assert run_keystow("baseline", "create", "--history", cwd=repo).returncode == 0
+    assert len(json.loads((repo / BASELINE).read_text())["entries"]) == 2
+    assert _findings(repo, "--history") == []
+    result = run_keystow("baseline", "prune", "--history", cwd=repo)
+    assert b"pruned 0 entries" in result.stderr

@@ -20,7 +20,12 @@ def scan_findings(options: ScanOptions) -> tuple[list[Finding], Path]:
     """Findings of the scan the options describe, and the baseline file they belong to."""
     config = load_scan_config(options)
     path = bl.baseline_path(options, config)
-    return collect(replace(options, use_baseline=False), config).findings, path
+    findings = collect(replace(options, use_baseline=False), config).findings
+    if any(not f.secret for f in findings):  # answered from the history cache: no secret kept
+        from keystow.baseline_secrets import with_secrets
+
+        findings = with_secrets(findings, bl.repository_root(Path(options.paths[0])))
+    return [f for f in findings if f.secret], path
 
 
 def located(findings: list[Finding], baseline: bl.Baseline, base: Path):
