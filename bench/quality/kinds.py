@@ -54,7 +54,8 @@ PROVIDER_POSITIVES = (
     ("hashicorp-vault-token", "vault_token", lambda f: "hvs." + f.chars(ALNUM + "-_", 90)),
     ("databricks-token", "databricks_token", lambda f: "dapi" + f.chars(HEX, 32)),
     ("jwt", "session_jwt", lambda f: f.jwt()),
-    ("postgres-uri", "database_url", lambda f: f.postgres_url()),
+    # URL passwords are URL-safe characters (a raw `@` or `#` would not be a valid URL).
+    ("postgres-uri", "database_url", lambda f: f"postgres://app:{f.chars(ALNUM + '-_.~', 18)}@db.internal:5432/orders"),
     ("mongodb-uri", "mongo_url", lambda f: f"mongodb+srv://svc:{f.chars(ALNUM, 20)}@cluster0.mongodb.net/app"),
     ("basic-auth-url", "registry_url", lambda f: f"https://deploy:{f.chars(ALNUM, 20)}@registry.internal/v2/"),
     ("azure-storage-connection-string", "storage_connection", lambda f: "DefaultEndpointsProtocol=https;AccountName=acme"

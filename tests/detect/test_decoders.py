@@ -41,3 +41,8 @@ def test_scanner_reports_the_decoded_secret_at_the_encoded_value():
 def test_a_placeholder_decoded_is_still_a_placeholder():
     scanner = Scanner(ruleset(YAML_PASSWORD), FilterPolicy(), "re")
     assert scanner.scan(Blob("secret.yaml", manifest("changeme-please"))) == []
+
+
+def test_only_manifest_files_are_decoded():
+    scanner = Scanner(ruleset(YAML_PASSWORD), FilterPolicy(), "re")
+    assert scanner.scan(Blob("notes.txt", manifest(PASSWORD)))[0].secret != PASSWORD
