@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import git, run_keystow
-from tests.purge.builder import UNTOUCHED, Secrets, make_secrets
+from tests.purge.builder import UNTOUCHED, Secrets, build_history, make_secrets
 from tests.purge.conftest import new_repository
-from tests.purge.builder import build_history
 from tests.purge.gitstate import all_commits, commit_map, grep_all_commits, object_at
 
 UNTOUCHED_OBJECTS = (*UNTOUCHED, "src")  # a blob and a tree that never held a secret
@@ -54,7 +53,7 @@ def test_no_commit_holds_a_purged_secret(purged):
 
 def test_secrets_became_markers_in_every_branch(purged):
     assert "REMOVED-BY-KEYSTOW:purge-test-db-password" in git(purged.repo, "show", "v0.1:settings.py")
-    assert "REMOVED-BY-KEYSTOW:purge-test-private-key" in git(purged.repo, "show", "v1.0:keys/deploy.pem")
+    assert git(purged.repo, "show", "v1.0:keys/deploy.pem").startswith("***REMOVED-BY-KEYSTOW:")
     release = subprocess.run(["git", "show", "release:release.cfg"], cwd=purged.repo, capture_output=True).stdout
     assert release.count(b"***REMOVED-BY-KEYSTOW:") == 2 and b"\r\n" in release  # CRLF key went whole
 

@@ -13,6 +13,7 @@ from typing import Callable
 
 from keystow import git
 from keystow.config import Config, load_config
+from keystow.detect.scanner import Scanner
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, FatalError, GitError
 from keystow.output import notice
 from keystow.purge import backup, dryrun, report
@@ -21,6 +22,7 @@ from keystow.purge.migrated import migrated_references
 from keystow.purge.plan import PurgePlan, build_plan, check_replacement, report_fingerprints
 from keystow.purge.rewrite import commit_map, rewrite_history
 from keystow.purge.verify import remaining_findings
+from keystow.scan import build_scanner
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,8 @@ def run_purge(options: PurgeOptions, confirm: Callable[[str], bool]) -> int:
     config = load_config(repo, options.config_file)
     for warning in config.warnings:
         notice(warning)
-    plan = select(repo, config, options)
+    scanner = build_scanner(config)  # before anything changes: the same rules select and verify
+    plan = select(repo, scanner, config, options)
     if not plan.targets:
         print("nothing to purge: none of the selected secrets is in this repository's history")
         return EXIT_CLEAN
@@ -53,20 +56,20 @@ def run_purge(options: PurgeOptions, confirm: Callable[[str], bool]) -> int:
     if not options.yes and not confirm(f"Rewrite every branch and tag of {repo} to purge "
                                        f"{len(plan.targets)} secret(s)?"):
         raise FatalError("purge cancelled; nothing was changed")
-    return purge(repo, config, plan)
+    return purge(repo, scanner, config, plan)
 
 
-def select(repo: Path, config: Config, options: PurgeOptions) -> PurgePlan:
+def select(repo: Path, scanner: Scanner, config: Config, options: PurgeOptions) -> PurgePlan:
     wanted = report_fingerprints(options.from_report) if options.from_report else None
     replacement = check_replacement(options.replacement) if options.replacement is not None else None
-    findings = history_findings(repo, config)
+    findings = history_findings(repo, scanner, config)
     plan = build_plan(findings, wanted, migrated_references(repo, findings), replacement)
     if plan.not_found:
         notice(f"{len(plan.not_found)} finding(s) of the report are not in this history (already purged?)")
     return plan
 
 
-def purge(repo: Path, config: Config, plan: PurgePlan) -> int:
+def purge(repo: Path, scanner: Scanner, config: Config, plan: PurgePlan) -> int:
     remotes = backup.record_remotes(repo)
     commits_before = len(git.all_commits(repo))
     bundle = backup.create_backup(repo)
@@ -78,7 +81,7 @@ def purge(repo: Path, config: Config, plan: PurgePlan) -> int:
         raise
     finally:
         backup.restore_remotes(repo, remotes)
-    remaining = remaining_findings(repo, config, plan.fingerprints)
+    remaining = remaining_findings(repo, scanner, config, plan.fingerprints)
     outcome = report.Outcome(
         plan.targets, bundle, _short(git.refs(repo, "refs/heads"), "refs/heads/"),
         _short(git.refs(repo, "refs/tags"), "refs/tags/"), remotes.remotes,

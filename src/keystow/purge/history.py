@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from keystow.config import Config
+from keystow.detect.scanner import Scanner
 from keystow.findings import Finding
-from keystow.scan import build_scanner
 from keystow.sources.history import scan_history
 
 
-def history_findings(repo: Path, config: Config, *, use_cache: bool = True) -> list[Finding]:
-    """Every (rule, secret) reachable from any ref, each with all its locations."""
-    result = scan_history(repo, build_scanner(config), config, use_cache=use_cache, need_secrets=True)
+def history_findings(repo: Path, scanner: Scanner, config: Config, *, use_cache: bool = True) -> list[Finding]:
+    """Every (rule, secret) reachable from any ref, each with all its locations. One scanner
+    serves selection and verification: the rules cannot change (or break) in between."""
+    result = scan_history(repo, scanner, config, use_cache=use_cache, need_secrets=True)
     return list(result.findings)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from keystow.config import Config
+from keystow.detect.scanner import Scanner
 from keystow.findings import Finding
 from keystow.purge.history import history_findings
 
 
-def remaining_findings(repo: Path, config: Config, fingerprints: set[str]) -> list[Finding]:
+def remaining_findings(repo: Path, scanner: Scanner, config: Config, fingerprints: set[str]) -> list[Finding]:
     """Purged secrets still reachable from any ref (empty means the purge is proven)."""
-    return [f for f in history_findings(repo, config, use_cache=False) if f.fingerprint in fingerprints]
+    found = history_findings(repo, scanner, config, use_cache=False)
+    return [f for f in found if f.fingerprint in fingerprints]
