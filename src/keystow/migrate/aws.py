@@ -23,8 +23,7 @@ class AwsSession:
     @cached_property
     def _boto_session(self):
         try:
-            import boto3  # noqa: F401  (the `aws` extra; botocore comes with it)
-            import botocore.session
+            import botocore.session  # from the `aws` extra (boto3); clients need nothing more
         except ModuleNotFoundError as exc:
             raise StoreError("AWS support needs boto3: pip install 'keystow[aws]'") from exc
         try:

@@ -9,10 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from keystow.migrate.store_errors import (  # noqa: F401  (re-exported: the interface's error types)
+from keystow.migrate.store_errors import (
     AccessDenied, Conflict, InvalidName, InvalidValue, KmsKeyNotFound, LimitExceeded,
     MissingReference, StoreError, Throttled, ValueTooLarge,
 )
+
+__all__ = [  # the interface, with its error types
+    "AccessDenied", "Conflict", "InvalidName", "InvalidValue", "KmsKeyNotFound", "LimitExceeded",
+    "MissingReference", "PutResult", "SecretStore", "StoreError", "StoreTarget", "Throttled",
+    "ValueTooLarge", "open_store", "parse_reference",
+]
 
 STORE_KINDS = ("ssm", "secretsmanager")
 DEFAULT_WRITES_PER_SECOND = {"ssm": 2.0, "secretsmanager": 10.0}
