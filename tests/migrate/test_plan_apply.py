@@ -103,3 +103,13 @@ def test_access_denied_stops_with_one_line_and_files_untouched(pair_repo, aws_en
     assert result.returncode == 2
     assert result.stderr.decode().count("\n") == 1 and "access denied" in result.stderr.decode()
     assert git(repo, "status", "--porcelain") == "?? keystow-plan.json\n"
+
+
+def test_rotation_failure_is_a_warning_not_a_lost_migration(pair_repo, aws_env):
+    repo, values = pair_repo
+    lambda_arn = "arn:aws:lambda:us-east-1:123456789012:function:missing-rotator"
+    result = migrate(repo, "--to", "secretsmanager", "--apply", "--yes", "--rotation-lambda", lambda_arn,
+                     "--rotate-days", "30")
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"rotation not configured for repo/app/aws/token" in result.stderr
+    assert values["pat"] not in (repo / "app/aws.py").read_text()

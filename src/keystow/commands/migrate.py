@@ -126,6 +126,8 @@ def _print_report(report, journal_path: Path, root: Path) -> None:
         notice(f"failed: {name} could not be stored and verified; its files are untouched")
     for line in report.skipped_files:
         notice(f"not rewritten: {line}")
+    for line in report.warnings:
+        notice(line)
 
 
 def _resume(journal_path: Path, options: MigrateOptions) -> int:

@@ -16,7 +16,7 @@ from keystow.migrate.journal import Journal
 from keystow.migrate.manifest import MANIFEST, render_manifest
 from keystow.migrate.plan import Item, Plan, plan_changes
 from keystow.migrate.rewrite import AppliedEdit, RewriteError, apply_edits, decode, encode, sha256_bytes, split_old, write_atomic
-from keystow.migrate.stores import Conflict, InvalidName, InvalidValue, LimitExceeded, ValueTooLarge
+from keystow.migrate.stores import Conflict, InvalidName, InvalidValue, LimitExceeded, StoreError, ValueTooLarge
 
 CRASH_ENV = "KEYSTOW_TEST_CRASH_AFTER"  # tests: die (as kill -9 would) at a named point
 PER_ITEM_ERRORS = (InvalidName, InvalidValue, ValueTooLarge, LimitExceeded)
@@ -30,6 +30,7 @@ class ApplyReport:
     failed: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     skipped_files: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 class Stores:
@@ -97,14 +98,19 @@ def store_item(plan: Plan, item: Item, store, journal: Journal, report: ApplyRep
         return False
     (report.reused if result.status == "unchanged" else report.stored).append(item.name)
     journal.record_item(item.item_id, item.name, item.store, result.status, result.version)
-    _configure_rotation(plan, item, store)
+    _configure_rotation(plan, item, store, report)
     return True
 
 
-def _configure_rotation(plan: Plan, item: Item, store) -> None:
+def _configure_rotation(plan: Plan, item: Item, store, report: ApplyReport) -> None:
+    """Rotation is an extra: a failure is reported, the stored value and its rewrite stand."""
     settings = plan.settings
-    if settings.rotation_lambda and item.store == "secretsmanager":
+    if not settings.rotation_lambda or item.store != "secretsmanager":
+        return
+    try:
         store.configure_rotation(item.name, settings.rotation_lambda, settings.rotate_days or 30)
+    except StoreError as exc:
+        report.warnings.append(f"rotation not configured for {item.name}: {exc}")
 
 
 def _tags(plan: Plan, item: Item) -> dict[str, str]:
