@@ -39,7 +39,7 @@ def build_org(base: Path) -> dict[str, Path]:
     return repos
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def org(tmp_path_factory) -> Path:
     """The repository list file; entries are relative to it, as a team would keep one."""
     base = tmp_path_factory.mktemp("org")

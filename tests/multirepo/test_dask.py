@@ -53,8 +53,9 @@ def test_killed_worker_loses_no_repository(org, cluster, local_report):
     process = subprocess.Popen(dask_command(org, cluster.scheduler_address, "--task-delay", TASK_DELAY),
                                cwd=org.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     with distributed.Client(cluster.scheduler_address) as client:
+        pids = client.run(os.getpid)  # asked first, so the kill follows the task's start at once
         victim = wait_for_busy_worker(client)
-        pid = client.run(os.getpid, workers=[victim])[victim]
+        pid = pids[victim]
         os.kill(pid, signal.SIGKILL)
         stdout, stderr = process.communicate(timeout=60)
         assert pid not in client.run(os.getpid).values()  # the nanny started a fresh worker
@@ -63,13 +64,12 @@ def test_killed_worker_loses_no_repository(org, cluster, local_report):
 
 
 def wait_for_busy_worker(client, timeout: float = 30.0) -> str:
-    """The address of a worker running one of our tasks (sleeping in its task delay)."""
+    """The address of a worker holding one of our tasks (it sleeps TASK_DELAY before scanning)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         busy = [worker for worker, keys in client.processing().items()
                 if any("scan_repository" in str(key) for key in keys)]
         if busy:
-            time.sleep(0.3)  # well inside the task's delay
             return busy[0]
-        time.sleep(0.05)
+        time.sleep(0.02)
     raise AssertionError("no worker started a scan task")
