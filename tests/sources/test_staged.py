@@ -92,3 +92,12 @@ def test_nothing_staged_is_clean(repo):
     commit_file(repo, "a.py", "x = 1\n", "a")
     result = run_keystow("scan", "--staged", cwd=repo)
     assert result.returncode == 0, result.stderr.decode()
+
+
+def test_utf16_file_that_git_calls_binary_is_still_checked(repo):
+    key = fakes(16).aws_access_key_id()
+    path = repo / "settings.ini"
+    path.write_bytes(f"[aws]\r\nkey = {key}\r\n".encode("utf-16"))
+    git(repo, "add", "settings.ini")
+    code, document = scan_json(repo, "--staged")
+    assert code == 1 and document["findings"][0]["line"] == 2

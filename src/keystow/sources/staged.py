@@ -44,7 +44,7 @@ def scan_staged(repo: Path, scanner: Scanner, config: Config) -> ScanResult:
             continue
         result.scanned_blobs += 1
         result.scanned_bytes += len(text)
-        lines = changed.get(path, [])
+        lines = changed.get(path) or _whole_if_git_saw_binary(data)
         found = scanner.scan_text(text, Blob(path, text, blob))
         result.findings.extend(f for f in found if _touches(f, lines))
     return result
@@ -119,6 +119,12 @@ def _unquote(raw: bytes) -> bytes:
             out.append(int(raw[index + 1:index + 4], 8))
             index += 4
     return bytes(out)
+
+
+def _whole_if_git_saw_binary(data: bytes) -> list[tuple[int, int]]:
+    """git shows no lines for what it thinks binary (a NUL in the first 8000 bytes), yet keystow
+    reads UTF-16 text: then every line counts as changed, rather than none."""
+    return [(1, data.count(b"\n") + 1)] if b"\0" in data[:8000] else []
 
 
 def _touches(finding: Finding, ranges: list[tuple[int, int]]) -> bool:
