@@ -33,6 +33,8 @@ def test_paths(entry):
 def test_url_credentials_never_shown():
     assert anonymize_url("https://user:tok3n@host.invalid/org/a.git") == "https://***@host.invalid/org/a.git"
     assert anonymize_url("https://host.invalid/org/a.git") == "https://host.invalid/org/a.git"
+    message = "fatal: repository 'https://user:tok3n@host.invalid/org/a.git/' not found"
+    assert anonymize_url(message) == "fatal: repository 'https://***@host.invalid/org/a.git/' not found"
     spec = parse_repo_list("https://x-access-token:abc123@host.invalid/o/r.git", Path("/"))[0]
     assert "abc123" not in spec.display and "abc123" in spec.source
 

@@ -18,7 +18,7 @@ from keystow.multirepo.model import RepoSpec
 
 SCHEME_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 SCP_URL = re.compile(r"^(?:[^@/]+@)?[^/:]{2,}:")  # host part of 2+ chars: `C:\repo` is a path
-USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^@/]*@")
+USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)[^@/\s'\"]*@")
 INLINE_COMMENT = re.compile(r"\s+#")  # `path  # note`; a `#` inside a name stays
 STDIN = "-"
 
@@ -62,6 +62,6 @@ def is_url(entry: str) -> bool:
     return bool(SCHEME_URL.match(entry) or (SCP_URL.match(entry) and not entry.startswith(("/", "."))))
 
 
-def anonymize_url(url: str) -> str:
-    """The URL without its user part (a token often sits there)."""
-    return USERINFO.sub(r"\1***@", url)
+def anonymize_url(text: str) -> str:
+    """The URL(s) in `text` without their user part (a token often sits there)."""
+    return USERINFO.sub(r"\1***@", text)

@@ -18,6 +18,7 @@ from keystow.detect.scanner import Scanner
 from keystow.errors import FatalError
 from keystow.findings import sort_findings
 from keystow.multirepo.model import RedactedFinding, RepoReport, RepoScanSettings, RepoSpec, failed
+from keystow.multirepo.repolist import anonymize_url
 from keystow.scan import ScanResult, build_scanner, scan_blobs
 from keystow.sources.paths import PathAllowlist, read_file
 
@@ -32,7 +33,8 @@ def scan_repository(spec: RepoSpec, settings: RepoScanSettings) -> RepoReport:
     try:
         return _scan(spec, settings)
     except FatalError as exc:
-        return failed(spec, str(exc).replace(spec.source, spec.display))
+        # git may quote the URL in its own spelling: hide every URL's user part, not just ours
+        return failed(spec, anonymize_url(str(exc).replace(spec.source, spec.display)))
 
 
 def scanner_for(settings: RepoScanSettings) -> Scanner:
