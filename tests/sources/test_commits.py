@@ -93,3 +93,27 @@ def test_bad_range_is_a_usage_error(repo):
     assert result.returncode == 2 and "Traceback" not in result.stderr.decode()
     result = run_keystow("scan", "--range", "HEAD..no-such-branch", cwd=repo)
     assert result.returncode == 2 and "Traceback" not in result.stderr.decode()
+
+
+def test_real_pre_push_hook_blocks_a_new_secret(repo, tmp_path):
+    import os
+    import stat
+    import subprocess
+    import sys
+
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(repo, "remote", "add", "origin", str(remote))
+    commit_file(repo, "app.py", "print(1)\n", "clean")
+    hook = repo / ".git" / "hooks" / "pre-push"
+    hook.write_text(f"#!/bin/sh\nexec '{sys.executable}' -m keystow scan --pre-push\n")
+    hook.chmod(hook.stat().st_mode | stat.S_IEXEC)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+
+    def push():
+        return subprocess.run(["git", "push", "-q", "origin", "main"], cwd=repo, capture_output=True, env=env)
+
+    assert push().returncode == 0
+    commit_file(repo, "leak.env", f"KEY={fakes(24).aws_access_key_id()}\n", "leak")
+    blocked = push()
+    assert blocked.returncode != 0 and b"aws-access-key-id" in blocked.stdout + blocked.stderr
