@@ -7,8 +7,6 @@ the write happened (the retry then meets ParameterAlreadyExists and must read ba
 
 from __future__ import annotations
 
-import time
-
 from keystow.fakes import Fakes
 from keystow.migrate.stores import open_store
 from tests.throttle_proxy import THROTTLE, TOO_MANY_UPDATES, Fault, ThrottleProxy, every_nth
@@ -23,12 +21,10 @@ def test_thousand_ssm_puts_through_a_throttling_server(aws_env):
     rules = [every_nth("PutParameter", 250, THROTTLE),
              every_nth("PutParameter", 40, TOO_MANY_UPDATES, offset=13),
              every_nth("PutParameter", 100, LOST_RESPONSE, offset=51)]
-    started = time.monotonic()
     with ThrottleProxy(aws_env, rules) as proxy:
         store = open_store("ssm", endpoint_url=proxy.url, writes_per_second=5000)
         statuses = [store.put(name, value, tags={"managed-by": "keystow"}).status for name, value in values.items()]
         stored = store.get_many(list(values))
-    elapsed = time.monotonic() - started
 
     assert statuses == ["created"] * COUNT  # a lost response is still our own creation
     assert stored == values
@@ -36,4 +32,3 @@ def test_thousand_ssm_puts_through_a_throttling_server(aws_env):
     assert proxy.injected["TooManyUpdates"] >= 30
     assert proxy.seen["GetParameter"] >= 9  # read back after each lost response
     assert proxy.seen["GetParameters"] == COUNT // 10
-    assert elapsed < 60, f"bulk run took {elapsed:.1f}s"
