@@ -106,4 +106,12 @@ NEGATIVES = (
     ("identifier", "password_field", lambda f: f.rng.choice(["user_password", "PASSWORD_HASH_ALGO", "newPassword", "auth.token.header"])),
     ("file-path", "password_file", lambda f: f.rng.choice(["/run/secrets/db_password", "./secrets/api.key", "/etc/app/token"])),
     ("encrypted", "secret", lambda f: "ENC[AES256_GCM,data:" + f.chars(B64, 24) + ",iv:" + f.chars(B64, 22) + ",type:str]"),
+    ("code-expression", "auth_token", lambda f: f.rng.choice(["request.headers.get('Authorization')", "get_secret(name)", "self._load_token()", "config['api_key']"])),
+    ("url-without-credentials", "token_url", lambda f: f.rng.choice(["https://login.microsoftonline.com/common/oauth2/v2.0/token", "https://oauth2.googleapis.com/token", "https://api.acme.internal/v1/auth/refresh"])),
+    ("header-name", "api_key_header", lambda f: f.rng.choice(["X-API-Key", "X-Auth-Token", "Authorization", "Proxy-Authorization"])),
+    ("secret-store-name", "secret_name", lambda f: f.rng.choice(["prod/orders/db-password", "/acme/prod/api_token", "staging/payments/stripe-key"])),
+    ("regex-pattern", "password_pattern", lambda f: f.rng.choice(["^(?=.*[A-Z])(?=.*\\d).{12,}$", "[A-Za-z0-9]{8,64}", "^ghp_[A-Za-z0-9]{36}$"])),
+    ("numeric-setting", "token_ttl_seconds", lambda f: str(f.rng.choice([86400000, 604800000, 31536000]))),
+    ("format-string", "password", lambda f: f.rng.choice(["{db_password}", "{password}", "%s", "{0}"])),
+    ("key-vault-reference", "client_secret", lambda f: "@Microsoft.KeyVault(SecretUri=https://acme-kv.vault.azure.net/secrets/client-secret/)"),
 )

@@ -74,3 +74,32 @@ def test_token_with_bad_checksum():
     assert not h.is_token_with_bad_checksum(token)
     assert h.is_token_with_bad_checksum(token[:-1] + ("A" if token[-1] != "A" else "B"))
     assert not h.is_token_with_bad_checksum(REAL)
+
+
+@pytest.mark.parametrize("value", ["request.headers.get('Authorization')", "get_secret(name)", "self._load_token()",
+                                   "config['api_key']", "request.headers.get("])
+def test_code_expression(value):
+    assert h.is_code_expression(value)
+
+
+def test_url_without_credentials():
+    assert h.is_url_without_credentials("https://oauth2.googleapis.com/token")
+    assert not h.is_url_without_credentials("https://deploy:" + REAL + "@registry.internal/v2/")
+    assert not h.is_url_without_credentials("https://hooks.acme.internal/notify?token=" + REAL)
+
+
+@pytest.mark.parametrize("value", ["^(?=.*[A-Z])(?=.*\\d).{12,}$", "[A-Za-z0-9]{8,64}", "^ghp_[A-Za-z0-9]{36}$"])
+def test_regex_pattern(value):
+    assert h.is_regex_pattern(value)
+
+
+def test_names_of_stored_secrets_and_headers():
+    assert h.is_file_path("prod/orders/db-password")
+    assert h.is_identifier("X-API-Key")
+
+
+@pytest.mark.parametrize("predicate", [h.is_code_expression, h.is_url_without_credentials, h.is_regex_pattern,
+                                       h.is_token_with_bad_checksum])
+def test_random_passwords_pass_the_code_heuristics(predicate):
+    fakes = Fakes(15)
+    assert not any(predicate(fakes.password(20)) for _ in range(200))

@@ -72,3 +72,14 @@ def test_long_random_values_hold_placeholder_words_only_by_chance():
     assert p.is_placeholder(key.replace(body[:20], "<paste your key here>"))
     assert p.is_placeholder(key.replace(body[:20], "\\nTODO\\n"))
     assert p.is_placeholder(key.replace(body[:20], "MIIEvQ..."))
+
+
+@pytest.mark.parametrize("value", ["{db_password}", "%s", "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/x/)",
+                                   "$(cat /run/secrets/token)"])
+def test_format_strings_and_vault_references(value):
+    assert p.is_templated(value)
+
+
+def test_random_passwords_are_not_templates():
+    fakes = Fakes(16)
+    assert not any(p.is_templated(fakes.password(20)) for _ in range(200))

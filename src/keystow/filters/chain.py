@@ -32,6 +32,9 @@ GENERIC_ONLY: tuple[tuple[str, ValueFilter], ...] = (
     ("identifier", heuristics.is_identifier),
     ("file-path", heuristics.is_file_path),
     ("bad-checksum-token", heuristics.is_token_with_bad_checksum),
+    ("code-expression", heuristics.is_code_expression),
+    ("url-without-credentials", heuristics.is_url_without_credentials),
+    ("regex-pattern", heuristics.is_regex_pattern),
 )
 EVERY_RULE_IN_CONTEXT: tuple[tuple[str, LineFilter], ...] = (
     ("base64-image", heuristics.is_base64_image),

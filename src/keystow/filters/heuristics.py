@@ -23,13 +23,20 @@ LOCK_LINE = re.compile(rb"""["']?(?:integrity|checksum|resolved|shasum|content-h
 DIGESTISH = re.compile(r"^(?:(?:sha1|sha256|sha384|sha512|md5|h1)[:-])?[A-Za-z0-9+/=_-]{16,}$")
 PROSE = re.compile(r"^[^\W\d_]+(?:[\s'’,-]+[^\W\d_]+)+[\s.!?:…]*$")
 LABEL_WORD = re.compile(r"^(?:[A-Z][a-z]+|[^\W\d_]*[^\x00-\x7f][^\W\d_]*)$")
-IDENTIFIER = re.compile(r"^(?:[a-z]+(?:[_.-][a-z]+)+|[A-Z]+(?:_[A-Z]+)+|[a-z]+(?:[A-Z][a-z]+)+)$")
+IDENTIFIER = re.compile(r"^(?:[a-z]+(?:[_.-][a-z]+)+|[A-Z]+(?:_[A-Z]+)+|[a-z]+(?:[A-Z][a-z]+)+|[A-Za-z]+(?:-[A-Za-z]+)+)$")
 # Prefixes whose tokens carry a checksum: a generic rule must not report what the provider's own
 # rule rejected (`github_token = "ghp_..."` with a wrong CRC32 is a made-up value).
 CHECKSUMMED_PREFIXES = (("ghp_", "github-crc32"), ("gho_", "github-crc32"), ("ghu_", "github-crc32"),
                         ("ghs_", "github-crc32"), ("ghr_", "github-crc32"), ("npm_", "npm-crc32"),
                         ("glsa_", "grafana-crc32"))
-FILE_PATH = re.compile(r"^(?:~|\.{1,2})?/[\w.@-]+(?:/[\w.@-]*)+$|^[A-Za-z]:\\")
+# Absolute or relative file paths, and slash-separated lowercase names (SSM parameters, Secrets
+# Manager names: `prod/orders/db-password`): where a secret lives, not the secret.
+FILE_PATH = re.compile(r"^(?:~|\.{1,2})?/[\w.@-]+(?:/[\w.@-]*)+$|^[A-Za-z]:\\|^[a-z][a-z0-9_.-]*(?:/[a-z0-9_.-]+)+/?$")
+# A call, an attribute or an index: `request.headers.get('Authorization')`, `config['api_key']`.
+CODE_EXPRESSION = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\([^()]*\)?|\[[^\[\]]*\])(?:\.[\w$]+(?:\([^()]*\))?)*;?$")
+URL = re.compile(r"^[a-z][a-z0-9+.-]*://(?P<authority>[^/?#\s]*)(?P<rest>[/?#]\S*)?$", re.I)
+SECRET_QUERY = re.compile(r"[?&;][\w-]*(?:token|key|secret|password|passwd|pwd|sig|signature|auth|code)[\w-]*=", re.I)
+REGEX_PATTERN = re.compile(r"^\^.*\$$|\(\?[=!:<]|\[[^\]]*\w-\w[^\]]*\]|\{\d+,\d*\}|\\[dwsS]")
 
 
 def is_public_key_or_certificate(secret: str, line: bytes = b"") -> bool:
@@ -74,3 +81,22 @@ def is_token_with_bad_checksum(secret: str) -> bool:
         if secret.startswith(prefix):
             return not checksums.is_valid(validator, secret)
     return False
+
+
+def is_code_expression(secret: str) -> bool:
+    """A call, attribute or index expression (`get_secret(name)`, `self._token()`): code, not a value."""
+    return bool(CODE_EXPRESSION.match(secret))
+
+
+def is_url_without_credentials(secret: str) -> bool:
+    """`https://oauth2.googleapis.com/token`: an address, with no `user:password@` and no token in
+    its query string."""
+    match = URL.match(secret)
+    if not match or "@" in match.group("authority"):
+        return False
+    return not SECRET_QUERY.search(match.group("rest") or "")
+
+
+def is_regex_pattern(secret: str) -> bool:
+    """`^(?=.*[A-Z]).{12,}$`, `[A-Za-z0-9]{8,64}`: a validation pattern for a secret."""
+    return bool(REGEX_PATTERN.search(secret))
