@@ -92,6 +92,8 @@ def test_aftercare_report_is_written_without_secrets(purged):
     report = (purged.repo / "keystow-purge-report.md").read_text()
     assert "git push --force origin main" in report and "git push --force origin refs/tags/v1.0" in report
     assert "clone again" in report and "GitHub Support" in report
+    settings_commit = git(purged.repo, "rev-parse", "v0.1").strip()  # first commit of the AWS key
+    assert f"→ {settings_commit[:10]} | settings.py | `***REMOVED-BY-KEYSTOW:aws-access-key-id***`" in report
     output = purged.result.stdout.decode() + purged.result.stderr.decode() + report
     for secret in [*purged.secrets.single_line(), purged.secrets.private_key_line()]:
         assert secret not in output

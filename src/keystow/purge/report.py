@@ -27,7 +27,11 @@ class Outcome:
     remotes: list[str]
     remaining: list[str] = field(default_factory=list)  # fingerprints still found afterwards
     commits_before: int = 0
-    commits_rewritten: int = 0
+    commit_map: dict[str, str] = field(default_factory=dict)  # old id → new id
+
+    @property
+    def commits_rewritten(self) -> int:
+        return sum(1 for old, new in self.commit_map.items() if old != new)
 
     @property
     def proven(self) -> bool:
@@ -70,18 +74,23 @@ def _status(outcome: Outcome) -> str:
 
 def _secrets(outcome: Outcome) -> str:
     lines = ["## Rotate these secrets (they were exposed, whatever history says now)", "",
-             "| secret (redacted) | rule | first seen | replaced by | fingerprint |", "|---|---|---|---|---|"]
+             "| secret (redacted) | rule | first commit (old → new id) | path | replaced by | fingerprint |",
+             "|---|---|---|---|---|---|"]
     for target in sorted(outcome.targets, key=lambda t: (t.finding.rule_id, t.fingerprint)):
         finding = target.finding
-        lines.append(f"| `{finding.redacted}` | {finding.rule_id} | {_first_seen(target)} | "
-                     f"`{target.replacement}` | {target.fingerprint[:12]} |")
+        path = finding.location.path.replace("|", "\\|")
+        lines.append(f"| `{finding.redacted}` | {finding.rule_id} | {_first_commit(target, outcome.commit_map)} | "
+                     f"{path} | `{target.replacement}` | {target.fingerprint[:12]} |")
     return "\n".join(lines + [""])
 
 
-def _first_seen(target: Target) -> str:
-    location = target.finding.location
-    commit = location.provenance.commit[:10] if location.provenance else "?"
-    return f"{commit} {location.path}".replace("|", "\\|")
+def _first_commit(target: Target, commit_map: dict[str, str]) -> str:
+    """The old id (what caches, forks and support requests know) and the new one."""
+    provenance = target.finding.location.provenance
+    if provenance is None:
+        return "?"
+    new = commit_map.get(provenance.commit)
+    return f"{provenance.commit[:10]} → {new[:10]}" if new else provenance.commit[:10]
 
 
 def _push(outcome: Outcome) -> str:
