@@ -71,15 +71,17 @@ def _write_plan(root: Path, plan) -> None:
 
 
 def _reviewed(plan_file: Path):
-    from keystow.migrate.plan import Settings
+    from keystow.migrate.plan import settings_from_dict
 
     try:
         data = json.loads(plan_file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise FatalError(f"{plan_file}: cannot read the plan: {exc}") from None
-    settings = data["settings"]
-    settings = Settings(**{**settings, "tags": tuple(tuple(t) for t in settings.get("tags", ()))})
-    names = {item["id"]: item["name"] for item in data["items"]}
+    try:
+        settings = settings_from_dict(data["settings"])
+        names = {item["id"]: item["name"] for item in data["items"]}
+    except (KeyError, TypeError):
+        raise FatalError(f"{plan_file}: not a keystow migrate plan") from None
     return settings, names, data
 
 

@@ -37,6 +37,16 @@ class Settings:
     writes_per_second: float | None = None
 
 
+def settings_from_dict(data: dict) -> Settings:
+    """Settings as recorded in a plan or journal (unknown keys from other versions ignored)."""
+    from dataclasses import fields
+
+    known = {f.name for f in fields(Settings)}
+    values = {k: v for k, v in data.items() if k in known}
+    values["tags"] = tuple(tuple(t) for t in values.get("tags", ()))
+    return Settings(**values)
+
+
 @dataclass
 class Item:
     """One parameter or secret in the store, holding one value or a group of related ones."""
@@ -56,8 +66,8 @@ class Item:
     def member_ids(self) -> set[str]:
         return {m.value_id for m in self.members}
 
-    def member(self, value_id: str) -> Member:
-        return next(m for m in self.members if m.value_id == value_id)
+    def member(self, vid: str) -> Member:
+        return next(m for m in self.members if m.value_id == vid)
 
     @property
     def group_variable(self) -> str | None:
@@ -84,8 +94,8 @@ class Plan:
     changes: list[FileChange] = field(default_factory=list)
     expected_duration: float = 0.0
 
-    def item_of(self, value_id: str) -> Item:
-        return next(i for i in self.items if any(m.value_id == value_id for m in i.members))
+    def item_of(self, vid: str) -> Item:
+        return next(i for i in self.items if any(m.value_id == vid for m in i.members))
 
 
 def build_plan(root: Path, scan_path: Path, settings: Settings, findings: list, names: dict[str, str] | None = None,

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from keystow.errors import FatalError
-from keystow.migrate.plan import Plan, Settings, build_plan
+from keystow.migrate.plan import Plan, Settings, build_plan, settings_from_dict
 
 
 def root_of(path: Path) -> Path:
@@ -60,9 +60,7 @@ def make_plan(root: Path, path: Path, settings: Settings, names: dict[str, str] 
 
 
 def settings_from_journal(journal, given: Settings | None) -> Settings:
-    data = dict(journal.data["settings"])
-    data["tags"] = tuple(tuple(t) for t in data.get("tags", ()))
-    settings = Settings(**data)
+    settings = settings_from_dict(journal.data["settings"])
     if given is not None:
         settings = replace(settings, region=given.region or settings.region,
                            endpoint_url=given.endpoint_url or settings.endpoint_url)
