@@ -34,7 +34,7 @@ run_keystow() {{
         return 2
     fi
 }}
-legacy="$(dirname "$0")/{hook}.legacy"
+legacy="${{0%/*}}/{hook}.legacy"
 {body}
 """
 PRE_COMMIT_BODY = """if [ -x "$legacy" ]; then "$legacy" "$@" || exit $?; fi
