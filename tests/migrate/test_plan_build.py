@@ -79,3 +79,20 @@ def test_plan_output_holds_no_value(tmp_path):
     data = json.loads(dumps(plan))
     assert data["files"]["a.py"] and data["generated"] == [".keystow-refs.toml"]
     assert data["changes"]["a.py"][-1] == '+PASSWORD = os.environ["PASSWORD"]'
+
+
+def test_bom_and_crlf_survive_and_non_utf8_is_manual(tmp_path):
+    from keystow.migrate.rewrite import apply_edits, encode
+
+    root = tmp_path / "app"
+    root.mkdir()
+    secret = Fakes(13).password(22)
+    (root / ".env").write_bytes(b"\xef\xbb\xbfLOG=info\r\nTOKEN=" + secret.encode() + b"\r\n")
+    (root / "legacy.py").write_bytes(b"# caf\xe9\nTOKEN = '" + secret.encode() + b"'\n")
+    findings = [finding(root, ".env", secret), finding(root, ".env", secret)]
+    findings[1] = Finding("r", "r", "high", secret, (Location(str(root / "legacy.py"), 2, 10, 2, 32),))
+    plan = build_plan(root, root, Settings(store="ssm"), findings)
+    [change] = plan.changes
+    new, _ = apply_edits(plan.texts[".env"], change.edits, plan.values)
+    assert encode(new) == b"\xef\xbb\xbfLOG=info\r\nTOKEN=${TOKEN}\r\n"
+    assert plan.unreadable == [("legacy.py", 2, "not a UTF-8 text file")]
