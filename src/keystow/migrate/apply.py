@@ -9,6 +9,7 @@ atomically, so a run killed at any point can be resumed or rolled back.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,8 +116,13 @@ def _configure_rotation(plan: Plan, item: Item, store, report: ApplyReport) -> N
 
 def _tags(plan: Plan, item: Item) -> dict[str, str]:
     first = next(s for s in plan.sites if s.item_id in item.member_ids())
-    return {"managed-by": "keystow", "keystow-repo": plan.root.name, "keystow-path": first.path[:256],
-            **dict(plan.settings.tags)}
+    return {"managed-by": "keystow", "keystow-repo": _tag_value(plan.root.name),
+            "keystow-path": _tag_value(first.path), **dict(plan.settings.tags)}
+
+
+def _tag_value(text: str) -> str:
+    """AWS tag values allow letters, digits, spaces and _.:/=+-@ (at most 256 characters)."""
+    return re.sub(r"[^\w .:/=+\-@]", "_", text, flags=re.ASCII)[:256]
 
 
 def prepare_file(plan: Plan, path: str, edits, values: dict[str, str], report: ApplyReport):
