@@ -176,3 +176,19 @@ def test_corrupt_object_stops_git_yet_later_blobs_are_scanned(repo):
     assert result.returncode == 1, result.stderr.decode()
     assert broken in result.stderr.decode() and "Traceback" not in result.stderr.decode()
     assert json.loads(result.stdout)["findings"][0]["path"] == "later.env"
+
+
+def test_default_jobs_scan_the_first_blobs_here_then_in_workers(repo, monkeypatch):
+    from keystow.config import Config
+    from keystow.scan import build_scanner
+    from keystow.sources import history
+
+    f = fakes(11)
+    keys = [f.aws_access_key_id() for _ in range(5)]
+    for index, key in enumerate(keys):
+        commit_file(repo, f"k{index}.py", f"K = '{key}'\n", f"c{index}")
+    monkeypatch.setattr(history, "PARALLEL_AFTER", 2)
+    monkeypatch.setattr(history, "_default_workers", lambda: 2)
+    result = history.scan_history(repo, build_scanner(Config()), Config(), use_cache=False, need_secrets=True)
+    assert result.scanned_blobs == 5
+    assert sorted(f.secret for f in result.findings) == sorted(keys)

@@ -49,7 +49,7 @@ def scan_revisions(root: Path, revisions: list[str], scanner: Scanner, config: C
     result = ScanResult()
     noteworthy: list[tuple[str, Outcome]] = []  # blobs with hits or skips; clean ones are only counted
     for blob, outcome in read_and_scan(root, walk.blobs_to_read(), scanner, config.max_file_size, jobs):
-        result.scanned_blobs += 1 if outcome.scanned_bytes else 0
+        result.scanned_blobs += outcome.skip is None
         result.scanned_bytes += outcome.scanned_bytes
         if outcome.hits or outcome.skip:
             noteworthy.append((blob, outcome))
@@ -104,6 +104,10 @@ def read_and_scan(root: Path, ids: Iterable[str], scanner: Scanner, max_size: in
     workers = jobs if jobs is not None else _default_workers()
     if jobs is None and workers > 1:
         yield from _scan_here(itertools.islice(answers, PARALLEL_AFTER), scanner)
+        following = next(answers, None)
+        if following is None:
+            return
+        answers = itertools.chain([following], answers)
     if workers > 1:
         from keystow.parallel import scan_in_workers
 
