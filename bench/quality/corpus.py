@@ -130,6 +130,16 @@ def _client_configs(w: Writer, i: int) -> None:
     w.add(f"kube/{i}/config", "    token: " + clean(lambda g: g.chars(B64.replace("+", "-").replace("/", "_"), 48), f), "kubeconfig-token")
     jdbc = f"jdbc:mysql://db.internal:3306/orders?user=app&password={clean(generic_password, f)}"
     w.add(f"java/{i}/datasource.properties", f"spring.datasource.url={jdbc}", "jdbc-password")
+    w.add(f"pypi/{i}/.pypirc", "[distutils]\nindex-servers = internal\n\n[internal]\nrepository = https://pypi.acme.internal/\nusername = deploy")
+    w.add(f"pypi/{i}/.pypirc", f"password = {clean(generic_password, f)}", "pypirc-password")
+    auth = base64.b64encode(f"deploy:{clean(generic_password, f)}".encode()).decode()
+    w.add(f"docker/{i}/config.json", '{\n  "auths": {\n    "registry.acme.io": {')
+    w.add(f"docker/{i}/config.json", f'      "auth": "{auth}"', "docker-config-auth")
+    w.add(f"docker/{i}/config.json", "    }\n  }\n}")
+    notebook = f"notebooks/{i}/analysis.ipynb"
+    w.add(notebook, '{\n "cells": [\n  {\n   "cell_type": "code",\n   "metadata": {},\n   "source": [\n    "import requests\\n",')
+    w.add(notebook, f'    "api_key = \\"{clean(generic_password, f)}\\"\\n",', "password:notebook")
+    w.add(notebook, '    "requests.get(url, headers={\\"X-Key\\": api_key})"\n   ]\n  }\n ],\n "nbformat": 4\n}')
     ado = f"Server=tcp:sql.internal,1433;Database=orders;User Id=app;Password={clean(generic_password, f)};"
     w.add(f"dotnet/{i}/appsettings.json", '{\n  "ConnectionStrings": {')
     w.add(f"dotnet/{i}/appsettings.json", f'    "Default": "{ado}"', "adonet-password")
