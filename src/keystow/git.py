@@ -332,6 +332,8 @@ def changed_blobs_by_commit(repo: Path) -> Iterator[tuple[str, list[str], list[t
 
 
 # Sub-commands git-filter-repo runs get the same hardening, through git's environment config.
+# Smudge/clean filters (Git LFS) stay active: filter-repo's final `git reset --hard` checks out
+# the work tree the user goes on working in, as their own checkouts do.
 _HARDENING_PAIRS = tuple(HARDENING[i + 1].split("=", 1) for i in range(0, len(HARDENING), 2))
 
 

@@ -61,9 +61,8 @@ def run_purge(options: PurgeOptions, confirm: Callable[[str], bool]) -> int:
 
 def select(repo: Path, scanner: Scanner, config: Config, options: PurgeOptions) -> PurgePlan:
     wanted = report_fingerprints(options.from_report) if options.from_report else None
-    replacement = check_replacement(options.replacement) if options.replacement is not None else None
     findings = history_findings(repo, scanner, config)
-    plan = build_plan(findings, wanted, migrated_references(repo, findings), replacement)
+    plan = build_plan(findings, wanted, migrated_references(repo, findings), options.replacement)
     if plan.not_found:
         notice(f"{len(plan.not_found)} finding(s) of the report are not in this history (already purged?)")
     return plan
@@ -115,6 +114,8 @@ def _repository(path: Path) -> Path:
 def _check_selection(options: PurgeOptions) -> None:
     if bool(options.from_report) == bool(options.history):
         raise FatalError("choose what to purge: --history (every secret in history) or --from-report FILE")
+    if options.replacement is not None:
+        check_replacement(options.replacement)
 
 
 def _refuse_unsafe(repo: Path, options: PurgeOptions) -> None:
