@@ -64,7 +64,9 @@ def test_shallow_clone_scans_what_is_there_and_says_so(repo, tmp_path):
     result = run_keystow("scan", "--range", f"{base}..HEAD", "--format", "json", cwd=clone)
     stderr = result.stderr.decode()
     assert result.returncode == 1, stderr
-    assert "shallow" in stderr and "Traceback" not in stderr
+    assert "Traceback" not in stderr
+    [notice] = [line for line in stderr.splitlines() if "shallow" in line]
+    assert base in notice
 
 
 def test_pre_push_scans_commits_the_remote_lacks(repo, tmp_path):

@@ -32,7 +32,8 @@ def scan_range(repo: Path, spec: str, scanner: Scanner, config: Config, **option
     if base == head:
         return ScanResult(notices=notices)
     revisions = [head] + ([f"^{base}"] if base else [])
-    return _scan(root, revisions, scanner, config, notices, options)
+    missing_base = base_spec if base is None and not notices and set(base_spec) - {"0"} else None
+    return _scan(root, revisions, scanner, config, notices, options, missing_base)
 
 
 def scan_pre_push(repo: Path, stdin: bytes, scanner: Scanner, config: Config, **options) -> ScanResult:
@@ -67,23 +68,23 @@ def _base(root: Path, base_spec: str, head_spec: str, notices: list[str]) -> str
     if not base_spec or set(base_spec) == {"0"}:
         return None  # e.g. CI on a new branch: everything reachable from HEAD
     base = git.resolve_commit(root, base_spec)
-    if base is None:
-        why = "shallow clone" if git.shallow_boundary(root) else "root commit or unknown revision"
-        notices.append(f"base revision {base_spec!r} is not available here ({why}): "
-                       f"scanning every commit reachable from {head_spec} that is present")
+    if base is None and not git.shallow_boundary(root):  # a shallow clone gets one notice in _scan
+        notices.append(f"base revision {base_spec!r} is not available here (root commit or unknown "
+                       f"revision): scanning every commit reachable from {head_spec}")
     return base
 
 
 def _scan(root: Path, revisions: list[str], scanner: Scanner, config: Config, notices: list[str],
-          options: dict) -> ScanResult:
-    notices.extend(_shallow_notice(root, revisions))
+          options: dict, missing_base: str | None = None) -> ScanResult:
+    notices.extend(_shallow_notice(root, revisions, missing_base))
     result = scan_revisions(root, revisions, scanner, config, **options)
     result.notices[:0] = notices
     return result
 
 
-def _shallow_notice(root: Path, revisions: list[str]) -> list[str]:
-    """Name the shallow boundary commits the range reaches: their history is not here."""
+def _shallow_notice(root: Path, revisions: list[str], missing_base: str | None) -> list[str]:
+    """One line naming what a shallow clone lacks: the base, and the history behind the
+    boundary commits the range reaches."""
     boundary = set(git.shallow_boundary(root))
     if not boundary:
         return []
@@ -92,5 +93,7 @@ def _shallow_notice(root: Path, revisions: list[str]) -> list[str]:
     if not reached:
         return []
     names = ", ".join(c[:12] for c in reached)
-    return [f"shallow clone: the parents of {names} are not available; files already present in "
-            f"{'that commit' if len(reached) == 1 else 'those commits'} are reported as introduced there"]
+    base = f"base revision {missing_base!r} and " if missing_base else ""
+    return [f"shallow clone: {base}the parents of {names} are not available; scanned the commits "
+            f"present, and files already in {'that commit' if len(reached) == 1 else 'those commits'} "
+            f"are reported as introduced there"]
