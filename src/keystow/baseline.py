@@ -127,10 +127,26 @@ def with_annotations(entry: Entry, old: Entry) -> Entry:
 
 
 def baseline_path(options, config) -> Path:
-    """`--baseline FILE` as given; else the configured name at the repository root (or cwd)."""
+    """`--baseline FILE` as given; else the configured name at the scanned repository's root."""
     if getattr(options, "baseline", None):
         return Path(options.baseline)
-    return repository_root(Path.cwd()) / config.baseline
+    return repository_root(scan_start(options)) / config.baseline
+
+
+def scan_start(options) -> Path:
+    """The directory a scan is about: its first path when that is a directory, else cwd."""
+    first = Path(options.paths[0]) if options.paths and options.paths[0] != "-" else Path.cwd()
+    return first if first.is_dir() else Path.cwd()
+
+
+def is_git_scan(options) -> bool:
+    return bool(options.staged or options.history or options.range or options.since or options.pre_push)
+
+
+def path_anchor(options) -> Path:
+    """What a finding's relative path is relative to: the repository root for git sources
+    (their paths are repository paths), the current directory for files on disk."""
+    return repository_root(scan_start(options)) if is_git_scan(options) else Path.cwd()
 
 
 def repository_root(start: Path) -> Path:
@@ -142,11 +158,11 @@ def repository_root(start: Path) -> Path:
     return start
 
 
-def relative_path(path: str, base: Path) -> str:
+def relative_path(path: str, base: Path, anchor: Path | None = None) -> str:
     """A finding's path relative to the baseline's directory, with forward slashes."""
     if path.startswith("<"):  # <stdin>
         return path
-    real = Path(path) if os.path.isabs(path) else Path.cwd() / path
+    real = Path(path) if os.path.isabs(path) else (anchor or Path.cwd()) / path
     try:
         return Path(os.path.relpath(real, base)).as_posix()
     except ValueError:
@@ -169,17 +185,19 @@ def filter_result(result, options, config):
     if any(not f.secret for f in result.findings) and any(e.kind != "location" for e in active):
         from keystow.baseline_secrets import with_secrets  # cached history findings carry no secret
 
-        result.findings = with_secrets(result.findings, repository_root(Path(options.paths[0] if options.paths else ".")))
+        result.findings = with_secrets(result.findings, repository_root(scan_start(options)))
     keys = {e.key for e in active}
-    kept = [unmatched_part(f, baseline, keys, base) for f in result.findings]
+    anchor = path_anchor(options)
+    kept = [unmatched_part(f, baseline, keys, base, anchor) for f in result.findings]
     result.findings = [f for f in kept if f is not None]
     return result
 
 
-def unmatched_part(finding: Finding, baseline: Baseline, keys: set[tuple], base: Path) -> Finding | None:
+def unmatched_part(finding: Finding, baseline: Baseline, keys: set[tuple], base: Path,
+                   anchor: Path) -> Finding | None:
     """The finding with its baselined locations removed; None when nothing is left."""
     left = tuple(loc for loc in finding.locations
-                 if not keys & baseline.finding_keys(finding, relative_path(loc.path, base), loc.line))
+                 if not keys & baseline.finding_keys(finding, relative_path(loc.path, base, anchor), loc.line))
     if not left:
         return None
     return finding if len(left) == len(finding.locations) else finding.with_locations(left)

@@ -202,3 +202,11 @@ def test_baseline_of_history_covers_secrets_gone_from_the_work_tree(repo):
     assert _findings(repo, "--history") == []
     result = run_keystow("baseline", "prune", "--history", cwd=repo)
     assert b"pruned 0 entries" in result.stderr
+
+
+def test_scanning_a_repository_from_elsewhere_uses_its_baseline(repo, tmp_path):
+    _leaky(repo)
+    run_keystow("baseline", "create", cwd=repo)
+    for args in ((str(repo),), (str(repo), "--history"), ("repo",), ("repo", "--history")):
+        result = run_keystow("scan", *args, cwd=tmp_path)
+        assert result.returncode == 0, (args, result.stdout.decode())

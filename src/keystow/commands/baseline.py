@@ -16,31 +16,32 @@ from keystow.findings import Finding
 from keystow.output import notice
 
 
-def scan_findings(options: ScanOptions) -> tuple[list[Finding], Path]:
-    """Findings of the scan the options describe, and the baseline file they belong to."""
+def scan_findings(options: ScanOptions) -> tuple[list[Finding], Path, Path]:
+    """Findings of the scan the options describe, the baseline file they belong to, and the
+    directory their relative paths start from."""
     config = load_scan_config(options)
     path = bl.baseline_path(options, config)
     findings = collect(replace(options, use_baseline=False), config).findings
     if any(not f.secret for f in findings):  # answered from the history cache: no secret kept
         from keystow.baseline_secrets import with_secrets
 
-        findings = with_secrets(findings, bl.repository_root(Path(options.paths[0])))
-    return [f for f in findings if f.secret], path
+        findings = with_secrets(findings, bl.repository_root(bl.scan_start(options)))
+    return [f for f in findings if f.secret], path, bl.path_anchor(options)
 
 
-def located(findings: list[Finding], baseline: bl.Baseline, base: Path):
-    """(finding, path relative to the baseline, line) for every location."""
+def located(findings: list[Finding], base: Path, anchor: Path):
+    """(finding, path relative to the baseline's directory, line) for every location."""
     for finding in findings:
         for loc in finding.locations:
-            yield finding, bl.relative_path(loc.path, base), loc.line
+            yield finding, bl.relative_path(loc.path, base, anchor), loc.line
 
 
 def create_baseline(options: ScanOptions, force: bool = False) -> int:
-    findings, path = scan_findings(options)
+    findings, path, anchor = scan_findings(options)
     if path.exists() and not force:
         raise FatalError(f"{path} exists: use `keystow baseline update` to add to it, or --force to start over")
     baseline = bl.Baseline()
-    added = _add_new(baseline, findings, path)
+    added = _add_new(baseline, findings, path, anchor)
     bl.save(baseline, path)
     notice(f"wrote {path} with {added} entr{'y' if added == 1 else 'ies'}")
     return EXIT_CLEAN
@@ -48,18 +49,18 @@ def create_baseline(options: ScanOptions, force: bool = False) -> int:
 
 def update_baseline(options: ScanOptions) -> int:
     """Add entries for new findings; existing entries and their annotations stay as they are."""
-    findings, path = scan_findings(options)
+    findings, path, anchor = scan_findings(options)
     baseline = bl.load(path) if path.exists() else bl.Baseline()
-    added = _add_new(baseline, findings, path)
+    added = _add_new(baseline, findings, path, anchor)
     bl.save(baseline, path)
     notice(f"added {added} entr{'y' if added == 1 else 'ies'} to {path} ({len(baseline.entries)} in all)")
     return EXIT_CLEAN
 
 
-def _add_new(baseline: bl.Baseline, findings: list[Finding], path: Path) -> int:
+def _add_new(baseline: bl.Baseline, findings: list[Finding], path: Path, anchor: Path) -> int:
     known = {e.key for e in baseline.entries}
     added = 0
-    for finding, relative, line in located(findings, baseline, path.resolve().parent):
+    for finding, relative, line in located(findings, path.resolve().parent, anchor):
         if known & baseline.finding_keys(finding, relative, line):
             continue
         entry = baseline.entry_for(finding, relative)
@@ -71,9 +72,9 @@ def _add_new(baseline: bl.Baseline, findings: list[Finding], path: Path) -> int:
 
 def prune_baseline(options: ScanOptions) -> int:
     """Remove entries that match no current finding; say how many."""
-    findings, path = scan_findings(options)
+    findings, path, anchor = scan_findings(options)
     baseline = existing_baseline(path)
-    matched = matched_keys(baseline, findings, path)
+    matched = matched_keys(baseline, findings, path, anchor)
     before = len(baseline.entries)
     baseline.entries = [e for e in baseline.entries if e.key in matched]
     bl.save(baseline, path)
@@ -82,9 +83,9 @@ def prune_baseline(options: ScanOptions) -> int:
     return EXIT_CLEAN
 
 
-def matched_keys(baseline: bl.Baseline, findings: list[Finding], path: Path) -> set[tuple]:
+def matched_keys(baseline: bl.Baseline, findings: list[Finding], path: Path, anchor: Path) -> set[tuple]:
     keys: set[tuple] = set()
-    for finding, relative, line in located(findings, baseline, path.resolve().parent):
+    for finding, relative, line in located(findings, path.resolve().parent, anchor):
         keys |= baseline.finding_keys(finding, relative, line)
     return keys
 

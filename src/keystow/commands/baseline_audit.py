@@ -21,9 +21,9 @@ from keystow.findings import Finding
 
 def audit_summary(options: ScanOptions) -> dict:
     """What `baseline audit --json` prints: counts and entries, never a secret."""
-    findings, path = scan_findings(options)
+    findings, path, anchor = scan_findings(options)
     baseline = existing_baseline(path)
-    matched = matched_keys(baseline, findings, path)
+    matched = matched_keys(baseline, findings, path, anchor)
     today = datetime.date.today()
     entries = [{**e.to_json(), "matched": e.key in matched, "expired": e.is_expired(today)}
                for e in sorted(baseline.entries, key=bl.Entry.sort_key)]
@@ -49,11 +49,11 @@ def audit_json(options: ScanOptions) -> int:
 
 def audit_interactive(options: ScanOptions, ask: Callable[..., str], say: Callable[[str], None]) -> int:
     """Walk the entries not yet audited: show the redacted line, ask for a verdict and a reason."""
-    findings, path = scan_findings(options)
+    findings, path, anchor = scan_findings(options)
     baseline = existing_baseline(path)
     base = path.resolve().parent
     where = {}
-    for finding, relative, line in located(findings, baseline, base):
+    for finding, relative, line in located(findings, base, anchor):
         for key in baseline.finding_keys(finding, relative, line):
             where.setdefault(key, (finding, relative, line))
     todo = [e for e in sorted(baseline.entries, key=bl.Entry.sort_key) if e.verdict is None]
