@@ -117,22 +117,24 @@ def _choose_stores(plan: Plan) -> None:
     """CloudFormation can read SSM SecureStrings in 11 properties only: elsewhere use Secrets Manager."""
     if plan.settings.store != "ssm":
         return
-    for item in plan.items:
-        for site in (s for s in plan.sites if s.item_id in item.member_ids()):
-            reason = secretsmanager_reason(site.path, plan.texts[site.path], site)
-            if reason:
-                item.store = "secretsmanager"
-                item.notes.append(f"{site.path}:{site.line}: {reason}")
-                break
+    item_of = {m.value_id: item for item in plan.items for m in item.members}
+    for site in plan.sites:
+        item = item_of[site.item_id]
+        reason = secretsmanager_reason(site.path, plan.texts[site.path], site) if item.store == "ssm" else None
+        if reason:
+            item.store = "secretsmanager"
+            item.notes.append(f"{site.path}:{site.line}: {reason}")
 
 
 def _name_items(plan: Plan, overrides: dict[str, str]) -> None:
     base = plan.settings.prefix or plan.root.name
+    first_site: dict[str, Site] = {}
+    for site in plan.sites:
+        first_site.setdefault(site.item_id, site)
     wanted = {}
     for item in plan.items:
-        first = next(s for s in plan.sites if s.item_id in item.member_ids())
-        variable = item.group_variable or first.variable
-        wanted[item.item_id] = naming.base_name(base, first.path, variable)
+        first = first_site[item.members[0].value_id]
+        wanted[item.item_id] = naming.base_name(base, first.path, item.group_variable or first.variable)
     unique = naming.assign_unique(wanted)
     for item in plan.items:
         item.name = overrides.get(item.item_id) or naming.for_store(unique[item.item_id], item.store)
@@ -185,20 +187,14 @@ def _assign_env_vars(plan: Plan) -> None:
 
 def plan_changes(plan: Plan, arn=None, only: set[str] | None = None) -> list[FileChange]:
     """Each file's change; `only` limits it to the given item ids (those verified in the store)."""
-    changes = []
-    manual = {item.item_id for item in plan.items if item.manual}
-    for path in sorted({s.path for s in plan.sites}):
-        sites = []
-        for site in plan.sites:
-            item = plan.item_of(site.item_id)
-            if site.path != path or item.item_id in manual or (only is not None and item.item_id not in only):
-                continue
-            member = item.member(site.item_id)
-            sites.append(_bound(site, item, member))
-        if sites:
-            ctx = FileContext(path, plan.texts[path], tuple(sites), arn or _placeholder_arn(plan))
-            changes.append(plan_file(ctx))
-    return changes
+    item_of = {m.value_id: item for item in plan.items for m in item.members}
+    by_path: dict[str, list[Site]] = {}
+    for site in plan.sites:
+        item = item_of[site.item_id]
+        if item.manual is None and (only is None or item.item_id in only):
+            by_path.setdefault(site.path, []).append(_bound(site, item, item.member(site.item_id)))
+    return [plan_file(FileContext(path, plan.texts[path], tuple(sites), arn or _placeholder_arn(plan)))
+            for path, sites in sorted(by_path.items())]
 
 
 def _bound(site: Site, item: Item, member: Member) -> Site:

@@ -26,6 +26,7 @@ def value_id(secret: str) -> str:
 
 
 def collect_sites(plan: Plan, findings: list) -> None:
+    seen: set[Site] = set()
     for finding in findings:
         for location in finding.locations:
             try:
@@ -45,7 +46,8 @@ def collect_sites(plan: Plan, findings: list) -> None:
             plan.values[value_id(finding.secret)] = finding.secret
             variable = naming.variable_name(text[max(0, start - 300):start], finding.rule_id.replace("-", "_"))
             site = Site(path, location.line, start, start + len(finding.secret), value_id(finding.secret), variable)
-            if site not in plan.sites:
+            if site not in seen:
+                seen.add(site)
                 plan.sites.append(site)
 
 
