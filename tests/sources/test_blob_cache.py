@@ -48,3 +48,18 @@ def test_damaged_or_foreign_file_is_a_miss(tmp_path):
     assert BlobCache.open(tmp_path, "digest").get("a" * 40) is None
     cache.path.write_text(json.dumps({"format": "0", "clean": "a" * 40}))
     assert BlobCache.open(tmp_path, "digest").get("a" * 40) is None
+
+
+def test_only_the_latest_digests_are_kept(tmp_path):
+    import os
+
+    for index in range(6):
+        cache = BlobCache.open(tmp_path, f"digest{index}")
+        cache.put("a" * 40, Outcome())
+        cache.save()
+        os.utime(cache.path, (1000 + index, 1000 + index))
+    cache = BlobCache.open(tmp_path, "digest6")
+    cache.put("a" * 40, Outcome())
+    cache.save()
+    kept = sorted(p.name for p in cache.path.parent.iterdir())
+    assert kept == [f"blobs-digest{i}.json" for i in (3, 4, 5, 6)]

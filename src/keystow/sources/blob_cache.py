@@ -21,6 +21,7 @@ from keystow.detect.scanner import Scanner
 from keystow.sources.blob_hits import Hit, Outcome, hit_from_cache
 
 CACHE_FORMAT = "1"
+KEEP = 4
 
 
 def scanner_digest(scanner: Scanner, max_file_size: int) -> str:
@@ -75,6 +76,7 @@ class BlobCache:
                     "skipped": self.skipped, "hits": self.hits}
         _write_atomic(self.path, json.dumps(document, separators=(",", ":")).encode())
         self.new.clear()
+        _prune(self.path.parent)
 
     def _merge(self, document: dict) -> None:
         if document.get("format") != CACHE_FORMAT:
@@ -82,6 +84,16 @@ class BlobCache:
         self.clean.update(document.get("clean", "").split())
         self.skipped.update(document.get("skipped", {}))
         self.hits.update(document.get("hits", {}))
+
+
+def _prune(directory: Path) -> None:
+    """Keep the caches of the KEEP most recently written digests (rules change over time)."""
+    try:
+        caches = sorted(directory.glob("blobs-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in caches[KEEP:]:
+            stale.unlink()
+    except OSError:
+        pass  # a concurrent run pruned it first
 
 
 def _read(path: Path) -> dict:
