@@ -24,6 +24,7 @@ class Purged:
     secrets: Secrets
     commits_before: set[str]
     untouched_before: dict[tuple[str, str], str]
+    secret_blob: str  # v0.1:settings.py before the purge
     result: subprocess.CompletedProcess
 
 
@@ -37,8 +38,9 @@ def purged(tmp_path_factory) -> Purged:
     git(repo, "config", "branch.main.merge", "refs/heads/main")
     before = all_commits(repo)
     untouched = {(c, p): object_at(repo, c, p) for c in before for p in UNTOUCHED_OBJECTS}
+    secret_blob = object_at(repo, "v0.1", "settings.py")
     result = run_keystow("purge", "--history", "--yes", cwd=repo)
-    return Purged(repo, secrets, before, untouched, result)
+    return Purged(repo, secrets, before, untouched, secret_blob, result)
 
 
 def test_purge_succeeds_and_is_verified(purged):
@@ -70,6 +72,15 @@ def test_untouched_paths_keep_their_object_ids(purged):
     assert set(mapping) >= purged.commits_before
     for (old, path), object_id in purged.untouched_before.items():
         assert object_at(purged.repo, mapping[old], path) == object_id, (old, path)
+
+
+def test_old_objects_are_gone_from_the_object_store(purged):
+    mapping = commit_map(purged.repo)
+    rewritten = [old for old, new in mapping.items() if old != new]
+    assert len(rewritten) == 8
+    for object_id in [*rewritten, purged.secret_blob]:
+        exists = subprocess.run(["git", "cat-file", "-e", object_id], cwd=purged.repo, capture_output=True)
+        assert exists.returncode != 0, object_id
 
 
 def test_backup_bundle_restores_the_original_history(purged, tmp_path):
