@@ -15,11 +15,15 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from keystow.baseline_paths import baseline_path, path_anchor, relative_path, repository_root, scan_start
 from keystow.errors import ConfigError
 from keystow.findings import Finding
+
+__all__ = ["Baseline", "Entry", "baseline_path", "filter_result", "load", "path_anchor", "relative_path",
+           "repository_root", "save", "scan_start"]
 
 FORMAT_VERSION = 1
 KINDS = ("sha256", "sha1", "location")
@@ -119,54 +123,7 @@ def save(baseline: Baseline, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def with_annotations(entry: Entry, old: Entry) -> Entry:
-    return replace(entry, reason=old.reason, owner=old.owner, expires=old.expires, verdict=old.verdict)
-
-
 # --- filtering a scan result (called by `keystow scan` and the hooks) -----------------------
-
-
-def baseline_path(options, config) -> Path:
-    """`--baseline FILE` as given; else the configured name at the scanned repository's root."""
-    if getattr(options, "baseline", None):
-        return Path(options.baseline)
-    return repository_root(scan_start(options)) / config.baseline
-
-
-def scan_start(options) -> Path:
-    """The directory a scan is about: its first path when that is a directory, else cwd."""
-    first = Path(options.paths[0]) if options.paths and options.paths[0] != "-" else Path.cwd()
-    return first if first.is_dir() else Path.cwd()
-
-
-def is_git_scan(options) -> bool:
-    return bool(options.staged or options.history or options.range or options.since or options.pre_push)
-
-
-def path_anchor(options) -> Path:
-    """What a finding's relative path is relative to: the repository root for git sources
-    (their paths are repository paths), the current directory for files on disk."""
-    return repository_root(scan_start(options)) if is_git_scan(options) else Path.cwd()
-
-
-def repository_root(start: Path) -> Path:
-    """The nearest directory upwards holding `.git`, without running git (the hook path is hot)."""
-    start = start.resolve()
-    for directory in (start, *start.parents):
-        if (directory / ".git").exists():
-            return directory
-    return start
-
-
-def relative_path(path: str, base: Path, anchor: Path | None = None) -> str:
-    """A finding's path relative to the baseline's directory, with forward slashes."""
-    if path.startswith("<"):  # <stdin>
-        return path
-    real = Path(path) if os.path.isabs(path) else (anchor or Path.cwd()) / path
-    try:
-        return Path(os.path.relpath(real, base)).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
 
 
 def filter_result(result, options, config):
