@@ -26,6 +26,9 @@ def iter_path_blobs(paths: list[str], max_file_size: int, allowed: "PathAllowlis
             yield Blob("<stdin>", sys.stdin.buffer.read())
             continue
         for display, real in _expand(Path(given)):
+            if isinstance(real, Skipped):  # a directory that could not be listed
+                yield real
+                continue
             if allowed.matches(real):
                 continue
             yield read_file(display, real, max_file_size)
@@ -80,7 +83,9 @@ def _git_files(path: Path, root: Path) -> Iterator[tuple[str, Path]]:
 def _walk(top: Path) -> Iterator[tuple[str, Path]]:
     """os.walk honouring nested .gitignore files; symlinked directories are not entered."""
     ignores: list = []
-    for directory, dirnames, filenames in os.walk(top, onerror=None):
+    errors: list[OSError] = []  # directories os.walk could not list: warned, never silently dropped
+    for directory, dirnames, filenames in os.walk(top, onerror=errors.append):
+        yield from _unlistable(errors)
         here = Path(directory)
         ignores = [(base, spec) for base, spec in ignores if base == here or base in here.parents]
         spec = _gitignore(here)
@@ -92,6 +97,14 @@ def _walk(top: Path) -> Iterator[tuple[str, Path]]:
             real = here / name
             if not _ignored(real, ignores, is_dir=False):
                 yield _display(real), real
+    yield from _unlistable(errors)
+
+
+def _unlistable(errors: list[OSError]) -> Iterator[tuple[str, Skipped]]:
+    while errors:
+        exc = errors.pop(0)
+        display = _display(Path(exc.filename))
+        yield display, Skipped(display, f"cannot read directory: {exc.strerror}", "unreadable")
 
 
 def _gitignore(directory: Path) -> "pathspec.PathSpec | None":

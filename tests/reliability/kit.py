@@ -1,0 +1,53 @@
+"""Helpers for the reliability tests: the real CLI in a subprocess, checked for tracebacks,
+and fake credentials planted in files."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from keystow.fakes import Fakes
+
+# Root ignores file modes; dropping these two capabilities makes permission checks real again.
+NO_DAC = ("setpriv", "--inh-caps=-dac_override,-dac_read_search",
+          "--bounding-set=-dac_override,-dac_read_search", "--")
+
+
+def fake_key(seed: int) -> str:
+    return Fakes(seed).aws_access_key_id()
+
+
+def leak_line(seed: int) -> str:
+    return f'AWS_KEY = "{fake_key(seed)}"\n'
+
+
+def keystow(*args: str, cwd: Path, env: dict | None = None, prefix: tuple[str, ...] = (),
+            input: bytes | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """`keystow ARGS` in a subprocess; asserts that no Python traceback reached stderr."""
+    result = subprocess.run([*prefix, sys.executable, "-m", "keystow", *args], cwd=cwd, input=input,
+                            capture_output=True, env={**os.environ, **(env or {})}, timeout=timeout)
+    assert b"Traceback" not in result.stderr, result.stderr.decode(errors="replace")
+    assert b"internal error" not in result.stderr, result.stderr.decode(errors="replace")
+    return result
+
+
+def scan_json(*args: str, cwd: Path, **kwargs) -> tuple[int, dict, str]:
+    result = keystow("scan", "--format", "json", *args, cwd=cwd, **kwargs)
+    document = json.loads(result.stdout) if result.stdout.strip() else {}
+    return result.returncode, document, result.stderr.decode(errors="replace")
+
+
+def found_keys(document: dict, data: dict[str, str] | None = None) -> set[tuple[str, int]]:
+    """(path, line) of each finding location."""
+    return {(loc["path"], loc["line"]) for f in document.get("findings", []) for loc in f["locations"]}
+
+
+def can_drop_privileges() -> bool:
+    if shutil.which("setpriv") is None:
+        return False
+    probe = subprocess.run([*NO_DAC, "true"], capture_output=True)
+    return probe.returncode == 0
