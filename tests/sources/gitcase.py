@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from keystow.fakes import Fakes
-from tests.helpers import git, run_keystow
+from tests.helpers import run_keystow
 
 
 def fakes(seed: int) -> Fakes:
@@ -17,11 +17,3 @@ def scan_json(repo: Path, *args: str, input: bytes | None = None, env: dict | No
     result = run_keystow("scan", *args, "--format", "json", cwd=repo, input=input, env=env)
     assert result.returncode in (0, 1), result.stderr.decode()
     return result.returncode, json.loads(result.stdout)
-
-
-def secrets_found(document: dict) -> set[str]:
-    return {finding["fingerprint"] for finding in document["findings"]}
-
-
-def head(repo: Path) -> str:
-    return git(repo, "rev-parse", "HEAD").strip()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from keystow.findings import fingerprint
 from tests.helpers import commit_file, git, run_keystow
-from tests.sources.gitcase import fakes, head, scan_json
+from tests.sources.gitcase import fakes, scan_json
 
 ZERO = "0" * 40
 

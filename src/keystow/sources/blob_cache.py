@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from keystow.detect.scanner import Scanner
-from keystow.sources.blob_hits import Hit, Outcome, hit_from_cache
+from keystow.sources.blob_hits import Outcome, hit_from_cache
 
 CACHE_FORMAT = "1"
 KEEP = 4

@@ -18,8 +18,6 @@ from keystow.errors import GitError
 from keystow.scan import ScanResult
 from keystow.sources.history import scan_revisions
 
-ZERO = "0" * 40
-
 
 def scan_range(repo: Path, spec: str, scanner: Scanner, config: Config, **options) -> ScanResult:
     root = git.require_repository(Path(repo))
