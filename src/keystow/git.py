@@ -119,7 +119,9 @@ def common_git_dir(repo: Path) -> Path:
 def resolve_commit(repo: Path, rev: str) -> str | None:
     """The commit id `rev` names, or None when it is unknown here (e.g. not in a shallow clone)."""
     result = run_git(["rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}"], repo, check=False)
-    return result.stdout.decode().strip() or None if result.returncode == 0 else None
+    if result.returncode != 0:
+        return None
+    return result.stdout.decode().strip() or None
 
 
 def empty_tree(repo: Path) -> str:

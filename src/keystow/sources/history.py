@@ -3,12 +3,14 @@
 Three steps. (1) One streamed `git log --raw` pass maps each blob to the (path, commit) pairs
 that introduced it (see `git_log`). (2) Blobs not already in the cache are read through one
 long-lived `git cat-file --batch` process and scanned, in this process or in worker processes
-(`--jobs`); (1) runs as the id source of (2), so both git processes work at the same time. (3) Each blob's hits are placed at every location that introduced the blob, and
-grouped: one finding per (rule, secret), carrying all its locations.
+(`--jobs`); (1) runs as the id source of (2), so both git processes work at the same time.
+(3) Each blob's hits are placed at every location that introduced the blob, and grouped: one
+finding per (rule, secret), carrying all its locations.
 
 Refs: `--all` (branches, tags, remotes, notes, `refs/stash`) plus every older stash in the
 stash reflog, because `git stash list` shows those to the user. Other reflogs (amended or
-rebased-away commits) are not scanned: they are not part of the repository anyone shares.
+rebased-away commits) are not scanned: they are not part of the repository anyone shares. Nor
+is a blob reachable only from a tag that points straight at a tree or blob (rare).
 """
 
 from __future__ import annotations
