@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 from tests.helpers import git, run_keystow
+from tests.purge.builder import use_fixture_rules
 
 
 def test_stale_filter_repo_marker_does_not_make_purge_ask(history_repo):
@@ -31,3 +32,18 @@ def test_commands_the_repository_configures_do_not_run(history_repo, tmp_path):
     result = run_keystow("purge", "--history", "--yes", cwd=history_repo)
     assert result.returncode == 0, result.stderr
     assert not ran.exists()
+
+
+def test_purge_in_a_clone_keeps_every_branch_and_the_remote(history_repo, tmp_path):
+    upstream = tmp_path / "upstream.git"
+    git(tmp_path, "clone", "-q", "--bare", str(history_repo), str(upstream))
+    git(tmp_path, "clone", "-q", str(upstream), "clone")
+    clone = tmp_path / "clone"
+    use_fixture_rules(clone)
+    result = run_keystow("purge", "--history", "--yes", cwd=clone)
+    assert result.returncode == 0, result.stderr
+    # filter-repo turns origin's remote-tracking branches into local ones before dropping origin
+    assert set(git(clone, "branch", "--format=%(refname:short)").split()) == {"main", "feature", "release"}
+    assert git(clone, "remote", "get-url", "origin").strip() == str(upstream)
+    for branch in ("main", "feature", "release"):
+        assert f"git push --force origin {branch}\n".encode() in result.stdout
