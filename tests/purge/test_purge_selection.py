@@ -59,4 +59,5 @@ def test_unproven_purge_exits_1_and_keeps_the_backup(history_repo, secrets):
     assert re.search(rb"NOT verified: \d+ still found; the backup is kept", result.stdout)  # the UTF-16 file
     assert list((history_repo / ".git" / "keystow" / "backups").glob("*.bundle"))
     assert grep_all_commits(history_repo, secrets.aws_key_id) == ""  # the rest was purged
-    assert "NOT verified" in (history_repo / "keystow-purge-report.md").read_text()
+    report = (history_repo / "keystow-purge-report.md").read_text()
+    assert "NOT verified" in report and "still in history:" in report and "legacy/settings.utf16" in report

@@ -66,6 +66,9 @@ def _status(outcome: Outcome) -> str:
     lines = ["## Result", ""]
     lines += [f"- {line}" for line in summary_lines(outcome)[:2]]
     lines += [f"- restore: `{command}`" for command in restore_commands(outcome.backup)]
+    for target in (t for t in outcome.targets if t.fingerprint in outcome.remaining):
+        lines.append(f"- still in history: `{target.finding.redacted}` ({target.finding.rule_id}) "
+                     f"in {', '.join(sorted({loc.path for loc in target.finding.locations}))}")
     lines += ["- Delete the backup once the rewritten history is pushed and checked: it contains the secrets.",
               "- git-filter-repo leaves binary files (a NUL byte in the first 8 KiB) untouched; a secret "
               "inside one is not purged and shows up as remaining.", ""]
