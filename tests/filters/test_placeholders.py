@@ -26,7 +26,7 @@ def test_dummy_word(value):
     "local.secret", "os.getenv('TOKEN')", "process.env.API_KEY", "System.getenv(\"PASS\")",
     "secretKeyRef", "{{resolve:secretsmanager:prod/db:SecretString:password}}", "!Ref DbPassword",
     "ENV.fetch('TOKEN')", "!vault |", "import.meta.env.VITE_KEY", "#{secret}", "<%= ENV['X'] %>",
-    "Environment.GetEnvironmentVariable(\"K\")", "%PASSWORD%",
+    "Environment.GetEnvironmentVariable(\"K\")", "%PASSWORD%", "@@DB_PASSWORD@@", "@db.password@",
 ])
 def test_template_reference(value):
     assert p.is_templated(value)

@@ -21,7 +21,7 @@ DELIMITED_PLACEHOLDER = re.compile(
 # token with a fixed prefix is real whatever random letters it happens to contain.
 DUMMY_WORDS = ("test", "fake", "mock", "dummy", "sample", "foobar", "lorem", "hunter2", "s3cr3t", "passw0rd")
 TEMPLATE = re.compile(
-    r"""\$\{|\{\{|\}\}|%\([^)]*\)s|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^@@|^<%|^\#\{"""
+    r"""\$\{|\{\{|\}\}|%\([^)]*\)s|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^@@?[A-Za-z_][\w.]*@@?$|^<%|^\#\{"""
     r"""|os\.environ|os\.getenv|getenv\(|process\.env|System\.getenv|ENV\[|ENV\.fetch|secretKeyRef"""
     r"""|GetEnvironmentVariable|import\.meta\.env|^(?:var|local|module|data)\.[a-z_]|\{\{resolve:"""
     r"""|^!(?:Ref|Sub|GetAtt|ImportValue|vault)\b|^arn:aws:|^lookup\(|^vault\("""
