@@ -101,7 +101,8 @@ def test_access_denied_stops_with_one_line_and_files_untouched(pair_repo, aws_en
     with ThrottleProxy(aws_env, [always("PutParameter", ACCESS_DENIED)]) as proxy:
         result = migrate(repo, "--to", "ssm", "--apply", "--yes", "--endpoint-url", proxy.url)
     assert result.returncode == 2
-    assert result.stderr.decode().count("\n") == 1 and "access denied" in result.stderr.decode()
+    lines = result.stderr.decode().splitlines()
+    assert "access denied" in lines[-1] and "--resume" in lines[0] and len(lines) == 2
     assert git(repo, "status", "--porcelain") == "?? keystow-plan.json\n"
 
 

@@ -53,6 +53,7 @@ def run_migrate(options: MigrateOptions, confirm: Callable[[str], bool] | None) 
                f"(or review it and run --apply --plan {PLAN_FILE})")
         return EXIT_CLEAN
     if not _confirmed(plan, options.yes, confirm):
+        notice("nothing was applied")
         return EXIT_USAGE
     return _apply(plan, stores, options.path)
 
@@ -107,14 +108,25 @@ def _confirmed(plan, yes: bool, confirm) -> bool:
 
 
 def _apply(plan, stores, path: Path) -> int:
-    from keystow.migrate.apply import apply_plan
     from keystow.migrate.journal import Journal
 
     scanned = path.resolve().relative_to(plan.root).as_posix()
     journal = Journal.create(plan.root, plan.settings, {i.item_id: i.name for i in plan.items}, scanned)
-    report = apply_plan(plan, stores, journal)
+    report = _carry_out(plan, stores, journal)
     _print_report(report, journal.path, plan.root)
     return EXIT_FINDINGS if report.conflicts or report.failed or report.skipped_files else EXIT_CLEAN
+
+
+def _carry_out(plan, stores, journal):
+    """apply_plan, pointing at the journal when an AWS error stops the run half-way."""
+    from keystow.migrate.apply import apply_plan
+
+    try:
+        return apply_plan(plan, stores, journal)
+    except FatalError:
+        notice(f"stopped; what was done is in {journal.path}: fix the cause, then "
+               f"keystow migrate --resume {journal.path} (or --rollback it)")
+        raise
 
 
 def _print_report(report, journal_path: Path, root: Path) -> None:
@@ -133,7 +145,6 @@ def _print_report(report, journal_path: Path, root: Path) -> None:
 
 
 def _resume(journal_path: Path, options: MigrateOptions) -> int:
-    from keystow.migrate.apply import apply_plan
     from keystow.migrate.journal import Journal
     from keystow.migrate.recovery import settle_pending
     from keystow.migrate.workflow import open_stores, settings_from_journal
@@ -144,7 +155,7 @@ def _resume(journal_path: Path, options: MigrateOptions) -> int:
     stores = open_stores(settings)
     plan = _plan(journal.root, journal.scan_path, settings, journal.data["names"], stores)
     journal.data["state"] = "running"
-    report = apply_plan(plan, stores, journal)
+    report = _carry_out(plan, stores, journal)
     _print_report(report, journal.path, journal.root)
     return EXIT_FINDINGS if report.conflicts or report.failed or report.skipped_files else EXIT_CLEAN
 
