@@ -25,7 +25,7 @@ TEMPLATE = re.compile(
     r"""|os\.environ|os\.getenv|getenv\(|process\.env|System\.getenv|ENV\[|ENV\.fetch|secretKeyRef"""
     r"""|GetEnvironmentVariable|import\.meta\.env|^(?:var|local|module|data)\.[a-z_]|\{\{resolve:"""
     r"""|^!(?:Ref|Sub|GetAtt|ImportValue|vault)\b|^arn:aws:|^lookup\(|^vault\("""
-    r"""|\{[A-Za-z_0-9][\w.]*\}|^%[sd]$|@Microsoft\.KeyVault\(|^\$\(|^\(\("""
+    r"""|\{[A-Za-z_0-9][\w.]*(?:\([^{}]*\))?\}|^\{[A-Za-z_][\w.]*\(|^%[sd]$|@Microsoft\.KeyVault\(|^\$\(|^\(\("""
 )
 ENCRYPTED = re.compile(r"^\$ANSIBLE_VAULT|^ENC\[|^AgA[A-Za-z0-9+/]{100}|^vault:v\d+:|^-----BEGIN PGP MESSAGE")
 PASSWORD_HASH = re.compile(
