@@ -53,7 +53,7 @@ def test_prose_and_i18n(value):
     assert h.is_prose(value)
 
 
-@pytest.mark.parametrize("value", ["user_password", "API_TOKEN_HEADER", "clientSecret", "auth.token"])
+@pytest.mark.parametrize("value", ["user_password", "API_TOKEN_HEADER", "clientSecret", "auth.token", "ExpiredTokenException"])
 def test_identifier(value):
     assert h.is_identifier(value)
 

@@ -23,7 +23,7 @@ LOCK_LINE = re.compile(rb"""["']?(?:integrity|checksum|resolved|shasum|content-h
 DIGESTISH = re.compile(r"^(?:(?:sha1|sha256|sha384|sha512|md5|h1)[:-])?[A-Za-z0-9+/=_-]{16,}$")
 PROSE = re.compile(r"^[^\W\d_]+(?:[\s'’,-]+[^\W\d_]+)+[\s.!?:…]*$")
 LABEL_WORD = re.compile(r"^(?:[A-Z][a-z]+|[^\W\d_]*[^\x00-\x7f][^\W\d_]*)$")
-IDENTIFIER = re.compile(r"^(?:[a-z]+(?:[_.-][a-z]+)+|[A-Z]+(?:_[A-Z]+)+|[a-z]+(?:[A-Z][a-z]+)+|[A-Za-z]+(?:-[A-Za-z]+)+)$")
+IDENTIFIER = re.compile(r"^(?:[a-z]+(?:[_.-][a-z]+)+|[A-Z]+(?:_[A-Z]+)+|[a-zA-Z][a-z]+(?:[A-Z][a-z]+)+|[A-Za-z]+(?:-[A-Za-z]+)+)$")
 # Prefixes whose tokens carry a checksum: a generic rule must not report what the provider's own
 # rule rejected (`github_token = "ghp_..."` with a wrong CRC32 is a made-up value).
 CHECKSUMMED_PREFIXES = (("ghp_", "github-crc32"), ("gho_", "github-crc32"), ("ghu_", "github-crc32"),
