@@ -9,6 +9,7 @@ PLACEHOLDER_WORDS = (
     "placeholder", "dummy", "redacted", "example", "sample", "insert", "<", ">", "xxxx", "****",
     "....", "…", "todo", "fixme", "notreal", "not_real", "not-a-", "secret_here", "password_here",
     "removed-by-keystow",  # the marker `keystow purge` leaves in history in place of a secret
+    "ssm:/", "secretsmanager:",  # keystow references (`keystow purge` puts them where values were)
 )
 # A long random value (a key block) holds `todo` or `xxxx` by chance now and then; in one, a
 # placeholder word counts only where it starts a word: `<paste your key>`, `...`, `-----\nTODO`.
