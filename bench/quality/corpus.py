@@ -16,7 +16,7 @@ from pathlib import Path
 from keystow.fakes import Fakes
 
 from kinds import B64, GENERIC_NAMES, NEGATIVES, PROVIDER_POSITIVES, clean, generic_password, integrity
-from syntaxes import SYNTAXES
+from syntaxes import SYNTAXES, yaml_scalar
 
 COPIES = 3  # each syntax gets this many files, each with its share of positives and negatives
 
@@ -113,7 +113,7 @@ def _k8s_secret(w: Writer, i: int) -> None:
     f = w.fakes
     path = f"k8s/{i}/secret.yaml"
     w.add(path, f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: app-{i}\ntype: Opaque\nstringData:")
-    w.add(path, f"  password: {clean(generic_password, f)}", "password:k8s-stringdata")
+    w.add(path, f"  password: {yaml_scalar(clean(generic_password, f))}", "password:k8s-stringdata")
     w.add(path, "data:")
     encoded = base64.b64encode(clean(generic_password, f).encode()).decode()
     w.add(path, f"  db-password: {encoded}", "password:k8s-data")

@@ -60,6 +60,14 @@ TF_FILLER = ('resource "aws_instance" "web" {', '  ami = "ami-0c55b159cbfafe1f0"
 JAVA_FILLER = ("package com.acme.orders;", "public class Config {", "    private int port = 8080;", "}")
 
 
+YAML_INDICATORS = tuple("!&*?@%#|>{[`'\",-:")
+
+
+def yaml_scalar(value: str) -> str:
+    """Quoted when YAML would read the value as something other than a plain string."""
+    return f'"{value}"' if value.startswith(YAML_INDICATORS) or ": " in value or " #" in value else value
+
+
 def _xml(name: str, value: str) -> str:
     return f'    <add key="{camel(name)}" value="{value}" />'
 
@@ -70,7 +78,7 @@ SYNTAXES: dict[str, Syntax] = {s.name: s for s in (
     Syntax("go", "config.go", lambda n, v: f'\t{camel(n)} := "{v}"', GO_FILLER),
     Syntax("java", "Config.java", lambda n, v: f'    private static final String {upper(n)} = "{v}";', JAVA_FILLER),
     Syntax("properties", "application.properties", lambda n, v: f"{dotted(n)}={v}", PROP_FILLER),
-    Syntax("yaml", "config.yaml", lambda n, v: f"  {snake(n)}: {v}", YAML_FILLER),
+    Syntax("yaml", "config.yaml", lambda n, v: f"  {snake(n)}: {yaml_scalar(v)}", YAML_FILLER),
     Syntax("json", "config.json", lambda n, v: f'  "{camel(n)}": "{v}",', JSON_FILLER),
     Syntax("toml", "config.toml", lambda n, v: f'{snake(n)} = "{v}"', TOML_FILLER),
     Syntax("ini", "app.ini", lambda n, v: f"{snake(n)} = {v}", INI_FILLER),

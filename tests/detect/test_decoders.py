@@ -9,7 +9,8 @@ from keystow.detect.scanner import Blob, FilterPolicy, Scanner
 from tests.detect.rulekit import rule, ruleset
 
 PASSWORD = "Zq8!rT2#mW5xP0vL"
-YAML_PASSWORD = rule("yaml-password", r"(?m)^[ \t]*[\w-]*password:[ \t]*(?P<secret>\S{8,})[ \t]*$", tags=["generic"])
+YAML_PASSWORD = rule("yaml-password", r"""(?m)^[ \t]*[\w-]*password:[ \t]*["']?(?P<secret>[^\s"']{8,})["']?[ \t]*$""",
+                     tags=["generic"])
 
 
 def manifest(value: str, kind: str = "Secret") -> bytes:

@@ -77,10 +77,18 @@ def with_decoded(scanner: "Scanner", data: bytes, blob: "Blob", findings: list["
         return findings
     decoded = []
     for item in items:
-        view = f"{item.key}: {item.text}\n".encode()
+        view = f"{item.key}: {_yaml_scalar(item.text)}\n".encode()
         decoded += [_relocate(finding, data, item) for finding in scanner.scan_text(view, blob)]
     places = {line_and_column(data, item.start) for item in items}
     return [f for f in findings if (f.location.line, f.location.column) not in places] + decoded
+
+
+def _yaml_scalar(text: str) -> str:
+    """The decoded text as it would be written under `stringData:`: quoted, so that a value
+    starting with `!`, `@` or `?` reads as a string to the YAML-aware rules."""
+    if '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return f"'{text}'" if "'" not in text else text
 
 
 def _relocate(finding: "Finding", data: bytes, item: Decoded) -> "Finding":
