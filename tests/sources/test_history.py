@@ -192,3 +192,15 @@ def test_default_jobs_scan_the_first_blobs_here_then_in_workers(repo, monkeypatc
     result = history.scan_history(repo, build_scanner(Config()), Config(), use_cache=False, need_secrets=True)
     assert result.scanned_blobs == 5
     assert sorted(f.secret for f in result.findings) == sorted(keys)
+
+
+def test_missing_tree_stops_the_walk_with_a_notice_not_a_crash(repo):
+    key = fakes(12).aws_access_key_id()
+    commit_file(repo, "early/k.env", f"KEY={key}\n", "1")
+    commit_file(repo, "later/x.txt", "x\n", "2")
+    tree = git(repo, "rev-parse", "HEAD:later").strip()
+    os.remove(repo / ".git" / "objects" / tree[:2] / tree[2:])
+    result = run_keystow("scan", "--history", "--format", "json", cwd=repo)
+    assert result.returncode == 1, result.stderr.decode()
+    assert tree in result.stderr.decode() and "incomplete" in result.stderr.decode()
+    assert json.loads(result.stdout)["findings"][0]["path"] == "early/k.env"

@@ -22,6 +22,7 @@ from typing import Iterable, Iterator
 from keystow import git
 from keystow.config import Config
 from keystow.detect.scanner import Scanner
+from keystow.errors import GitError
 from keystow.findings import Finding, Location, Provenance
 from keystow.scan import ScanResult, path_allowlist
 from keystow.sources import Skipped
@@ -63,6 +64,7 @@ def scan_revisions(root: Path, revisions: list[str], scanner: Scanner, config: C
     for blob, outcome in [*walk.from_cache, *noteworthy]:
         placer.record(blob, outcome, result)
     result.findings.extend(placer.findings())
+    result.notices.extend(walk.notices)
     return result
 
 
@@ -76,8 +78,17 @@ class HistoryWalk:
         self.allowlist = path_allowlist(config)
         self.introductions: Introductions = {}
         self.from_cache: list[tuple[str, Outcome]] = []
+        self.notices: list[str] = []
 
     def blobs_to_read(self) -> Iterator[str]:
+        """New blobs to read; a `git log` that dies on a damaged commit or tree becomes a notice
+        and everything it listed before that is still scanned."""
+        try:
+            yield from self._walk()
+        except GitError as exc:
+            self.notices.append(f"history is incomplete (later commits were not scanned): {exc}")
+
+    def _walk(self) -> Iterator[str]:
         paths: dict[str, str] = {}  # one string object per distinct path: memory on big histories
         for blob, path, provenance in iter_introductions(self.root, self.revisions):
             if self.allowlist.matches_relative(path):
