@@ -47,6 +47,8 @@ def test_migrated_secrets_are_replaced_by_their_reference(history_repo, secrets)
     assert "GITHUB_TOKEN=secretsmanager:shop/ci#token" in git(history_repo, "show", "v1.0:ci.sh")
     assert "***REMOVED-BY-KEYSTOW:aws-access-key-id***" in git(history_repo, "show", "v0.1:settings.py")
     assert "ssm:/shop/db_password" in (history_repo / "keystow-purge-report.md").read_text()
+    rescan = run_keystow("scan", "--history", "--no-cache", ".", cwd=history_repo)
+    assert rescan.returncode == 0, rescan.stdout  # neither references nor markers look like secrets
 
 
 def test_unproven_purge_exits_1_and_keeps_the_backup(history_repo, secrets):
