@@ -96,3 +96,23 @@ def test_bom_and_crlf_survive_and_non_utf8_is_manual(tmp_path):
     new, _ = apply_edits(plan.texts[".env"], change.edits, plan.values)
     assert encode(new) == b"\xef\xbb\xbfLOG=info\r\nTOKEN=${TOKEN}\r\n"
     assert plan.unreadable == [("legacy.py", 2, "not a UTF-8 text file")]
+
+
+def test_flow_mapping_value_is_quoted_and_a_breaking_rewrite_becomes_manual(tmp_path):
+    import yaml
+
+    from keystow.migrate.plan import _checked
+    from keystow.migrate.references.base import Edit
+
+    root = tmp_path / "app"
+    secret = Fakes(17).chars("abcdefghKLMNOP23456789", 20)
+    template = ("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Db:\n    Type: AWS::RDS::DBInstance\n"
+                f"    Properties: {{MasterUserPassword: {secret}, Engine: !Ref Engine}}\n")
+    plan = plan_for(root, {"stack.yaml": template}, [("stack.yaml", secret, "r")], store="secretsmanager")
+    [change] = plan.changes
+    new = template.replace(secret, '"{{resolve:secretsmanager:app/stack/masteruserpassword}}"')
+    assert json.loads(dumps(plan))["changes"]["stack.yaml"][-1] == "+" + new.splitlines()[-1]
+    assert yaml.safe_load(new.replace("!Ref Engine", "x"))
+    change.edits = [Edit(change.edits[0].start, change.edits[0].end, "{{resolve:x}}")]
+    assert change.rewritten and not _checked(plan, change).edits
+    assert change.manual[0][1] == "the rewritten file would not parse"

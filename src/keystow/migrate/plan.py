@@ -193,8 +193,30 @@ def plan_changes(plan: Plan, arn=None, only: set[str] | None = None) -> list[Fil
         item = item_of[site.item_id]
         if item.manual is None and (only is None or item.item_id in only):
             by_path.setdefault(site.path, []).append(_bound(site, item, item.member(site.item_id)))
-    return [plan_file(FileContext(path, plan.texts[path], tuple(sites), arn or _placeholder_arn(plan)))
+    return [_checked(plan, plan_file(FileContext(path, plan.texts[path], tuple(sites), arn or _placeholder_arn(plan))))
             for path, sites in sorted(by_path.items())]
+
+
+def _checked(plan: Plan, change: FileChange) -> FileChange:
+    """Drop a rewrite that would leave a parseable file unparseable; its sites become manual."""
+    from keystow.migrate.parse_check import still_parses
+    from keystow.migrate.rewrite import RewriteError, apply_edits
+
+    if not change.edits:
+        return change
+    old = plan.texts[change.path]
+    try:
+        new, _ = apply_edits(old, change.edits, {})
+    except RewriteError as exc:
+        reason = f"edits overlap ({exc})"
+    else:
+        if still_parses(change.path, old, new):
+            return change
+        reason = "the rewritten file would not parse"
+    for site in change.rewritten:
+        change.skip(site, reason)
+    change.edits, change.rewritten, change.generated, change.manifest = [], [], [], {}
+    return change
 
 
 def _bound(site: Site, item: Item, member: Member) -> Site:

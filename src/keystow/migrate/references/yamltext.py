@@ -30,6 +30,9 @@ def _is_whole_plain_value(text: str, site: Site) -> bool:
     start, end = line_bounds(text, site.start)
     before = text[start:site.start].rstrip()
     after = text[site.end:end].split(" #", 1)[0].strip()
+    in_flow = before.endswith(("{", "[", ",")) or (before.endswith(":") and after[:1] in (",", "}", "]"))
+    if in_flow and after[:1] in (",", "}", "]"):
+        return True  # a value of a flow mapping or sequence: {a: SECRET, b: 1}
     return (before.endswith(":") or before.endswith("-") or before == "") and not after
 
 
