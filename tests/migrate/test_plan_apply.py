@@ -114,3 +114,19 @@ def test_rotation_failure_is_a_warning_not_a_lost_migration(pair_repo, aws_env):
     assert result.returncode == 0, result.stderr.decode()
     assert b"rotation not configured for repo/app/aws/token" in result.stderr
     assert values["pat"] not in (repo / "app/aws.py").read_text()
+
+
+def test_interactive_prompt_declined_applies_nothing(pair_repo, aws_env, monkeypatch, capsys):
+    from pathlib import Path
+
+    from keystow.commands.migrate import MigrateOptions, run_migrate
+    from keystow.migrate.plan import Settings
+
+    repo, _ = pair_repo
+    monkeypatch.chdir(repo)
+    asked = []
+    options = MigrateOptions(path=Path("."), settings=Settings(store="ssm"), apply=True)
+    assert run_migrate(options, lambda question: asked.append(question) or False) == 2
+    assert asked == ["Store 3 secret(s) and rewrite 1 file(s)?"]
+    assert "nothing was applied" in capsys.readouterr().err
+    assert StoreReader(aws_env).parameter_names() == []
