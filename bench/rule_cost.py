@@ -38,10 +38,10 @@ def cost(regex: str, blobs: list[bytes]) -> tuple[float, int]:
     def on_hit(*_args) -> None:
         hits[0] += 1
 
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: the machine is shared, wall time is noise
     for blob in blobs:
         database.scan(blob, match_event_handler=on_hit)
-    return time.perf_counter() - started, hits[0]
+    return time.process_time() - started, hits[0]
 
 
 def main() -> int:

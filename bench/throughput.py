@@ -47,41 +47,81 @@ def timed(args: list[str], cwd: Path) -> tuple[float, float]:
     return elapsed, cpu_seconds() - cpu
 
 
+def keystow_runs(root: Path, runs: int, config: Path | None = None) -> tuple[float, float]:
+    """Median (wall, CPU) of `runs` scans, after one untimed run that compiles the rule database."""
+    args = [str(BIN / "keystow"), "scan", ".", "--format", "json", "--no-baseline"]
+    args += ["--config", str(config)] if config else []
+    timed(args, root)
+    results = [timed(args, root) for _ in range(runs)]
+    print(f"keystow{' (' + config.stem + ')' if config else ''}: "
+          f"{', '.join(f'{w:.2f} s ({c:.2f} s CPU)' for w, c in results)}", flush=True)
+    return statistics.median(r[0] for r in results), statistics.median(r[1] for r in results)
+
+
+def foundation_config(families: list[str]) -> Path:
+    """A config that disables every rule outside `families` (rule files): the foundation's rule set,
+    so the cost of the rule library's growth is measured in the same run."""
+    from keystow.detect.ruleset import builtin_rule_files, load_rules
+
+    keep = {rule.id for rule in load_rules(tuple(p for p in builtin_rule_files() if p.stem in families), builtin=False).rules}
+    disabled = sorted(rule.id for rule in load_rules().rules if rule.id not in keep)
+    path = WORK / "foundation-rules.toml"
+    path.write_text("disabled_rules = [\n" + "".join(f'  "{rule_id}",\n' for rule_id in disabled) + "]\n")
+    return path
+
+
+def detect_secrets_run(root: Path, fraction: float) -> tuple[int, float, float, str]:
+    dirs = sorted(p for p in root.iterdir() if p.is_dir() and p.name != ".git")
+    subset = dirs[:max(1, round(len(dirs) * fraction))]
+    size = tree_bytes(subset)
+    wall, cpu = timed([str(BIN / "detect-secrets"), "scan", "--all-files", *(p.name for p in subset)], root)
+    print(f"detect-secrets: {size / 1e6:.1f} MB ({len(subset)}/{len(dirs)} directories) in {wall:.1f} s", flush=True)
+    return size, wall, cpu, f"{len(subset)}/{len(dirs)} directories"
+
+
+def row(name: str, size: int, wall: float, cpu: float, note: str, ratio: str) -> tuple[str, ...]:
+    return (name, f"{size / 1e6:.0f} MB", f"{wall:.2f} s ({note})", f"{size / 1e6 / wall:.1f}",
+            f"{cpu:.2f} s", f"{size / 1e6 / cpu:.1f}", ratio)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--megabytes", type=int, default=210)
-    parser.add_argument("--ds-fraction", type=float, default=0.1)
+    parser.add_argument("--ds-fraction", type=float, default=0.1, help="0 skips detect-secrets")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--foundation-families", default="aws,github,gitlab",
+                        help="rule files of the foundation's rule set ('' skips that comparison)")
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args(argv)
     root = WORK / "tree"
     started = time.perf_counter()
     size = generate(root, args.megabytes)
     print(f"tree: {size / 1e6:.1f} MB in {root} (ready in {time.perf_counter() - started:.1f} s)", flush=True)
-    runs = [timed([str(BIN / "keystow"), "scan", ".", "--format", "json", "--no-baseline"], root)
-            for _ in range(args.runs)]
-    wall, cpu = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
-    print(f"keystow: runs {', '.join(f'{w:.2f} s ({c:.2f} s CPU)' for w, c in runs)}", flush=True)
-    rows = [("tool", "scanned", "wall time", "MB/s (wall)", "CPU time", "MB/s per CPU-second", "ratio (wall)"),
-            ("keystow scan", f"{size / 1e6:.0f} MB", f"{wall:.2f} s (median of {args.runs})", f"{size / 1e6 / wall:.1f}",
-             f"{cpu:.2f} s", f"{size / 1e6 / cpu:.1f}", "")]
+    wall, cpu = keystow_runs(root, args.runs)
+    rows = [("tool", "scanned", "wall time", "MB/s (wall)", "CPU time", "MB/s per CPU-second", "vs detect-secrets (wall)")]
+    keystow_row = row(f"keystow scan ({rule_count()} rules)", size, wall, cpu, f"median of {args.runs}", "")
+    if args.foundation_families:
+        f_wall, f_cpu = keystow_runs(root, args.runs, foundation_config(args.foundation_families.split(",")))
+        rows.append(row(f"keystow scan, foundation rules only ({args.foundation_families})", size, f_wall, f_cpu,
+                        f"median of {args.runs}", ""))
     if args.ds_fraction > 0:
-        dirs = sorted(p for p in root.iterdir() if p.is_dir() and p.name != ".git")
-        subset = dirs[:max(1, round(len(dirs) * args.ds_fraction))]
-        subset_size = tree_bytes(subset)
-        ds_wall, ds_cpu = timed([str(BIN / "detect-secrets"), "scan", "--all-files", *(p.name for p in subset)], root)
-        print(f"detect-secrets: {subset_size / 1e6:.1f} MB ({len(subset)}/{len(dirs)} directories) in {ds_wall:.1f} s", flush=True)
-        ratio = (size / wall) / (subset_size / ds_wall)
-        rows[1] = rows[1][:-1] + (f"{ratio:.0f}×",)
-        rows.append(("detect-secrets scan --all-files", f"{subset_size / 1e6:.0f} MB", f"{ds_wall:.1f} s (once)",
-                     f"{subset_size / 1e6 / ds_wall:.2f}", f"{ds_cpu:.1f} s", f"{subset_size / 1e6 / ds_cpu:.2f}", "1×"))
+        ds_size, ds_wall, ds_cpu, note = detect_secrets_run(root, args.ds_fraction)
+        keystow_row = keystow_row[:-1] + (f"{(size / wall) / (ds_size / ds_wall):.0f}×",)
+        rows.append(row("detect-secrets scan --all-files", ds_size, ds_wall, ds_cpu, f"once, {note}", "1×"))
+    rows.insert(1, keystow_row)
     print()
-    for number, row in enumerate(rows):
-        print(("| " + " | ".join(row) + " |") if args.markdown else "  ".join(f"{c:<22}" for c in row))
+    for number, cells in enumerate(rows):
+        print(("| " + " | ".join(cells) + " |") if args.markdown else "  ".join(f"{c:<22}" for c in cells))
         if args.markdown and number == 0:
-            print("|" + "---|" * len(row))
+            print("|" + "---|" * len(cells))
     print(f"\ncores: {os.cpu_count()}; keystow runs in one process; detect-secrets uses a process pool over all cores")
     return 0
+
+
+def rule_count() -> int:
+    from keystow.detect.ruleset import load_rules
+
+    return len(load_rules())
 
 
 if __name__ == "__main__":
