@@ -191,7 +191,7 @@ def test_default_jobs_scan_the_first_blobs_here_then_in_workers(repo, monkeypatc
     monkeypatch.setattr(history, "_default_workers", lambda: 2)
     result = history.scan_history(repo, build_scanner(Config()), Config(), use_cache=False, need_secrets=True)
     assert result.scanned_blobs == 5
-    assert sorted(f.secret for f in result.findings) == sorted(keys)
+    assert sorted(f.secret for f in result.findings if f.rule_id == "aws-access-key-id") == sorted(keys)
 
 
 def test_missing_tree_stops_the_walk_with_a_notice_not_a_crash(repo):
