@@ -111,3 +111,11 @@ def test_kubernetes_second_migration_keeps_earlier_entries():
     _, second = rewrite("web.yaml", text, {B: StoreTarget("ssm", "/web/other")})
     merged = yaml.safe_load(second.generated[0].render(existing))
     assert [d["secretKey"] for d in merged["spec"]["data"]] == ["token", "other"]
+
+
+def test_docker_compose_interpolates_from_the_environment():
+    text = f"services:\n  web:\n    environment:\n      TOKEN: {A}\n      URL: \"https://u:{B}@h\"\n"
+    new, change = rewrite("docker-compose.yml", text, {A: SSM, B: SSM}, {A: "TOKEN", B: "URL_PASSWORD"})
+    assert yaml.safe_load(new)["services"]["web"]["environment"] == {"TOKEN": "${TOKEN}",
+                                                                     "URL": "https://u:${URL_PASSWORD}@h"}
+    assert change.manifest == {"TOKEN": "ssm:/app/db_password", "URL_PASSWORD": "ssm:/app/db_password"}
