@@ -78,3 +78,17 @@ def test_emit_iam_policy_names_exactly_the_targets(pair_repo, aws_env):
     resources = [r for s in policy["Statement"] if "ssm:GetParameter" in s["Action"] for r in s["Resource"]]
     assert sorted(r.rsplit(":parameter", 1)[1] for r in resources) == [
         "/repo/app/aws/aws_secret_access_key", "/repo/app/aws/key_id", "/repo/app/aws/token"]
+
+
+def test_database_uri_is_one_rotation_ready_secret(repo, aws_env):
+    password = Fakes(43).chars("abcdefghKLMNOP23456789", 22)
+    commit_file(repo, "app/db.py", f'import os\nDSN = "postgres://orders:{password}@db.internal:5433/shop"\n')
+    result = migrate(repo, "--to", "secretsmanager", "--apply", "--yes")
+    assert result.returncode == 0, result.stderr.decode()
+    store = StoreReader(aws_env)
+    assert json.loads(store.secret("repo/app/db/dsn_password")) == {
+        "engine": "postgres", "host": "db.internal", "port": "5433", "username": "orders",
+        "password": password, "dbname": "shop"}
+    assert store.reference(manifest(repo)["DSN_PASSWORD"]) == password
+    assert (repo / "app/db.py").read_text().endswith('"postgres://orders:" + os.environ["DSN_PASSWORD"] + '
+                                                     '"@db.internal:5433/shop"\n')

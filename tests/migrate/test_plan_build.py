@@ -116,3 +116,18 @@ def test_flow_mapping_value_is_quoted_and_a_breaking_rewrite_becomes_manual(tmp_
     change.edits = [Edit(change.edits[0].start, change.edits[0].end, "{{resolve:x}}")]
     assert change.rewritten and not _checked(plan, change).edits
     assert change.manual[0][1] == "the rewritten file would not parse"
+
+
+def test_uri_password_finding_is_grouped_with_its_uri(tmp_path):
+    root = tmp_path / "shop"
+    password = Fakes(19).chars("abcdefghKLMNOP23456789", 20)
+    text = f'import os\nDATABASE_URL = "postgresql+psycopg2://app:{password}@db.internal/orders"\n'
+    plan = plan_for(root, {"app/db.py": text}, [("app/db.py", password, "postgres-uri-password")],
+                    store="secretsmanager")
+    [item] = plan.items
+    assert item.group == "database" and item.name == "shop/app/db/database_url_password"
+    assert item.mapping() == {"engine": "postgres", "host": "db.internal", "port": "5432", "username": "app",
+                              "password": password, "dbname": "orders"}
+    diff = json.loads(dumps(plan))["changes"]["app/db.py"]
+    assert diff[-1] == ('+DATABASE_URL = "postgresql+psycopg2://app:" + os.environ["DATABASE_URL_PASSWORD"] '
+                        '+ "@db.internal/orders"')

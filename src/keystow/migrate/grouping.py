@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 ENGINES = {"postgres": ("postgres", 5432), "postgresql": ("postgres", 5432), "mysql": ("mysql", 3306),
            "mariadb": ("mariadb", 3306), "redis": ("redis", 6379), "rediss": ("redis", 6379),
            "mongodb": ("mongo", 27017), "sqlserver": ("sqlserver", 1433), "oracle": ("oracle", 1521)}
+URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s\"'`<>]+")
 KEY_ID_RULES = ("aws-access-key-id",)
 SECRET_KEY_RULES = ("aws-secret-access-key", "aws-credentials-csv")
 
@@ -34,13 +36,14 @@ class Member:
     span: tuple[int, int] | None = None
     variable: str = ""
     env_var: str = ""
+    uri: str | None = field(default=None, repr=False)  # the database URI around a password
 
     @property
     def value(self) -> str:
         return self.secret[self.span[0]:self.span[1]] if self.span else self.secret
 
 
-def group_members(members: list[Member], sites: list, store: str) -> list:
+def group_members(members: list[Member], sites: list, store: str, texts: dict[str, str] | None = None) -> list:
     from keystow.migrate.plan import Item
 
     first_site = {}
@@ -51,7 +54,7 @@ def group_members(members: list[Member], sites: list, store: str) -> list:
     items: list[Item] = []
     if store == "secretsmanager":
         items += _key_pairs(members, sites)
-        items += _databases(members)
+        items += _databases(members, first_site, texts or {})
     grouped = {m.value_id for item in items for m in item.members}
     items += [Item(m.value_id, store, "", [m]) for m in members if m.value_id not in grouped]
     return items
@@ -79,19 +82,36 @@ def _unique(members) -> list[Member]:
     return list({m.value_id: m for m in members}.values())
 
 
-def _databases(members: list[Member]) -> list:
+def _databases(members: list[Member], first_site: dict, texts: dict[str, str]) -> list:
+    """A database URI (the finding) or a URI's password (the finding, the URI around it)."""
     from keystow.migrate.plan import Item
 
     items = []
     for member in members:
-        parts = database_parts(member.secret)
-        if parts is None:
+        if member.key is not None:
             continue
-        start = member.secret.index(":" + parts["password"] + "@") + 1
-        member.key, member.span = "password", (start, start + len(parts["password"]))
-        member.variable = member.variable + "_password" if member.variable else "db_password"
+        parts = database_parts(member.secret)
+        if parts is not None:
+            start = member.secret.index(":" + parts["password"] + "@") + 1
+            member.key, member.span = "password", (start, start + len(parts["password"]))
+            member.variable = member.variable + "_password" if member.variable else "db_password"
+        else:
+            member.uri = _uri_around(texts.get(first_site[member.value_id].path, ""), first_site[member.value_id])
+            parts = database_parts(member.uri) if member.uri else None
+            if parts is None or parts["password"] != member.secret:
+                continue
+            member.key = "password"
         items.append(Item(member.value_id, "secretsmanager", "", [member], group="database"))
     return items
+
+
+def _uri_around(text: str, site) -> str | None:
+    start = text.rfind("\n", 0, site.start) + 1
+    end = text.find("\n", site.end)
+    for match in URI.finditer(text, start, len(text) if end < 0 else end):
+        if match.start() < site.start and site.end <= match.end():
+            return match.group(0)
+    return None
 
 
 def database_parts(uri: str) -> dict[str, str] | None:
@@ -101,7 +121,7 @@ def database_parts(uri: str) -> dict[str, str] | None:
         port = parts.port
     except ValueError:
         return None
-    engine = ENGINES.get(parts.scheme.lower())
+    engine = ENGINES.get(parts.scheme.lower().split("+", 1)[0])
     if engine is None or not parts.password or unquote(parts.password) != parts.password or not parts.hostname:
         return None
     if ":" + parts.password + "@" not in uri:
@@ -115,7 +135,7 @@ def payload(members: list[Member], group: str | None) -> tuple[str, dict | None]
     if group == "aws-key-pair":
         mapping = {m.key: m.value for m in members}
     elif group == "database":
-        mapping = database_parts(members[0].secret)
+        mapping = database_parts(members[0].uri or members[0].secret)
     else:
         return members[0].value, None
     return json.dumps(mapping, sort_keys=True), mapping

@@ -11,20 +11,31 @@ from __future__ import annotations
 import re
 
 SEGMENT_UNSAFE = re.compile(r"[^a-z0-9_.-]+")
-# `NAME = "…`, `NAME: '…`, `"NAME": "…`, `NAME := "…`, `export NAME=…`, `ENV NAME=…`.
-ASSIGNMENT = re.compile(
-    r"""(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?::=|=>|=|:)\s*[\[({]?\s*(?:[a-zA-Z]{0,2})?["'`]?[^"'`=:]*$""")
+NAME = r"""["']?(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)["']?"""
+# What directly precedes a value: `NAME = `, `NAME: `, `"NAME": `, `NAME := `, `NAME => `.
+BEFORE_VALUE = re.compile(NAME + r"""\s*(?::=|=>|=|:)\s*[\[({]?\s*$""")
+# A line that starts with an assignment: `export NAME=…`, `ENV NAME=…`, `- NAME=…`, `  name: …`.
+LINE_START = re.compile(r"""^\s*(?:export\s+|ENV\s+|ARG\s+|-\s+)?""" + NAME + r"""\s*(?::=|=|:)""", re.I)
 ECS_NAME = re.compile(r""""name"\s*:\s*"(?P<name>[A-Za-z_][A-Za-z0-9_]*)"[^{}]*$""")
+URI_PASSWORD = re.compile(r"://[^/\s:@]*:$")
 
 
 def variable_name(text_before: str, fallback: str) -> str:
-    """The variable a secret is assigned to, from the text before it on its line (or just before)."""
+    """The variable a secret is assigned to, from the text before it on its line.
+
+    Inside a quoted literal the name is what precedes the opening quote, so the `app` of
+    `"postgres://app:…"` is not taken for it; a URI's password gets `_password` appended.
+    """
     line = text_before.rsplit("\n", 1)[-1]
-    for pattern in (ECS_NAME, ASSIGNMENT):
-        match = pattern.search(line) or pattern.search(text_before[-300:].replace("\n", " "))
-        if match:
-            return match.group("name").split(".")[-1]
-    return fallback
+    quote = max(line.rfind(q) for q in "\"'`")
+    in_uri = URI_PASSWORD.search(line) is not None
+    nearest, first = BEFORE_VALUE.search(line), LINE_START.match(line)
+    found = (ECS_NAME.search(line) or (BEFORE_VALUE.search(line[:quote]) if quote >= 0 else None)
+             or (first or nearest if in_uri else nearest or first))
+    if not found:
+        return fallback
+    name = found.group("name").split(".")[-1]
+    return name + "_password" if in_uri and not name.lower().endswith("password") else name
 
 
 def env_var_name(variable: str) -> str:

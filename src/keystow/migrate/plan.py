@@ -104,7 +104,7 @@ def build_plan(root: Path, scan_path: Path, settings: Settings, findings: list, 
     plan = Plan(root, settings, [], [], {}, {}, [])
     collect_sites(plan, findings)
     members = members_of(plan, findings)
-    plan.items = group_members(members, plan.sites, settings.store)
+    plan.items = group_members(members, plan.sites, settings.store, plan.texts)
     _choose_stores(plan)
     _name_items(plan, names or {})
     _check_sizes(plan, store_check)
