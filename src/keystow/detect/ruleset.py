@@ -106,6 +106,9 @@ def load_rules(extra_files: tuple[Path, ...] = (), builtin: bool = True) -> Rule
     if cached is not None:
         return cached
     ruleset = _parse_files(files)
+    from keystow.detect.backtracking import reject_backtracking
+
+    reject_backtracking(ruleset.rules, {str(p) for p in extra_files})  # user rules: no ReDoS
     rule_cache.store(files, ruleset)
     return ruleset
 
