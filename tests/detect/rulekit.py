@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import string
+
 from keystow.detect.ruleset import RuleSet, parse_rule
+from keystow.fakes import Fakes
 
 
 def rule(rule_id: str, regex: str, **extra) -> dict:
@@ -18,3 +21,9 @@ DEMO = rule("demo-token", r"\b(?P<secret>dmo_[a-z0-9]{20})\b", keywords=["dmo_"]
 GENERIC = rule("generic-password", r"""password\s*[:=]\s*["'](?P<secret>[^"'\s]{8,})["']""",
                tags=["generic"], keywords=["password"], window=128)
 GH = rule("gh-token", r"\b(?P<secret>ghp_[A-Za-z0-9]{36})\b", validator="github-crc32")
+
+# Values built at run time: keystow's own sources hold no credential-shaped literal.
+_fakes = Fakes(31)
+PASSWORD = _fakes.password(14)
+DEMO_TOKEN = "dmo_" + _fakes.chars(string.ascii_lowercase + string.digits, 20)
+DEMO_TOKEN_2 = "dmo_" + _fakes.chars(string.ascii_lowercase + string.digits, 20)

@@ -6,9 +6,8 @@ import base64
 
 from keystow.detect.decoders import k8s_secret_data
 from keystow.detect.scanner import Blob, FilterPolicy, Scanner
-from tests.detect.rulekit import rule, ruleset
+from tests.detect.rulekit import PASSWORD, rule, ruleset
 
-PASSWORD = "Zq8!rT2#mW5xP0vL"
 YAML_PASSWORD = rule("yaml-password", r"""(?m)^[ \t]*[\w-]*password:[ \t]*["']?(?P<secret>[^\s"']{8,})["']?[ \t]*$""",
                      tags=["generic"])
 

@@ -7,11 +7,11 @@ import pytest
 from keystow.detect.matcher import (HyperscanMatcher, ReMatcher, _windows, build_matcher,
                                     database_key, hyperscan_available)
 from keystow.errors import RuleError
-from tests.detect.rulekit import DEMO, GENERIC, rule, ruleset
+from tests.detect.rulekit import DEMO, DEMO_TOKEN, DEMO_TOKEN_2, GENERIC, PASSWORD, rule, ruleset
 
 needs_hyperscan = pytest.mark.skipif(not hyperscan_available(), reason="hyperscan not installed")
-TEXT = (b"a = 1\nkey = dmo_k3j4h5g6f7d8s9a0q1w2\n" + b"# filler\n" * 200
-        + b"password = 'Zq8!rT2#mW5x'\nend dmo_k3j4h5g6f7d8s9a0q1w3")
+TEXT = (b"a = 1\nkey = " + DEMO_TOKEN.encode() + b"\n" + b"# filler\n" * 200
+        + b"password = '" + PASSWORD.encode() + b"'\nend " + DEMO_TOKEN_2.encode())
 
 
 def spans(matcher, data):
@@ -24,7 +24,7 @@ def test_both_engines_find_the_same_matches(tmp_path):
     hs = HyperscanMatcher(rules, cache_dir=tmp_path)
     found = spans(hs, TEXT)
     assert found == spans(ReMatcher(rules), TEXT)
-    assert [TEXT[s:e] for _, s, e in found] == [b"dmo_k3j4h5g6f7d8s9a0q1w2", b"dmo_k3j4h5g6f7d8s9a0q1w3", b"Zq8!rT2#mW5x"]
+    assert [TEXT[s:e] for _, s, e in found] == [DEMO_TOKEN.encode(), DEMO_TOKEN_2.encode(), PASSWORD.encode()]
 
 
 def test_re_engine_skips_rules_whose_keywords_are_absent():
@@ -45,7 +45,7 @@ def test_database_is_cached_by_rules(tmp_path):
     cached = list(tmp_path.glob("hyperscan-*.db"))
     assert [p.name for p in cached] == [f"hyperscan-{database_key(rules)}.db"]
     cached[0].write_bytes(b"corrupt")  # an unusable cache costs a recompile, never an error
-    assert spans(HyperscanMatcher(rules, cache_dir=tmp_path), b"dmo_k3j4h5g6f7d8s9a0q1w2")
+    assert spans(HyperscanMatcher(rules, cache_dir=tmp_path), DEMO_TOKEN.encode())
     assert database_key(rules) != database_key(ruleset(DEMO, GENERIC))
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from keystow.detect.scanner import Blob, FilterPolicy, Scanner
 from keystow.fakes import Fakes
-from tests.detect.rulekit import DEMO, GENERIC, GH, rule, ruleset
+from tests.detect.rulekit import DEMO, DEMO_TOKEN, GENERIC, GH, PASSWORD, rule, ruleset
 
 ENGINES = ["re", "hyperscan"]
 
@@ -29,14 +29,14 @@ def found(text: str, *raws, engine="re", **policy) -> list[str]:
 
 def test_finding_carries_exact_position_and_provenance(engine):
     scanner = Scanner(ruleset(DEMO), FilterPolicy(), engine)
-    [finding] = scanner.scan(Blob("t.py", "é = 1\nx = 'dmo_k3j4h5g6f7d8s9a0q1w2'\n".encode(), blob_id="abc"))
+    [finding] = scanner.scan(Blob("t.py", f"é = 1\nx = '{DEMO_TOKEN}'\n".encode(), blob_id="abc"))
     location = finding.location
     assert (location.path, location.line, location.column, location.end_column) == ("t.py", 2, 6, 30)
     assert finding.rule_id == "demo-token" and location.blob == "abc" and finding.confidence == "high"
 
 
 def test_binary_blob_has_no_findings(engine):
-    assert Scanner(ruleset(DEMO), FilterPolicy(), engine).scan(Blob("b", b"\0dmo_k3j4h5g6f7d8s9a0q1w2")) == []
+    assert Scanner(ruleset(DEMO), FilterPolicy(), engine).scan(Blob("b", b"\0" + DEMO_TOKEN.encode())) == []
 
 
 def test_entropy_gate():
@@ -74,11 +74,11 @@ def test_line_context_reaches_the_filters():
 
 
 def test_inline_allow_and_policy_allowlists():
-    secret = "Zq8!rT2#mW5xP0"
+    secret = PASSWORD
     line = f"password = '{secret}'"
     assert found(line + "  # keystow:allow") == []
     assert found("# keystow:allow-next-line\n" + line) == []
     assert found(line + "  # keystow:allow", inline_allow=False) == [secret]
-    assert found(line, stopwords=("mw5x",)) == []
-    assert found(line, allow_regexes=(re.compile(r"^Zq8"),)) == []
+    assert found(line, stopwords=(PASSWORD[4:8].lower(),)) == []
+    assert found(line, allow_regexes=(re.compile("^" + re.escape(PASSWORD[:3])),)) == []
     assert found(line) == [secret]

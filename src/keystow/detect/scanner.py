@@ -18,6 +18,7 @@ from keystow.detect.ruleset import Rule, RuleSet
 from keystow.detect.text import line_and_column, line_at, to_scannable
 from keystow.filters.chain import filter_reason
 from keystow.filters.inline import is_allowed_inline
+from keystow.filters.overlap import drop_shadowed_generic
 from keystow.findings import Finding, Location, Provenance
 
 
@@ -62,7 +63,8 @@ class Scanner:
             finding = self._confirm(match, data, blob)
             if finding is not None:
                 findings.append(finding)
-        return with_decoded(self, data, blob, findings)  # k8s Secret `data:` values, base64-decoded
+        findings = with_decoded(self, data, blob, findings)  # k8s Secret `data:` values, base64-decoded
+        return drop_shadowed_generic(findings)  # a provider rule's finding wins over a generic one
 
     def _confirm(self, match: Match, data: bytes, blob: Blob) -> Finding | None:
         rule = match.rule

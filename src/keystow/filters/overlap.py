@@ -1,0 +1,29 @@
+"""One secret, one finding: a generic rule gives way where a provider rule found the same value.
+
+`GITHUB_TOKEN = "ghp_..."` matches the GitHub rule and a generic `token = "..."` rule; the
+provider's finding says more (its name, its severity, its checksum was checked), so the generic
+finding whose secret overlaps it is dropped. Findings of one blob only, compared by position.
+"""
+
+from __future__ import annotations
+
+from keystow.findings import Finding
+
+
+def _span(finding: Finding) -> tuple[tuple[int, int], tuple[int, int]]:
+    location = finding.location
+    return (location.line, location.column), (location.end_line, location.end_column)
+
+
+def _overlaps(a: Finding, b: Finding) -> bool:
+    (a_start, a_end), (b_start, b_end) = _span(a), _span(b)
+    return a_start < b_end and b_start < a_end
+
+
+def drop_shadowed_generic(findings: list[Finding]) -> list[Finding]:
+    """`findings` of one blob without the generic ones a provider finding overlaps."""
+    specific = [f for f in findings if "generic" not in f.tags]
+    if len(specific) == len(findings) or not specific:
+        return findings
+    return [f for f in findings
+            if "generic" not in f.tags or not any(_overlaps(f, other) for other in specific)]
