@@ -40,6 +40,7 @@ def run_migrate(options: MigrateOptions, confirm: Callable[[str], bool] | None) 
     settings, names = options.settings, None
     if options.plan_file:
         settings, names, reviewed = _reviewed(options.plan_file)
+        settings = _with_connection(settings, options.settings)
     stores = open_stores(settings)
     plan = _plan(root, options.path, settings, names, stores)
     if options.plan_file:
@@ -84,6 +85,14 @@ def _reviewed(plan_file: Path):
     except (KeyError, TypeError):
         raise FatalError(f"{plan_file}: not a keystow migrate plan") from None
     return settings, names, data
+
+
+def _with_connection(reviewed, given):
+    """Where and how fast to write may differ between planning and applying; what to write may not."""
+    return replace(reviewed, region=given.region or reviewed.region,
+                   endpoint_url=given.endpoint_url or reviewed.endpoint_url,
+                   writes_per_second=given.writes_per_second or reviewed.writes_per_second,
+                   overwrite=given.overwrite or reviewed.overwrite)
 
 
 def _check_fresh(plan, reviewed: dict) -> None:
