@@ -192,7 +192,3 @@ def _emit_policy(plan, stores, path: Path) -> None:
     policy = policy_for(targets, {kind: stores(kind) for kind in kinds})
     path.write_text(policy_json(policy), encoding="utf-8")
     notice(f"IAM policy for reading the {len(targets)} migrated value(s) written to {path}")
-
-
-def with_settings(options: MigrateOptions, **changes) -> MigrateOptions:
-    return replace(options, settings=replace(options.settings, **changes))
