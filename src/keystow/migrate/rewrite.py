@@ -95,9 +95,11 @@ def restore(text: str, applied: list[AppliedEdit], values: dict[str, str]) -> st
 def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     """Replace `path` with `data` atomically, keeping its permission bits (or using `mode`)."""
     try:
-        mode = os.stat(path).st_mode & 0o7777 if mode is None else mode
+        info = os.stat(path)
     except FileNotFoundError:
-        mode = 0o644 if mode is None else mode
+        info = None
+    if mode is None:
+        mode = info.st_mode & 0o7777 if info else 0o644
     tmp = path.with_name(f".{path.name}.keystow-tmp-{os.getpid()}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
@@ -106,11 +108,20 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
+        _keep_owner(tmp, info)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     fsync_directory(path.parent)
+
+
+def _keep_owner(tmp: Path, info: os.stat_result | None) -> None:
+    if info is not None and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+        try:
+            os.chown(tmp, info.st_uid, info.st_gid)
+        except OSError:
+            pass  # not permitted: the file keeps its content and mode, owned by us
 
 
 def fsync_directory(directory: Path) -> None:
