@@ -63,3 +63,9 @@ def test_go_constants():
     new, change = rewrite("c.go", text, {SECRET: SSM, SECRET + "x": SSM}, {SECRET: "K", SECRET + "x": "J"})
     assert 'var k = os.Getenv("K")\n' in new and f'\tj = "{SECRET}x"\n' in new
     assert change.manual[0][1] == "inside a Go const block"
+
+
+def test_python_import_inside_a_function_does_not_count():
+    text = f'def f():\n    import os\n\n\nTOKEN = "{SECRET}"\n'
+    new, _ = rewrite("a.py", text, {SECRET: SSM}, {SECRET: "TOKEN"})
+    assert new == 'import os\ndef f():\n    import os\n\n\nTOKEN = os.environ["TOKEN"]\n'

@@ -20,7 +20,7 @@ EXTENSIONS = {".py": "python", ".js": "js", ".mjs": "js", ".cjs": "js", ".jsx": 
 ENV_READ = {"python": 'os.environ["{v}"]', "js": "process.env.{v}", "go": 'os.Getenv("{v}")',
             "java": 'System.getenv("{v}")'}
 PREFIXED = re.compile(r"[A-Za-z]$")
-PY_OS_IMPORT = re.compile(r"^\s*import\s+(?:[\w.]+\s*,\s*)*os\b", re.M)
+PY_OS_IMPORT = re.compile(r"^import\s+(?:[\w.]+\s*,\s*)*os\b", re.M)  # top level only
 
 
 def language(path: str) -> str | None:
