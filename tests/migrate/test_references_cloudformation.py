@@ -57,3 +57,10 @@ def test_planner_moves_unsupported_ssm_item_to_secretsmanager():
     assert "not supported in AWS::Lambda::Function.TOKEN" in secretsmanager_reason("t.yaml", YAML_TEMPLATE, site)
     site = site_for("t.yaml", YAML_TEMPLATE, PASSWORD, SSM)
     assert secretsmanager_reason("t.yaml", YAML_TEMPLATE, site) is None
+
+
+def test_inside_a_block_scalar_the_reference_is_plain_text():
+    text = ("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Box:\n    Type: AWS::EC2::Instance\n"
+            f"    Properties:\n      UserData: !Base64\n        Fn::Sub: |\n          #!/bin/sh\n          {TOKEN}\n")
+    new, _ = rewrite("t.yaml", text, {TOKEN: SM})
+    assert "          {{resolve:secretsmanager:app/db}}\n" in new

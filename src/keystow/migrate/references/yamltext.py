@@ -33,7 +33,7 @@ def _is_whole_plain_value(text: str, site: Site) -> bool:
     in_flow = before.endswith(("{", "[", ",")) or (before.endswith(":") and after[:1] in (",", "}", "]"))
     if in_flow and after[:1] in (",", "}", "]"):
         return True  # a value of a flow mapping or sequence: {a: SECRET, b: 1}
-    return (before.endswith(":") or before.endswith("-") or before == "") and not after
+    return (before.endswith(":") or before.endswith("-")) and not after
 
 
 def line_key(text: str, offset: int) -> str | None:
