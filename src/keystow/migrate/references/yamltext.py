@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 from keystow.migrate.references.base import FileChange, Site, enclosing_quotes, line_bounds
 
 # A plain YAML scalar cannot start with these; a reference starting with one needs quotes.
 YAML_INDICATORS = "{[*&!%@`|>'\"#,?-"
+VALUE_START = re.compile(r"(?:^|\s)-\s+$|:\s+$")  # `key: VALUE` or `- VALUE`
 
 
 def replace_in_scalar(text: str, site: Site, ref: str, change: FileChange, is_json: bool = False) -> None:
@@ -33,7 +35,7 @@ def _is_whole_plain_value(text: str, site: Site) -> bool:
     in_flow = before.endswith(("{", "[", ",")) or (before.endswith(":") and after[:1] in (",", "}", "]"))
     if in_flow and after[:1] in (",", "}", "]"):
         return True  # a value of a flow mapping or sequence: {a: SECRET, b: 1}
-    return (before.endswith(":") or before.endswith("-")) and not after
+    return bool(VALUE_START.search(text[start:site.start])) and not after
 
 
 def line_key(text: str, offset: int) -> str | None:
