@@ -9,12 +9,15 @@ nothing is recompiled. Results come back in completion order; callers sort what 
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Iterable, Iterator
 
 from keystow.detect.scanner import Scanner
+from keystow.errors import EXIT_INTERNAL, FatalError
 from keystow.sources.blob_hits import Outcome, scan_blob
 
 BATCH_BYTES = 1 << 20
@@ -42,9 +45,17 @@ def default_jobs() -> int:
 
 
 def scan_in_workers(answers: Iterable[Answer], scanner: Scanner, jobs: int) -> Iterator[tuple[str, Outcome]]:
+    try:
+        yield from _pooled(answers, scanner, jobs)
+    except BrokenProcessPool:
+        raise FatalError("a scanning worker process died (out of memory?); try a lower --jobs",
+                         exit_code=EXIT_INTERNAL) from None
+
+
+def _pooled(answers: Iterable[Answer], scanner: Scanner, jobs: int) -> Iterator[tuple[str, Outcome]]:
     context = multiprocessing.get_context("spawn")
-    init_args = (scanner.ruleset, scanner.policy, scanner.matcher.engine)
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=init_args) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                             initargs=(_scanner_arguments(scanner),)) as pool:
         pending: set[Future] = set()
         try:
             for batch in _batches(answers):
@@ -73,9 +84,16 @@ def _batches(answers: Iterable[Answer]) -> Iterator[list[Answer]]:
         yield batch
 
 
-def _init_worker(ruleset, policy, engine: str) -> None:
+def _scanner_arguments(scanner: Scanner) -> dict:
+    """The parent scanner's fields, with the engine it actually resolved to."""
+    arguments = {f.name: getattr(scanner, f.name) for f in dataclasses.fields(scanner) if f.init}
+    arguments["engine"] = scanner.matcher.engine
+    return arguments
+
+
+def _init_worker(arguments: dict) -> None:
     global _worker_scanner
-    _worker_scanner = Scanner(ruleset, policy, engine)
+    _worker_scanner = Scanner(**arguments)  # the Hyperscan database comes from the on-disk cache
 
 
 def _scan_batch(batch: list[Answer]) -> list[tuple[str, Outcome]]:

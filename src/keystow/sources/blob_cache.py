@@ -11,12 +11,16 @@ so two concurrent runs never corrupt the file and rarely lose each other's work.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
+from keystow import __version__
 from keystow.detect.scanner import Scanner
 from keystow.sources.blob_hits import Outcome, hit_from_cache
 
@@ -25,13 +29,31 @@ KEEP = 4
 
 
 def scanner_digest(scanner: Scanner, max_file_size: int) -> str:
-    """Everything that changes what a blob yields: the rules, the filters, the size limit."""
+    """Everything that changes what a blob yields: the rules, the filter policy, the size limit,
+    and the detection code itself (an upgraded keystow must not trust an older keystow's results)."""
     rules = [(r.id, r.name, r.regex, r.severity, r.keywords, r.entropy, r.validator, r.window, r.tags)
              for r in scanner.ruleset.rules]
-    policy = scanner.policy
-    material = repr((CACHE_FORMAT, rules, policy.inline_allow, [p.pattern for p in policy.allow_regexes],
-                     policy.stopwords, policy.invalid_checksum, max_file_size))
-    return hashlib.sha256(material.encode()).hexdigest()[:24]
+    policy = [(f.name, _stable(getattr(scanner.policy, f.name))) for f in dataclasses.fields(scanner.policy)]
+    digest = hashlib.sha256(repr((CACHE_FORMAT, rules, policy, max_file_size)).encode())
+    digest.update(_detection_code_digest())
+    return digest.hexdigest()[:24]
+
+
+def _stable(value: object) -> object:
+    """Compiled patterns by their source, so the digest is the same in every process."""
+    if isinstance(value, tuple):
+        return tuple(_stable(v) for v in value)
+    return value.pattern if isinstance(value, re.Pattern) else value
+
+
+@functools.lru_cache(maxsize=1)
+def _detection_code_digest() -> bytes:
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(__version__.encode())
+    for folder in ("detect", "filters"):
+        for source in sorted((package / folder).glob("*.py")):
+            digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return digest.digest()
 
 
 class BlobCache:
