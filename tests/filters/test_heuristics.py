@@ -103,3 +103,21 @@ def test_names_of_stored_secrets_and_headers():
 def test_random_passwords_pass_the_code_heuristics(predicate):
     fakes = Fakes(15)
     assert not any(predicate(fakes.password(20)) for _ in range(200))
+
+
+@pytest.mark.parametrize("value", ["NSURLCredentialStorage", "ASAuthorizationSingleSignOnProvider",
+                                   "ExclusiveStartShardId", "DistributionList.NextMarker"])
+def test_camel_case_and_dotted_names(value):
+    assert h.is_identifier(value)
+
+
+def test_random_letters_are_rarely_taken_for_names():
+    fakes = Fakes(18)
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    assert sum(h.is_identifier(fakes.chars(letters, 16)) for _ in range(1000)) < 30
+
+
+def test_encoded_dummy():
+    assert h.is_encoded_dummy(base64.b64encode(b"test:123").decode())
+    assert h.is_encoded_dummy(base64.b64encode(b"Aladdin:open sesame").decode())
+    assert not h.is_encoded_dummy(base64.b64encode(("deploy:" + REAL).encode()).decode())

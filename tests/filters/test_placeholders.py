@@ -83,3 +83,9 @@ def test_format_strings_and_vault_references(value):
 def test_random_passwords_are_not_templates():
     fakes = Fakes(16)
     assert not any(p.is_templated(fakes.password(20)) for _ in range(200))
+
+
+def test_aws_documentation_tokens_with_example_inside():
+    body = Fakes(19).chars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 120)
+    assert p.is_placeholder(body[:40] + "EXAMPLE" + body[40:])
+    assert not p.is_placeholder(body)

@@ -35,6 +35,7 @@ GENERIC_ONLY: tuple[tuple[str, ValueFilter], ...] = (
     ("code-expression", heuristics.is_code_expression),
     ("url-without-credentials", heuristics.is_url_without_credentials),
     ("regex-pattern", heuristics.is_regex_pattern),
+    ("encoded-dummy", heuristics.is_encoded_dummy),
 )
 EVERY_RULE_IN_CONTEXT: tuple[tuple[str, LineFilter], ...] = (
     ("base64-image", heuristics.is_base64_image),

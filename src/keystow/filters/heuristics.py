@@ -6,9 +6,12 @@ or a `data:image/png;base64,` URI is recognised by its surroundings, never by th
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 
 from keystow.detect import checksums
+from keystow.filters import placeholders
 
 PUBLIC_MARKERS = ("PUBLIC KEY", "CERTIFICATE", "ssh-rsa AAAA", "ssh-ed25519 AAAA", "ssh-dss AAAA",
                   "ecdsa-sha2-nistp", "sk-ssh-ed25519@")
@@ -23,7 +26,14 @@ LOCK_LINE = re.compile(rb"""["']?(?:integrity|checksum|resolved|shasum|content-h
 DIGESTISH = re.compile(r"^(?:(?:sha1|sha256|sha384|sha512|md5|h1)[:-])?[A-Za-z0-9+/=_-]{16,}$")
 PROSE = re.compile(r"^[^\W\d_]+(?:[\s'’,-]+[^\W\d_]+)+[\s.!?:…]*$")
 LABEL_WORD = re.compile(r"^(?:[A-Z][a-z]+|[^\W\d_]*[^\x00-\x7f][^\W\d_]*)$")
-IDENTIFIER = re.compile(r"^(?:[a-z]+(?:[_.-][a-z]+)+|[A-Z]+(?:_[A-Z]+)+|[a-zA-Z][a-z]+(?:[A-Z][a-z]+)+|[A-Za-z]+(?:-[A-Za-z]+)+)$")
+DEMO_PASSWORDS = frozenset(("open sesame", "password", "passw0rd", "secret", "test", "changeit", "admin"))
+BASE64_TEXT = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
+DOTTED_NAME = re.compile(r"^[A-Za-z]+(?:\.[A-Za-z]+)+$")
+CAMEL_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
+SHORT_WORDS = frozenset("Id Io Ip Db Os Ui Ok To Of On In At By Is As Or No Up My Do Go".split())
+VOWEL = re.compile(r"[aeiouyAEIOUY]")
+CONSONANT_RUN = re.compile(r"[^aeiouyAEIOUY]{4}")
+IDENTIFIER = re.compile(r"^(?:[a-z]+(?:[_.-][a-z]+)+|[A-Z]+(?:_[A-Z]+)+|[A-Za-z]+(?:-[A-Za-z]+)+)$")
 # Prefixes whose tokens carry a checksum: a generic rule must not report what the provider's own
 # rule rejected (`github_token = "ghp_..."` with a wrong CRC32 is a made-up value).
 CHECKSUMMED_PREFIXES = (("ghp_", "github-crc32"), ("gho_", "github-crc32"), ("ghu_", "github-crc32"),
@@ -66,8 +76,26 @@ def is_prose(secret: str) -> bool:
 
 
 def is_identifier(secret: str) -> bool:
-    """A name that points at a secret: `user_password`, `API_TOKEN_HEADER`, `clientSecret`."""
-    return bool(IDENTIFIER.match(secret))
+    """A name, not a value: `user_password`, `API_TOKEN_HEADER`, `clientSecret`, `NSURLCredentialStorage`,
+    `DistributionList.NextMarker`."""
+    if IDENTIFIER.match(secret) or DOTTED_NAME.match(secret):
+        return True
+    return _is_camel_case_words(secret)
+
+
+def _is_camel_case_words(secret: str) -> bool:
+    """Letters only, and every camel-case part a word or a short acronym (random letters are not)."""
+    if not secret.isalpha() or not secret.isascii() or len(secret) < 6:
+        return False
+    parts = CAMEL_PART.findall(secret)
+    if len(parts) < 2 or "".join(parts) != secret:
+        return False
+    words = [part for part in parts if not (part.isupper() and len(part) <= 4)]
+    words = [word for word in words if word not in SHORT_WORDS]
+    if not words or not all(len(word) >= 3 and not CONSONANT_RUN.search(word) for word in words):
+        return False
+    letters = "".join(words)
+    return len(VOWEL.findall(letters)) >= 0.3 * len(letters)  # words ~40% vowels, random letters ~23%
 
 
 def is_file_path(secret: str) -> bool:
@@ -100,3 +128,18 @@ def is_url_without_credentials(secret: str) -> bool:
 def is_regex_pattern(secret: str) -> bool:
     """`^(?=.*[A-Z]).{12,}$`, `[A-Za-z0-9]{8,64}`: a validation pattern for a secret."""
     return bool(REGEX_PATTERN.search(secret))
+
+
+def is_encoded_dummy(secret: str) -> bool:
+    """Base64 of a made-up value: `Zm9vOmJhcg==` is `foo:bar`, the basic-auth header of a test."""
+    if not 8 <= len(secret) <= 256 or not BASE64_TEXT.match(secret):
+        return False
+    try:
+        decoded = base64.b64decode(secret + "=" * (-len(secret) % 4), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    if not decoded.isprintable():
+        return False
+    password = decoded.rpartition(":")[2]  # `user:password` in basic auth; the whole text otherwise
+    return (placeholders.is_placeholder(decoded) or len(password) <= 4 or password.lower() in DEMO_PASSWORDS
+            or placeholders.is_repetitive(password))

@@ -7,7 +7,7 @@ import re
 PLACEHOLDER_WORDS = (
     "changeme", "change_me", "change-me", "replaceme", "replace_me", "your_", "your-", "yourkey",
     "placeholder", "dummy", "redacted", "example", "sample", "insert", "<", ">", "xxxx", "****",
-    "....", "…", "todo", "fixme", "notreal", "not_real", "not-a-", "secret_here", "password_here",
+    "...", "…", "todo", "fixme", "notreal", "not_real", "not-a-", "secret_here", "password_here",
     "removed-by-keystow",  # the marker `keystow purge` leaves in history in place of a secret
     "ssm:/", "secretsmanager:",  # keystow references (`keystow purge` puts them where values were)
 )
@@ -20,7 +20,8 @@ DELIMITED_PLACEHOLDER = re.compile(
 )
 # Words that mark a value as made up for tests or docs. Only applied to generic rules: a provider
 # token with a fixed prefix is real whatever random letters it happens to contain.
-DUMMY_WORDS = ("test", "fake", "mock", "dummy", "sample", "foobar", "lorem", "hunter2", "s3cr3t", "passw0rd")
+DUMMY_WORDS = ("test", "fake", "mock", "dummy", "sample", "foobar", "lorem", "hunter2", "s3cr3t", "passw0rd",
+               "password", "passwd", "secret", "sensitive", "open sesame", "aladdin", "foo:bar")
 TEMPLATE = re.compile(
     r"""\$\{|\{\{|\}\}|%\([^)]*\)s|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^@@?[A-Za-z_][\w.]*@@?$|^<%|^\#\{"""
     r"""|os\.environ|os\.getenv|getenv\(|process\.env|System\.getenv|ENV\[|ENV\.fetch|secretKeyRef"""
@@ -42,8 +43,8 @@ SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiopasdfghjklzxc
 def is_placeholder(secret: str) -> bool:
     """`changeme`, `<YOUR_KEY>`, `xxxx`, AWS's documentation keys ending in EXAMPLE, …"""
     lowered = secret.lower()
-    if len(secret) > LONG_VALUE:
-        return bool(DELIMITED_PLACEHOLDER.search(lowered))
+    if len(secret) > LONG_VALUE:  # AWS documentation tokens carry EXAMPLE in the middle
+        return bool(DELIMITED_PLACEHOLDER.search(lowered)) or "EXAMPLE" in secret
     return any(word in lowered for word in PLACEHOLDER_WORDS) or secret.endswith("EXAMPLE")
 
 
