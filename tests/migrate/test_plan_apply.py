@@ -92,3 +92,15 @@ def test_database_uri_is_one_rotation_ready_secret(repo, aws_env):
     assert store.reference(manifest(repo)["DSN_PASSWORD"]) == password
     assert (repo / "app/db.py").read_text().endswith('"postgres://orders:" + os.environ["DSN_PASSWORD"] + '
                                                      '"@db.internal:5433/shop"\n')
+
+
+def test_baselined_findings_are_not_migrated(pair_repo, aws_env):
+    from tests.migrate.migrate_repo import run_in_process
+
+    repo, values = pair_repo
+    created = run_in_process(repo, "baseline", "create", ".")
+    assert created.returncode == 0, created.stderr.decode()
+    commit_file(repo, "app/new.py", f'TOKEN = "{Fakes(47).github_token()}"\n')
+    assert migrate(repo, "--to", "ssm").returncode == 0
+    plan = json.loads((repo / "keystow-plan.json").read_text())
+    assert [i["name"] for i in plan["items"]] == ["/repo/app/new/token"]

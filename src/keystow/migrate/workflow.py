@@ -35,9 +35,12 @@ def find_secrets(root: Path, path: Path) -> list:
     from keystow.config import load_config
     from keystow.scan import build_scanner, scan_paths
 
+    from keystow.commands.scan import ScanOptions, apply_baseline
+
     config = load_config(root)
-    result = scan_paths([str(path.resolve())], config, build_scanner(config))
-    return result.findings
+    options = ScanOptions(paths=(str(path.resolve()),))
+    result = scan_paths(list(options.paths), config, build_scanner(config))
+    return apply_baseline(options, config, result).findings  # accepted findings are not migrated
 
 
 def make_plan(root: Path, path: Path, settings: Settings, names: dict[str, str] | None, stores) -> Plan:
