@@ -49,6 +49,9 @@ def run_migrate(options: MigrateOptions, confirm: Callable[[str], bool] | None) 
         _write_plan(root, plan)
     if options.emit_iam_policy:
         _emit_policy(plan, stores, options.emit_iam_policy)
+    if not plan.items:
+        notice("no secrets to migrate")
+        return EXIT_CLEAN
     if not options.apply:
         notice(f"plan written to {PLAN_FILE}; nothing was changed. Apply it with --apply "
                f"(or review it and run --apply --plan {PLAN_FILE})")
