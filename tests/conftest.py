@@ -1,5 +1,10 @@
 """Shared fixtures: real git repositories in temp dirs, with a pinned identity, and a private
-keystow cache per test session so tests never touch the user's cache."""
+keystow cache per test run so tests never touch the user's cache.
+
+The cache is shared by the xdist workers of one run (the parent of each worker's base temp dir):
+the compiled Hyperscan database is then built once per run, not once per worker. Cache writes
+are atomic, so workers compiling at the same moment do no harm.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +26,8 @@ GIT_IDENTITY = {
 
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_environment(tmp_path_factory):
-    cache = tmp_path_factory.mktemp("keystow-cache")
+    cache = tmp_path_factory.getbasetemp().parent / "keystow-cache"
+    cache.mkdir(exist_ok=True)
     os.environ["KEYSTOW_CACHE_DIR"] = str(cache)
     os.environ.update(GIT_IDENTITY)
     os.environ["GIT_CONFIG_NOSYSTEM"] = "1"
