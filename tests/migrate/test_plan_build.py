@@ -110,7 +110,7 @@ def test_flow_mapping_value_is_quoted_and_a_breaking_rewrite_becomes_manual(tmp_
                 f"    Properties: {{MasterUserPassword: {secret}, Engine: !Ref Engine}}\n")
     plan = plan_for(root, {"stack.yaml": template}, [("stack.yaml", secret, "r")], store="secretsmanager")
     [change] = plan.changes
-    new = template.replace(secret, '"{{resolve:secretsmanager:app/stack/masteruserpassword}}"')
+    new = template.replace(secret, '"{{resolve:secretsmanager:app/stack/master_user_password}}"')
     assert json.loads(dumps(plan))["changes"]["stack.yaml"][-1] == "+" + new.splitlines()[-1]
     assert yaml.safe_load(new.replace("!Ref Engine", "x"))
     change.edits = [Edit(change.edits[0].start, change.edits[0].end, "{{resolve:x}}")]

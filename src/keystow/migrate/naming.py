@@ -60,7 +60,8 @@ def path_segments(path: str) -> list[str]:
 
 def base_name(prefix: str, path: str, variable: str) -> str:
     """/prefix/path/segments/variable (SSM style, leading slash)."""
-    parts = [segment(p) for p in prefix.split("/") if p] + path_segments(path) + [segment(variable)]
+    snake = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", variable)  # MasterUserPassword → master_user_password
+    parts = [segment(p) for p in prefix.split("/") if p] + path_segments(path) + [segment(snake)]
     return "/" + "/".join(parts)
 
 
