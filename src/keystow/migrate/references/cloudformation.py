@@ -15,8 +15,8 @@ from keystow.migrate.references.yamltext import line_key, replace_in_scalar
 
 KIND = "cloudformation"
 RESOLVES = "deploy"
-NOTE = ("resolved at deploy time; a secretsmanager reference may show in the target service's "
-        "configuration, and a stack update is needed to pick up a new value")
+NOTE = "resolved at deploy time; a stack update is needed to pick up a new value"
+SM_NOTE = "; a secretsmanager reference may show in the target service's configuration"
 SSM_SECURE_PROPERTIES = frozenset({
     ("AWS::RDS::DBInstance", "MasterUserPassword"), ("AWS::RDS::DBCluster", "MasterUserPassword"),
     ("AWS::Redshift::Cluster", "MasterUserPassword"), ("AWS::IAM::User", "Password"),
@@ -62,7 +62,8 @@ def reference(site: Site) -> str:
 
 
 def plan(ctx: FileContext) -> FileChange:
-    change = FileChange(ctx.path, KIND, RESOLVES, NOTE)
+    uses_sm = any(site.target.store == "secretsmanager" for site in ctx.sites)
+    change = FileChange(ctx.path, KIND, RESOLVES, NOTE + (SM_NOTE if uses_sm else ""))
     is_json = ctx.path.endswith(".json") or ctx.text.lstrip().startswith("{")
     for site in ctx.sites:
         reason = _unsupported(ctx.text, site, is_json)
