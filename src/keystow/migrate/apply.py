@@ -127,7 +127,11 @@ def _tag_value(text: str) -> str:
 
 def prepare_file(plan: Plan, path: str, edits, values: dict[str, str], report: ApplyReport):
     """(old bytes, new bytes, applied edits) for a file still as planned, else None (reported)."""
-    data = (plan.root / path).read_bytes()
+    try:
+        data = (plan.root / path).read_bytes()
+    except OSError as exc:
+        report.skipped_files.append(f"{path}: cannot read it now ({exc.strerror})")
+        return None
     if sha256_bytes(data) != plan.file_hashes[path]:
         report.skipped_files.append(f"{path}: changed since the plan was made")
         return None

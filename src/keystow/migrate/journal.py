@@ -49,8 +49,8 @@ class Journal:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise FatalError(f"{path}: cannot read the journal: {exc}") from None
-        if data.get("version") != JOURNAL_VERSION:
-            raise FatalError(f"{path}: not a keystow migrate journal (version {data.get('version')!r})")
+        if not isinstance(data, dict) or data.get("version") != JOURNAL_VERSION:
+            raise FatalError(f"{path}: not a keystow migrate journal")
         return cls(Path(path), data)
 
     def save(self) -> None:
