@@ -119,3 +119,10 @@ def test_docker_compose_interpolates_from_the_environment():
     assert yaml.safe_load(new)["services"]["web"]["environment"] == {"TOKEN": "${TOKEN}",
                                                                      "URL": "https://u:${URL_PASSWORD}@h"}
     assert change.manifest == {"TOKEN": "ssm:/app/db_password", "URL_PASSWORD": "ssm:/app/db_password"}
+
+
+def test_spring_properties_placeholder():
+    text = f"spring.datasource.username=app\nspring.datasource.password={A}\n"
+    new, change = rewrite("src/main/resources/application.properties", text, {A: SSM}, {A: "DB_PASSWORD"})
+    assert new == "spring.datasource.username=app\nspring.datasource.password=${DB_PASSWORD}\n"
+    assert change.manifest == {"DB_PASSWORD": "ssm:/app/db_password"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from keystow.migrate.references import (ansible, cloudformation, codebuild, compose, ecs, envfile, kubernetes,
-                                        serverless, shell, source_code, terraform)
+                                        properties, serverless, shell, source_code, terraform)
 from keystow.migrate.references.base import FileChange, FileContext
 
 
@@ -23,6 +23,8 @@ def writer_for(path: str, text: str) -> ModuleType | None:
         return serverless
     if compose.detect(path):
         return compose
+    if properties.detect(path):
+        return properties
     if codebuild.detect(path):
         return codebuild
     if ecs.detect(path, text):
@@ -59,4 +61,4 @@ def secretsmanager_reason(path: str, text: str, site) -> str | None:
 
 def reads_environment(path: str, text: str) -> bool:
     """Whether this file's references are environment variables (listed in the manifest)."""
-    return writer_for(path, text) in (envfile, shell, source_code, compose)
+    return writer_for(path, text) in (envfile, shell, source_code, compose, properties)
