@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from keystow.detect.matcher import (HyperscanMatcher, ReMatcher, _windows, build_matcher,
+from keystow.detect.matcher import (HyperscanMatcher, ReMatcher, _windows, build_matcher, confirm_reach,
                                     database_key, hyperscan_available)
 from keystow.errors import RuleError
 from tests.detect.rulekit import DEMO, DEMO_TOKEN, DEMO_TOKEN_2, GENERIC, PASSWORD, rule, ruleset
@@ -58,3 +58,15 @@ def test_a_regex_hyperscan_rejects_is_named(tmp_path):
 
 def test_engine_choice():
     assert build_matcher(ruleset(DEMO), "re").engine == "re"
+
+
+def test_confirm_reach_is_the_longest_match_when_shorter_than_the_window():
+    assert confirm_reach(r"\b(?P<secret>dmo_[a-z0-9]{20})\b", 1024) == 24
+    assert confirm_reach(r"key=(?P<secret>[a-z]+)", 1024) == 1024  # unbounded: the window
+
+
+@needs_hyperscan
+def test_narrow_reach_finds_what_the_whole_blob_search_finds(tmp_path):
+    rules = ruleset(DEMO, GENERIC)
+    data = TEXT * 3 + b"\npassword = '" + PASSWORD.encode() + b"'" * 2
+    assert spans(HyperscanMatcher(rules, cache_dir=tmp_path), data) == spans(ReMatcher(rules), data)

@@ -12,6 +12,7 @@ both.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -89,11 +90,31 @@ class HyperscanMatcher:
     def _confirm_ends(self, rule: Rule, data: bytes, ends: list[int]) -> Iterator[Match]:
         accepted = set(ends)
         seen: set[tuple[int, int]] = set()
-        for start, stop in _windows(sorted(accepted), rule.window, len(data)):
+        for start, stop in _windows(sorted(accepted), confirm_reach(rule.regex, rule.window), len(data)):
             for match in _confirm(rule, data, start, stop):
                 if match.end in accepted and (match.start, match.end) not in seen:
                     seen.add((match.start, match.end))
                     yield match
+
+
+@functools.lru_cache(maxsize=None)
+def confirm_reach(regex: str, window: int) -> int:
+    """How far before a hit end its match can start: the rule's window, or the regex's longest
+    possible match when that is shorter. The `re` confirm costs in proportion to it; a generic
+    rule's longest match is ~300 bytes against the default 1 KiB window."""
+    try:
+        longest = _regex_parser().parse(regex.encode()).getwidth()[1]
+    except Exception:  # noqa: BLE001 - an unparsable width only costs the full window
+        return window
+    return max(1, min(window, longest))
+
+
+def _regex_parser():
+    try:
+        from re import _parser as parser  # Python 3.11+
+    except ImportError:  # pragma: no cover
+        import sre_parse as parser
+    return parser
 
 
 def _windows(ends: list[int], window: int, size: int) -> Iterator[tuple[int, int]]:
