@@ -40,7 +40,8 @@ ALPHABETS = {
 }
 # Substrings the placeholder filter treats as "not a real secret"; generated values avoid them.
 AVOID = ("example", "sample", "dummy", "todo", "xxxx", "test", "fixme", "your", "insert", "redact",
-         "abcd", "1234", "qwer", "aaaa", "0000")
+         "abcd", "1234", "qwer", "aaaa", "0000", "fake", "mock", "foobar", "lorem", "hunter2", "s3cr3t",
+         "passw0rd")
 
 
 def _stream(label: str):

@@ -29,6 +29,7 @@ VALID = {
         "ImlhdCI6MTcwMDAwMDAwMH0.z1LdblevMuvpz9_lm3Is9k32vKittxBi-Bt5fBf5taN",
     ],
     "discord-bot-token": ["MTAwNTk3ODM1NjczNDI1NzE5.7-ea_P.CRq3ej43RWcCFSmXQqQLdvrsm5VgRljnt1taz-"],
+    "basic-auth": ["ZGVwbG95ZXI6UzNjcmV0LWZha2UtdmFsdWU="],  # deployer:S3cret-fake-value
 }
 
 # Character positions whose change the validator must notice (negative = from the end).
@@ -40,6 +41,7 @@ FLIP_AT = {
     "pypi-macaroon": [8, 12, 18],  # inside "AgEIcHlwaS5vcmc" (version, location length, "pypi.org")
     "jwt": [3, 10, 20],  # inside the header
     "discord-bot-token": [0, 5, 12],  # inside the base64 user id
+    "basic-auth": [10, 11, -1],  # the ":" separator; the padding
 }
 
 
@@ -83,6 +85,13 @@ CHECKSUMMED_TO_THE_END = ("github-crc32", "npm-crc32", "grafana-crc32", "age-bec
 @pytest.mark.parametrize("name,token", [(n, t) for n in CHECKSUMMED_TO_THE_END for t in VALID[n]])
 def test_truncated_token_fails(name: str, token: str) -> None:
     assert not is_valid(name, token[:-2])
+
+
+def test_basic_auth_rejects_words_and_missing_parts() -> None:
+    assert not is_valid("basic-auth", "realm")
+    assert not is_valid("basic-auth", "dXNlcm5hbWU=")  # "username": no colon
+    assert not is_valid("basic-auth", "OnBhc3N3b3Jk")  # ":password": no user
+    assert is_valid("basic-auth", "dXNlcjpwYXNzd29yZA==")  # "user:password"
 
 
 def test_unknown_validator_is_a_key_error() -> None:

@@ -13,6 +13,7 @@ Registered names (``VALIDATORS``):
 - ``pypi-macaroon``    PyPI API tokens ``pypi-...`` (macaroon v2 binary for pypi.org)
 - ``jwt``              JSON Web Tokens (header and payload are base64url JSON objects, ``alg`` set)
 - ``discord-bot-token`` Discord bot tokens (first segment is the base64 of a numeric snowflake)
+- ``basic-auth``       HTTP Basic credentials (base64 of printable ``user:password``, RFC 7617)
 
 GitHub fine-grained tokens (``github_pat_<22>_<59>``) are deliberately *not* validated: GitHub
 has not published a checksum for that format, so rules for them rely on length and entropy.
@@ -250,6 +251,24 @@ def discord_bot_token(secret: str) -> bool:
     return raw.isdigit() and 17 <= len(raw) <= 20 and raw[:1] != b"0"
 
 
+def basic_auth(secret: str) -> bool:
+    """HTTP Basic credentials (RFC 7617): ``base64(user-id ":" password)``.
+
+    Not a checksum, but a structure only real credentials have: the value must be canonical
+    base64 (length a multiple of 4, correct padding) that decodes to printable UTF-8 text with a
+    colon after a non-empty user id and a non-empty password. Words that merely follow "Basic"
+    (``Basic realm``, ``Basic usage``) fail.
+    """
+    if len(secret) < 8 or len(secret) % 4:
+        return False
+    try:
+        text = base64.b64decode(secret, validate=True).decode("utf-8")
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return False
+    user, sep, password = text.partition(":")
+    return bool(sep and user and password) and text.isprintable()
+
+
 VALIDATORS: dict[str, Callable[[str], bool]] = {
     "github-crc32": github_crc32,
     "npm-crc32": npm_crc32,
@@ -258,6 +277,7 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "pypi-macaroon": pypi_macaroon,
     "jwt": jwt,
     "discord-bot-token": discord_bot_token,
+    "basic-auth": basic_auth,
 }
 
 
