@@ -1,4 +1,4 @@
-"""The quality benchmark in one command: `python bench/quality/run.py [--tools a,b] [--markdown]`.
+"""The quality benchmark in one command: `python bench/quality/run.py [--install-peers] [--tools a,b] [--markdown]`.
 
 Writes the labelled corpus under bench/work/quality/, runs every tool on it in the same run, and
 prints recall, precision and F1 overall and per kind (positives: found/total; hard negatives:
@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import generate  # noqa: E402
 from score import Score, score  # noqa: E402
-from tools import TOOLS, WORK, ToolMissing  # noqa: E402
+from tools import TOOLS, WORK, ToolMissing, install_peers  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,7 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--misses", metavar="TOOL", help="list the labels TOOL missed or false-alarmed on")
+    parser.add_argument("--install-peers", action="store_true", help="install CredSweeper and secretlint under bench/work/")
     args = parser.parse_args(argv)
+    if args.install_peers:
+        install_peers()
     root = WORK / "quality" / "corpus"
     generate(root, args.seed)
     labels = json.loads((root.parent / "truth.json").read_text())

@@ -86,5 +86,17 @@ def secretlint(root: Path) -> Findings:
     return found
 
 
+def install_peers() -> None:
+    """CredSweeper into its own venv, secretlint into its own npm prefix, both under bench/work/."""
+    venv = CREDSWEEPER.parents[1]
+    if not CREDSWEEPER.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "credsweeper"], check=False)
+    if not (SECRETLINT_DIR / "node_modules").exists():
+        SECRETLINT_DIR.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "install", "--prefix", str(SECRETLINT_DIR), "secretlint",
+                        "@secretlint/secretlint-rule-preset-recommend"], check=False, capture_output=True)
+
+
 TOOLS = {"keystow": keystow, "detect-secrets": detect_secrets, "credsweeper": credsweeper,
          "secretlint": secretlint}
