@@ -48,7 +48,7 @@ def test_lockfile_integrity_needs_the_context():
 
 
 @pytest.mark.parametrize("value", ["Please enter your password", "Mot de passe oublié", "Contraseña",
-                                   "Passwort", "Das Passwort ist falsch!"])
+                                   "Passwort", "Das Passwort ist falsch!", "description"])
 def test_prose_and_i18n(value):
     assert h.is_prose(value)
 
@@ -58,7 +58,7 @@ def test_identifier(value):
     assert h.is_identifier(value)
 
 
-@pytest.mark.parametrize("value", ["/run/secrets/db_password", "./certs/key.pem", "~/.ssh/id_rsa"])
+@pytest.mark.parametrize("value", ["/run/secrets/db_password", "./certs/key.pem", "~/.ssh/id_rsa", "/properties/Endpoints/*/Url"])
 def test_file_path(value):
     assert h.is_file_path(value)
 
@@ -106,7 +106,7 @@ def test_random_passwords_pass_the_code_heuristics(predicate):
 
 
 @pytest.mark.parametrize("value", ["NSURLCredentialStorage", "ASAuthorizationSingleSignOnProvider",
-                                   "ExclusiveStartShardId", "DistributionList.NextMarker"])
+                                   "ExclusiveStartShardId", "DistributionList.NextMarker", "rfc3161.TimeStampToken"])
 def test_camel_case_and_dotted_names(value):
     assert h.is_identifier(value)
 

@@ -28,7 +28,7 @@ PROSE = re.compile(r"^[^\W\d_]+(?:[\s'’,-]+[^\W\d_]+)+[\s.!?:…]*$")
 LABEL_WORD = re.compile(r"^(?:[A-Z][a-z]+|[^\W\d_]*[^\x00-\x7f][^\W\d_]*)$")
 DEMO_PASSWORDS = frozenset(("open sesame", "password", "passw0rd", "secret", "test", "changeit", "admin"))
 BASE64_TEXT = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
-DOTTED_NAME = re.compile(r"^[A-Za-z]+(?:\.[A-Za-z]+)+$")
+QUALIFIED_NAME = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*\.)+(?P<last>[A-Za-z]{4,})$")
 CAMEL_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
 SHORT_WORDS = frozenset("Id Io Ip Db Os Ui Ok To Of On In At By Is As Or No Up My Do Go".split())
 VOWEL = re.compile(r"[aeiouyAEIOUY]")
@@ -41,7 +41,7 @@ CHECKSUMMED_PREFIXES = (("ghp_", "github-crc32"), ("gho_", "github-crc32"), ("gh
                         ("glsa_", "grafana-crc32"))
 # Absolute or relative file paths, and slash-separated lowercase names (SSM parameters, Secrets
 # Manager names: `prod/orders/db-password`): where a secret lives, not the secret.
-FILE_PATH = re.compile(r"^(?:~|\.{1,2})?/[\w.@-]+(?:/[\w.@-]*)+$|^[A-Za-z]:\\|^[a-z][a-z0-9_.-]*(?:/[a-z0-9_.-]+)+/?$")
+FILE_PATH = re.compile(r"^(?:~|\.{1,2})?/[\w.@*-]+(?:/[\w.@*-]*)+$|^[A-Za-z]:\\|^[a-z][a-z0-9_.-]*(?:/[a-z0-9_.-]+)+/?$")
 # A call, an attribute or an index: `request.headers.get('Authorization')`, `config['api_key']`.
 CODE_EXPRESSION = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\([^()]*\)?|\[[^\[\]]*\])(?:\.[\w$]+(?:\([^()]*\))?)*;?$")
 URL = re.compile(r"^[a-z][a-z0-9+.-]*://(?P<authority>[^/?#\s]*)(?P<rest>[/?#]\S*)?$", re.I)
@@ -71,21 +71,32 @@ def is_lockfile_integrity(secret: str, line: bytes = b"") -> bool:
 
 
 def is_prose(secret: str) -> bool:
-    """Words, not a credential: `Please enter your password`, `Mot de passe oublié`, `Passwort`."""
-    return bool(PROSE.match(secret) or LABEL_WORD.match(secret))
+    """Words, not a credential: `Please enter your password`, `Mot de passe oublié`, `Passwort`,
+    `description`."""
+    return bool(PROSE.match(secret) or LABEL_WORD.match(secret)) or (secret.isalpha() and _is_word(secret))
 
 
 def is_identifier(secret: str) -> bool:
     """A name, not a value: `user_password`, `API_TOKEN_HEADER`, `clientSecret`, `NSURLCredentialStorage`,
     `DistributionList.NextMarker`."""
-    if IDENTIFIER.match(secret) or DOTTED_NAME.match(secret):
+    if IDENTIFIER.match(secret):
         return True
+    qualified = QUALIFIED_NAME.match(secret)  # `rfc3161.TimeStampToken`, `EngineDefaults.Marker`
+    if qualified:
+        last = qualified.group("last")
+        return _is_word(last) or _is_camel_case_words(last)
     return _is_camel_case_words(secret)
+
+
+def _is_word(text: str) -> bool:
+    """One lowercase or capitalised word that reads like one (vowels, no long consonant run)."""
+    return ((text.islower() or text.istitle()) and not CONSONANT_RUN.search(text)
+            and len(VOWEL.findall(text)) >= 0.3 * len(text))
 
 
 def _is_camel_case_words(secret: str) -> bool:
     """Letters only, and every camel-case part a word or a short acronym (random letters are not)."""
-    if not secret.isalpha() or not secret.isascii() or len(secret) < 6:
+    if not secret.isalpha() or not secret.isascii() or len(secret) < 8:
         return False
     parts = CAMEL_PART.findall(secret)
     if len(parts) < 2 or "".join(parts) != secret:
