@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from keystow.filters import heuristics, placeholders
+from keystow.filters import heuristics, placeholders, words
 
 ValueFilter = Callable[[str], bool]
 LineFilter = Callable[[str, bytes], bool]
@@ -28,8 +28,8 @@ GENERIC_ONLY: tuple[tuple[str, ValueFilter], ...] = (
     ("uuid", placeholders.is_uuid),
     ("hex-digest", placeholders.is_hex_digest),
     ("dummy-word", placeholders.is_dummy_word),
-    ("prose", heuristics.is_prose),
-    ("identifier", heuristics.is_identifier),
+    ("prose", words.is_prose),
+    ("identifier", words.is_identifier),
     ("file-path", heuristics.is_file_path),
     ("bad-checksum-token", heuristics.is_token_with_bad_checksum),
     ("code-expression", heuristics.is_code_expression),

@@ -24,16 +24,8 @@ DATA_URI = re.compile(rb"data:(?:image|font|application/(?:font|x-font|octet-str
 LOCK_LINE = re.compile(rb"""["']?(?:integrity|checksum|resolved|shasum|content-hash|hash)["']?\s*[:=]"""
                        rb"""|--hash=|\bh1:|"sha(?:1|256|384|512)[:-]""", re.I)
 DIGESTISH = re.compile(r"^(?:(?:sha1|sha256|sha384|sha512|md5|h1)[:-])?[A-Za-z0-9+/=_-]{16,}$")
-PROSE = re.compile(r"^[^\W\d_]+(?:[\s'’,-]+[^\W\d_]+)+[\s.!?:…]*$")
-LABEL_WORD = re.compile(r"^(?:[A-Z][a-z]+|[^\W\d_]*[^\x00-\x7f][^\W\d_]*)$")
 DEMO_PASSWORDS = frozenset(("open sesame", "password", "passw0rd", "secret", "test", "changeit", "admin"))
 BASE64_TEXT = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
-QUALIFIED_NAME = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*\.)+(?P<last>[A-Za-z]{4,})$")
-CAMEL_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
-SHORT_WORDS = frozenset("Id Io Ip Db Os Ui Ok To Of On In At By Is As Or No Up My Do Go".split())
-VOWEL = re.compile(r"[aeiouyAEIOUY]")
-CONSONANT_RUN = re.compile(r"[^aeiouyAEIOUY]{4}")
-IDENTIFIER = re.compile(r"^(?:[a-z]+(?:[_.-][a-z]+)+|[A-Z]+(?:_[A-Z]+)+|[A-Za-z]+(?:-[A-Za-z]+)+)$")
 # Prefixes whose tokens carry a checksum: a generic rule must not report what the provider's own
 # rule rejected (`github_token = "ghp_..."` with a wrong CRC32 is a made-up value).
 CHECKSUMMED_PREFIXES = (("ghp_", "github-crc32"), ("gho_", "github-crc32"), ("ghu_", "github-crc32"),
@@ -68,45 +60,6 @@ def is_base64_image(secret: str, line: bytes = b"") -> bool:
 def is_lockfile_integrity(secret: str, line: bytes = b"") -> bool:
     """`integrity: sha512-...`, `"checksum": ...`, pip `--hash=sha256:...`, go.sum `h1:...`."""
     return bool(line) and bool(DIGESTISH.match(secret)) and bool(LOCK_LINE.search(line))
-
-
-def is_prose(secret: str) -> bool:
-    """Words, not a credential: `Please enter your password`, `Mot de passe oublié`, `Passwort`,
-    `description`."""
-    return bool(PROSE.match(secret) or LABEL_WORD.match(secret)) or (secret.isalpha() and _is_word(secret))
-
-
-def is_identifier(secret: str) -> bool:
-    """A name, not a value: `user_password`, `API_TOKEN_HEADER`, `clientSecret`, `NSURLCredentialStorage`,
-    `DistributionList.NextMarker`."""
-    if IDENTIFIER.match(secret):
-        return True
-    qualified = QUALIFIED_NAME.match(secret)  # `rfc3161.TimeStampToken`, `EngineDefaults.Marker`
-    if qualified:
-        last = qualified.group("last")
-        return _is_word(last) or _is_camel_case_words(last)
-    return _is_camel_case_words(secret)
-
-
-def _is_word(text: str) -> bool:
-    """One lowercase or capitalised word that reads like one (vowels, no long consonant run)."""
-    return ((text.islower() or text.istitle()) and not CONSONANT_RUN.search(text)
-            and len(VOWEL.findall(text)) >= 0.3 * len(text))
-
-
-def _is_camel_case_words(secret: str) -> bool:
-    """Letters only, and every camel-case part a word or a short acronym (random letters are not)."""
-    if not secret.isalpha() or not secret.isascii() or len(secret) < 8:
-        return False
-    parts = CAMEL_PART.findall(secret)
-    if len(parts) < 2 or "".join(parts) != secret:
-        return False
-    words = [part for part in parts if not (part.isupper() and len(part) <= 4)]
-    words = [word for word in words if word not in SHORT_WORDS]
-    if not words or not all(len(word) >= 3 and not CONSONANT_RUN.search(word) for word in words):
-        return False
-    letters = "".join(words)
-    return len(VOWEL.findall(letters)) >= 0.3 * len(letters)  # words ~40% vowels, random letters ~23%
 
 
 def is_file_path(secret: str) -> bool:

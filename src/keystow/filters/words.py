@@ -1,0 +1,58 @@
+"""Words and names where a value should be: prose and i18n labels, identifiers, qualified names.
+
+A generic rule sees `password = "Please enter your password"` or `"secret": "clientSecret"`; these
+predicates tell words and names from random strings by their shape (vowels, camel-case parts, no
+long consonant runs), never by a dictionary.
+"""
+
+from __future__ import annotations
+
+import re
+
+PROSE = re.compile(r"^[^\W\d_]+(?:[\s'’,-]+[^\W\d_]+)+[\s.!?:…]*$")
+LABEL_WORD = re.compile(r"^(?:[A-Z][a-z]+|[^\W\d_]*[^\x00-\x7f][^\W\d_]*)$")
+QUALIFIED_NAME = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*\.)+(?P<last>[A-Za-z]{4,})$")
+CAMEL_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
+SHORT_WORDS = frozenset("Id Io Ip Db Os Ui Ok To Of On In At By Is As Or No Up My Do Go".split())
+VOWEL = re.compile(r"[aeiouyAEIOUY]")
+CONSONANT_RUN = re.compile(r"[^aeiouyAEIOUY]{4}")
+IDENTIFIER = re.compile(r"^(?:[a-z]+(?:[_.-][a-z]+)+|[A-Z]+(?:_[A-Z]+)+|[A-Za-z]+(?:-[A-Za-z]+)+)$")
+
+
+def is_prose(secret: str) -> bool:
+    """Words, not a credential: `Please enter your password`, `Mot de passe oublié`, `Passwort`,
+    `description`."""
+    return bool(PROSE.match(secret) or LABEL_WORD.match(secret)) or (secret.isalpha() and _is_word(secret))
+
+
+def is_identifier(secret: str) -> bool:
+    """A name, not a value: `user_password`, `API_TOKEN_HEADER`, `clientSecret`, `NSURLCredentialStorage`,
+    `DistributionList.NextMarker`."""
+    if IDENTIFIER.match(secret):
+        return True
+    qualified = QUALIFIED_NAME.match(secret)  # `rfc3161.TimeStampToken`, `EngineDefaults.Marker`
+    if qualified:
+        last = qualified.group("last")
+        return _is_word(last) or _is_camel_case_words(last)
+    return _is_camel_case_words(secret)
+
+
+def _is_word(text: str) -> bool:
+    """One lowercase or capitalised word that reads like one (vowels, no long consonant run)."""
+    return ((text.islower() or text.istitle()) and not CONSONANT_RUN.search(text)
+            and len(VOWEL.findall(text)) >= 0.3 * len(text))
+
+
+def _is_camel_case_words(secret: str) -> bool:
+    """Letters only, and every camel-case part a word or a short acronym (random letters are not)."""
+    if not secret.isalpha() or not secret.isascii() or len(secret) < 8:
+        return False
+    parts = CAMEL_PART.findall(secret)
+    if len(parts) < 2 or "".join(parts) != secret:
+        return False
+    words = [part for part in parts if not (part.isupper() and len(part) <= 4)]
+    words = [word for word in words if word not in SHORT_WORDS]
+    if not words or not all(len(word) >= 3 and not CONSONANT_RUN.search(word) for word in words):
+        return False
+    letters = "".join(words)
+    return len(VOWEL.findall(letters)) >= 0.3 * len(letters)  # words ~40% vowels, random letters ~23%

@@ -1,0 +1,31 @@
+"""Words and names where a value should be: prose, i18n labels, identifiers, qualified names."""
+
+from __future__ import annotations
+
+import pytest
+
+from keystow.fakes import Fakes
+from keystow.filters import words as w
+
+
+@pytest.mark.parametrize("value", ["Please enter your password", "Mot de passe oublié", "Contraseña",
+                                   "Passwort", "Das Passwort ist falsch!", "description"])
+def test_prose_and_i18n(value):
+    assert w.is_prose(value)
+
+
+@pytest.mark.parametrize("value", ["user_password", "API_TOKEN_HEADER", "clientSecret", "auth.token", "ExpiredTokenException"])
+def test_identifier(value):
+    assert w.is_identifier(value)
+
+
+@pytest.mark.parametrize("value", ["NSURLCredentialStorage", "ASAuthorizationSingleSignOnProvider",
+                                   "ExclusiveStartShardId", "DistributionList.NextMarker", "rfc3161.TimeStampToken"])
+def test_camel_case_and_dotted_names(value):
+    assert w.is_identifier(value)
+
+
+def test_random_letters_are_rarely_taken_for_names():
+    fakes = Fakes(18)
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    assert sum(w.is_identifier(fakes.chars(letters, 16)) for _ in range(1000)) < 30
