@@ -100,7 +100,10 @@ def load(path: Path) -> Baseline:
         raise ConfigError(f"{path}: baseline is not valid JSON: {exc}") from None
     if not isinstance(document, dict) or not isinstance(document.get("salt"), str):
         raise ConfigError(f"{path}: not a keystow baseline (no salt); import other tools' files with `keystow baseline import`")
-    return Baseline(document["salt"], [_entry(raw, path) for raw in document.get("entries", [])])
+    entries = document.get("entries", [])
+    if not isinstance(entries, list):
+        raise ConfigError(f"{path}: baseline entries must be a list")
+    return Baseline(document["salt"], [_entry(raw, path) for raw in entries])
 
 
 def _entry(raw: object, where: Path) -> Entry:

@@ -125,3 +125,5 @@ def _read_toml(path: Path) -> dict:
         raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:  # TOML is UTF-8; tomllib lets this one through
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 at byte {exc.start}") from None

@@ -51,7 +51,7 @@ def _timestamp(moment: datetime.datetime) -> str:
 def _vulnerability(finding: Finding, loc: Location, show_secrets: bool) -> dict:
     commit = loc.provenance.commit if loc.provenance else NO_COMMIT
     return {
-        "id": str(uuid.uuid5(ID_NAMESPACE, f"{finding.fingerprint}:{loc.path}:{loc.line}")),
+        "id": str(uuid.uuid5(ID_NAMESPACE, _utf8_safe(f"{finding.fingerprint}:{loc.path}:{loc.line}"))),
         "category": "secret_detection",
         "name": finding.rule_name,
         "description": (f"{finding.rule_name} ({finding.shown_secret(show_secrets)}) in {loc.path} "
@@ -63,3 +63,8 @@ def _vulnerability(finding: Finding, loc: Location, show_secrets: bool) -> dict:
             "type": "keystow_rule_id", "name": f"keystow rule {finding.rule_id}", "value": finding.rule_id,
         }],
     }
+
+
+def _utf8_safe(text: str) -> str:
+    """A path from a non-UTF-8 file name holds surrogates uuid5 cannot encode; others are unchanged."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
