@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from keystow.errors import FatalError
 from keystow.migrate.journal import Journal
 from keystow.migrate.manifest import MANIFEST, render_manifest
 from keystow.migrate.plan import Item, Plan, plan_changes
@@ -161,7 +162,10 @@ def _write_journalled(real: Path, path: str, old: bytes | None, new: bytes, appl
     entry = journal.begin_file({"path": path, "existed": existed, "mode": mode,
                                 "old_sha256": sha256_bytes(old) if old is not None else None,
                                 "new_sha256": sha256_bytes(new), "edits": [a.to_json() for a in applied]})
-    write_atomic(real, new, mode)
+    try:
+        write_atomic(real, new, mode)
+    except OSError as exc:  # disk full, permission denied: one line; the journal knows how far it got
+        raise FatalError(f"{path}: cannot write: {exc.strerror or exc}") from None
     journal.finish_file(entry)
 
 
