@@ -77,7 +77,7 @@ def parse_config(table: dict, path: Path) -> Config:
     for regex in regexes:
         try:
             re.compile(regex)
-        except re.error as exc:
+        except (re.error, OverflowError, RecursionError) as exc:  # x{99999999999}, deep nesting
             raise ConfigError(f"{where}: allow_regexes: {regex!r} does not compile: {exc}") from None
     checksum = table.get("invalid_checksum", "drop")
     if checksum not in ("drop", "low"):

@@ -185,3 +185,17 @@ def test_scanner_never_raises_on_any_bytes(scanner, data, plant):
     assert result.scanned_blobs + len(result.skipped) == 1
     for finding in result.findings:
         assert finding.line >= 1 and finding.column >= 1
+
+
+# Found by the atheris harness (fuzz/run.py): Python's `re` raises OverflowError and
+# RecursionError, not re.error, for these; both loaders let them through as crashes.
+HOSTILE_REGEXES = [r'x(?P<secret>[^"]{11,20066666666666666666666})', "(" * 3000 + "a" + ")" * 3000]
+
+
+@pytest.mark.parametrize("regex", HOSTILE_REGEXES, ids=["huge-repeat", "deep-nesting"])
+def test_hostile_regexes_are_one_line_errors(regex):
+    raw = {"id": "r", "name": "r", "regex": regex, "severity": "high", "examples": ["x"], "negative_examples": ["y"]}
+    with pytest.raises(RuleError, match="regex does not compile"):
+        parse_rule(raw, "fuzz.yaml")
+    with pytest.raises(ConfigError, match="does not compile"):
+        parse_config({"allow_regexes": [regex]}, Path("/x/.keystow.toml"))

@@ -178,7 +178,7 @@ def parse_rule(raw: object, source: str) -> Rule:
 def _check_regex(regex: str, where: str) -> None:
     try:
         pattern = _compile_bytes(regex)
-    except (re.error, UnicodeEncodeError) as exc:
+    except (re.error, UnicodeEncodeError, OverflowError, RecursionError) as exc:  # x{99999999999}, (((...
         raise RuleError(f"{where}: regex does not compile: {exc}") from None
     if pattern.match(b""):
         raise RuleError(f"{where}: regex matches the empty string")
