@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from keystow import __version__
-from keystow.errors import EXIT_USAGE, FatalError
+from keystow.errors import EXIT_USAGE
 from keystow.report import FORMATS
 
 SEVERITY_CHOICE = click.Choice(["critical", "high", "medium", "low"])
@@ -123,7 +123,13 @@ def _register_optional_commands() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from keystow.guard import guarded
+
     _register_optional_commands()
+    return guarded(lambda: _run_click(argv))
+
+
+def _run_click(argv: list[str] | None) -> int:
     try:
         cli.main(args=argv, prog_name="keystow", standalone_mode=False)
     except SystemExit as exc:
@@ -134,14 +140,4 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return EXIT_USAGE
-    except FatalError as exc:
-        click.echo(f"keystow: error: {exc}", err=True)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        click.echo("keystow: interrupted", err=True)
-        return 130
-    except Exception as exc:  # a bug: report without any secret
-        from keystow.crash import report_crash
-
-        return report_crash(exc)
     return 0

@@ -23,20 +23,14 @@ def options_for(hook: str):
 
 
 def main(argv: list[str]) -> int:
-    try:
+    from keystow.guard import guarded
+
+    def run() -> int:
         from keystow.commands.scan import run_scan
 
         return run_scan(options_for(argv[0] if argv else ""))
-    except FatalError as exc:
-        print(f"keystow: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("keystow: interrupted", file=sys.stderr)
-        return 130
-    except Exception as exc:  # a bug: report without any secret
-        from keystow.crash import report_crash
 
-        return report_crash(exc)
+    return guarded(run)
 
 
 if __name__ == "__main__":
