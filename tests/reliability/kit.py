@@ -51,3 +51,14 @@ def can_drop_privileges() -> bool:
         return False
     probe = subprocess.run([*NO_DAC, "true"], capture_output=True)
     return probe.returncode == 0
+
+
+def warm_cache_copy(destination: Path) -> Path:
+    """A copy of the session's user cache with the compiled rules in it: a subprocess with an
+    empty cache would spend seconds compiling the Hyperscan database first."""
+    from keystow.config import Config
+    from keystow.scan import build_scanner
+
+    build_scanner(Config())  # compiles into the session cache once, then loads it
+    shutil.copytree(os.environ["KEYSTOW_CACHE_DIR"], destination)
+    return destination
