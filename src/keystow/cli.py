@@ -61,8 +61,10 @@ def cli() -> None:
 @click.option("--engine", type=click.Choice(["auto", "hyperscan", "re"]), default="auto", hidden=True)
 @click.option("--color/--no-color", default=None)
 @click.option("--verbose", "-v", is_flag=True, help="Also list skipped binary and oversized files.")
+@click.option("--recurse-submodules", is_flag=True, help="Path scans: also scan checked-out submodules.")
 def scan(paths, staged, history, range_, since, pre_push, format_, output, show_secrets, config_file,
-         max_file_size, baseline, no_baseline, no_inline_allow, fail_on, no_cache, jobs, engine, color, verbose):
+         max_file_size, baseline, no_baseline, no_inline_allow, fail_on, no_cache, jobs, engine, color, verbose,
+         recurse_submodules):
     """Scan files, staged changes, a commit range or all of history for secrets.
 
     Exit codes: 0 nothing found, 1 findings, 2 usage or configuration error, 3 internal error.
@@ -75,6 +77,7 @@ def scan(paths, staged, history, range_, since, pre_push, format_, output, show_
         inline_allow=not no_inline_allow, fail_on=fail_on, color=color, verbose=verbose,
         staged=staged, history=history, range=range_, since=since, pre_push=pre_push,
         use_cache=not no_cache, jobs=jobs, baseline=baseline, use_baseline=not no_baseline,
+        recurse_submodules=recurse_submodules,
     )
     sys.exit(run_scan(options))
 

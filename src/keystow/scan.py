@@ -70,6 +70,6 @@ def scan_blobs(scanner: Scanner, items: Iterable[Blob | Skipped], result: ScanRe
     return result
 
 
-def scan_paths(paths: list[str], config: Config, scanner: Scanner) -> ScanResult:
-    blobs = iter_path_blobs(paths, config.max_file_size, path_allowlist(config))
+def scan_paths(paths: list[str], config: Config, scanner: Scanner, recurse_submodules: bool = False) -> ScanResult:
+    blobs = iter_path_blobs(paths, config.max_file_size, path_allowlist(config), recurse_submodules)
     return scan_blobs(scanner, blobs)

@@ -89,6 +89,22 @@ def test_submodule_content_is_not_scanned_by_default(with_submodule, mode):
         assert found_keys(doc) == {("outer.py", 1)}
 
 
+def test_submodule_is_scanned_with_recurse_submodules(with_submodule):
+    code, doc, err = scan_json("--recurse-submodules", ".", cwd=with_submodule)
+    assert code == 1 and found_keys(doc) == {("outer.py", 1), ("vendor/sub/inner.py", 1)}
+    code, doc, err = scan_json("--recurse-submodules", "vendor", cwd=with_submodule)
+    assert code == 1 and found_keys(doc) == {("vendor/sub/inner.py", 1)}
+
+
+def test_uninitialised_submodule_and_git_modes(with_submodule, tmp_path):
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(with_submodule), str(clone))  # submodule not checked out
+    code, doc, err = scan_json("--recurse-submodules", ".", cwd=clone)
+    assert code == 1 and found_keys(doc) == {("outer.py", 1)}
+    result = keystow("scan", "--history", "--recurse-submodules", cwd=with_submodule)
+    assert result.returncode == 2 and b"--recurse-submodules applies to path scans" in result.stderr
+
+
 def test_submodule_staged(with_submodule):
     (with_submodule / "vendor/sub/inner2.py").write_text(leak_line(7))
     code, doc, err = scan_json("--staged", cwd=with_submodule)

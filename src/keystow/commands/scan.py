@@ -37,6 +37,7 @@ class ScanOptions:
     baseline: Path | None = None
     use_baseline: bool = True
     extra: dict = field(default_factory=dict)
+    recurse_submodules: bool = False  # path scans: also the files of checked-out submodules
 
 
 def run_scan(options: ScanOptions) -> int:
@@ -67,11 +68,13 @@ def collect(options: ScanOptions, config: Config) -> ScanResult:
     git_modes = [options.staged, options.history, bool(options.range), bool(options.since), options.pre_push]
     if sum(git_modes) > 1:
         raise FatalError("choose one of --staged, --history, --range, --since, --pre-push")
+    if any(git_modes) and options.recurse_submodules:
+        raise FatalError("--recurse-submodules applies to path scans; scan a submodule's history in its own directory")
     if any(git_modes):
         from keystow.sources.git_scan import scan_git_source
 
         return scan_git_source(options, config, scanner)
-    return scan_paths(list(options.paths), config, scanner)
+    return scan_paths(list(options.paths), config, scanner, options.recurse_submodules)
 
 
 def apply_baseline(options: ScanOptions, config: Config, result: ScanResult) -> ScanResult:

@@ -20,12 +20,13 @@ from keystow.sources import Skipped
 STDIN = "-"
 
 
-def iter_path_blobs(paths: list[str], max_file_size: int, allowed: "PathAllowlist") -> Iterator[Blob | Skipped]:
+def iter_path_blobs(paths: list[str], max_file_size: int, allowed: "PathAllowlist",
+                    recurse_submodules: bool = False) -> Iterator[Blob | Skipped]:
     for given in paths:
         if given == STDIN:
             yield Blob("<stdin>", sys.stdin.buffer.read())
             continue
-        for display, real in _expand(Path(given)):
+        for display, real in _expand(Path(given), recurse_submodules):
             if isinstance(real, Skipped):  # a directory that could not be listed
                 yield real
                 continue
@@ -56,7 +57,7 @@ def _mib(size: int) -> str:
     return f"{size / (1 << 20):.1f} MiB"
 
 
-def _expand(path: Path) -> Iterator[tuple[str, Path]]:
+def _expand(path: Path, recurse_submodules: bool = False) -> Iterator[tuple[str, Path]]:
     """(display path, real path) for each file under `path`."""
     if not os.path.lexists(path):
         yield str(path), path  # read_file reports it missing
@@ -66,18 +67,23 @@ def _expand(path: Path) -> Iterator[tuple[str, Path]]:
         return
     root = git.work_tree_root(path)
     if root is not None:
-        yield from _git_files(path, root)
+        yield from _git_files(path, root, recurse_submodules)
     else:
         yield from _walk(path)
 
 
-def _git_files(path: Path, root: Path) -> Iterator[tuple[str, Path]]:
+def _git_files(path: Path, root: Path, recurse_submodules: bool = False) -> Iterator[tuple[str, Path]]:
     relative = os.path.relpath(path.resolve(), root)
     spec = () if relative == "." else (":(literal)" + relative,)
     # One relpath for the root, not one per file: per-file relpath cost as much as the regex scan.
     prefix = _display(root)
     for name in git.listed_files(root, spec):
-        yield (name if prefix == "." else os.path.join(prefix, name)), root / name
+        real = root / name
+        if recurse_submodules and (real / ".git").exists() and not real.is_symlink():
+            # A checked-out submodule: git lists it as one path; its files are its own repository's.
+            yield from _expand(real, recurse_submodules)
+            continue
+        yield (name if prefix == "." else os.path.join(prefix, name)), real
 
 
 def _walk(top: Path) -> Iterator[tuple[str, Path]]:
