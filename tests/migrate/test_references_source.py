@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from keystow.fakes import ALNUM, Fakes
+
 import ast
 
 from tests.migrate.reference_cases import SSM, rewrite
 
-SECRET = "Zq8vN2xLp4Rt"
+# A fake secret made at run time, so this file holds no credential-shaped literal.
+SECRET = Fakes(12).chars(ALNUM, 12)
 
 
 def test_python_whole_literal_and_import_after_docstring_and_future():

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from keystow.fakes import ALNUM, Fakes
+
 import os
 import stat
 
@@ -9,7 +11,8 @@ from hypothesis import strategies as st
 from keystow.migrate.references.base import Edit
 from keystow.migrate.rewrite import apply_edits, restore, split_old, write_atomic
 
-SECRET = "Zq8vN2xLp4Rt"
+# A fake secret made at run time, so this file holds no credential-shaped literal.
+SECRET = Fakes(12).chars(ALNUM, 12)
 
 
 def test_split_old_never_leaves_a_value_in_a_literal():
