@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from keystow.fakes import ALNUM, Fakes
-
 import ast
 
+from keystow.fakes import ALNUM, Fakes
 from tests.migrate.reference_cases import SSM, rewrite
 
 # A fake secret made at run time, so this file holds no credential-shaped literal.

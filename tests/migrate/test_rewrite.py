@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from keystow.fakes import ALNUM, Fakes
-
 import os
 import stat
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from keystow.fakes import ALNUM, Fakes
 from keystow.migrate.references.base import Edit
 from keystow.migrate.rewrite import apply_edits, restore, split_old, write_atomic
 
