@@ -8,65 +8,22 @@ pytest-xdist each worker starts its own server.
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 
 import pytest
 
+from keystow.migrate.local_moto import MotoDidNotStart, local_moto_server, reset
+
 START_TIMEOUT = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _answers(endpoint: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
-def start_moto(port: int) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def reset_moto(endpoint: str) -> None:
-    request = urllib.request.Request(f"{endpoint}/moto-api/reset", data=b"", method="POST")
-    urllib.request.urlopen(request, timeout=10).close()
 
 
 @pytest.fixture(scope="session")
 def moto_server():
-    for _ in range(3):  # the free port can be taken between probe and bind: try another
-        port = free_port()
-        endpoint = f"http://127.0.0.1:{port}"
-        process = start_moto(port)
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline and process.poll() is None and not _answers(endpoint):
-            time.sleep(0.1)
-        if process.poll() is None and _answers(endpoint):
-            break
-        process.kill()
-        process.wait()
-    else:
-        pytest.fail("the moto server did not start")
     try:
-        yield endpoint
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        with local_moto_server(START_TIMEOUT) as endpoint:
+            yield endpoint
+    except MotoDidNotStart as exc:
+        pytest.fail(str(exc))
 
 
 AWS_TEST_ENV = {
@@ -87,7 +44,7 @@ def aws_env(moto_server, monkeypatch):
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/keystow-test-aws-config")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/keystow-test-aws-credentials")
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    reset_moto(moto_server)
+    reset(moto_server)
     yield moto_server
 
 

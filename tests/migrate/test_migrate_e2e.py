@@ -11,7 +11,8 @@ import stat
 import pytest
 
 from tests.helpers import git
-from tests.moto_server import AWS_TEST_ENV, reset_moto
+from keystow.migrate.local_moto import reset
+from tests.moto_server import AWS_TEST_ENV
 from tests.migrate.migrate_repo import StoreReader, load_yaml, make_repo, manifest, migrate, scan_paths_with_findings
 
 
@@ -22,7 +23,7 @@ def migrated(moto_server, tmp_path_factory):
         monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
         for name, value in AWS_TEST_ENV.items():
             monkeypatch.setenv(name, value)
-        reset_moto(moto_server)
+        reset(moto_server)
         repo = tmp_path_factory.mktemp("migrated") / "repo"
         repo.mkdir()
         git(repo, "init", "-q", "-b", "main")

@@ -7,13 +7,12 @@ application sees the values, read back from the store. Nothing leaves 127.0.0.1.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+
+from keystow.migrate.local_moto import local_moto_server
 
 DEMO_AWS_ENV = {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo", "AWS_REGION": "us-east-1",
                 "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
@@ -28,7 +27,7 @@ APP = ("import os\nfrom keystow.config import tomllib\n"
 def demo_migration(repo: Path) -> None:
     from keystow.demo import banner, keystow
 
-    with moto_server() as endpoint, aws_environment(endpoint):
+    with local_moto_server() as endpoint, aws_environment(endpoint):
         banner(f"Plan the migration into SSM Parameter Store (a local moto server at {endpoint} stands in for AWS)")
         keystow(repo, "migrate", "--to", "ssm")
         banner("Apply it: store each secret, read it back, then rewrite the files (journalled)")
@@ -55,36 +54,3 @@ def aws_environment(endpoint: str):
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-
-
-@contextmanager
-def moto_server(timeout: float = 30.0):
-    """A moto server process on a free loopback port, stopped on exit."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    endpoint = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + timeout
-        while not _answers(endpoint):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("demo: the moto server did not start (pip install 'moto[server]')")
-            time.sleep(0.2)
-        yield endpoint
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _answers(endpoint: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
