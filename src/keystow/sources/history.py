@@ -40,8 +40,12 @@ def scan_history(repo: Path, scanner: Scanner, config: Config, *, use_cache: boo
                  need_secrets: bool = False, jobs: int | None = None) -> ScanResult:
     root = git.require_repository(Path(repo))
     revisions = ["--all", *git.stash_commits(root)]
-    return scan_revisions(root, revisions, scanner, config, use_cache=use_cache,
-                          need_secrets=need_secrets, jobs=jobs)
+    result = scan_revisions(root, revisions, scanner, config, use_cache=use_cache,
+                            need_secrets=need_secrets, jobs=jobs)
+    if git.shallow_boundary(root):  # say so: "every version" is only what the clone holds
+        result.notices.append("shallow clone: commits older than the clone's depth are not here and were not "
+                              "scanned (git fetch --unshallow to scan them)")
+    return result
 
 
 def scan_revisions(root: Path, revisions: list[str], scanner: Scanner, config: Config, *,
