@@ -41,7 +41,7 @@ def scan_json(*args: str, cwd: Path, **kwargs) -> tuple[int, dict, str]:
     return result.returncode, document, result.stderr.decode(errors="replace")
 
 
-def found_keys(document: dict, data: dict[str, str] | None = None) -> set[tuple[str, int]]:
+def found_keys(document: dict) -> set[tuple[str, int]]:
     """(path, line) of each finding location."""
     return {(loc["path"], loc["line"]) for f in document.get("findings", []) for loc in f["locations"]}
 

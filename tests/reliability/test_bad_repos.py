@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from tests.helpers import commit_file, git
-from tests.reliability.kit import fake_key, found_keys, keystow, leak_line, scan_json
+from tests.reliability.kit import found_keys, keystow, leak_line, scan_json
 
 
 def test_history_outside_a_repository_is_one_line_and_exit_2(tmp_path):

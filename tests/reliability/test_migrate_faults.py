@@ -11,8 +11,8 @@ import json
 import pytest
 
 from keystow.fakes import Fakes
-from tests.helpers import commit_file, git
-from tests.migrate.migrate_repo import StoreReader, migrate, run_in_process
+from tests.helpers import commit_file
+from tests.migrate.migrate_repo import StoreReader, migrate
 from tests.reliability.kit import NO_DAC, can_drop_privileges, keystow
 
 FILES = ("svc/a.py", "svc/b.py", "conf/c.env")
@@ -66,7 +66,7 @@ def resume_then_rollback(repo, values, original, endpoint):
 
 
 def test_put_fails_for_one_value(three, aws_env):
-    from tests.throttle_proxy import Fault, ThrottleProxy, always
+    from tests.throttle_proxy import Fault, ThrottleProxy
 
     repo, values, original = three
     refused = Fault("ValidationException", "Parameter value failed to satisfy constraint")
