@@ -32,13 +32,24 @@ def demo_migration(repo: Path) -> None:
         keystow(repo, "migrate", "--to", "ssm")
         banner("Apply it: store each secret, read it back, then rewrite the files (journalled)")
         keystow(repo, "migrate", "--to", "ssm", "--apply", "--yes", "--writes-per-second", "50")
-        banner("What changed in the work tree")
-        subprocess.call(["git", "--no-pager", "diff", "--stat"], cwd=repo)
-        subprocess.call(["git", "--no-pager", "diff"], cwd=repo)
+        banner("What changed in the work tree (the new lines; the old ones held the secrets)")
+        show_new_lines(repo)
         banner("Rescan: the work tree is clean")
         keystow(repo, "scan", ".", check_codes=(0,))
         banner("The app gets the values at run time: keystow run -- python -c ...")
         keystow(repo, "run", "--", sys.executable, "-c", APP, check_codes=(0,))
+
+
+def show_new_lines(repo: Path) -> None:
+    """`git diff --stat` and the added lines only: a demo must not print the old secrets either."""
+    subprocess.call(["git", "--no-pager", "diff", "--stat"], cwd=repo)
+    diff = subprocess.run(["git", "--no-pager", "diff", "-U0", "--no-color"], cwd=repo,
+                          capture_output=True, text=True).stdout
+    for line in diff.splitlines():
+        if line.startswith("+++ "):
+            print(line[4:].removeprefix("b/"))
+        elif line.startswith("+"):
+            print("   " + line)
 
 
 @contextmanager
