@@ -20,3 +20,17 @@ def test_provider_finding_shadows_the_generic_one():
 
 def test_generic_findings_elsewhere_stay():
     assert rule_ids(f'token = "{PASSWORD}"\nother = "{TOKEN}"') == ["demo-token", "generic-token"]
+
+
+TWIN = rule("demo-token-twin", r"""(?P<secret>dmo_[a-z0-9]{20})""", tags=["demo"])
+
+
+def test_two_provider_rules_on_the_same_characters_report_once():
+    scanner = Scanner(ruleset(DEMO, TWIN), FilterPolicy(), "re")
+    assert [f.rule_id for f in scanner.scan(Blob("t.py", f'token = "{TOKEN}"'.encode()))] == ["demo-token"]
+
+
+def test_rules_check_policy_keeps_both():
+    scanner = Scanner(ruleset(DEMO, TWIN), FilterPolicy(one_finding_per_position=False), "re")
+    found = sorted(f.rule_id for f in scanner.scan(Blob("t.py", f'token = "{TOKEN}"'.encode())))
+    assert found == ["demo-token", "demo-token-twin"]

@@ -30,7 +30,7 @@ def check_rules(config: Config, engines: tuple[str, ...]) -> int:
     ruleset = load_ruleset(config)
     failures = []
     for engine in engines:
-        scanner = Scanner(ruleset, FilterPolicy(inline_allow=False), engine)
+        scanner = Scanner(ruleset, FilterPolicy(inline_allow=False, one_finding_per_position=False), engine)
         failures += [f"[{engine}] {line}" for line in rule_failures(ruleset, scanner)]
     for line in failures:
         print(line)

@@ -18,7 +18,7 @@ from keystow.detect.ruleset import Rule, RuleSet
 from keystow.detect.text import line_and_column, line_at, to_scannable
 from keystow.filters.chain import filter_reason
 from keystow.filters.inline import is_allowed_inline
-from keystow.filters.overlap import drop_shadowed_generic
+from keystow.filters.overlap import drop_same_span_duplicates, drop_shadowed_generic
 from keystow.findings import Finding, Location, Provenance
 
 
@@ -39,6 +39,9 @@ class FilterPolicy:
     stopwords: tuple[str, ...] = ()
     # "drop": a failed checksum means "not this token"; "low": keep it at low confidence.
     invalid_checksum: str = "drop"
+    # Two provider rules reading the very same characters report once. `rules check` turns this
+    # off: it asks whether each rule finds its own examples, not which rule a report shows.
+    one_finding_per_position: bool = True
 
 
 @dataclass
@@ -64,7 +67,10 @@ class Scanner:
             if finding is not None:
                 findings.append(finding)
         findings = with_decoded(self, data, blob, findings)  # k8s Secret `data:` values, base64-decoded
-        return drop_shadowed_generic(findings)  # a provider rule's finding wins over a generic one
+        findings = drop_shadowed_generic(findings)  # a provider rule wins over a generic one
+        if self.policy.one_finding_per_position:
+            findings = drop_same_span_duplicates(findings)
+        return findings
 
     def _confirm(self, match: Match, data: bytes, blob: Blob) -> Finding | None:
         rule = match.rule

@@ -7,7 +7,7 @@ finding whose secret overlaps it is dropped. Findings of one blob only, compared
 
 from __future__ import annotations
 
-from keystow.findings import Finding
+from keystow.findings import Finding, severity_rank
 
 
 def _span(finding: Finding) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -27,3 +27,16 @@ def drop_shadowed_generic(findings: list[Finding]) -> list[Finding]:
         return findings
     return [f for f in findings
             if "generic" not in f.tags or not any(_overlaps(f, other) for other in specific)]
+
+
+def drop_same_span_duplicates(findings: list[Finding]) -> list[Finding]:
+    """One finding per exact secret position: where two provider rules read the same characters
+    (`aws-secret-access-key` and `aws-secret-access-key-near-id` on one line), keep the most
+    severe, and of equals the rule listed first."""
+    kept: dict[tuple, Finding] = {}
+    for finding in findings:
+        key = (finding.path, _span(finding))
+        held = kept.get(key)
+        if held is None or severity_rank(finding.severity) > severity_rank(held.severity):
+            kept[key] = finding
+    return [f for f in findings if kept[(f.path, _span(f))] is f]
