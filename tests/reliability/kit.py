@@ -62,3 +62,11 @@ def warm_cache_copy(destination: Path) -> Path:
     build_scanner(Config())  # compiles into the session cache once, then loads it
     shutil.copytree(os.environ["KEYSTOW_CACHE_DIR"], destination)
     return destination
+
+
+def unprivileged_prefix() -> tuple[str, ...] | None:
+    """Command prefix under which file modes are enforced: none needed for a normal user, the
+    capability drop for root, None when root cannot drop them (such tests skip)."""
+    if os.geteuid() != 0:
+        return ()
+    return NO_DAC if can_drop_privileges() else None

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from tests.helpers import git
-from tests.reliability.kit import NO_DAC, can_drop_privileges, fake_key, found_keys, leak_line, scan_json
+from tests.reliability.kit import fake_key, found_keys, leak_line, scan_json, unprivileged_prefix
 
 CONTROL = "control.py"  # a plain file with a secret in every tree: proves the rest is scanned
 
@@ -93,7 +93,7 @@ def test_1_gb_sparse_file_is_skipped_without_reading_it(tmp_path):
     # The size check comes before the read: with the file unreadable as well, the reason given
     # is its size (it was never opened), and the process never holds more than a few dozen MiB.
     sparse.chmod(0o000)
-    prefix = NO_DAC if can_drop_privileges() else ()
+    prefix = unprivileged_prefix() or ()
     start = time.monotonic()
     # A fresh wrapper process runs keystow and reports its child's peak RSS (RUSAGE_CHILDREN of
     # the wrapper holds that one child only).
@@ -144,8 +144,8 @@ def test_symlink_loops_and_links_outside_are_not_followed(tmp_path, in_git):
     assert "secret.py" not in err.replace("out-file.py", "")
 
 
-needs_caps = pytest.mark.skipif(not can_drop_privileges(),
-                                reason="needs setpriv to drop CAP_DAC_OVERRIDE (root reads every file)")
+needs_caps = pytest.mark.skipif(unprivileged_prefix() is None,
+                                reason="running as root without setpriv to drop CAP_DAC_OVERRIDE: root reads every file")
 
 
 @needs_caps
@@ -154,7 +154,7 @@ def test_unreadable_file_and_directory_are_warned_and_the_rest_scanned(tmp_path)
     (tmp_path / "locked.py").chmod(0o000)
     (tmp_path / "closed").chmod(0o000)
     try:
-        code, doc, err = scan_json(".", cwd=tmp_path, prefix=NO_DAC)
+        code, doc, err = scan_json(".", cwd=tmp_path, prefix=unprivileged_prefix())
     finally:
         (tmp_path / "closed").chmod(0o755)
     assert code == 1 and found_keys(doc) == {(CONTROL, 2), ("open/fine.py", 1)}
@@ -167,7 +167,7 @@ def test_unreadable_tracked_file_in_git(repo):
     tree(repo, {"locked.py": leak_line(12)})
     git(repo, "add", ".")
     (repo / "locked.py").chmod(0o000)
-    code, doc, err = scan_json(".", cwd=repo, prefix=NO_DAC)
+    code, doc, err = scan_json(".", cwd=repo, prefix=unprivileged_prefix())
     assert code == 1 and found_keys(doc) == {(CONTROL, 2)}
     assert "skipped locked.py: cannot read: Permission denied" in err
 

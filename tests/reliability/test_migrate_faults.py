@@ -13,7 +13,7 @@ import pytest
 from keystow.fakes import Fakes
 from tests.helpers import commit_file
 from tests.migrate.migrate_repo import StoreReader, migrate
-from tests.reliability.kit import NO_DAC, can_drop_privileges, keystow
+from tests.reliability.kit import keystow, unprivileged_prefix
 
 FILES = ("svc/a.py", "svc/b.py", "conf/c.env")
 
@@ -115,13 +115,14 @@ def test_disk_full_on_a_file_write(three, aws_env, monkeypatch, failing_call):
     resume_then_rollback(repo, values, original, aws_env)
 
 
-@pytest.mark.skipif(not can_drop_privileges(), reason="needs setpriv to drop CAP_DAC_OVERRIDE (root writes anywhere)")
+@pytest.mark.skipif(unprivileged_prefix() is None,
+                    reason="running as root without setpriv to drop CAP_DAC_OVERRIDE: root writes anywhere")
 def test_permission_denied_on_a_file_write(three, aws_env):
     repo, values, original = three
     (repo / "conf").chmod(0o555)
     try:
         result = keystow("migrate", "--to", "ssm", "--apply", "--yes", "--writes-per-second", "1000",
-                         cwd=repo, prefix=NO_DAC)
+                         cwd=repo, prefix=unprivileged_prefix())
     finally:
         (repo / "conf").chmod(0o755)
     assert result.returncode != 0
