@@ -6,16 +6,11 @@ Unknown keys warn (naming the key); an invalid value is one clear error line (ex
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from keystow.errors import ConfigError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 SIZE = re.compile(r"^\s*(\d+)\s*([KMG]i?B?|B)?\s*$", re.I)
@@ -118,6 +113,8 @@ def _strings(table: dict, key: str, where: str) -> list[str]:
 
 
 def _read_toml(path: Path) -> dict:
+    from keystow.tomlcompat import tomllib
+
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)

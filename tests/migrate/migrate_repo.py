@@ -111,7 +111,7 @@ class StoreReader:
 
 
 def manifest(repo: Path) -> dict[str, str]:
-    from keystow.config import tomllib
+    from keystow.tomlcompat import tomllib
 
     return tomllib.loads((repo / ".keystow-refs.toml").read_text())
 

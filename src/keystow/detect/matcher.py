@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,9 +147,18 @@ def _confirm(rule: Rule, data: bytes, start: int, stop: int) -> Iterator[Match]:
 
 
 def default_cache_dir() -> Path:
+    """$KEYSTOW_CACHE_DIR, else the platform's user cache directory.
+
+    Linux and macOS are computed here (XDG_CACHE_HOME or ~/.cache; ~/Library/Caches): importing
+    platformdirs costs the hook ~20 ms. Other platforms ask platformdirs.
+    """
     override = os.environ.get("KEYSTOW_CACHE_DIR")
     if override:
         return Path(override)
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "keystow"
+    if os.name == "posix":
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "keystow"
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("keystow"))

@@ -11,12 +11,10 @@ import re
 from dataclasses import dataclass, field
 
 from keystow.detect import checksums
-from keystow.detect.decoders import with_decoded
 from keystow.detect.entropy import shannon_entropy
 from keystow.detect.matcher import Match, build_matcher
 from keystow.detect.ruleset import Rule, RuleSet
 from keystow.detect.text import line_and_column, line_at, to_scannable
-from keystow.filters.chain import filter_reason
 from keystow.filters.inline import is_allowed_inline
 from keystow.filters.overlap import drop_same_span_duplicates, drop_shadowed_generic
 from keystow.findings import Finding, Location, Provenance
@@ -66,6 +64,8 @@ class Scanner:
             finding = self._confirm(match, data, blob)
             if finding is not None:
                 findings.append(finding)
+        from keystow.detect.decoders import with_decoded  # imported late: the hook path pays per module
+
         findings = with_decoded(self, data, blob, findings)  # k8s Secret `data:` values, base64-decoded
         findings = drop_shadowed_generic(findings)  # a provider rule wins over a generic one
         if self.policy.one_finding_per_position:
@@ -100,6 +100,10 @@ def rule_gate(rule: Rule, secret: str, policy: FilterPolicy) -> str | None:
 
 def is_filtered(rule: Rule, secret: str, policy: FilterPolicy, line: bytes = b"") -> bool:
     """False-positive filters on the secret value (and the line it sits on): see filters.chain."""
+    # Imported on the first candidate, not at start-up: the filters compile dozens of regexes, and
+    # a clean commit through the hook never needs them.
+    from keystow.filters.chain import filter_reason
+
     if filter_reason(secret, line, rule.is_generic) is not None:
         return True
     lowered = secret.lower()

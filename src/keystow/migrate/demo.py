@@ -17,7 +17,7 @@ from keystow.migrate.local_moto import local_moto_server
 DEMO_AWS_ENV = {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo", "AWS_REGION": "us-east-1",
                 "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
                 "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
-APP = ("import os\nfrom keystow.config import tomllib\n"
+APP = ("import os\nfrom keystow.tomlcompat import tomllib\n"
        "names = tomllib.load(open('.keystow-refs.toml', 'rb'))\n"
        "for name in sorted(names):\n"
        "    value = os.environ[name]\n"

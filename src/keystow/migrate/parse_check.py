@@ -34,7 +34,7 @@ def _parse(kind: str, text: str) -> None:
     elif kind == "python":
         ast.parse(text)
     elif kind == "toml":
-        from keystow.config import tomllib
+        from keystow.tomlcompat import tomllib
 
         tomllib.loads(text)
     else:

@@ -8,7 +8,6 @@ profile) unless given. Values are cached for the life of the process, never writ
 from __future__ import annotations
 
 import json
-import sys
 import threading
 from pathlib import Path
 
@@ -37,10 +36,8 @@ def resolve_manifest(path: Path | str = MANIFEST_NAME, *, region: str | None = N
 
 
 def load_manifest(path: Path) -> dict[str, str]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover
-        import tomli as tomllib
+    from keystow.tomlcompat import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
