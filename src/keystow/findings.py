@@ -54,19 +54,10 @@ class Location:
     provenance: Provenance | None = None
 
 
-@dataclass(frozen=True)
-class Finding:
-    rule_id: str
-    rule_name: str
-    severity: str
-    secret: str = field(repr=False)
+class Located:
+    """The first of `locations` and its parts: what reports sort and group by."""
+
     locations: tuple[Location, ...]
-    tags: tuple[str, ...] = ()
-    confidence: str = "high"
-    # Set when the finding comes from a cache that never stores the secret (history scans):
-    # then `secret` is "" and these stand in for the values derived from it.
-    known_fingerprint: str | None = field(default=None, compare=False)
-    known_redacted: str | None = field(default=None, compare=False)
 
     @property
     def location(self) -> Location:
@@ -83,6 +74,21 @@ class Finding:
     @property
     def column(self) -> int:
         return self.location.column
+
+
+@dataclass(frozen=True)
+class Finding(Located):
+    rule_id: str
+    rule_name: str
+    severity: str
+    secret: str = field(repr=False)
+    locations: tuple[Location, ...]
+    tags: tuple[str, ...] = ()
+    confidence: str = "high"
+    # Set when the finding comes from a cache that never stores the secret (history scans):
+    # then `secret` is "" and these stand in for the values derived from it.
+    known_fingerprint: str | None = field(default=None, compare=False)
+    known_redacted: str | None = field(default=None, compare=False)
 
     @property
     def fingerprint(self) -> str:

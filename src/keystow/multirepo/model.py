@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from keystow.config import Config
-from keystow.findings import Finding, Location
+from keystow.findings import Finding, Located, Location
 from keystow.sources import Skipped
 
 MODES = ("history", "worktree")
@@ -38,7 +38,7 @@ class RepoScanSettings:
 
 
 @dataclass(frozen=True)
-class RedactedFinding:
+class RedactedFinding(Located):
     """A finding without its secret; duck-types `Finding` for the JSON and text reports."""
 
     rule_id: str
@@ -54,22 +54,6 @@ class RedactedFinding:
     def of(cls, finding: Finding) -> RedactedFinding:
         return cls(finding.rule_id, finding.rule_name, finding.severity, finding.fingerprint,
                    finding.redacted, finding.locations, finding.tags, finding.confidence)
-
-    @property
-    def location(self) -> Location:
-        return self.locations[0]
-
-    @property
-    def path(self) -> str:
-        return self.location.path
-
-    @property
-    def line(self) -> int:
-        return self.location.line
-
-    @property
-    def column(self) -> int:
-        return self.location.column
 
     def shown_secret(self, show_secrets: bool) -> str:
         return self.redacted  # the value never travels, whatever the flag
