@@ -153,7 +153,7 @@ def _lockfiles(w: Writer, i: int) -> None:
     w.add(path, '      "version": "1.3.0",\n      "resolved": "https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz",')
     w.add(path, f'      "integrity": "{integrity(f)}"', "neg:lockfile-integrity", False)
     w.add(path, "    }\n  }\n}")
-    w.add(f"lock/{i}/yarn.lock", f'left-pad@^1.3.0:\n  version "1.3.0"')
+    w.add(f"lock/{i}/yarn.lock", 'left-pad@^1.3.0:\n  version "1.3.0"')
     w.add(f"lock/{i}/yarn.lock", f"  integrity {integrity(f)}", "neg:lockfile-integrity", False)
     digest = f.chars("0123456789abcdef", 64)
     w.add(f"lock/{i}/requirements.txt", f"requests==2.31.0 \\\n    --hash=sha256:{digest}", "neg:lockfile-integrity", False)

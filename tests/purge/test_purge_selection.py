@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import re
 
-from keystow.migrate.plan import salted_hash, value_id
+from keystow.migrate.plan import salted_hash
+from keystow.migrate.sites import value_id
 from tests.helpers import commit_file, git, run_keystow
 from tests.purge.gitstate import grep_all_commits
 

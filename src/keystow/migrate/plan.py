@@ -15,7 +15,7 @@ from keystow.migrate import naming
 from keystow.migrate.grouping import Member, group_members, payload
 from keystow.migrate.references import plan_file, secretsmanager_reason
 from keystow.migrate.references.base import FileChange, FileContext, Site
-from keystow.migrate.sites import collect_sites, members_of, value_id  # noqa: F401  (public: purge keys on it)
+from keystow.migrate.sites import collect_sites, members_of
 from keystow.migrate.stores import StoreTarget
 
 STANDARD_LIMIT, ADVANCED_LIMIT, SECRETS_MANAGER_LIMIT = 4096, 8192, 65536

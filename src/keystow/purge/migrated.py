@@ -21,7 +21,8 @@ FAILED = {"failed", "conflict", "unverified"}
 def migrated_references(repo: Path, findings: list[Finding]) -> dict[str, str]:
     """finding fingerprint → reference, for the findings migrate has a record of."""
     try:
-        from keystow.migrate.plan import salted_hash, value_id
+        from keystow.migrate.plan import salted_hash
+        from keystow.migrate.sites import value_id
     except ImportError:
         return {}
     by_value_id = _journal_targets(repo)
