@@ -14,7 +14,11 @@ byte for byte. Then, in one run, it measures (median of --runs):
   cached    keystow scan --history (second run, cache warm)
 
 with peak RSS (largest single process, from /usr/bin/time -v) and MB/s of unique blob content
-scanned, and prints a table with ratios against the floor. `--write` puts the table into the
+scanned, and prints a table with ratios against the floor. Unless --no-peers, the same table gets
+the peers, run once each (they are slow): `detect-secrets scan --all-files` on a checked-out tree
+of main's tip (bench/work/history-tree-N: one version of the files, not history) and CredSweeper
+`--git` on the repository (all branches; stopped after 300 s) and on the checked-out tree, if
+bench/work/credsweeper-venv exists. `--write` puts the table into the
 `history` slot of bench/RESULTS.md.
 """
 
@@ -50,11 +54,14 @@ def main() -> int:
     parser.add_argument("--commits", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--write", action="store_true", help="write the table into bench/RESULTS.md")
+    parser.add_argument("--no-peers", action="store_true", help="skip detect-secrets and CredSweeper")
     args = parser.parse_args()
     repo = WORK / f"history-repo-{args.commits}"
     if not (repo / "HEAD").exists():
         build_repository(repo, args.commits)
     rows = measure(repo, args.runs)
+    if not args.no_peers:
+        rows += measure_peers(repo)
     table = render(repo, rows, args.runs)
     print(table)
     if args.write:
@@ -215,6 +222,14 @@ def measure(repo: Path, runs: int) -> list[dict]:
     return rows
 
 
+def measure_peers(repo: Path) -> list[dict]:
+    """One run each: the peers take minutes, and they are the comparison, not the subject."""
+    from peer_runs import credsweeper_rows, detect_secrets_row  # noqa: PLC0415 (bench/ sibling)
+
+    detect_secrets = detect_secrets_row(repo)
+    return ([detect_secrets] if detect_secrets else []) + credsweeper_rows(repo)
+
+
 def repo_facts(repo: Path) -> str:
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True).stdout.strip()
@@ -236,11 +251,16 @@ def render(repo: Path, rows: list[dict], runs: int) -> str:
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for row in rows:
         rate = (f"{row['scanned_bytes'] / 1e6 / row['seconds']:.1f}"
-                if row["scanned_bytes"] else "—")
-        lines.append(f"| {row['label']} | {row['seconds']:.2f} | {row['seconds'] / floor:.2f} | "
-                     f"{row['cpu']:.2f} | {row['cpu'] / floor_cpu:.2f} | {rate} | "
+                if row.get("scanned_bytes") else "—")
+        more = "> " if row["cpu"] != row["cpu"] else ""  # CPU is NaN when a peer was stopped: a lower bound
+        cpu = "—" if more else f"{row['cpu']:.2f}"
+        cpu_ratio = "—" if more else f"{row['cpu'] / floor_cpu:.2f}"
+        peak = f"{row['peak_kib'] / 1024:.0f} MiB" if row["peak_kib"] else "—"
+        lines.append(f"| {row['label']} | {more}{row['seconds']:.2f} | {more}{row['seconds'] / floor:.2f} | "
+                     f"{cpu} | {cpu_ratio} | {rate} | "
                      f"{row['scanned_blobs'] if row['scanned_blobs'] is not None else '—'} | "
-                     f"{row['findings'] if row['findings'] is not None else '—'} | {row['peak_kib'] / 1024:.0f} MiB |")
+                     f"{row['findings'] if row['findings'] is not None else '—'} | "
+                     f"{peak} |")
     return "\n".join(lines)
 
 
