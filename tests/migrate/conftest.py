@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from keystow.fakes import Fakes
 from keystow.migrate import runtime
 from keystow.migrate.stores import open_store
+from tests.helpers import commit_file
 
 FAST = 1000.0  # writes per second: the token bucket never waits in tests
 
@@ -18,6 +20,16 @@ def ssm_store(aws_env):
 @pytest.fixture
 def secrets_store(aws_env):
     return open_store("secretsmanager", writes_per_second=FAST)
+
+
+@pytest.fixture
+def pair_repo(repo):
+    """A repository with an AWS key pair and a GitHub token in one file (for grouping)."""
+    fakes = Fakes(41)
+    values = {"id": fakes.aws_access_key_id(), "secret": fakes.aws_secret_access_key(), "pat": fakes.github_token()}
+    commit_file(repo, "app/aws.py", f'KEY_ID = "{values["id"]}"\naws_secret_access_key = "{values["secret"]}"\n'
+                                   f'TOKEN = "{values["pat"]}"\n')
+    return repo, values
 
 
 @pytest.fixture(autouse=True)

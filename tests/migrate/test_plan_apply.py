@@ -4,20 +4,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from keystow.fakes import Fakes
 from tests.helpers import commit_file, git
 from tests.migrate.migrate_repo import StoreReader, manifest, migrate
-
-
-@pytest.fixture
-def pair_repo(repo):
-    fakes = Fakes(41)
-    values = {"id": fakes.aws_access_key_id(), "secret": fakes.aws_secret_access_key(), "pat": fakes.github_token()}
-    commit_file(repo, "app/aws.py", f'KEY_ID = "{values["id"]}"\naws_secret_access_key = "{values["secret"]}"\n'
-                                   f'TOKEN = "{values["pat"]}"\n')
-    return repo, values
 
 
 def test_aws_key_pair_is_one_json_secret(pair_repo, aws_env):

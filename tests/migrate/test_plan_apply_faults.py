@@ -2,20 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
-from keystow.fakes import Fakes
-from tests.helpers import commit_file, git
+from tests.helpers import git
 from tests.migrate.migrate_repo import StoreReader, migrate
-
-
-@pytest.fixture
-def pair_repo(repo):
-    fakes = Fakes(41)
-    values = {"id": fakes.aws_access_key_id(), "secret": fakes.aws_secret_access_key(), "pat": fakes.github_token()}
-    commit_file(repo, "app/aws.py", f'KEY_ID = "{values["id"]}"\naws_secret_access_key = "{values["secret"]}"\n'
-                                   f'TOKEN = "{values["pat"]}"\n')
-    return repo, values
 
 
 def test_migration_completes_through_a_throttling_server(pair_repo, aws_env):
