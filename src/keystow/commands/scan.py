@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from keystow.config import Config, load_config
@@ -36,7 +36,6 @@ class ScanOptions:
     jobs: int | None = None
     baseline: Path | None = None
     use_baseline: bool = True
-    extra: dict = field(default_factory=dict)
     recurse_submodules: bool = False  # path scans: also the files of checked-out submodules
 
 
@@ -64,12 +63,12 @@ def load_scan_config(options: ScanOptions) -> Config:
 
 def collect(options: ScanOptions, config: Config) -> ScanResult:
     """Run the source the options name through a scanner built from config."""
-    scanner = build_scanner(config, options.engine, options.inline_allow)
     git_modes = [options.staged, options.history, bool(options.range), bool(options.since), options.pre_push]
     if sum(git_modes) > 1:
         raise FatalError("choose one of --staged, --history, --range, --since, --pre-push")
     if any(git_modes) and options.recurse_submodules:
         raise FatalError("--recurse-submodules applies to path scans; scan a submodule's history in its own directory")
+    scanner = build_scanner(config, options.engine, options.inline_allow)
     if any(git_modes):
         from keystow.sources.git_scan import scan_git_source
 
