@@ -13,9 +13,10 @@ import random
 import string
 import zlib
 
+from keystow.detect.checksums import base62  # the encoding the validators check
+
 ALNUM = string.ascii_letters + string.digits
 UPPER_B32 = string.ascii_uppercase + "234567"
-BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 
 
 class Fakes:
@@ -80,10 +81,3 @@ class Fakes:
         lines = [body[i:i + 64] for i in range(0, len(body), 64)]
         return "\n".join([f"-----BEGIN {label}-----", *lines, f"-----END {label}-----"]) + "\n"
 
-
-def base62(number: int, width: int) -> str:
-    digits = ""
-    while number:
-        number, rem = divmod(number, 62)
-        digits = BASE62[rem] + digits
-    return digits.rjust(width, "0")
