@@ -1,11 +1,12 @@
 """Throughput: `keystow scan` vs `detect-secrets scan` on the same generated tree, in one run.
 
-    python bench/throughput.py [--megabytes 210] [--ds-fraction 0.1] [--markdown]
+    python bench/throughput.py [--megabytes 210] [--ds-fraction 0.1] [--markdown] [--tree DIR]
 
 The tree (bench/tree.py) is written once under bench/work/throughput/ and reused. keystow scans
 the whole tree three times (median wall time, whole CLI process included). detect-secrets is far
 slower, so by default it scans a tenth of the tree (4 of the 40 top-level directories) once and its
-rate is taken per MB; `--ds-fraction 1` runs it on everything.
+rate is taken per MB; `--ds-fraction 1` runs it on everything. `--tree DIR` times an existing tree
+instead (such as bench/work/stdlib-copy from bench/source_rate.py: real code).
 """
 
 from __future__ import annotations
@@ -92,10 +93,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--foundation-families", default="aws,github,gitlab",
                         help="rule files of the foundation's rule set ('' skips that comparison)")
     parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--tree", type=Path, help="an existing directory to scan instead of the generated tree")
     args = parser.parse_args(argv)
-    root = WORK / "tree"
     started = time.perf_counter()
-    size = generate(root, args.megabytes)
+    if args.tree:
+        root, size = args.tree.resolve(), tree_bytes([args.tree.resolve()])
+    else:
+        root = WORK / "tree"
+        size = generate(root, args.megabytes)
     print(f"tree: {size / 1e6:.1f} MB in {root} (ready in {time.perf_counter() - started:.1f} s)", flush=True)
     wall, cpu = keystow_runs(root, args.runs)
     rows = [("tool", "scanned", "wall time", "MB/s (wall)", "CPU time", "MB/s per CPU-second", "vs detect-secrets (wall)")]
