@@ -12,15 +12,17 @@ secret with SHA-1) and `location` (gitleaks fingerprints: path, rule, line).
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import os
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from keystow.baseline_paths import baseline_path, path_anchor, relative_path, repository_root, scan_start
 from keystow.errors import ConfigError
 from keystow.findings import Finding
+
+if TYPE_CHECKING:
+    import datetime
 
 __all__ = ["Baseline", "Entry", "baseline_path", "filter_result", "load", "path_anchor", "relative_path",
            "repository_root", "save", "scan_start"]
@@ -30,8 +32,7 @@ KINDS = ("sha256", "sha1", "location")
 OPTIONAL_FIELDS = ("line", "reason", "owner", "expires", "verdict", "source")
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     kind: str
     rule_id: str
     path: str
@@ -54,16 +55,21 @@ class Entry:
         return (self.path, self.rule_id, self.kind, self.hash, self.line or 0)
 
     def is_expired(self, today: datetime.date) -> bool:
-        return self.expires is not None and datetime.date.fromisoformat(self.expires) < today
+        return self.expires is not None and _date().fromisoformat(self.expires) < today
 
     def to_json(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v is not None and v != ""}
+        return {k: v for k, v in self._asdict().items() if v is not None and v != ""}
 
 
-@dataclass
 class Baseline:
-    salt: str = field(default_factory=lambda: os.urandom(16).hex())
-    entries: list[Entry] = field(default_factory=list)
+    """The salt and the accepted entries (a plain class: see keystow.findings on dataclasses)."""
+
+    def __init__(self, salt: str | None = None, entries: list[Entry] | None = None) -> None:
+        self.salt = salt if salt is not None else os.urandom(16).hex()
+        self.entries = entries if entries is not None else []
+
+    def __repr__(self) -> str:
+        return f"Baseline({len(self.entries)} entries)"
 
     def secret_hash(self, rule_id: str, secret: str) -> str:
         """sha256(salt, rule id, secret), NUL-separated so no two fields can run together."""
@@ -112,11 +118,19 @@ def _entry(raw: object, where: Path) -> Entry:
     expires = raw.get("expires")
     if expires is not None:
         try:
-            datetime.date.fromisoformat(str(expires))
+            _date().fromisoformat(str(expires))
         except ValueError:
             raise ConfigError(f"{where}: expires must be a date YYYY-MM-DD, got {expires!r}") from None
     known = {k: raw[k] for k in OPTIONAL_FIELDS if raw.get(k) is not None}
     return Entry(raw["kind"], str(raw["rule_id"]), str(raw["path"]), str(raw.get("hash", "")), **known)
+
+
+def _date() -> type[datetime.date]:
+    """`datetime.date`, imported on first use, not at the top: the hook imports this module on
+    every commit, and only a baseline with expiry dates needs dates."""
+    import datetime
+
+    return datetime.date
 
 
 def save(baseline: Baseline, path: Path) -> None:
@@ -135,7 +149,7 @@ def filter_result(result, options, config):
     if not path.is_file():
         return result
     baseline = load(path)
-    today = datetime.date.today()
+    today = _date().today()
     active = [e for e in baseline.entries if not e.is_expired(today)]
     for entry in baseline.entries:
         if entry.is_expired(today):

@@ -8,7 +8,6 @@ memory) and checked against the fingerprint before use.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from keystow import git
@@ -36,7 +35,7 @@ def _filled(finding: Finding, texts: dict[str, list[str]]) -> Finding:
     secret = secret_at(lines, finding.location) if lines else None
     if secret is None or fingerprint(finding.rule_id, secret) != finding.fingerprint:
         return finding
-    return replace(finding, secret=secret)
+    return finding.replace(secret=secret)
 
 
 def secret_at(lines: list[str], loc: Location) -> str | None:

@@ -6,8 +6,8 @@ Unknown keys warn (naming the key); an invalid value is one clear error line (ex
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from keystow.errors import ConfigError
 
@@ -17,8 +17,7 @@ SIZE = re.compile(r"^\s*(\d+)\s*([KMG]i?B?|B)?\s*$", re.I)
 UNITS = {"": 1, "B": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     disabled_rules: frozenset[str] = frozenset()
     extra_rules: tuple[Path, ...] = ()
     allow_paths: tuple[str, ...] = ()
@@ -28,7 +27,7 @@ class Config:
     baseline: str = ".keystow-baseline.json"
     invalid_checksum: str = "drop"
     source: str | None = None
-    warnings: tuple[str, ...] = field(default=(), compare=False)
+    warnings: tuple[str, ...] = ()  # what loading it warned about (unknown keys)
 
 
 KEYS = {"disabled_rules", "extra_rules", "allow_paths", "allow_regexes", "stopwords",

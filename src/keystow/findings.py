@@ -7,7 +7,7 @@ secret, so it survives line moves, rebases and squashes. The secret itself lives
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 FINGERPRINT_SALT = b"keystow-v1"
 SEVERITIES = ("critical", "high", "medium", "low")
@@ -33,8 +33,12 @@ def redact(secret: str) -> str:
     return secret[:shown] + "…"
 
 
-@dataclass(frozen=True)
-class Provenance:
+# Value types on the pre-commit hook's path are NamedTuples or plain classes, not dataclasses:
+# importing `dataclasses` (which imports `inspect`) and building each class cost the hook ~30 ms
+# of its ~130 ms (bench/RESULTS.md, hook latency).
+
+
+class Provenance(NamedTuple):
     """The commit that first introduced a blob at a path."""
 
     commit: str
@@ -43,8 +47,7 @@ class Provenance:
     date: str
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     path: str
     line: int
     column: int
@@ -57,6 +60,7 @@ class Location:
 class Located:
     """The first of `locations` and its parts: what reports sort and group by."""
 
+    __slots__ = ()
     locations: tuple[Location, ...]
 
     @property
@@ -76,19 +80,51 @@ class Located:
         return self.location.column
 
 
-@dataclass(frozen=True)
 class Finding(Located):
-    rule_id: str
-    rule_name: str
-    severity: str
-    secret: str = field(repr=False)
-    locations: tuple[Location, ...]
-    tags: tuple[str, ...] = ()
-    confidence: str = "high"
-    # Set when the finding comes from a cache that never stores the secret (history scans):
-    # then `secret` is "" and these stand in for the values derived from it.
-    known_fingerprint: str | None = field(default=None, compare=False)
-    known_redacted: str | None = field(default=None, compare=False)
+    """One secret found by one rule, at one or more locations.
+
+    Equality and hashing cover what was found (rule, secret, where); `known_fingerprint` and
+    `known_redacted` stand in for the secret when it comes from a cache that never stores it
+    (history scans: `secret` is then ""), and take no part in equality. The repr leaves the
+    secret out, so a finding in a log or a traceback does not leak it.
+    """
+
+    __slots__ = ("rule_id", "rule_name", "severity", "secret", "locations", "tags", "confidence",
+                 "known_fingerprint", "known_redacted")
+
+    def __init__(self, rule_id: str, rule_name: str, severity: str, secret: str,
+                 locations: tuple[Location, ...], tags: tuple[str, ...] = (), confidence: str = "high",
+                 known_fingerprint: str | None = None, known_redacted: str | None = None) -> None:
+        self.rule_id = rule_id
+        self.rule_name = rule_name
+        self.severity = severity
+        self.secret = secret
+        self.locations = locations
+        self.tags = tags
+        self.confidence = confidence
+        self.known_fingerprint = known_fingerprint
+        self.known_redacted = known_redacted
+
+    def _identity(self) -> tuple:
+        return (self.rule_id, self.rule_name, self.severity, self.secret, self.locations, self.tags, self.confidence)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._identity() == other._identity()
+
+    def __hash__(self) -> int:
+        return hash(self._identity())
+
+    def __repr__(self) -> str:
+        return (f"Finding(rule_id={self.rule_id!r}, severity={self.severity!r}, redacted={self.redacted!r}, "
+                f"locations={self.locations!r}, confidence={self.confidence!r})")
+
+    def replace(self, **changes: object) -> Finding:
+        """A copy with some fields changed (findings are treated as immutable values)."""
+        fields = {name: getattr(self, name) for name in self.__slots__}
+        fields.update(changes)
+        return Finding(**fields)
 
     @property
     def fingerprint(self) -> str:
@@ -102,7 +138,7 @@ class Finding(Located):
         return self.secret if show_secrets else self.redacted
 
     def with_locations(self, locations: tuple[Location, ...]) -> Finding:
-        return replace(self, locations=locations)
+        return self.replace(locations=locations)
 
 
 def group_by_secret(findings: list[Finding]) -> list[Finding]:

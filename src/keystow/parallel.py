@@ -9,7 +9,6 @@ nothing is recompiled. Results come back in completion order; callers sort what 
 
 from __future__ import annotations
 
-import dataclasses
 import multiprocessing
 import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -55,7 +54,7 @@ def scan_in_workers(answers: Iterable[Answer], scanner: Scanner, jobs: int) -> I
 def _pooled(answers: Iterable[Answer], scanner: Scanner, jobs: int) -> Iterator[tuple[str, Outcome]]:
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                             initargs=(_scanner_arguments(scanner),)) as pool:
+                             initargs=(scanner.init_arguments(),)) as pool:
         pending: set[Future] = set()
         try:
             for batch in _batches(answers):
@@ -82,13 +81,6 @@ def _batches(answers: Iterable[Answer]) -> Iterator[list[Answer]]:
             batch, size = [], 0
     if batch:
         yield batch
-
-
-def _scanner_arguments(scanner: Scanner) -> dict:
-    """The parent scanner's fields, with the engine it actually resolved to."""
-    arguments = {f.name: getattr(scanner, f.name) for f in dataclasses.fields(scanner) if f.init}
-    arguments["engine"] = scanner.matcher.engine
-    return arguments
 
 
 def _init_worker(arguments: dict) -> None:

@@ -6,7 +6,6 @@ The CLI calls these functions and renders what they return; nothing here prints.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -19,13 +18,20 @@ from keystow.sources import Skipped
 from keystow.sources.paths import PathAllowlist, iter_path_blobs
 
 
-@dataclass
 class ScanResult:
-    findings: list[Finding] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    scanned_blobs: int = 0
-    scanned_bytes: int = 0
+    """What a scan found and what it could not scan (filled in as the scan goes)."""
+
+    def __init__(self, findings: list[Finding] | None = None, skipped: list[Skipped] | None = None,
+                 notices: list[str] | None = None, scanned_blobs: int = 0, scanned_bytes: int = 0) -> None:
+        self.findings = findings if findings is not None else []
+        self.skipped = skipped if skipped is not None else []
+        self.notices = notices if notices is not None else []
+        self.scanned_blobs = scanned_blobs
+        self.scanned_bytes = scanned_bytes
+
+    def __repr__(self) -> str:
+        return (f"ScanResult({len(self.findings)} findings, {len(self.skipped)} skipped, "
+                f"{self.scanned_blobs} blobs, {self.scanned_bytes} bytes)")
 
     def skipped_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}

@@ -6,7 +6,6 @@ ordinary `keystow scan` of the given paths, without the baseline applied.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from keystow import baseline as bl
@@ -21,7 +20,7 @@ def scan_findings(options: ScanOptions) -> tuple[list[Finding], Path, Path]:
     directory their relative paths start from."""
     config = load_scan_config(options)
     path = bl.baseline_path(options, config)
-    findings = collect(replace(options, use_baseline=False), config).findings
+    findings = collect(options._replace(use_baseline=False), config).findings
     if any(not f.secret for f in findings):  # answered from the history cache: no secret kept
         from keystow.baseline_secrets import with_secrets
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import json
-from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -69,12 +68,12 @@ def audit_interactive(options: ScanOptions, ask: Callable[..., str], say: Callab
             continue
         verdict = "true-positive" if answer.lower().startswith("t") else "false-positive"
         reason = ask("reason", default="") or None
-        _replace(baseline, entry, replace(entry, verdict=verdict, reason=reason or entry.reason))
+        _swap(baseline, entry, entry._replace(verdict=verdict, reason=reason or entry.reason))
     bl.save(baseline, path)
     return EXIT_CLEAN
 
 
-def _replace(baseline: bl.Baseline, old: bl.Entry, new: bl.Entry) -> None:
+def _swap(baseline: bl.Baseline, old: bl.Entry, new: bl.Entry) -> None:
     baseline.entries = [new if e == old else e for e in baseline.entries]
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from keystow.config import Config, load_config
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, FatalError
@@ -13,8 +13,7 @@ from keystow.report import ReportOptions, render
 from keystow.scan import ScanResult, build_scanner, scan_paths
 
 
-@dataclass(frozen=True)
-class ScanOptions:
+class ScanOptions(NamedTuple):
     paths: tuple[str, ...] = (".",)
     format: str = "text"
     output: Path | None = None
@@ -55,9 +54,7 @@ def load_scan_config(options: ScanOptions) -> Config:
     for warning in config.warnings:
         notice(warning)
     if options.max_file_size is not None:
-        from dataclasses import replace
-
-        config = replace(config, max_file_size=options.max_file_size)
+        config = config._replace(max_file_size=options.max_file_size)
     return config
 
 

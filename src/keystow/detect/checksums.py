@@ -21,9 +21,7 @@ has not published a checksum for that format, so rules for them rely on length a
 
 from __future__ import annotations
 
-import base64
 import binascii
-import json
 import zlib
 from typing import Callable
 
@@ -199,6 +197,8 @@ def pypi_macaroon(secret: str) -> bool:
     """
     if not secret.startswith("pypi-"):
         return False
+    import base64  # validators that decode import it when used: the hook imports this module
+
     body = secret[5:]
     try:
         raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
@@ -208,6 +208,9 @@ def pypi_macaroon(secret: str) -> bool:
 
 
 def _b64url_json(segment: str) -> object:
+    import base64
+    import json
+
     raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
     return json.loads(raw.decode("utf-8"))
 
@@ -243,6 +246,8 @@ def discord_bot_token(secret: str) -> bool:
     dot-separated segment is the unpadded base64 of the bot's user id, a decimal snowflake of
     17-20 digits. Strings with the right shape but another first segment are rejected.
     """
+    import base64
+
     first = secret.split(".", 1)[0]
     try:
         raw = base64.b64decode(first + "=" * (-len(first) % 4), validate=True)
@@ -259,6 +264,8 @@ def basic_auth(secret: str) -> bool:
     colon after a non-empty user id and a non-empty password. Words that merely follow "Basic"
     (``Basic realm``, ``Basic usage``) fail.
     """
+    import base64
+
     if len(secret) < 8 or len(secret) % 4:
         return False
     try:

@@ -8,11 +8,9 @@ decoded secret. Only blobs that contain a Secret manifest pay more than one subs
 
 from __future__ import annotations
 
-import base64
 import binascii
 import re
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, NamedTuple
 
 from keystow.detect.text import line_and_column
 
@@ -28,8 +26,7 @@ DATA_KEY = re.compile(rb"^(?P<indent>[ \t]*)data:[ \t]*$")
 ENTRY = re.compile(rb"""^(?P<indent>[ \t]+)(?P<key>[\w.-]+):[ \t]*["']?(?P<value>[A-Za-z0-9+/]{4,}={0,2})["']?[ \t]*$""")
 
 
-@dataclass(frozen=True)
-class Decoded:
+class Decoded(NamedTuple):
     key: str
     text: str
     start: int  # offsets of the encoded value in the blob
@@ -59,6 +56,8 @@ def k8s_secret_data(data: bytes) -> Iterator[Decoded]:
 
 def _decode(value: bytes) -> str | None:
     """Printable UTF-8 text, or None for binary payloads (certificates, keystores)."""
+    import base64  # here, not at the top: only Secret manifests need it, and the hook imports this
+
     try:
         raw = base64.b64decode(value, validate=True)
         text = raw.decode("utf-8")
@@ -94,5 +93,5 @@ def _yaml_scalar(text: str) -> str:
 def _relocate(finding: "Finding", data: bytes, item: Decoded) -> "Finding":
     line, column = line_and_column(data, item.start)
     end_line, end_column = line_and_column(data, item.end)
-    location = replace(finding.locations[0], line=line, column=column, end_line=end_line, end_column=end_column)
-    return replace(finding, locations=(location,))
+    location = finding.locations[0]._replace(line=line, column=column, end_line=end_line, end_column=end_column)
+    return finding.with_locations((location,))

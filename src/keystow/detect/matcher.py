@@ -16,10 +16,8 @@ import functools
 import hashlib
 import os
 import sys
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from keystow.detect.ruleset import Rule, RuleSet
 from keystow.errors import RuleError
@@ -29,8 +27,7 @@ RIGHT_CONTEXT = 64
 CACHE_FORMAT = "1"
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """A confirmed regex match: offsets into the scanned bytes."""
 
     rule: Rule
@@ -198,6 +195,8 @@ def _load_cached(path: Path):
 
 def _store_cached(path: Path, blob: bytes) -> None:
     """Atomic write: concurrent hook runs see the old file or the new one, never half of it."""
+    import tempfile  # only on a cache miss
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")

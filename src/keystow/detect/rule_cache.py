@@ -9,14 +9,16 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from pathlib import Path
 
 from keystow import __version__
 
+# Part of the key: a pickle of another shape of Rule (2: Rule is a NamedTuple) is never tried.
+CACHE_FORMAT = "2"
+
 
 def _key(files: list[Path]) -> str | None:
-    h = hashlib.sha256(__version__.encode())
+    h = hashlib.sha256(f"{__version__}\0{CACHE_FORMAT}".encode())
     for path in files:
         try:
             info = os.stat(path)
@@ -48,6 +50,8 @@ def store(files: list[Path], ruleset) -> None:
     path = _path(files)
     if path is None:
         return
+    import tempfile  # only on a cache miss: the hook's cached path does not pay for it
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-rules-")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from keystow.errors import RuleError
 from keystow.findings import SEVERITIES
@@ -22,8 +22,7 @@ KNOWN_KEYS = set(REQUIRED_KEYS) | {
 }
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     name: str
     description: str
@@ -62,9 +61,22 @@ def _compile_bytes(regex: str) -> re.Pattern[bytes]:
     return pattern
 
 
-@dataclass(frozen=True)
 class RuleSet:
-    rules: tuple[Rule, ...]
+    """The enabled rules, in order (a plain class: see keystow.findings on dataclasses)."""
+
+    __slots__ = ("rules",)
+
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
+        self.rules = rules
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RuleSet) and self.rules == other.rules
+
+    def __hash__(self) -> int:
+        return hash(self.rules)
+
+    def __repr__(self) -> str:
+        return f"RuleSet({len(self.rules)} rules)"
 
     def __len__(self) -> int:
         return len(self.rules)

@@ -8,7 +8,7 @@ allow comments). Sources decide what to read; reports decide how to show it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from keystow.detect import checksums
 from keystow.detect.entropy import shannon_entropy
@@ -20,8 +20,7 @@ from keystow.filters.overlap import drop_same_span_duplicates, drop_shadowed_gen
 from keystow.findings import Finding, Location, Provenance
 
 
-@dataclass(frozen=True)
-class Blob:
+class Blob(NamedTuple):
     """Bytes to scan and where they came from."""
 
     path: str
@@ -30,8 +29,7 @@ class Blob:
     provenance: Provenance | None = None
 
 
-@dataclass(frozen=True)
-class FilterPolicy:
+class FilterPolicy(NamedTuple):
     inline_allow: bool = True
     allow_regexes: tuple[re.Pattern[str], ...] = ()
     stopwords: tuple[str, ...] = ()
@@ -42,14 +40,16 @@ class FilterPolicy:
     one_finding_per_position: bool = True
 
 
-@dataclass
 class Scanner:
-    ruleset: RuleSet
-    policy: FilterPolicy = field(default_factory=FilterPolicy)
-    engine: str = "auto"
+    def __init__(self, ruleset: RuleSet, policy: FilterPolicy | None = None, engine: str = "auto") -> None:
+        self.ruleset = ruleset
+        self.policy = policy if policy is not None else FilterPolicy()
+        self.engine = engine
+        self.matcher = build_matcher(ruleset, engine)
 
-    def __post_init__(self) -> None:
-        self.matcher = build_matcher(self.ruleset, self.engine)
+    def init_arguments(self) -> dict:
+        """What rebuilds this scanner in a worker process, with the engine it resolved to."""
+        return {"ruleset": self.ruleset, "policy": self.policy, "engine": self.matcher.engine}
 
     def scan(self, blob: Blob) -> list[Finding]:
         """Findings in one blob; an empty list for a binary blob."""

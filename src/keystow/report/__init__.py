@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from typing import NamedTuple
 
 FORMATS = ("text", "json", "sarif", "junit", "gitlab", "github")
 
 
-@dataclass(frozen=True)
-class ReportOptions:
+class ReportOptions(NamedTuple):
     show_secrets: bool = False
     color: bool = False
     verbose: bool = False

@@ -11,7 +11,6 @@ so two concurrent runs never corrupt the file and rarely lose each other's work.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import json
@@ -33,7 +32,7 @@ def scanner_digest(scanner: Scanner, max_file_size: int) -> str:
     and the detection code itself (an upgraded keystow must not trust an older keystow's results)."""
     rules = [(r.id, r.name, r.regex, r.severity, r.keywords, r.entropy, r.validator, r.window, r.tags)
              for r in scanner.ruleset.rules]
-    policy = [(f.name, _stable(getattr(scanner.policy, f.name))) for f in dataclasses.fields(scanner.policy)]
+    policy = [(name, _stable(getattr(scanner.policy, name))) for name in scanner.policy._fields]
     digest = hashlib.sha256(repr((CACHE_FORMAT, rules, policy, max_file_size)).encode())
     digest.update(_detection_code_digest())
     return digest.hexdigest()[:24]

@@ -180,11 +180,9 @@ class FindingPlacer:
 
 
 def _with(finding: Finding, secret: str, locations: tuple[Location, ...]) -> Finding:
-    from dataclasses import replace
-
     if secret:
-        return replace(finding, secret=secret, locations=locations, known_fingerprint=None, known_redacted=None)
-    return replace(finding, locations=locations)
+        return finding.replace(secret=secret, locations=locations, known_fingerprint=None, known_redacted=None)
+    return finding.with_locations(locations)
 
 
 def _skipped(path: str, blob: str, skip: str) -> Skipped:
