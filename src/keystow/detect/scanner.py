@@ -11,7 +11,7 @@ import re
 from typing import NamedTuple
 
 from keystow.detect import checksums
-from keystow.detect.entropy import shannon_entropy
+from keystow.detect.entropy import entropy_threshold, shannon_entropy
 from keystow.detect.matcher import Match, build_matcher
 from keystow.detect.ruleset import Rule, RuleSet
 from keystow.detect.text import line_and_column, line_at, to_scannable
@@ -91,11 +91,18 @@ class Scanner:
 
 def rule_gate(rule: Rule, secret: str, policy: FilterPolicy) -> str | None:
     """The rule's own checks: entropy and checksum. Returns the confidence, or None to drop."""
-    if rule.entropy is not None and shannon_entropy(secret) < rule.entropy:
+    if rule.entropy is not None and shannon_entropy(secret) < _entropy_bar(rule, secret):
         return None
     if rule.validator and not checksums.is_valid(rule.validator, secret):
         return "low" if policy.invalid_checksum == "low" else None
     return "high"
+
+
+def _entropy_bar(rule: Rule, secret: str) -> float:
+    """A generic rule's value can be any kind of secret, so its bar follows the value's length and
+    character set; a provider rule knows its format (an AWS secret key is base64, so a hex string
+    in its place is something else) and keeps its own bar."""
+    return entropy_threshold(rule.entropy, secret) if rule.is_generic else rule.entropy
 
 
 def is_filtered(rule: Rule, secret: str, policy: FilterPolicy, line: bytes = b"") -> bool:

@@ -1,0 +1,60 @@
+"""Entropy: the random expectation per length and character set, and the bar a generic value meets."""
+
+from __future__ import annotations
+
+import random
+import string
+
+import pytest
+
+from keystow.detect.entropy import (MIN_RELAXED_LENGTH, RANDOM_MARGIN, charset_size, entropy_threshold,
+                                    random_entropy, shannon_entropy)
+from keystow.detect.scanner import FilterPolicy, rule_gate
+from keystow.detect.ruleset import parse_rule
+from tests.detect.rulekit import rule
+
+PRINTABLE = "".join(chr(c) for c in range(33, 127))
+# 14 characters, 3.38 bits (three letters repeat): under a flat 3.5. Built at run time so that
+# keystow's scan of its own repository does not report this file.
+SHORT_PUNCTUATED = "K=+dR_uo" + "KhWd_%"
+
+
+def test_charset_is_the_smallest_standard_set_holding_the_value():
+    assert charset_size("deadbeef0123") == 16
+    assert charset_size("sourceName42") == 62
+    assert charset_size("abc+/def_-==") == 64
+    assert charset_size("p@ss!w0rd%") == 95
+
+
+@pytest.mark.parametrize("alphabet", [string.hexdigits[:16], string.ascii_letters + string.digits, PRINTABLE])
+@pytest.mark.parametrize("length", [8, 14, 24, 40])
+def test_the_expectation_matches_sampled_random_strings(alphabet, length):
+    rng = random.Random(length * len(alphabet))
+    samples = sorted(shannon_entropy("".join(rng.choice(alphabet) for _ in range(length))) for _ in range(3000))
+    mean = sum(samples) / len(samples)
+    assert abs(mean - random_entropy(length, len(alphabet))) < 0.02
+    # the margin keeps at least ~95% of random strings above the bar
+    assert samples[len(samples) // 20] >= random_entropy(length, len(alphabet)) - RANDOM_MARGIN - 0.05
+
+
+def test_long_values_need_no_overflowing_arithmetic():
+    assert 5.9 < random_entropy(1000, 64) < 6.0
+
+
+def test_only_punctuated_values_get_a_length_aware_bar():
+    assert shannon_entropy(SHORT_PUNCTUATED) < 3.5
+    assert entropy_threshold(3.5, SHORT_PUNCTUATED) < shannon_entropy(SHORT_PUNCTUATED)
+    for value in ("tokenstring", "sourceName", "b899a0d240b53d9d", "abc+/def_-=="):  # identifiers, hex ids
+        assert entropy_threshold(3.5, value) == 3.5
+    assert entropy_threshold(3.5, "{values[") == 3.5  # short: 8 distinct characters score 3.0 anyway
+    assert entropy_threshold(2.5, SHORT_PUNCTUATED) == 2.5  # never above the rule's own bar
+    lowest = min(entropy_threshold(3.5, "!" * length) for length in range(MIN_RELAXED_LENGTH, 200))
+    assert lowest > 3.0  # a relaxed bar still drops words: `password` scores 2.75
+
+
+def test_provider_rules_keep_their_own_bar_and_generic_rules_get_the_relaxed_one():
+    value = SHORT_PUNCTUATED
+    provider = parse_rule(rule("provider", r"k=(?P<secret>\S+)", entropy=3.5), "<test>")
+    generic = parse_rule(rule("generic", r"k=(?P<secret>\S+)", entropy=3.5, tags=["generic"]), "<test>")
+    assert rule_gate(provider, value, FilterPolicy()) is None
+    assert rule_gate(generic, value, FilterPolicy()) == "high"
