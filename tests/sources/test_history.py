@@ -204,3 +204,35 @@ def test_missing_tree_stops_the_walk_with_a_notice_not_a_crash(repo):
     assert result.returncode == 1, result.stderr.decode()
     assert tree in result.stderr.decode() and "incomplete" in result.stderr.decode()
     assert json.loads(result.stdout)["findings"][0]["path"] == "early/k.env"
+
+
+def test_trees_and_blobs_tagged_without_a_commit_are_scanned(repo):
+    commit_file(repo, "README.md", "hello\n", "start")
+    tree_key, blob_token = fakes(21).aws_access_key_id(), fakes(22).github_token()
+    (repo / "keys").mkdir()
+    (repo / "keys" / "deploy.env").write_text(f"KEY={tree_key}\n")
+    git(repo, "add", "keys/deploy.env")
+    tree = git(repo, "write-tree").strip()
+    git(repo, "tag", "-a", "-m", "keys snapshot", "keys-tree", tree)  # an annotated tag on a tree
+    git(repo, "reset", "-q", "--hard")
+    blob = git(repo, "hash-object", "-w", "--stdin", input=f"TOKEN='{blob_token}'\n".encode()).strip()
+    git(repo, "tag", "signing-blob", blob)  # a lightweight tag on a lone blob
+    assert git(repo, "log", "--all", "--format=%H").count("\n") == 1  # no commit holds either
+
+    code, document = scan_json(repo, "--history")
+    found = {f["rule_id"]: f for f in document["findings"]}
+    assert code == 1 and set(found) == {"aws-access-key-id", "github-classic-pat"}
+    tagged_tree = found["aws-access-key-id"]
+    assert (tagged_tree["path"], tagged_tree["line"]) == ("keys/deploy.env", 1)
+    assert tagged_tree["commit"] == git(repo, "rev-parse", "keys-tree").strip()  # the tag object
+    assert tagged_tree["author_name"] == "Test Committer"  # the tagger
+    assert found["github-classic-pat"]["path"] == "refs/tags/signing-blob"
+
+
+def test_a_tag_on_a_commits_own_tree_adds_no_location(repo):
+    key = fakes(23).aws_access_key_id()
+    commit_file(repo, "app.env", f"KEY={key}\n", "add")
+    git(repo, "tag", "tree-of-head", git(repo, "rev-parse", "HEAD^{tree}").strip())
+    _, document = scan_json(repo, "--history")
+    [finding] = document["findings"]
+    assert [location["path"] for location in finding["locations"]] == ["app.env"]

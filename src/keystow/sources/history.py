@@ -8,9 +8,9 @@ long-lived `git cat-file --batch` process and scanned, in this process or in wor
 finding per (rule, secret), carrying all its locations.
 
 Refs: `--all` (branches, tags, remotes, notes, `refs/stash`) plus every older stash in the
-stash reflog, because `git stash list` shows those to the user. Other reflogs (amended or
-rebased-away commits) are not scanned: they are not part of the repository anyone shares. Nor
-is a blob reachable only from a tag that points straight at a tree or blob (rare).
+stash reflog, because `git stash list` shows those to the user, plus the trees and blobs a ref
+points at without a commit (`tagged_objects`). Other reflogs (amended or rebased-away commits)
+are not scanned: they are not part of the repository anyone shares.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from keystow.sources import Skipped
 from keystow.sources.blob_cache import BlobCache, scanner_digest
 from keystow.sources.blob_hits import Outcome, scan_blob, to_finding
 from keystow.sources.git_log import iter_introductions
+from keystow.sources.tagged_objects import iter_tagged_introductions
 
 # Without an explicit --jobs, worker processes start only after this many blobs.
 PARALLEL_AFTER = 2000
@@ -41,7 +42,7 @@ def scan_history(repo: Path, scanner: Scanner, config: Config, *, use_cache: boo
     root = git.require_repository(Path(repo))
     revisions = ["--all", *git.stash_commits(root)]
     result = scan_revisions(root, revisions, scanner, config, use_cache=use_cache,
-                            need_secrets=need_secrets, jobs=jobs)
+                            need_secrets=need_secrets, jobs=jobs, tagged_objects=True)
     if git.shallow_boundary(root):  # say so: "every version" is only what the clone holds
         result.notices.append("shallow clone: commits older than the clone's depth are not here and were not "
                               "scanned (git fetch --unshallow to scan them)")
@@ -49,10 +50,12 @@ def scan_history(repo: Path, scanner: Scanner, config: Config, *, use_cache: boo
 
 
 def scan_revisions(root: Path, revisions: list[str], scanner: Scanner, config: Config, *,
-                   use_cache: bool = True, need_secrets: bool = False, jobs: int | None = None) -> ScanResult:
-    """Scan the blobs introduced by the commits `git log REVISIONS` lists."""
+                   use_cache: bool = True, need_secrets: bool = False, jobs: int | None = None,
+                   tagged_objects: bool = False) -> ScanResult:
+    """Scan the blobs introduced by the commits `git log REVISIONS` lists (and, with
+    `tagged_objects`, the trees and blobs refs point at directly)."""
     cache = BlobCache.open(git.common_git_dir(root), scanner_digest(scanner, config.max_file_size)) if use_cache else None
-    walk = HistoryWalk(root, revisions, config, cache, need_secrets)
+    walk = HistoryWalk(root, revisions, config, cache, need_secrets, tagged_objects)
     result = ScanResult()
     noteworthy: list[tuple[str, Outcome]] = []  # blobs with hits or skips; clean ones are only counted
     for blob, outcome in read_and_scan(root, walk.blobs_to_read(), scanner, config.max_file_size, jobs):
@@ -77,8 +80,9 @@ class HistoryWalk:
     records where each blob was introduced and yields each new blob the cache cannot answer."""
 
     def __init__(self, root: Path, revisions: list[str], config: Config, cache: BlobCache | None,
-                 need_secrets: bool) -> None:
+                 need_secrets: bool, tagged_objects: bool = False) -> None:
         self.root, self.revisions, self.cache, self.need_secrets = root, revisions, cache, need_secrets
+        self.tagged_objects = tagged_objects
         self.allowlist = path_allowlist(config)
         self.introductions: Introductions = {}
         self.from_cache: list[tuple[str, Outcome]] = []
@@ -94,7 +98,7 @@ class HistoryWalk:
 
     def _walk(self) -> Iterator[str]:
         paths: dict[str, str] = {}  # one string object per distinct path: memory on big histories
-        for blob, path, provenance in iter_introductions(self.root, self.revisions):
+        for blob, path, provenance in self._introductions():
             if self.allowlist.matches_relative(path):
                 continue
             places = self.introductions.get(blob)
@@ -103,6 +107,15 @@ class HistoryWalk:
                 if self._needs_reading(blob):
                     yield blob
             places.append((paths.setdefault(path, path), provenance))
+
+    def _introductions(self) -> Iterator[tuple[str, str, Provenance]]:
+        """The log's introductions, then those of tagged trees and blobs no commit introduced
+        at the same path (a tag on a commit's own tree adds nothing)."""
+        yield from iter_introductions(self.root, self.revisions)
+        if self.tagged_objects:
+            for blob, path, provenance in iter_tagged_introductions(self.root):
+                if all(known != path for known, _ in self.introductions.get(blob, ())):
+                    yield blob, path, provenance
 
     def _needs_reading(self, blob: str) -> bool:
         cached = self.cache.get(blob) if self.cache else None
