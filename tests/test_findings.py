@@ -32,3 +32,18 @@ def test_group_by_secret_merges_locations_in_order():
 
 def test_repr_never_contains_the_secret():
     assert "one-secret-x" not in repr(make("one-secret-x", "a.py", 1))
+
+
+def test_equality_covers_what_was_found_not_the_cache_stand_ins():
+    found = make("one-secret-x", "a.py", 1)
+    from_cache = found.replace(known_fingerprint=found.fingerprint, known_redacted=found.redacted)
+    assert from_cache == found and hash(from_cache) == hash(found)
+    assert found.replace(locations=(Location("b.py", 1, 1, 1, 10),)) != found
+    assert len({found, from_cache, make("other-secret", "a.py", 1)}) == 2
+
+
+def test_replace_keeps_every_other_field():
+    found = Finding("demo", "Demo", "high", "one-secret-x", (Location("a.py", 1, 1, 1, 10),), ("t",), "low")
+    moved = found.replace(secret="two-secret-y")
+    assert (moved.rule_id, moved.tags, moved.confidence, moved.locations) == ("demo", ("t",), "low", found.locations)
+    assert moved.secret == "two-secret-y" and found.secret == "one-secret-x"

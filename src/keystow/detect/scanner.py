@@ -41,6 +41,8 @@ class FilterPolicy(NamedTuple):
 
 
 class Scanner:
+    """The rules, the filter policy and the matching engine, built once and used for every blob."""
+
     def __init__(self, ruleset: RuleSet, policy: FilterPolicy | None = None, engine: str = "auto") -> None:
         self.ruleset = ruleset
         self.policy = policy if policy is not None else FilterPolicy()
