@@ -47,6 +47,8 @@ def cli() -> None:
 @click.option("--range", "range_", metavar="BASE..HEAD", help="Scan blobs introduced by commits in a range.")
 @click.option("--since", metavar="REV", help="Scan blobs introduced by commits since REV.")
 @click.option("--pre-push", is_flag=True, help="Read pre-push ref lines on stdin; scan the commits being pushed.")
+@click.option("--remote", "push_remote", metavar="NAME",
+              help="With --pre-push: the remote pushed to; only its branches count as already pushed.")
 @click.option("--format", "format_", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
 @click.option("--show-secrets", is_flag=True, help="Print secrets in full (default: redacted).")
@@ -62,7 +64,7 @@ def cli() -> None:
 @click.option("--color/--no-color", default=None)
 @click.option("--verbose", "-v", is_flag=True, help="Also list skipped binary and oversized files.")
 @click.option("--recurse-submodules", is_flag=True, help="Path scans: also scan checked-out submodules.")
-def scan(paths, staged, history, range_, since, pre_push, format_, output, show_secrets, config_file,
+def scan(paths, staged, history, range_, since, pre_push, push_remote, format_, output, show_secrets, config_file,
          max_file_size, baseline, no_baseline, no_inline_allow, fail_on, no_cache, jobs, engine, color, verbose,
          recurse_submodules):
     """Scan files, staged changes, a commit range or all of history for secrets.
@@ -76,6 +78,7 @@ def scan(paths, staged, history, range_, since, pre_push, format_, output, show_
         config_file=config_file, max_file_size=_size(max_file_size), engine=engine,
         inline_allow=not no_inline_allow, fail_on=fail_on, color=color, verbose=verbose,
         staged=staged, history=history, range=range_, since=since, pre_push=pre_push,
+        push_remote=push_remote or None,
         use_cache=not no_cache, jobs=jobs, baseline=baseline, use_baseline=not no_baseline,
         recurse_submodules=recurse_submodules,
     )

@@ -292,6 +292,10 @@ def refs(repo: Path, *prefixes: str) -> list[str]:
     return result.stdout.decode("utf-8", "surrogateescape").split()
 
 
+def remote_names(repo: Path) -> list[str]:
+    return run_git(["remote"], repo).stdout.decode("utf-8", "surrogateescape").split()
+
+
 def all_commits(repo: Path) -> list[str]:
     return run_git(["rev-list", "--all"], repo).stdout.decode().split()
 

@@ -12,13 +12,14 @@ import sys
 from keystow.errors import EXIT_USAGE, FatalError
 
 
-def options_for(hook: str):
+def options_for(hook: str, arguments: list[str]):
+    """`arguments`: what git passed the hook (pre-push: the remote's name and URL)."""
     from keystow.commands.scan import ScanOptions
 
     if hook == "pre-commit":
         return ScanOptions(staged=True)
     if hook == "pre-push":
-        return ScanOptions(pre_push=True)
+        return ScanOptions(pre_push=True, push_remote=(arguments[0] if arguments else "") or None)
     raise FatalError(f"unknown hook {hook!r} (expected pre-commit or pre-push)")
 
 
@@ -28,7 +29,7 @@ def main(argv: list[str]) -> int:
     def run() -> int:
         from keystow.commands.scan import run_scan
 
-        return run_scan(options_for(argv[0] if argv else ""))
+        return run_scan(options_for(argv[0] if argv else "", argv[1:]))
 
     return guarded(run)
 

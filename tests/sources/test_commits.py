@@ -89,6 +89,24 @@ def test_pre_push_scans_commits_the_remote_lacks(repo, tmp_path):
     assert run_keystow("scan", "--pre-push", cwd=repo, input=b"").returncode == 0
 
 
+def test_pre_push_with_a_remote_counts_only_that_remotes_branches(repo, tmp_path):
+    base, c1, c2, old, new = build(repo)
+    for name in ("origin", "mirror"):
+        git(tmp_path, "init", "-q", "--bare", str(tmp_path / f"{name}.git"))
+        git(repo, "remote", "add", name, str(tmp_path / f"{name}.git"))
+    git(repo, "push", "-q", "origin", f"{c2}:refs/heads/main")  # origin has everything
+    git(repo, "fetch", "-q", "origin")
+    new_branch = f"refs/heads/main {c2} refs/heads/main {ZERO}\n".encode()
+    _, to_origin = scan_json(repo, "--pre-push", "--remote", "origin", input=new_branch)
+    _, to_mirror = scan_json(repo, "--pre-push", "--remote", "mirror", input=new_branch)
+    _, to_url = scan_json(repo, "--pre-push", "--remote", str(tmp_path / "mirror.git"), input=new_branch)
+    assert to_origin["findings"] == []
+    assert {f["fingerprint"] for f in to_mirror["findings"]} == {fp(old), fp(new)}
+    assert to_url["findings"] == to_mirror["findings"]
+    result = run_keystow("scan", "--remote", "origin", cwd=repo)
+    assert result.returncode == 2 and b"--remote applies to --pre-push" in result.stderr
+
+
 def test_bad_range_is_a_usage_error(repo):
     build(repo)
     result = run_keystow("scan", "--range", "nonsense", cwd=repo)

@@ -133,3 +133,21 @@ def test_the_hooks_warm_path_stays_free_of_heavy_imports(repo):
     runs = [subprocess.run([sys.executable, "-c", probe], cwd=repo, capture_output=True, text=True) for _ in range(2)]
     assert runs[1].returncode == 0, runs[1].stderr
     assert runs[1].stdout.strip().splitlines()[-1] == "0 []"  # the second run: caches warm
+
+
+def test_pre_push_to_a_second_remote_scans_what_only_the_first_has(repo, remote, tmp_path):
+    """A secret pushed to an internal `origin` (here with --no-verify) must not reach a public
+    mirror unscanned: only the remote pushed to counts as already having a commit."""
+    mirror = tmp_path / "mirror.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(mirror)], check=True)
+    git(repo, "remote", "add", "public", str(mirror))
+    _install(repo, "--pre-push")
+    assert _commit(repo, "leak.py", f'T = "{Fakes(9).github_token()}"\n', "--no-verify").returncode == 0
+    internal = subprocess.run(["git", "push", "-q", "--no-verify", "origin", "main"], cwd=repo, capture_output=True)
+    assert internal.returncode == 0
+    public = subprocess.run(["git", "push", "-q", "public", "main"], cwd=repo, capture_output=True, text=True)
+    assert public.returncode != 0 and "leak.py" in public.stdout + public.stderr
+    assert subprocess.run(["git", "rev-parse", "-q", "--verify", "main"], cwd=mirror).returncode != 0
+    assert _commit(repo, "ok.py", "x = 1\n").returncode == 0
+    again = subprocess.run(["git", "push", "-q", "origin", "main"], cwd=repo, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr  # origin already has the old commit

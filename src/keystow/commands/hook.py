@@ -18,7 +18,7 @@ from keystow.output import notice
 
 MARKER = "# keystow-hook-marker: managed by `keystow hook install`; remove with `keystow hook uninstall`"
 # What each hook runs when the installing Python is gone and `keystow` is found on PATH instead.
-HOOKS = {"pre-commit": "scan --staged", "pre-push": "scan --pre-push"}
+HOOKS = {"pre-commit": "scan --staged", "pre-push": 'scan --pre-push --remote "$1"'}
 
 TEMPLATE = """#!/bin/sh
 {marker}
@@ -26,7 +26,7 @@ TEMPLATE = """#!/bin/sh
 keystow_python={python}
 run_keystow() {{
     if [ -x "$keystow_python" ]; then
-        "$keystow_python" -m keystow.hook_entry {hook}
+        "$keystow_python" -m keystow.hook_entry {hook} "$@"
     elif command -v keystow >/dev/null 2>&1; then
         command keystow {fallback}
     else
@@ -42,7 +42,8 @@ run_keystow"""
 # git gives pre-push its ref lines on stdin: both the legacy hook and keystow need them.
 PRE_PUSH_BODY = """refs="$(cat)"
 if [ -x "$legacy" ]; then printf '%s\\n' "$refs" | "$legacy" "$@" || exit $?; fi
-printf '%s\\n' "$refs" | run_keystow"""
+printf '%s\\n' "$refs" | run_keystow "$@"
+"""
 
 
 def hook_script(hook: str, python: str = sys.executable) -> str:

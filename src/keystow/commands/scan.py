@@ -31,6 +31,7 @@ class ScanOptions(NamedTuple):
     range: str | None = None
     since: str | None = None
     pre_push: bool = False
+    push_remote: str | None = None  # with pre_push: the remote pushed to (the hook's first argument)
     use_cache: bool = True
     jobs: int | None = None
     baseline: Path | None = None
@@ -63,6 +64,8 @@ def collect(options: ScanOptions, config: Config) -> ScanResult:
     git_modes = [options.staged, options.history, bool(options.range), bool(options.since), options.pre_push]
     if sum(git_modes) > 1:
         raise FatalError("choose one of --staged, --history, --range, --since, --pre-push")
+    if options.push_remote and not options.pre_push:
+        raise FatalError("--remote applies to --pre-push")
     if any(git_modes) and options.recurse_submodules:
         raise FatalError("--recurse-submodules applies to path scans; scan a submodule's history in its own directory")
     scanner = build_scanner(config, options.engine, options.inline_allow)

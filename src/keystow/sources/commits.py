@@ -34,11 +34,15 @@ def scan_range(repo: Path, spec: str, scanner: Scanner, config: Config, **option
     return _scan(root, revisions, scanner, config, notices, options, missing_base)
 
 
-def scan_pre_push(repo: Path, stdin: bytes, scanner: Scanner, config: Config, **options) -> ScanResult:
+def scan_pre_push(repo: Path, stdin: bytes, scanner: Scanner, config: Config, remote: str | None = None,
+                  **options) -> ScanResult:
     """Ref lines `<local ref> <local sha> <remote ref> <remote sha>` as git gives a pre-push hook.
 
     Pushed: each local sha that is not a deletion. Excluded: each remote sha this repository has,
-    and everything on any remote-tracking branch (a new branch has remote sha 0…0).
+    and what the remote being pushed to already has by its remote-tracking branches (a new branch
+    has remote sha 0…0). With `remote` (the name git passes the hook), only that remote's
+    branches count: a commit already on an internal `origin` is still scanned on its way to a
+    public mirror. A push to a URL has no such branches. Without `remote`, every remote's count.
     """
     root = git.require_repository(Path(repo))
     pushed, known = [], []
@@ -51,7 +55,16 @@ def scan_pre_push(repo: Path, stdin: bytes, scanner: Scanner, config: Config, **
             known.append("^" + fields[3])
     if not pushed:
         return ScanResult()
-    return _scan(root, [*pushed, *known, "--not", "--remotes"], scanner, config, [], options)
+    return _scan(root, [*pushed, *known, "--not", *_already_pushed(root, remote)], scanner, config, [], options)
+
+
+def _already_pushed(root: Path, remote: str | None) -> list[str]:
+    """The `git log --not` arguments for what the remote being pushed to already holds."""
+    if not remote:
+        return ["--remotes"]
+    if remote in git.remote_names(root):
+        return [f"--remotes={remote}"]  # refs/remotes/<remote>/*: names cannot hold glob characters
+    return []  # a URL: nothing here tracks it
 
 
 def _split(spec: str) -> tuple[str, str]:

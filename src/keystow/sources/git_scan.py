@@ -28,4 +28,4 @@ def scan_git_source(options, config: Config, scanner: Scanner) -> ScanResult:
         return commits.scan_range(repo, options.range, scanner, config, **shared)
     if options.since:
         return commits.scan_range(repo, f"{options.since}..HEAD", scanner, config, **shared)
-    return commits.scan_pre_push(repo, sys.stdin.buffer.read(), scanner, config, **shared)
+    return commits.scan_pre_push(repo, sys.stdin.buffer.read(), scanner, config, options.push_remote, **shared)
