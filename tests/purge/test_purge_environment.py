@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 
-from tests.helpers import git, run_keystow
+from keystow.fakes import Fakes
+from tests.helpers import commit_file, git, run_keystow
 from tests.purge.builder import use_fixture_rules
 
 
@@ -47,3 +48,14 @@ def test_purge_in_a_clone_keeps_every_branch_and_the_remote(history_repo, tmp_pa
     assert git(clone, "remote", "get-url", "origin").strip() == str(upstream)
     for branch in ("main", "feature", "release"):
         assert f"git push --force origin {branch}\n".encode() in result.stdout
+
+
+def test_a_secret_in_git_notes_is_purged_and_the_notes_ref_listed_for_force_push(repo):
+    token = Fakes(61).github_token()
+    commit_file(repo, "app.py", "x = 1\n", "one")
+    git(repo, "notes", "add", "-m", f"deploy token: {token}", "HEAD")
+    git(repo, "remote", "add", "origin", "https://git.example.invalid/app.git")
+    result = run_keystow("purge", "--history", "--yes", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert token not in git(repo, "notes", "show", "HEAD")  # filter-repo rewrote the note
+    assert b"git push --force origin refs/notes/commits\n" in result.stdout

@@ -84,7 +84,8 @@ def purge(repo: Path, scanner: Scanner, config: Config, plan: PurgePlan) -> int:
     outcome = report.Outcome(
         plan.targets, bundle, _short(git.refs(repo, "refs/heads"), "refs/heads/"),
         _short(git.refs(repo, "refs/tags"), "refs/tags/"), remotes.remotes,
-        sorted({f.fingerprint for f in remaining}), commits_before, commit_map(repo))
+        sorted({f.fingerprint for f in remaining}), commits_before, commit_map(repo),
+        _short(git.refs(repo, "refs/notes"), "refs/notes/"))
     path = report.write_report(repo, outcome)
     print(report.render(outcome))
     print(f"aftercare checklist written to {path}")

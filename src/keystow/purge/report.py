@@ -28,6 +28,7 @@ class Outcome:
     remaining: list[str] = field(default_factory=list)  # fingerprints still found afterwards
     commits_before: int = 0
     commit_map: dict[str, str] = field(default_factory=dict)  # old id → new id
+    notes: list[str] = field(default_factory=list)  # refs/notes/* names: rewritten too, pushed apart
 
     @property
     def commits_rewritten(self) -> int:
@@ -103,6 +104,7 @@ def _push(outcome: Outcome) -> str:
     for remote in remotes:
         lines += [f"git push --force {remote} {branch}" for branch in outcome.branches]
         lines += [f"git push --force {remote} refs/tags/{tag}" for tag in outcome.tags]
+        lines += [f"git push --force {remote} refs/notes/{notes}" for notes in outcome.notes]
         lines.append(f"git push --force --tags {remote}")
     lines += ["```", ""]
     if outcome.remotes:
