@@ -33,6 +33,7 @@ def user_rule(tmp_path, regex: str, rule_id: str = "my-rule"):
     (r"tok_(?<=_)ab", "Hyperscan rejects the regex"),           # lookbehind
     (r"tok_(a+)+b", "can backtrack exponentially"),             # nested repeat: ReDoS in `re`
     (r"tok_(?:\w+\s?)*x", "can backtrack exponentially"),
+    (r"tok_(?:aa|a)*b", "can backtrack exponentially"),         # overlapping alternatives under a repeat
     (r"tok_[a-", "does not compile"),
 ])
 def test_user_rule_is_rejected_at_load_time_naming_it(tmp_path, regex, said):
