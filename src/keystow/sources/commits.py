@@ -42,7 +42,8 @@ def scan_pre_push(repo: Path, stdin: bytes, scanner: Scanner, config: Config, re
     and what the remote being pushed to already has by its remote-tracking branches (a new branch
     has remote sha 0…0). With `remote` (the name git passes the hook), only that remote's
     branches count: a commit already on an internal `origin` is still scanned on its way to a
-    public mirror. A push to a URL has no such branches. Without `remote`, every remote's count.
+    public mirror. A push to a URL has no such branches. Without `remote`, every remote's branches
+    count.
     """
     root = git.require_repository(Path(repo))
     pushed, known = [], []
