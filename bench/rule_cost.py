@@ -10,38 +10,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from pathlib import Path
-
-import hyperscan
 
 from keystow.detect.ruleset import load_rules
+from keyword_floor import WORK, database, sample, scan_seconds
 
-TREE = Path(__file__).resolve().parent / "work" / "throughput" / "tree"
-
-
-def sample(megabytes: int) -> list[bytes]:
-    blobs, total = [], 0
-    for path in sorted(TREE.rglob("file*")):
-        blobs.append(path.read_bytes())
-        total += len(blobs[-1])
-        if total > megabytes * 1_000_000:
-            break
-    return blobs
+TREE = WORK / "throughput" / "tree"
 
 
 def cost(regex: str, blobs: list[bytes]) -> tuple[float, int]:
-    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    database.compile(expressions=[regex.encode()], ids=[0], elements=1, flags=[0])
-    hits = [0]
-
-    def on_hit(*_args) -> None:
-        hits[0] += 1
-
-    started = time.process_time()  # CPU time: the machine is shared, wall time is noise
-    for blob in blobs:
-        database.scan(blob, match_event_handler=on_hit)
-    return time.process_time() - started, hits[0]
+    """CPU seconds of one pass of `regex` alone over `blobs`, and its hits."""
+    return scan_seconds(database([regex]), blobs, 1)
 
 
 def main() -> int:
@@ -51,7 +29,7 @@ def main() -> int:
     args = parser.parse_args()
     if not TREE.exists():
         raise SystemExit("run bench/throughput.py first (it writes the tree)")
-    blobs = sample(args.megabytes)
+    blobs = sample(TREE, args.megabytes)
     size = sum(map(len, blobs)) / 1e6
     rows = sorted(((*cost(rule.regex, blobs), rule.id) for rule in load_rules().rules), reverse=True)
     total = sum(r[0] for r in rows)

@@ -13,6 +13,11 @@ def git(repo: Path, *args: str, input: bytes | None = None) -> str:
     return result.stdout.decode()
 
 
+def loose_object(repo: Path, object_id: str) -> Path:
+    """The file of an unpacked object, for tests that damage or remove it."""
+    return repo / ".git" / "objects" / object_id[:2] / object_id[2:]
+
+
 def commit_file(repo: Path, relative: str, text: str | bytes, message: str = "change") -> str:
     """Write, add and commit one file; return the new commit id."""
     path = repo / relative

@@ -19,7 +19,7 @@ def options_for(hook: str, arguments: list[str]):
     if hook == "pre-commit":
         return ScanOptions(staged=True)
     if hook == "pre-push":
-        return ScanOptions(pre_push=True, push_remote=(arguments[0] if arguments else "") or None)
+        return ScanOptions(pre_push=True, push_remote=arguments[0] if arguments and arguments[0] else None)
     raise FatalError(f"unknown hook {hook!r} (expected pre-commit or pre-push)")
 
 

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from tests.helpers import commit_file, git
+from tests.helpers import commit_file, git, loose_object
 from tests.reliability.kit import found_keys, keystow, leak_line, scan_json
 
 
@@ -147,7 +147,7 @@ def test_corrupt_loose_object_is_named_and_the_rest_scanned(repo):
     commit_file(repo, "broken.txt", "soon broken\n", "broken")
     commit_file(repo, "two.py", leak_line(11), "two")
     broken = git(repo, "rev-parse", "HEAD:broken.txt").strip()
-    loose = repo / ".git/objects" / broken[:2] / broken[2:]
+    loose = loose_object(repo, broken)
     loose.chmod(0o644)
     loose.write_bytes(zlib.compress(b"blob 100\0short"))
     code, doc, err = scan_json("--history", cwd=repo)

@@ -7,7 +7,7 @@ import os
 import stat
 
 from keystow.findings import fingerprint
-from tests.helpers import commit_file, git, run_keystow
+from tests.helpers import commit_file, git, loose_object, run_keystow
 from tests.sources.gitcase import fakes, scan_json
 
 
@@ -143,7 +143,7 @@ def test_missing_object_is_named_and_the_rest_is_scanned(repo):
     commit_file(repo, "ok.py", f"K = '{key}'\n", "ok")
     commit_file(repo, "lost.txt", "this blob will go missing\n", "lost")
     lost = git(repo, "rev-parse", "HEAD:lost.txt").strip()
-    os.remove(repo / ".git" / "objects" / lost[:2] / lost[2:])
+    os.remove(loose_object(repo, lost))
     result = run_keystow("scan", "--history", "--format", "json", cwd=repo)
     assert result.returncode == 1
     assert lost in result.stderr.decode()
@@ -169,7 +169,7 @@ def test_corrupt_object_stops_git_yet_later_blobs_are_scanned(repo):
     commit_file(repo, "broken.txt", "this blob will be truncated\n", "2")
     commit_file(repo, "later.env", f"KEY={fakes(10).aws_access_key_id()}\n", "3")
     broken = git(repo, "rev-parse", "HEAD:broken.txt").strip()
-    path = repo / ".git" / "objects" / broken[:2] / broken[2:]
+    path = loose_object(repo, broken)
     path.chmod(0o644)
     path.write_bytes(zlib.compress(b"blob 100\0short"))  # git dies part-way through this object
     result = run_keystow("scan", "--history", "--format", "json", cwd=repo)
@@ -199,7 +199,7 @@ def test_missing_tree_stops_the_walk_with_a_notice_not_a_crash(repo):
     commit_file(repo, "early/k.env", f"KEY={key}\n", "1")
     commit_file(repo, "later/x.txt", "x\n", "2")
     tree = git(repo, "rev-parse", "HEAD:later").strip()
-    os.remove(repo / ".git" / "objects" / tree[:2] / tree[2:])
+    os.remove(loose_object(repo, tree))
     result = run_keystow("scan", "--history", "--format", "json", cwd=repo)
     assert result.returncode == 1, result.stderr.decode()
     assert tree in result.stderr.decode() and "incomplete" in result.stderr.decode()

@@ -31,36 +31,34 @@ def backtracking_risk(regex: str) -> str | None:
         tree = parser.parse(regex)
     except Exception:  # noqa: BLE001 - the caller reports compile errors itself
         return None
-    if _find(tree, inside=False):
+    if _nested(tree, inside=False):
         return NESTED
     return AMBIGUOUS if has_ambiguous_alternation(tree, LOOP_BOUND) else None
 
 
-def _find(items, inside: bool) -> str | None:
+def _nested(items, inside: bool) -> bool:
+    """A variable repeat in `items` (or below), inside a large repeat when `inside`."""
     for op, value in items:
         if op in REPEATS:
             low, high, body = value
             if inside and high != low and high > 1 and _can_vary(body):
-                return NESTED
-            found = _find(body, inside or (high > LOOP_BOUND and _can_vary(body)))
-        else:
-            found = _find_children(op, value, inside)
-        if found:
-            return found
-    return None
+                return True
+            if _nested(body, inside or (high > LOOP_BOUND and _can_vary(body))):
+                return True
+        elif any(_nested(child, inside) for child in _children(op, value)):
+            return True
+    return False
 
 
-def _find_children(op, value, inside: bool) -> str | None:
+def _children(op, value) -> list:
+    """The item lists directly under a group, an alternation or a lookaround."""
     if op is constants.SUBPATTERN:
-        return _find(value[-1], inside)
+        return [value[-1]]
     if op is constants.BRANCH:
-        for branch in value[1]:
-            found = _find(branch, inside)
-            if found:
-                return found
+        return list(value[1])
     if op in (constants.ASSERT, constants.ASSERT_NOT):
-        return _find(value[1], inside)
-    return None
+        return [value[1]]
+    return []
 
 
 def _can_vary(body) -> bool:
