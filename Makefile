@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m keystow.demo
+	$(PY) -m tools.demo
 
 test: $(STAMP)
 	$(PY) -m pytest -n 2 -q

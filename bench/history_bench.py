@@ -37,7 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from keystow.fakes import Fakes  # noqa: E402
+from testing.fakes import Fakes  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "work"

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from keystow.fakes import Fakes
+from testing.fakes import Fakes
 
 WORDS = ("order", "user", "account", "invoice", "payment", "session", "cache", "queue", "event", "item",
          "price", "client", "server", "request", "response", "config", "handler", "record", "batch", "token")

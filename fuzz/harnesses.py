@@ -25,7 +25,7 @@ def _file(name: str, data: bytes) -> Path:
 def scanner_target():
     from keystow.config import Config
     from keystow.detect.scanner import Blob
-    from keystow.scan import build_scanner, scan_blobs
+    from keystow.pipeline.scanning import build_scanner, scan_blobs
 
     scanner = build_scanner(Config())
 
@@ -79,7 +79,7 @@ TARGETS = {"scanner": scanner_target, "rules": rules_target, "config": config_ta
 
 def seeds(name: str) -> list[bytes]:
     """A few valid inputs per target, so the fuzzer starts from the real formats."""
-    from keystow.fakes import Fakes
+    from testing.fakes import Fakes
 
     fakes = Fakes(99)
     if name == "scanner":

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from keystow.migrate.local_moto import MotoDidNotStart, local_moto_server, reset
+from testing.local_moto import MotoDidNotStart, local_moto_server, reset
 
 START_TIMEOUT = 30.0
 

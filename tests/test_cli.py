@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from keystow.crash import redacted_report
-from keystow.fakes import Fakes
+from keystow.cli.crash import redacted_report
+from testing.fakes import Fakes
 from tests.helpers import run_keystow
 
 

@@ -7,7 +7,8 @@ import pytest
 from keystow import git
 from keystow.errors import GitError
 from keystow.sources.git_log import iter_introductions
-from tests.helpers import commit_file, git as run
+from tests.helpers import commit_file
+from tests.helpers import git as run
 
 
 def blob_id(repo, spec):

@@ -9,8 +9,8 @@ import os
 
 import pytest
 
-from keystow.cli import main
-from keystow.fakes import Fakes
+from keystow.cli.main import main
+from testing.fakes import Fakes
 from tests.helpers import git, run_keystow
 
 TOKEN = Fakes(21).github_token()

@@ -13,7 +13,7 @@ import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from keystow.fakes import Fakes
+from testing.fakes import Fakes
 
 from kinds import B64, GENERIC_NAMES, NEGATIVES, PROVIDER_POSITIVES, clean, generic_password, integrity
 from syntaxes import SYNTAXES, yaml_scalar

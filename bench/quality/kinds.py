@@ -1,7 +1,7 @@
 """The labelled kinds: true credentials (positives) and hard negatives, each a value maker.
 
 A positive is (kind, variable name, value); a negative is the same with a value that must not be
-reported. Every value comes from a seeded `keystow.fakes.Fakes`, so the corpus is reproducible and
+reported. Every value comes from a seeded `testing.fakes.Fakes`, so the corpus is reproducible and
 nothing here is, or was, a real credential.
 """
 
@@ -12,7 +12,7 @@ import hashlib
 import string
 import uuid
 
-from keystow.fakes import ALNUM, Fakes
+from testing.fakes import ALNUM, Fakes
 
 HEX = "0123456789abcdef"
 B64 = ALNUM + "+/"

@@ -5,6 +5,6 @@ __version__ = "0.1.0"
 
 def resolve(reference: str) -> str:
     """Resolve `ssm:/path` or `secretsmanager:name#key` to its value (cached per process)."""
-    from keystow.migrate.runtime import resolve as _resolve
+    from keystow.runtime.resolve import resolve as _resolve
 
     return _resolve(reference)

@@ -1,4 +1,4 @@
-from keystow.cli import main
+from keystow.cli.main import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

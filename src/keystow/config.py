@@ -6,11 +6,11 @@ Unknown keys warn (naming the key); an invalid value is one clear error line (ex
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import NamedTuple
 
 from keystow.errors import ConfigError
-
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 SIZE = re.compile(r"^\s*(\d+)\s*([KMG]i?B?|B)?\s*$", re.I)
@@ -111,8 +111,18 @@ def _strings(table: dict, key: str, where: str) -> list[str]:
     return value
 
 
+def toml_parser():  # noqa: ANN201 (a module)
+    """`tomllib` on Python 3.11+, the `tomli` backport before. Imported only where TOML is read:
+    the parser costs ~10 ms, which the hook does not pay when there is no config file."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    return tomllib
+
+
 def _read_toml(path: Path) -> dict:
-    from keystow.tomlcompat import tomllib
+    tomllib = toml_parser()
 
     try:
         with open(path, "rb") as handle:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 
 from keystow.detect.ruleset import RuleSet, parse_rule
-from keystow.fakes import Fakes
+from testing.fakes import Fakes
 
 
 def rule(rule_id: str, regex: str, **extra) -> dict:

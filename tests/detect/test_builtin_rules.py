@@ -9,7 +9,7 @@ from keystow.commands.rules import rule_failures
 from keystow.config import Config
 from keystow.detect.matcher import hyperscan_available
 from keystow.detect.scanner import FilterPolicy, Scanner
-from keystow.scan import load_ruleset
+from keystow.pipeline.scanning import load_ruleset
 
 ENGINES = ["re"] + (["hyperscan"] if hyperscan_available() else [])
 
@@ -37,8 +37,9 @@ def test_rules_are_shipped_in_the_package(ruleset):
 
 
 def test_rules_check_command_passes():
-    from tests.helpers import run_keystow
     from pathlib import Path
+
+    from tests.helpers import run_keystow
 
     result = run_keystow("rules", "check", cwd=Path(__file__).parent)
     assert result.returncode == 0, result.stdout.decode()[-2000:]

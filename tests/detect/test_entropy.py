@@ -7,10 +7,16 @@ import string
 
 import pytest
 
-from keystow.detect.entropy import (MIN_RELAXED_LENGTH, RANDOM_MARGIN, charset_size, entropy_threshold,
-                                    random_entropy, shannon_entropy)
-from keystow.detect.scanner import FilterPolicy, rule_gate
+from keystow.detect.entropy import (
+    MIN_RELAXED_LENGTH,
+    RANDOM_MARGIN,
+    charset_size,
+    entropy_threshold,
+    random_entropy,
+    shannon_entropy,
+)
 from keystow.detect.ruleset import parse_rule
+from keystow.detect.scanner import FilterPolicy, rule_gate
 from tests.detect.rulekit import rule
 
 PRINTABLE = "".join(chr(c) for c in range(33, 127))

@@ -4,10 +4,25 @@ from __future__ import annotations
 
 import pytest
 
-from keystow.detect.matcher import (HyperscanMatcher, ReMatcher, _windows, build_matcher, confirm_reach,
-                                    database_key, hyperscan_available)
+from keystow.detect.matcher import (
+    HyperscanMatcher,
+    ReMatcher,
+    _windows,
+    build_matcher,
+    confirm_reach,
+    database_key,
+    hyperscan_available,
+)
 from keystow.errors import RuleError
-from tests.detect.rulekit import DEMO, DEMO_TOKEN, DEMO_TOKEN_2, GENERIC, PASSWORD, rule, ruleset
+from tests.detect.rulekit import (
+    DEMO,
+    DEMO_TOKEN,
+    DEMO_TOKEN_2,
+    GENERIC,
+    PASSWORD,
+    rule,
+    ruleset,
+)
 
 needs_hyperscan = pytest.mark.skipif(not hyperscan_available(), reason="hyperscan not installed")
 TEXT = (b"a = 1\nkey = " + DEMO_TOKEN.encode() + b"\n" + b"# filler\n" * 200

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from keystow.detect.scanner import Blob, FilterPolicy, Scanner
-from keystow.fakes import Fakes
+from testing.fakes import Fakes
 from tests.detect.rulekit import DEMO, DEMO_TOKEN, GENERIC, GH, PASSWORD, rule, ruleset
 
 ENGINES = ["re", "hyperscan"]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from keystow.fakes import Fakes
-from keystow.filters.chain import filter_reason
+from keystow.detect.filters.chain import filter_reason
+from testing.fakes import Fakes
 
 
 def test_names_the_filter_that_dropped_a_value():

@@ -6,9 +6,9 @@ import base64
 
 import pytest
 
-from keystow.fakes import Fakes
-from keystow.filters import heuristics as h
-from keystow.filters import words as w
+from keystow.detect.filters import heuristics as h
+from keystow.detect.filters import words as w
+from testing.fakes import Fakes
 
 REAL = Fakes(12).password(24)
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from keystow.fakes import Fakes
-from keystow.filters.inline import is_allowed_inline
+from keystow.detect.filters.inline import is_allowed_inline
+from testing.fakes import Fakes
 from tests.helpers import run_keystow
 
 

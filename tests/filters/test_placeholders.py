@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from keystow.fakes import Fakes
-from keystow.filters import placeholders as p
+from keystow.detect.filters import placeholders as p
+from testing.fakes import Fakes
 
 REAL = Fakes(11).password(24)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from keystow.fakes import Fakes
-from keystow.filters import words as w
+from keystow.detect.filters import words as w
+from testing.fakes import Fakes
 
 
 @pytest.mark.parametrize("value", ["Please enter your password", "Mot de passe oublié", "Contraseña",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from keystow.fakes import Fakes
-from keystow.migrate import runtime
 from keystow.migrate.stores import open_store
+from keystow.runtime import resolve as runtime
+from testing.fakes import Fakes
 from tests.helpers import commit_file
 
 FAST = 1000.0  # writes per second: the token bucket never waits in tests

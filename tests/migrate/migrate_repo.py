@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from keystow.fakes import Fakes
+from testing.fakes import Fakes
 from tests.helpers import git, run_keystow
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "migrate" / "repo"
@@ -54,7 +54,7 @@ def migrate(repo: Path, *args: str, env: dict | None = None):
 
 
 def run_in_process(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    from keystow.cli import main
+    from keystow.cli.main import main
 
     out, err = io.BytesIO(), io.BytesIO()
     stdout, stderr = io.TextIOWrapper(out, write_through=True), io.TextIOWrapper(err, write_through=True)
@@ -111,7 +111,9 @@ class StoreReader:
 
 
 def manifest(repo: Path) -> dict[str, str]:
-    from keystow.tomlcompat import tomllib
+    from keystow.config import toml_parser
+
+    tomllib = toml_parser()
 
     return tomllib.loads((repo / ".keystow-refs.toml").read_text())
 

@@ -6,8 +6,8 @@ import json
 
 import boto3
 
-from keystow.migrate.iam import policy_for, policy_json
 from keystow.migrate.stores import StoreTarget, open_store
+from keystow.migrate.stores.iam import policy_for, policy_json
 from tests.throttle_proxy import ACCESS_DENIED, ThrottleProxy, always
 
 ACCOUNT = "123456789012"

@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from keystow.fakes import Fakes
+from testing.fakes import Fakes
 from tests.helpers import commit_file, git
 from tests.migrate.migrate_repo import StoreReader, migrate
 

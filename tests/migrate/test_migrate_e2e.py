@@ -10,10 +10,17 @@ import stat
 
 import pytest
 
+from testing.local_moto import reset
 from tests.helpers import git
-from keystow.migrate.local_moto import reset
+from tests.migrate.migrate_repo import (
+    StoreReader,
+    load_yaml,
+    make_repo,
+    manifest,
+    migrate,
+    scan_paths_with_findings,
+)
 from tests.moto_server import AWS_TEST_ENV
-from tests.migrate.migrate_repo import StoreReader, load_yaml, make_repo, manifest, migrate, scan_paths_with_findings
 
 
 @pytest.fixture(scope="module")

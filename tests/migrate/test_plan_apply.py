@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from keystow.fakes import Fakes
+from testing.fakes import Fakes
 from tests.helpers import commit_file, git
 from tests.migrate.migrate_repo import StoreReader, manifest, migrate
 

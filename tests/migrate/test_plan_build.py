@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from keystow.fakes import Fakes
 from keystow.findings import Finding, Location
 from keystow.migrate.plan import Settings, build_plan
 from keystow.migrate.plan_output import dumps, render_text
+from testing.fakes import Fakes
 
 
 def finding(root: Path, path: str, secret: str, rule: str = "generic-password") -> Finding:

@@ -3,11 +3,11 @@ that answers wrongly: moto never does, so this uses a small store of our own int
 
 from __future__ import annotations
 
-from keystow.fakes import Fakes
 from keystow.migrate.apply import Stores, apply_plan
 from keystow.migrate.journal import Journal
 from keystow.migrate.plan import Settings, build_plan
 from keystow.migrate.stores import PutResult
+from testing.fakes import Fakes
 from tests.migrate.test_plan_build import finding
 
 

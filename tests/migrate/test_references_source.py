@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import ast
 
-from keystow.fakes import ALNUM, Fakes
+from testing.fakes import ALNUM, Fakes
 from tests.migrate.reference_cases import SSM, rewrite
 
 # A fake secret made at run time, so this file holds no credential-shaped literal.

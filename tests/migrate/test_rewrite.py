@@ -6,9 +6,10 @@ import stat
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from keystow.fakes import ALNUM, Fakes
+from keystow.fs import write_atomic
 from keystow.migrate.references.base import Edit
-from keystow.migrate.rewrite import apply_edits, restore, split_old, write_atomic
+from keystow.migrate.rewrite import apply_edits, restore, split_old
+from testing.fakes import ALNUM, Fakes
 
 # A fake secret made at run time, so this file holds no credential-shaped literal.
 SECRET = Fakes(12).chars(ALNUM, 12)

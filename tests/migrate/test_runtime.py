@@ -7,9 +7,9 @@ import sys
 import pytest
 
 import keystow
-from keystow.fakes import Fakes
-from keystow.migrate.runtime import resolve_manifest
 from keystow.migrate.stores import MissingReference, StoreError
+from keystow.runtime.resolve import resolve_manifest
+from testing.fakes import Fakes
 from tests.helpers import run_keystow
 from tests.throttle_proxy import ThrottleProxy
 

@@ -7,9 +7,15 @@ the write happened (the retry then meets ParameterAlreadyExists and must read ba
 
 from __future__ import annotations
 
-from keystow.fakes import Fakes
 from keystow.migrate.stores import open_store
-from tests.throttle_proxy import THROTTLE, TOO_MANY_UPDATES, Fault, ThrottleProxy, every_nth
+from testing.fakes import Fakes
+from tests.throttle_proxy import (
+    THROTTLE,
+    TOO_MANY_UPDATES,
+    Fault,
+    ThrottleProxy,
+    every_nth,
+)
 
 COUNT = 1000
 LOST_RESPONSE = Fault("TooManyUpdates", "lost after the write", forward=True)

@@ -6,9 +6,22 @@ from __future__ import annotations
 import pytest
 
 from keystow.migrate.stores import (
-    AccessDenied, KmsKeyNotFound, LimitExceeded, StoreError, Throttled, open_store,
+    AccessDenied,
+    KmsKeyNotFound,
+    LimitExceeded,
+    StoreError,
+    Throttled,
+    open_store,
 )
-from tests.throttle_proxy import ACCESS_DENIED, THROTTLE, TOO_MANY_UPDATES, Fault, ThrottleProxy, always, first_k
+from tests.throttle_proxy import (
+    ACCESS_DENIED,
+    THROTTLE,
+    TOO_MANY_UPDATES,
+    Fault,
+    ThrottleProxy,
+    always,
+    first_k,
+)
 
 SECRET = "s3cr3t-value-never-shown"
 
@@ -78,7 +91,7 @@ def test_lost_response_after_a_successful_put_reads_back_and_compares(aws_env):
 
 
 def test_endless_throttling_gives_up_with_one_clear_line(aws_env):
-    from keystow.migrate.ratelimit import Backoff
+    from keystow.migrate.stores.pacing import Backoff
 
     with ThrottleProxy(aws_env, [always("PutParameter", TOO_MANY_UPDATES)]) as proxy:
         store = store_behind(proxy)

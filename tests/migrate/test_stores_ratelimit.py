@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from keystow.migrate.ratelimit import Backoff, TokenBucket
+from keystow.migrate.stores.pacing import Backoff, TokenBucket
 
 
 class Clock:

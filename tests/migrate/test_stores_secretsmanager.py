@@ -7,8 +7,8 @@ import json
 import boto3
 import pytest
 
-from keystow.fakes import Fakes
 from keystow.migrate.stores import Conflict, StoreError, StoreTarget, open_store
+from testing.fakes import Fakes
 
 TAGS = {"managed-by": "keystow"}
 

@@ -5,8 +5,14 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from keystow.fakes import Fakes
-from keystow.migrate.stores import Conflict, KmsKeyNotFound, PutResult, StoreTarget, open_store
+from keystow.migrate.stores import (
+    Conflict,
+    KmsKeyNotFound,
+    PutResult,
+    StoreTarget,
+    open_store,
+)
+from testing.fakes import Fakes
 
 TAGS = {"managed-by": "keystow", "source": "repo/config/settings.py"}
 

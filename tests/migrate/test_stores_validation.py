@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from keystow.migrate.stores import InvalidName, InvalidValue, LimitExceeded, ValueTooLarge, open_store
+from keystow.migrate.stores import (
+    InvalidName,
+    InvalidValue,
+    LimitExceeded,
+    ValueTooLarge,
+    open_store,
+)
 from tests.throttle_proxy import ThrottleProxy
 
 

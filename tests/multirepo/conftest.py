@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from keystow.fakes import Fakes
+from testing.fakes import Fakes
 from tests.helpers import commit_file, git
 
 CLEAN_LINES = "def handler(event):\n    return {'status': 200}\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from keystow.fakes import Fakes
+from testing.fakes import Fakes
 from tests.helpers import run_keystow
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pickle
 
-from keystow.fakes import Fakes
 from keystow.multirepo.model import RepoScanSettings
 from keystow.multirepo.repolist import make_spec
 from keystow.multirepo.task import scan_repository
+from testing.fakes import Fakes
 from tests.helpers import commit_file, git
 
 

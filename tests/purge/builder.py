@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from keystow.fakes import Fakes
+from testing.fakes import Fakes
 from tests.helpers import commit_file, git
 
 FIXTURE_RULES = Path(__file__).resolve().parents[1] / "fixtures" / "purge" / "rules.yaml"

@@ -8,10 +8,10 @@ import stat
 import pytest
 from git_filter_repo import FilteringOptions
 
-from keystow.fakes import Fakes
 from keystow.findings import Finding, Location
 from keystow.purge.expressions import expression_line, private_file, replace_text
 from keystow.purge.plan import Target
+from testing.fakes import Fakes
 
 
 def apply_like_filter_repo(expressions: bytes, data: bytes, tmp_path) -> bytes:

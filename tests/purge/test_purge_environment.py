@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from keystow.fakes import Fakes
+from testing.fakes import Fakes
 from tests.helpers import commit_file, git, run_keystow
 from tests.purge.builder import use_fixture_rules
 

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from keystow.fakes import Fakes
+from testing.fakes import Fakes
 
 # Root ignores file modes; dropping these two capabilities makes permission checks real again.
 NO_DAC = ("setpriv", "--inh-caps=-dac_override,-dac_read_search",
@@ -57,7 +57,7 @@ def warm_cache_copy(destination: Path) -> Path:
     """A copy of the session's user cache with the compiled rules in it: a subprocess with an
     empty cache would spend seconds compiling the Hyperscan database first."""
     from keystow.config import Config
-    from keystow.scan import build_scanner
+    from keystow.pipeline.scanning import build_scanner
 
     build_scanner(Config())  # compiles into the session cache once, then loads it
     shutil.copytree(os.environ["KEYSTOW_CACHE_DIR"], destination)

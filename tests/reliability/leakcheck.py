@@ -6,7 +6,7 @@ import os
 import stat
 from pathlib import Path
 
-from keystow.fakes import Fakes
+from testing.fakes import Fakes
 
 
 def planted_secrets(seed: int = 77) -> dict[str, str]:

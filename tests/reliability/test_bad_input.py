@@ -12,7 +12,13 @@ import time
 import pytest
 
 from tests.helpers import git
-from tests.reliability.kit import fake_key, found_keys, leak_line, scan_json, unprivileged_prefix
+from tests.reliability.kit import (
+    fake_key,
+    found_keys,
+    leak_line,
+    scan_json,
+    unprivileged_prefix,
+)
 
 CONTROL = "control.py"  # a plain file with a secret in every tree: proves the rest is scanned
 

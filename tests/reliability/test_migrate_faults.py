@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from keystow.fakes import Fakes
+from testing.fakes import Fakes
 from tests.helpers import commit_file
 from tests.migrate.migrate_repo import StoreReader, migrate
 from tests.reliability.kit import keystow, unprivileged_prefix
@@ -80,7 +80,7 @@ def test_put_fails_for_one_value(three, aws_env):
 
 
 def test_read_back_mismatch_leaves_files_alone(three, aws_env, monkeypatch):
-    from keystow.migrate import stores_ssm
+    from keystow.migrate.stores import ssm as stores_ssm
 
     repo, values, original = three
     real_get = stores_ssm.SsmStore.get
@@ -99,18 +99,18 @@ def test_disk_full_on_a_file_write(three, aws_env, monkeypatch, failing_call):
     repo, values, original = three
     real_write, calls = apply_module.write_atomic, []
 
-    def write(path, data, mode=None):
+    def write(path, data, **options):
         calls.append(path)
         if len(calls) == failing_call:
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        return real_write(path, data, mode)
+        return real_write(path, data, **options)
 
     monkeypatch.setattr(apply_module, "write_atomic", write)
     result = apply(repo)
     assert result.returncode != 0 and b"Traceback" not in result.stderr
     assert b"No space left on device" in result.stderr and b"--resume" in result.stderr
     assert_rewritten_only_where_stored(repo, values, aws_env)
-    assert not list(repo.rglob("*.keystow-tmp-*"))
+    assert not list(repo.rglob("*keystow-tmp*"))
     monkeypatch.setattr(apply_module, "write_atomic", real_write)
     resume_then_rollback(repo, values, original, aws_env)
 

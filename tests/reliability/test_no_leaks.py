@@ -12,8 +12,15 @@ import pytest
 from keystow.report import FORMATS
 from tests.helpers import git
 from tests.migrate.migrate_repo import run_in_process
-from tests.reliability.leakcheck import (file_leaks, leaks, owner_only, planted_secrets, snapshot, write_fixture,
-                                         written_since)
+from tests.reliability.leakcheck import (
+    file_leaks,
+    leaks,
+    owner_only,
+    planted_secrets,
+    snapshot,
+    write_fixture,
+    written_since,
+)
 
 SECRETS = planted_secrets()
 

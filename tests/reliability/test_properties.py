@@ -8,18 +8,20 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from keystow import baseline as baseline_module
 from keystow.config import Config, load_config, parse_config
 from keystow.detect.ruleset import load_rule_file, parse_rule
 from keystow.detect.scanner import Blob
 from keystow.errors import ConfigError, RuleError
-from keystow.fakes import Fakes
 from keystow.findings import Finding, Location, Provenance
+from keystow.pipeline.result import ScanResult
+from keystow.pipeline.scanning import build_scanner, scan_blobs
 from keystow.report import ReportOptions, render
-from keystow.scan import ScanResult, build_scanner, scan_blobs
 from keystow.sources import Skipped
+from testing.fakes import Fakes
 
 FAST = settings(max_examples=int(__import__("os").environ.get("KEYSTOW_FUZZ_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                          HealthCheck.too_slow])
@@ -148,7 +150,7 @@ results = st.builds(ScanResult, findings=st.lists(findings, max_size=5),
 @given(result=results, show=st.booleans())
 def test_json_writers_always_write_json_that_round_trips(format_name, result, show):
     text = render(format_name, result, ReportOptions(show_secrets=show))
-    raw = text.encode("utf-8", "surrogateescape")  # as keystow.output.emit writes it
+    raw = text.encode("utf-8", "surrogateescape")  # as keystow.commands.output.emit writes it
     document = json.loads(raw.decode("utf-8", "surrogateescape"))
     assert json.loads(json.dumps(document)) == document
     if format_name == "json":

@@ -1,12 +1,12 @@
 """A scan result with every shape the reports must handle: provenance, several locations,
-a path with `,` and `:` in it, and all four severities. Secrets come from keystow.fakes."""
+a path with `,` and `:` in it, and all four severities. Secrets come from testing.fakes."""
 
 from __future__ import annotations
 
-from keystow.fakes import Fakes
 from keystow.findings import Finding, Location, Provenance
-from keystow.scan import ScanResult
+from keystow.pipeline.result import ScanResult
 from keystow.sources import Skipped
+from testing.fakes import Fakes
 
 COMMIT = "a" * 40
 

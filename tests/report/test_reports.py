@@ -7,8 +7,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from keystow.pipeline.result import ScanResult
 from keystow.report import ReportOptions, render
-from keystow.scan import ScanResult
 from tests.report.sample import COMMIT, sample_result, secrets_of
 
 HIDDEN = ReportOptions(show_secrets=False)

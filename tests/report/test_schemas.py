@@ -9,8 +9,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from keystow.fakes import Fakes
 from keystow.report import ReportOptions, render
+from testing.fakes import Fakes
 from tests.helpers import commit_file, run_keystow
 from tests.report.sample import sample_result
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from keystow.fakes import Fakes
+from testing.fakes import Fakes
 from tests.helpers import run_keystow
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from keystow.sources.blob_cache import BlobCache
-from keystow.sources.blob_hits import Hit, Outcome
+from keystow.pipeline.blob_cache import BlobCache
+from keystow.pipeline.blob_hits import Hit, Outcome
 
 SECRET = "not-a-real-secret-value-0123456789"
 

@@ -180,8 +180,8 @@ def test_corrupt_object_stops_git_yet_later_blobs_are_scanned(repo):
 
 def test_default_jobs_scan_the_first_blobs_here_then_in_workers(repo, monkeypatch):
     from keystow.config import Config
-    from keystow.scan import build_scanner
-    from keystow.sources import history
+    from keystow.pipeline import history
+    from keystow.pipeline.scanning import build_scanner
 
     f = fakes(11)
     keys = [f.aws_access_key_id() for _ in range(5)]

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from keystow.fakes import Fakes
+from testing.fakes import Fakes
 from tests.helpers import commit_file, git, run_keystow
 
 BASELINE = ".keystow-baseline.json"
@@ -184,7 +184,7 @@ def test_history_and_range_scans_honour_the_baseline_from_cache_too(repo):
 
 
 def test_secret_at_reads_single_and_multi_line_spans():
-    from keystow.baseline_secrets import secret_at
+    from keystow.baseline.secrets import secret_at
     from keystow.findings import Location
 
     lines = ["x = 'abcdef'", "-----BEGIN", "body", "-----END"]

@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 import yaml
 
-from keystow.fakes import Fakes
+from testing.fakes import Fakes
 from tests.helpers import commit_file, git
 from tests.workflow.readme import ROOT, github_workflow, gitlab_include
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from keystow.fakes import Fakes
+from testing.fakes import Fakes
 from tests.helpers import commit_file, git, run_keystow
 
 
@@ -128,7 +128,7 @@ HEAVY_FOR_THE_HOOK = ("dataclasses", "inspect", "click", "yaml", "json", "base64
 def test_the_hooks_warm_path_stays_free_of_heavy_imports(repo):
     (repo / "ok.py").write_text("x = 1\n")
     git(repo, "add", "ok.py")
-    probe = ("import sys\nfrom keystow.hook_entry import main\ncode = main(['pre-commit'])\n"
+    probe = ("import sys\nfrom keystow.cli.hook_entry import main\ncode = main(['pre-commit'])\n"
              f"print(code, sorted(m for m in {HEAVY_FOR_THE_HOOK!r} if m in sys.modules))\n")
     runs = [subprocess.run([sys.executable, "-c", probe], cwd=repo, capture_output=True, text=True) for _ in range(2)]
     assert runs[1].returncode == 0, runs[1].stderr

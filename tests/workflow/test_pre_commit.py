@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from keystow.fakes import Fakes
+from testing.fakes import Fakes
 from tests.helpers import git
 from tests.workflow.readme import ROOT, pre_commit_config
 from tests.workflow.test_hook import placeholder_key

@@ -9,23 +9,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from keystow import baseline as bl
-from keystow.commands.scan import ScanOptions, collect, load_scan_config
+from keystow.baseline.importers import import_file
+from keystow.baseline.secrets import with_secrets
+from keystow.commands.output import notice
+from keystow.commands.scan import ScanOptions, baseline_scope, collect, load_scan_config
 from keystow.errors import EXIT_CLEAN, FatalError
 from keystow.findings import Finding
-from keystow.output import notice
+from keystow.pipeline.scanning import load_ruleset
 
 
 def scan_findings(options: ScanOptions) -> tuple[list[Finding], Path, Path]:
     """Findings of the scan the options describe, the baseline file they belong to, and the
     directory their relative paths start from."""
     config = load_scan_config(options)
-    path = bl.baseline_path(options, config)
+    scope = baseline_scope(options, config)
     findings = collect(options._replace(use_baseline=False), config).findings
     if any(not f.secret for f in findings):  # answered from the history cache: no secret kept
-        from keystow.baseline_secrets import with_secrets
-
-        findings = with_secrets(findings, bl.repository_root(bl.scan_start(options)))
-    return [f for f in findings if f.secret], path, bl.path_anchor(options)
+        findings = with_secrets(findings, scope.root)
+    return [f for f in findings if f.secret], scope.file, scope.anchor
 
 
 def located(findings: list[Finding], base: Path, anchor: Path):
@@ -91,11 +92,8 @@ def matched_keys(baseline: bl.Baseline, findings: list[Finding], path: Path, anc
 
 def import_baseline(options: ScanOptions, source: Path) -> int:
     """Merge a detect-secrets baseline or a .gitleaksignore into ours."""
-    from keystow.baseline_import import import_file
-    from keystow.scan import load_ruleset
-
     config = load_scan_config(options)
-    path = bl.baseline_path(options, config)
+    path = baseline_scope(options, config).file
     baseline = bl.load(path) if path.exists() else bl.Baseline()
     known = {e.key for e in baseline.entries}
     new = [e for e in import_file(source, {r.id for r in load_ruleset(config).rules}) if e.key not in known]

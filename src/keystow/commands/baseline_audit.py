@@ -12,7 +12,12 @@ from pathlib import Path
 from typing import Callable
 
 from keystow import baseline as bl
-from keystow.commands.baseline import existing_baseline, located, matched_keys, scan_findings
+from keystow.commands.baseline import (
+    existing_baseline,
+    located,
+    matched_keys,
+    scan_findings,
+)
 from keystow.commands.scan import ScanOptions
 from keystow.errors import EXIT_CLEAN
 from keystow.findings import Finding

@@ -13,8 +13,9 @@ import sys
 from pathlib import Path
 
 from keystow import git
+from keystow.commands.output import notice
 from keystow.errors import EXIT_CLEAN, FatalError
-from keystow.output import notice
+from keystow.fs import write_atomic
 
 MARKER = "# keystow-hook-marker: managed by `keystow hook install`; remove with `keystow hook uninstall`"
 # What each hook runs when the installing Python is gone and `keystow` is found on PATH instead.
@@ -26,7 +27,7 @@ TEMPLATE = """#!/bin/sh
 keystow_python={python}
 run_keystow() {{
     if [ -x "$keystow_python" ]; then
-        "$keystow_python" -m keystow.hook_entry {hook} "$@"
+        "$keystow_python" -m keystow.cli.hook_entry {hook} "$@"
     elif command -v keystow >/dev/null 2>&1; then
         command keystow {fallback}
     else
@@ -93,10 +94,7 @@ def install_one(path: Path, hook: str, force: bool) -> None:
         if not legacy.exists():
             os.replace(path, legacy)
             notice(f"kept your existing {hook} hook as {legacy}; it runs before keystow")
-    tmp = path.with_name(f".{hook}.keystow-tmp")
-    tmp.write_text(hook_script(hook), encoding="utf-8")
-    tmp.chmod(0o755)
-    os.replace(tmp, path)
+    write_atomic(path, hook_script(hook).encode("utf-8"), mode=0o755)
     notice(f"installed {path}")
 
 

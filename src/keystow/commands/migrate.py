@@ -11,8 +11,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
+from keystow.commands.output import emit, notice
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, FatalError
-from keystow.output import emit, notice
 
 PLAN_FILE = "keystow-plan.json"
 
@@ -188,7 +188,7 @@ def _rollback(journal_path: Path, options: MigrateOptions) -> int:
 
 
 def _emit_policy(plan, stores, path: Path) -> None:
-    from keystow.migrate.iam import policy_for, policy_json
+    from keystow.migrate.stores.iam import policy_for, policy_json
 
     targets = [item.target(m) for item in plan.items if not item.manual for m in item.members]
     kinds = {t.store for t in targets}

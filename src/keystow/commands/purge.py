@@ -12,17 +12,22 @@ from pathlib import Path
 from typing import Callable
 
 from keystow import git
+from keystow.commands.output import notice
 from keystow.config import Config, load_config
 from keystow.detect.scanner import Scanner
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, FatalError, GitError
-from keystow.output import notice
+from keystow.pipeline.scanning import build_scanner
 from keystow.purge import backup, dryrun, report
 from keystow.purge.history import history_findings
 from keystow.purge.migrated import migrated_references
-from keystow.purge.plan import PurgePlan, build_plan, check_replacement, report_fingerprints
+from keystow.purge.plan import (
+    PurgePlan,
+    build_plan,
+    check_replacement,
+    report_fingerprints,
+)
 from keystow.purge.rewrite import commit_map, rewrite_history
 from keystow.purge.verify import remaining_findings
-from keystow.scan import build_scanner
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from keystow.config import Config
 from keystow.detect.ruleset import Rule, RuleSet
 from keystow.detect.scanner import Blob, FilterPolicy, Scanner
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS
-from keystow.scan import load_ruleset
+from keystow.pipeline.scanning import load_ruleset
 
 
 def list_rules(config: Config, as_json: bool) -> int:

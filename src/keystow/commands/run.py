@@ -14,7 +14,7 @@ EXIT_COMMAND_NOT_FOUND = 127
 def run_with_references(command: list[str], refs: Path | None = None, *, region: str | None = None,
                         endpoint_url: str | None = None) -> int:
     """Replaces this process with `command`; returns only if it could not be started."""
-    from keystow.migrate.runtime import MANIFEST_NAME, resolve_manifest
+    from keystow.runtime.resolve import MANIFEST_NAME, resolve_manifest
 
     if not command:
         raise FatalError("no command given: keystow run [--refs FILE] -- CMD ARGS...")

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import NamedTuple
 
+from keystow.baseline import Scope, filter_result, scope_for
+from keystow.commands.output import emit, notice, stdout_is_tty
 from keystow.config import Config, load_config
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, FatalError
 from keystow.findings import Finding, severity_rank
-from keystow.output import emit, notice, stdout_is_tty
+from keystow.pipeline.git_modes import GitSource, HistoryOptions, scan_git_source
+from keystow.pipeline.result import ScanResult
+from keystow.pipeline.scanning import build_scanner, scan_paths
 from keystow.report import ReportOptions, render
-from keystow.scan import ScanResult, build_scanner, scan_paths
 
 
 class ScanOptions(NamedTuple):
@@ -70,21 +74,36 @@ def collect(options: ScanOptions, config: Config) -> ScanResult:
         raise FatalError("--recurse-submodules applies to path scans; scan a submodule's history in its own directory")
     scanner = build_scanner(config, options.engine, options.inline_allow)
     if any(git_modes):
-        from keystow.sources.git_scan import scan_git_source
-
-        return scan_git_source(options, config, scanner)
+        history = HistoryOptions(options.use_cache, options.show_secrets, options.jobs)
+        return scan_git_source(git_source(options), config, scanner, history)
     return scan_paths(list(options.paths), config, scanner, options.recurse_submodules)
+
+
+def git_source(options: ScanOptions) -> GitSource:
+    """The one git mode the options name; paths[0] is the repository."""
+    repo = Path(options.paths[0] if options.paths else ".")
+    if options.staged:
+        return GitSource("staged", repo)
+    if options.history:
+        return GitSource("history", repo)
+    if options.range or options.since:
+        return GitSource("range", repo, range=options.range or f"{options.since}..HEAD")
+    return GitSource("pre-push", repo, push_lines=sys.stdin.buffer.read(), push_remote=options.push_remote)
+
+
+def is_git_scan(options: ScanOptions) -> bool:
+    return bool(options.staged or options.history or options.range or options.since or options.pre_push)
+
+
+def baseline_scope(options: ScanOptions, config: Config) -> Scope:
+    return scope_for(options.paths, is_git_scan(options), config.baseline, options.baseline)
 
 
 def apply_baseline(options: ScanOptions, config: Config, result: ScanResult) -> ScanResult:
     """Drop findings recorded in the baseline (when one exists)."""
     if not options.use_baseline:
         return result
-    try:
-        from keystow.baseline import filter_result
-    except ImportError:
-        return result
-    return filter_result(result, options, config)
+    return filter_result(result, baseline_scope(options, config))
 
 
 def exit_code(findings: list[Finding], fail_on: str) -> int:

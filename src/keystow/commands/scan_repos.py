@@ -12,13 +12,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from keystow.commands.output import emit, notice, stdout_is_tty
 from keystow.config import Config, load_config
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, FatalError
 from keystow.findings import severity_rank
 from keystow.multirepo.combined import render
 from keystow.multirepo.model import MODES, RepoReport, RepoScanSettings, RepoSpec
 from keystow.multirepo.repolist import read_repo_list
-from keystow.output import emit, notice, stdout_is_tty
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def exit_code(reports: list[RepoReport], fail_on: str) -> int:
 
 def resolve_mode(mode: str | None) -> str:
     if mode is None:
-        return "history" if importlib.util.find_spec("keystow.sources.history") else "worktree"
+        return "history" if importlib.util.find_spec("keystow.pipeline.history") else "worktree"
     if mode not in MODES:
         raise FatalError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
     return mode

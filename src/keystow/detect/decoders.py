@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Iterator, NamedTuple
 from keystow.detect.text import line_and_column
 
 if TYPE_CHECKING:
-    from keystow.detect.scanner import Blob, Scanner
     from keystow.findings import Finding
 
 # Manifests are YAML (or a template of it); other blobs skip even the substring search, which
@@ -66,20 +65,24 @@ def _decode(value: bytes) -> str | None:
     return text if text.isprintable() and text.strip() else None
 
 
-def with_decoded(scanner: "Scanner", data: bytes, blob: "Blob", findings: list["Finding"]) -> list["Finding"]:
-    """`findings` plus those in the decoded values of `data`, placed at the encoded values. What
-    a value decodes to is what it means: a finding on the encoded text itself is dropped."""
-    if not blob.path.lower().endswith(MANIFEST_SUFFIXES):
-        return findings
-    items = list(k8s_secret_data(data))
-    if not items:
-        return findings
-    decoded = []
-    for item in items:
-        view = f"{item.key}: {_yaml_scalar(item.text)}\n".encode()
-        decoded += [_relocate(finding, data, item) for finding in scanner.scan_text(view, blob)]
-    places = {line_and_column(data, item.start) for item in items}
-    return [f for f in findings if (f.location.line, f.location.column) not in places] + decoded
+class DecodedView(NamedTuple):
+    """A decoded value as the text it would be in plain form, and where its encoding sits."""
+
+    text: bytes  # `key: "decoded"`: what the rules scan
+    source: Decoded
+
+
+def decoded_views(data: bytes, path: str) -> list[DecodedView]:
+    """The decoded views of `data` worth scanning (the scanner scans them; nothing here scans)."""
+    if not path.lower().endswith(MANIFEST_SUFFIXES):
+        return []
+    return [DecodedView(f"{item.key}: {_yaml_scalar(item.text)}\n".encode(), item) for item in k8s_secret_data(data)]
+
+
+def encoded_places(data: bytes, views: list[DecodedView]) -> set[tuple[int, int]]:
+    """(line, column) of each encoded value: a finding on the encoding itself is dropped, since
+    what a value decodes to is what it means."""
+    return {line_and_column(data, view.source.start) for view in views}
 
 
 def _yaml_scalar(text: str) -> str:
@@ -90,7 +93,8 @@ def _yaml_scalar(text: str) -> str:
     return f"'{text}'" if "'" not in text else text
 
 
-def _relocate(finding: "Finding", data: bytes, item: Decoded) -> "Finding":
+def relocate(finding: "Finding", data: bytes, item: Decoded) -> "Finding":
+    """The finding from a decoded view, placed at its encoded value in the blob."""
     line, column = line_and_column(data, item.start)
     end_line, end_column = line_and_column(data, item.end)
     location = finding.locations[0]._replace(line=line, column=column, end_line=end_line, end_column=end_column)

@@ -13,12 +13,10 @@ both.
 from __future__ import annotations
 
 import functools
-import hashlib
-import os
-import sys
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
+from keystow import fs
 from keystow.detect.ruleset import Rule, RuleSet
 from keystow.errors import RuleError
 
@@ -73,7 +71,7 @@ class HyperscanMatcher:
 
     def __init__(self, ruleset: RuleSet, cache_dir: Path | None = None) -> None:
         self.rules = ruleset.rules
-        self.database = load_or_compile(ruleset, cache_dir or default_cache_dir())
+        self.database = load_or_compile(ruleset, cache_dir or fs.cache_dir())
 
     def matches(self, data: bytes) -> Iterator[Match]:
         ends: dict[int, list[int]] = {}
@@ -143,32 +141,11 @@ def _confirm(rule: Rule, data: bytes, start: int, stop: int) -> Iterator[Match]:
 # --- the compiled database and its on-disk cache -------------------------------------------
 
 
-def default_cache_dir() -> Path:
-    """$KEYSTOW_CACHE_DIR, else the platform's user cache directory.
-
-    Linux and macOS are computed here (XDG_CACHE_HOME or ~/.cache; ~/Library/Caches): importing
-    platformdirs costs the hook ~20 ms. Other platforms ask platformdirs.
-    """
-    override = os.environ.get("KEYSTOW_CACHE_DIR")
-    if override:
-        return Path(override)
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "keystow"
-    if os.name == "posix":
-        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "keystow"
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("keystow"))
-
-
 def database_key(ruleset: RuleSet) -> str:
     import hyperscan
 
-    h = hashlib.sha256(CACHE_FORMAT.encode())
-    h.update(str(getattr(hyperscan, "__version__", "")).encode())
-    for rule in ruleset.rules:
-        h.update(rule.regex.encode() + b"\0")
-    return h.hexdigest()[:32]
+    version = str(getattr(hyperscan, "__version__", ""))
+    return fs.digest(CACHE_FORMAT, version, *(rule.regex for rule in ruleset.rules))[:32]
 
 
 def load_or_compile(ruleset: RuleSet, cache_dir: Path):
@@ -178,7 +155,7 @@ def load_or_compile(ruleset: RuleSet, cache_dir: Path):
     database = _load_cached(path)
     if database is None:
         database = compile_database(ruleset)
-        _store_cached(path, hyperscan.dumpb(database))
+        fs.write_cache(path, hyperscan.dumpb(database))
     return database
 
 
@@ -191,20 +168,6 @@ def _load_cached(path: Path):
         return database
     except (OSError, hyperscan.HyperscanError):
         return None  # missing, unreadable or from another Hyperscan build: compile afresh
-
-
-def _store_cached(path: Path, blob: bytes) -> None:
-    """Atomic write: concurrent hook runs see the old file or the new one, never half of it."""
-    import tempfile  # only on a cache miss
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(blob)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only cache only costs a recompile next time
 
 
 def compile_database(ruleset: RuleSet):

@@ -6,33 +6,30 @@ or upgrading keystow invalidates it. A corrupt or unreadable cache is ignored, n
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 from pathlib import Path
 
-from keystow import __version__
+from keystow import __version__, fs
 
 # Part of the key: a pickle of another shape of Rule (2: Rule is a NamedTuple) is never tried.
 CACHE_FORMAT = "2"
 
 
 def _key(files: list[Path]) -> str | None:
-    h = hashlib.sha256(f"{__version__}\0{CACHE_FORMAT}".encode())
+    parts = [__version__, CACHE_FORMAT]
     for path in files:
         try:
             info = os.stat(path)
         except OSError:
             return None  # let the parser report the missing file
-        h.update(f"{os.path.abspath(path)}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
-    return h.hexdigest()[:32]
+        parts += [os.path.abspath(path), str(info.st_size), str(info.st_mtime_ns)]
+    return fs.digest(*parts)[:32]
 
 
 def _path(files: list[Path]) -> Path | None:
-    from keystow.detect.matcher import default_cache_dir
-
     key = _key(files)
-    return None if key is None else default_cache_dir() / f"rules-{key}.pickle"
+    return None if key is None else fs.cache_dir() / f"rules-{key}.pickle"
 
 
 def load(files: list[Path]):
@@ -50,13 +47,4 @@ def store(files: list[Path], ruleset) -> None:
     path = _path(files)
     if path is None:
         return
-    import tempfile  # only on a cache miss: the hook's cached path does not pay for it
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-rules-")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(ruleset, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    fs.write_cache(path, pickle.dumps(ruleset, protocol=pickle.HIGHEST_PROTOCOL))

@@ -11,12 +11,16 @@ import re
 from typing import NamedTuple
 
 from keystow.detect import checksums
+from keystow.detect.decoders import decoded_views, encoded_places, relocate
 from keystow.detect.entropy import entropy_threshold, shannon_entropy
+from keystow.detect.filters.inline import is_allowed_inline
+from keystow.detect.filters.overlap import (
+    drop_same_span_duplicates,
+    drop_shadowed_generic,
+)
 from keystow.detect.matcher import Match, build_matcher
 from keystow.detect.ruleset import Rule, RuleSet
 from keystow.detect.text import line_and_column, line_at, to_scannable
-from keystow.filters.inline import is_allowed_inline
-from keystow.filters.overlap import drop_same_span_duplicates, drop_shadowed_generic
 from keystow.findings import Finding, Location, Provenance
 
 
@@ -61,17 +65,25 @@ class Scanner:
         return self.scan_text(data, blob)
 
     def scan_text(self, data: bytes, blob: Blob) -> list[Finding]:
+        findings = self._confirmed(data, blob)
+        views = decoded_views(data, blob.path)  # k8s Secret `data:` values, base64-decoded
+        if views:
+            encoded = encoded_places(data, views)
+            findings = [f for f in findings if (f.location.line, f.location.column) not in encoded]
+            for view in views:
+                findings += [relocate(f, data, view.source) for f in self._confirmed(view.text, blob)]
+        findings = drop_shadowed_generic(findings)  # a provider rule wins over a generic one
+        if self.policy.one_finding_per_position:
+            findings = drop_same_span_duplicates(findings)
+        return findings
+
+    def _confirmed(self, data: bytes, blob: Blob) -> list[Finding]:
+        """Every matcher hit in `data` that its rule confirms."""
         findings = []
         for match in self.matcher.matches(data):
             finding = self._confirm(match, data, blob)
             if finding is not None:
                 findings.append(finding)
-        from keystow.detect.decoders import with_decoded  # imported late: the hook path pays per module
-
-        findings = with_decoded(self, data, blob, findings)  # k8s Secret `data:` values, base64-decoded
-        findings = drop_shadowed_generic(findings)  # a provider rule wins over a generic one
-        if self.policy.one_finding_per_position:
-            findings = drop_same_span_duplicates(findings)
         return findings
 
     def _confirm(self, match: Match, data: bytes, blob: Blob) -> Finding | None:
@@ -111,7 +123,7 @@ def is_filtered(rule: Rule, secret: str, policy: FilterPolicy, line: bytes = b""
     """False-positive filters on the secret value (and the line it sits on): see filters.chain."""
     # Imported on the first candidate, not at start-up: the filters compile dozens of regexes, and
     # a clean commit through the hook never needs them.
-    from keystow.filters.chain import filter_reason
+    from keystow.detect.filters.chain import filter_reason
 
     if filter_reason(secret, line, rule.is_generic) is not None:
         return True

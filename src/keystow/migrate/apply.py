@@ -14,11 +14,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from keystow.errors import FatalError
+from keystow.fs import write_atomic
 from keystow.migrate.journal import Journal
 from keystow.migrate.manifest import MANIFEST, render_manifest
 from keystow.migrate.plan import Item, Plan, plan_changes
-from keystow.migrate.rewrite import AppliedEdit, RewriteError, apply_edits, decode, encode, sha256_bytes, split_old, write_atomic
-from keystow.migrate.stores import Conflict, InvalidName, InvalidValue, LimitExceeded, StoreError, ValueTooLarge
+from keystow.migrate.rewrite import (
+    AppliedEdit,
+    RewriteError,
+    apply_edits,
+    decode,
+    encode,
+    sha256_bytes,
+    split_old,
+)
+from keystow.migrate.stores import (
+    Conflict,
+    InvalidName,
+    InvalidValue,
+    LimitExceeded,
+    StoreError,
+    ValueTooLarge,
+)
 
 CRASH_ENV = "KEYSTOW_TEST_CRASH_AFTER"  # tests: die (as kill -9 would) at a named point
 PER_ITEM_ERRORS = (InvalidName, InvalidValue, ValueTooLarge, LimitExceeded)
@@ -163,7 +179,7 @@ def _write_journalled(real: Path, path: str, old: bytes | None, new: bytes, appl
                                 "old_sha256": sha256_bytes(old) if old is not None else None,
                                 "new_sha256": sha256_bytes(new), "edits": [a.to_json() for a in applied]})
     try:
-        write_atomic(real, new, mode)
+        write_atomic(real, new, mode=mode, durable=True)
     except OSError as exc:  # disk full, permission denied: one line; the journal knows how far it got
         raise FatalError(f"{path}: cannot write: {exc.strerror or exc}") from None
     journal.finish_file(entry)

@@ -16,7 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from keystow.errors import FatalError
-from keystow.migrate.rewrite import write_atomic
+from keystow.fs import write_atomic
 
 JOURNAL_VERSION = 1
 
@@ -55,7 +55,7 @@ class Journal:
 
     def save(self) -> None:
         text = json.dumps(self.data, indent=1, sort_keys=True) + "\n"
-        write_atomic(self.path, text.encode("utf-8"), mode=0o600)
+        write_atomic(self.path, text.encode("utf-8"), mode=0o600, durable=True)
 
     def record_target(self, value_id: str, store: str, name: str, key: str | None) -> None:
         self.data["targets"][value_id] = {"store": store, "name": name, "key": key}

@@ -34,7 +34,9 @@ def _parse(kind: str, text: str) -> None:
     elif kind == "python":
         ast.parse(text)
     elif kind == "toml":
-        from keystow.tomlcompat import tomllib
+        from keystow.config import toml_parser
+
+        tomllib = toml_parser()
 
         tomllib.loads(text)
     else:

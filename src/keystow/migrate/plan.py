@@ -100,7 +100,7 @@ class Plan:
 
 def build_plan(root: Path, scan_path: Path, settings: Settings, findings: list, names: dict[str, str] | None = None,
                store_check=None) -> Plan:
-    """`findings` come from keystow.scan (secrets in memory); `names` overrides item names."""
+    """`findings` come from keystow.pipeline.scanning (secrets in memory); `names` overrides item names."""
     plan = Plan(root, settings, [], [], {}, {}, [])
     collect_sites(plan, findings)
     members = members_of(plan, findings)

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from keystow.fs import write_atomic
 from keystow.migrate.journal import Journal
-from keystow.migrate.rewrite import AppliedEdit, decode, encode, restore, sha256_bytes, write_atomic
+from keystow.migrate.rewrite import AppliedEdit, decode, encode, restore, sha256_bytes
 from keystow.migrate.stores import StoreError
 
 
@@ -55,7 +56,7 @@ def _undo(root: Path, entry: dict, values: "ValueReader", report: RollbackReport
     if sha256_bytes(old) != entry["old_sha256"]:
         report.problems.append(f"{entry['path']}: the values read back do not rebuild the original; left alone")
         return
-    write_atomic(path, old, entry["mode"])
+    write_atomic(path, old, mode=entry["mode"], durable=True)
     report.restored.append(entry["path"])
 
 

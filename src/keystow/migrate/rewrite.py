@@ -3,16 +3,14 @@
 `apply_edits` turns a text and its edits into the new text plus, per edit, where it landed in the
 new text and how to rebuild the old text from literal pieces and secret ids (never values). That
 record is what lets a rollback restore a file byte for byte from the values read back from the
-store. `write_atomic` writes through a temporary file in the same directory, fsyncs it, keeps the
-file mode and renames over the original, so a crash leaves the old or the new file, never half.
+store. Files are written by `keystow.fs.write_atomic(..., durable=True)`: a crash leaves the old or
+the new file, never half.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from keystow.migrate.references.base import Edit
 
@@ -90,48 +88,3 @@ def restore(text: str, applied: list[AppliedEdit], values: dict[str, str]) -> st
         old = "".join(values[v] if kind == "value" else v for kind, v in edit.old)
         text = text[:edit.start] + old + text[edit.end:]
     return text
-
-
-def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Replace `path` with `data` atomically, keeping its permission bits (or using `mode`)."""
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        info = None
-    if mode is None:
-        mode = info.st_mode & 0o7777 if info else 0o644
-    tmp = path.with_name(f".{path.name}.keystow-tmp-{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        _keep_owner(tmp, info)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    fsync_directory(path.parent)
-
-
-def _keep_owner(tmp: Path, info: os.stat_result | None) -> None:
-    if info is not None and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
-        try:
-            os.chown(tmp, info.st_uid, info.st_gid)
-        except OSError:
-            pass  # not permitted: the file keeps its content and mode, owned by us
-
-
-def fsync_directory(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

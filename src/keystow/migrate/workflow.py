@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from keystow.baseline import filter_result, scope_for
+from keystow.config import load_config
 from keystow.errors import FatalError
+from keystow.git import work_tree_root
 from keystow.migrate.plan import Plan, Settings, build_plan, settings_from_dict
+from keystow.pipeline.scanning import build_scanner, scan_paths
 
 
 def root_of(path: Path) -> Path:
     """The work tree holding `path` (or the directory itself outside git)."""
-    from keystow.git import work_tree_root
-
     if not path.exists():
         raise FatalError(f"{path}: no such file or directory")
     root = work_tree_root(path.resolve())
@@ -32,15 +34,11 @@ def open_stores(settings: Settings):
 
 def find_secrets(root: Path, path: Path) -> list:
     """Findings (values in memory) in the work tree under `path`."""
-    from keystow.config import load_config
-    from keystow.scan import build_scanner, scan_paths
-
-    from keystow.commands.scan import ScanOptions, apply_baseline
-
     config = load_config(root)
-    options = ScanOptions(paths=(str(path.resolve()),))
-    result = scan_paths(list(options.paths), config, build_scanner(config))
-    return apply_baseline(options, config, result).findings  # accepted findings are not migrated
+    paths = (str(path.resolve()),)
+    result = scan_paths(list(paths), config, build_scanner(config))
+    scope = scope_for(paths, git_scan=False, configured=config.baseline)
+    return filter_result(result, scope).findings  # accepted findings are not migrated
 
 
 def make_plan(root: Path, path: Path, settings: Settings, names: dict[str, str] | None, stores) -> Plan:

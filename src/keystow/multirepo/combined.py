@@ -10,8 +10,7 @@ import json
 
 from keystow import __version__
 from keystow.multirepo.model import RepoReport
-from keystow.report import ReportOptions
-from keystow.report import json_report, text_report
+from keystow.report import ReportOptions, json_report, text_report
 
 SCHEMA_VERSION = "1"
 

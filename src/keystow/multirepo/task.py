@@ -17,9 +17,16 @@ from keystow.config import Config
 from keystow.detect.scanner import Scanner
 from keystow.errors import FatalError
 from keystow.findings import sort_findings
-from keystow.multirepo.model import RedactedFinding, RepoReport, RepoScanSettings, RepoSpec, failed
+from keystow.multirepo.model import (
+    RedactedFinding,
+    RepoReport,
+    RepoScanSettings,
+    RepoSpec,
+    failed,
+)
 from keystow.multirepo.repolist import anonymize_url
-from keystow.scan import ScanResult, build_scanner, scan_blobs
+from keystow.pipeline.result import ScanResult
+from keystow.pipeline.scanning import build_scanner, scan_blobs
 from keystow.sources.paths import PathAllowlist, read_file
 
 # One scanner per worker process and settings: the Hyperscan database loads from the on-disk
@@ -66,7 +73,7 @@ def _scan_local(spec: RepoSpec, path: Path, settings: RepoScanSettings, use_cach
 
 
 def _history(root: Path, scanner: Scanner, config: Config, use_cache: bool) -> ScanResult:
-    from keystow.sources.history import scan_history
+    from keystow.pipeline.history import scan_history
 
     # jobs=1: the repositories are the unit of parallelism; no pool inside a pool worker.
     return scan_history(root, scanner, config, use_cache=use_cache, need_secrets=False, jobs=1)

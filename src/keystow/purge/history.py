@@ -7,7 +7,7 @@ from pathlib import Path
 from keystow.config import Config
 from keystow.detect.scanner import Scanner
 from keystow.findings import Finding
-from keystow.sources.history import scan_history
+from keystow.pipeline.history import scan_history
 
 
 def history_findings(repo: Path, scanner: Scanner, config: Config, *, use_cache: bool = True) -> list[Finding]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from keystow import git
+from keystow.config import Config
 from keystow.detect.scanner import Blob
 from keystow.sources import Skipped
 
@@ -162,3 +163,8 @@ class PathAllowlist:
     def matches_relative(self, relative: str) -> bool:
         """For a path relative to the repository root (history, index)."""
         return self.spec is not None and self.spec.match_file(relative)
+
+
+def path_allowlist(config: Config) -> PathAllowlist:
+    base = Path(config.source).parent if config.source else Path.cwd()
+    return PathAllowlist(config.allow_paths, base)

@@ -9,8 +9,20 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from keystow.migrate.references import (ansible, cloudformation, codebuild, compose, ecs, envfile, kubernetes,
-                                        properties, serverless, shell, source_code, terraform)
+from keystow.migrate.references import (
+    ansible,
+    cloudformation,
+    codebuild,
+    compose,
+    ecs,
+    envfile,
+    kubernetes,
+    properties,
+    serverless,
+    shell,
+    source_code,
+    terraform,
+)
 from keystow.migrate.references.base import FileChange, FileContext
 
 

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import re
 
-from keystow.migrate.references.base import Edit, FileChange, FileContext, Site, line_bounds, newline_of
+from keystow.migrate.references.base import (
+    Edit,
+    FileChange,
+    FileContext,
+    Site,
+    line_bounds,
+    newline_of,
+)
 from keystow.migrate.references.yamltext import line_key
 
 KIND = "codebuild"

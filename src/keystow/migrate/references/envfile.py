@@ -7,7 +7,12 @@ Single quotes switch interpolation off, so a single-quoted value loses its quote
 
 from __future__ import annotations
 
-from keystow.migrate.references.base import FileChange, FileContext, Site, enclosing_quotes
+from keystow.migrate.references.base import (
+    FileChange,
+    FileContext,
+    Site,
+    enclosing_quotes,
+)
 
 KIND = "dotenv"
 RESOLVES = "runtime"

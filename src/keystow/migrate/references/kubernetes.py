@@ -10,7 +10,13 @@ from __future__ import annotations
 import posixpath
 import re
 
-from keystow.migrate.references.base import FileChange, FileContext, GeneratedFile, Site, line_bounds
+from keystow.migrate.references.base import (
+    FileChange,
+    FileContext,
+    GeneratedFile,
+    Site,
+    line_bounds,
+)
 from keystow.migrate.references.yamltext import line_key
 
 KIND = "kubernetes"

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import re
 
-from keystow.migrate.references.base import Edit, FileChange, FileContext, Site, enclosing_quotes, line_bounds, newline_of
+from keystow.migrate.references.base import (
+    Edit,
+    FileChange,
+    FileContext,
+    Site,
+    enclosing_quotes,
+    line_bounds,
+    newline_of,
+)
 
 KIND = "shell"
 RESOLVES = "runtime"

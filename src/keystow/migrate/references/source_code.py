@@ -10,7 +10,14 @@ from __future__ import annotations
 import ast
 import re
 
-from keystow.migrate.references.base import Edit, FileChange, FileContext, Site, enclosing_quotes, line_bounds
+from keystow.migrate.references.base import (
+    Edit,
+    FileChange,
+    FileContext,
+    Site,
+    enclosing_quotes,
+    line_bounds,
+)
 
 KIND = "source"
 RESOLVES = "runtime"

@@ -10,7 +10,14 @@ from __future__ import annotations
 import posixpath
 import re
 
-from keystow.migrate.references.base import FileChange, FileContext, GeneratedFile, Site, slug, whole_literal
+from keystow.migrate.references.base import (
+    FileChange,
+    FileContext,
+    GeneratedFile,
+    Site,
+    slug,
+    whole_literal,
+)
 
 KIND = "terraform"
 RESOLVES = "deploy"

@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 import re
 
-from keystow.migrate.references.base import FileChange, Site, enclosing_quotes, line_bounds
+from keystow.migrate.references.base import (
+    FileChange,
+    Site,
+    enclosing_quotes,
+    line_bounds,
+)
 
 # A plain YAML scalar cannot start with these; a reference starting with one needs quotes.
 YAML_INDICATORS = "{[*&!%@`|>'\"#,?-"

@@ -1,0 +1,25 @@
+"""CLI for moving secrets into AWS: `keystow run` here; `keystow migrate` lives in
+keystow.cli.migrate and is registered from here when present. Only CLI modules import click."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.command("run", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.option("--refs", type=click.Path(dir_okay=False, path_type=Path),
+              help="Reference manifest (default .keystow-refs.toml).")
+@click.option("--region", help="AWS region (default: AWS_REGION / the profile's).")
+@click.option("--endpoint-url", help="AWS endpoint URL (default: AWS_ENDPOINT_URL).")
+@click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
+def run_command(refs, region, endpoint_url, command):
+    """Resolve the references in the manifest from AWS and run COMMAND with them in its environment.
+
+    Example: keystow run -- python app.py
+    """
+    from keystow.commands.run import run_with_references
+
+    sys.exit(run_with_references(list(command), refs, region=region, endpoint_url=endpoint_url))

@@ -1,0 +1,56 @@
+"""Click wiring for `keystow scan` (the logic is keystow.commands.scan)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from keystow.cli.options import SEVERITY_CHOICE, parse_size_option
+from keystow.report import FORMATS
+
+
+@click.command()
+@click.argument("paths", nargs=-1)
+@click.option("--staged", is_flag=True, help="Scan staged content (the pre-commit path).")
+@click.option("--history", is_flag=True, help="Scan every unique blob reachable from any ref.")
+@click.option("--range", "range_", metavar="BASE..HEAD", help="Scan blobs introduced by commits in a range.")
+@click.option("--since", metavar="REV", help="Scan blobs introduced by commits since REV.")
+@click.option("--pre-push", is_flag=True, help="Read pre-push ref lines on stdin; scan the commits being pushed.")
+@click.option("--remote", "push_remote", metavar="NAME",
+              help="With --pre-push: the remote pushed to; only its branches count as already pushed.")
+@click.option("--format", "format_", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
+@click.option("--show-secrets", is_flag=True, help="Print secrets in full (default: redacted).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--max-file-size", metavar="SIZE", help="Skip files larger than SIZE (default 10MiB).")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), help="Baseline file (default .keystow-baseline.json).")
+@click.option("--no-baseline", is_flag=True, help="Report baselined findings too.")
+@click.option("--no-inline-allow", is_flag=True, help="Ignore keystow:allow and similar comments (audits).")
+@click.option("--fail-on", type=SEVERITY_CHOICE, default="low", show_default=True, help="Lowest severity that fails the run.")
+@click.option("--no-cache", is_flag=True, help="History: rescan every blob.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: usable cores).")
+@click.option("--engine", type=click.Choice(["auto", "hyperscan", "re"]), default="auto", hidden=True)
+@click.option("--color/--no-color", default=None)
+@click.option("--verbose", "-v", is_flag=True, help="Also list skipped binary and oversized files.")
+@click.option("--recurse-submodules", is_flag=True, help="Path scans: also scan checked-out submodules.")
+def scan(paths, staged, history, range_, since, pre_push, push_remote, format_, output, show_secrets, config_file,
+         max_file_size, baseline, no_baseline, no_inline_allow, fail_on, no_cache, jobs, engine, color, verbose,
+         recurse_submodules):
+    """Scan files, staged changes, a commit range or all of history for secrets.
+
+    Exit codes: 0 nothing found, 1 findings, 2 usage or configuration error, 3 internal error.
+    """
+    from keystow.commands.scan import ScanOptions, run_scan
+
+    options = ScanOptions(
+        paths=tuple(paths) or (".",), format=format_, output=output, show_secrets=show_secrets,
+        config_file=config_file, max_file_size=parse_size_option(max_file_size), engine=engine,
+        inline_allow=not no_inline_allow, fail_on=fail_on, color=color, verbose=verbose,
+        staged=staged, history=history, range=range_, since=since, pre_push=pre_push,
+        push_remote=push_remote or None,
+        use_cache=not no_cache, jobs=jobs, baseline=baseline, use_baseline=not no_baseline,
+        recurse_submodules=recurse_submodules,
+    )
+    sys.exit(run_scan(options))

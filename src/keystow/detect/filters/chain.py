@@ -1,0 +1,67 @@
+"""The order in which false-positive filters run, and the name of the one that dropped a value.
+
+Every filter is a named predicate. Some apply to every rule (a placeholder is never a secret);
+some only to generic rules, whose match has no provider prefix to vouch for it (a UUID assigned
+to `token` is an id; a string starting `ghp_` with a valid checksum is a token whatever it says).
+Predicates that look at the line get the line's bytes; none looks at the file's path.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from keystow.detect.filters import heuristics, placeholders, words
+
+ValueFilter = Callable[[str], bool]
+LineFilter = Callable[[str, bytes], bool]
+
+EVERY_RULE: tuple[tuple[str, ValueFilter], ...] = (
+    ("placeholder", placeholders.is_placeholder),
+    ("template-reference", placeholders.is_templated),
+    ("encrypted-blob", placeholders.is_encrypted),
+    ("password-hash", placeholders.is_password_hash),
+    ("repetitive", placeholders.is_repetitive),
+    ("public-key-or-certificate", heuristics.is_public_key_or_certificate),
+    ("base64-image", heuristics.is_base64_image),
+)
+GENERIC_ONLY: tuple[tuple[str, ValueFilter], ...] = (
+    ("uuid", placeholders.is_uuid),
+    ("hex-digest", placeholders.is_hex_digest),
+    ("dummy-word", placeholders.is_dummy_word),
+    ("prose", words.is_prose),
+    ("identifier", words.is_identifier),
+    ("file-path", heuristics.is_file_path),
+    ("bad-checksum-token", heuristics.is_token_with_bad_checksum),
+    ("code-expression", heuristics.is_code_expression),
+    ("url-without-credentials", heuristics.is_url_without_credentials),
+    ("regex-pattern", heuristics.is_regex_pattern),
+    ("encoded-dummy", heuristics.is_encoded_dummy),
+)
+EVERY_RULE_IN_CONTEXT: tuple[tuple[str, LineFilter], ...] = (
+    ("base64-image", heuristics.is_base64_image),
+)
+GENERIC_IN_CONTEXT: tuple[tuple[str, LineFilter], ...] = (
+    ("lockfile-integrity", heuristics.is_lockfile_integrity),
+    ("public-key-or-certificate", heuristics.is_public_key_or_certificate),
+)
+
+
+def filter_reason(secret: str, line: bytes = b"", generic: bool = False) -> str | None:
+    """The name of the first filter that says `secret` is not a secret, or None to keep it."""
+    for name, predicate in EVERY_RULE:
+        if predicate(secret):
+            return name
+    if line:
+        for name, line_predicate in EVERY_RULE_IN_CONTEXT:
+            if line_predicate(secret, line):
+                return name
+    if not generic:
+        return None
+    for name, predicate in GENERIC_ONLY:
+        if predicate(secret):
+            return name
+    if line:
+        for name, line_predicate in GENERIC_IN_CONTEXT:
+            if line_predicate(secret, line):
+                return name
+    return None

@@ -1,0 +1,206 @@
+"""`keystow scan --history`: every unique blob reachable from any ref, scanned exactly once.
+
+Three steps. (1) One streamed `git log --raw` pass maps each blob to the (path, commit) pairs
+that introduced it (see `git_log`). (2) Blobs not already in the cache are read through one
+long-lived `git cat-file --batch` process and scanned, in this process or in worker processes
+(`--jobs`); (1) runs as the id source of (2), so both git processes work at the same time.
+(3) Each blob's hits are placed at every location that introduced the blob, and grouped: one
+finding per (rule, secret), carrying all its locations.
+
+Refs: `--all` (branches, tags, remotes, notes, `refs/stash`) plus every older stash in the
+stash reflog, because `git stash list` shows those to the user, plus the trees and blobs a ref
+points at without a commit (`tagged_objects`). Other reflogs (amended or rebased-away commits)
+are not scanned: they are not part of the repository anyone shares.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from keystow import git
+from keystow.config import Config
+from keystow.detect.scanner import Scanner
+from keystow.errors import GitError
+from keystow.findings import Finding, Location, Provenance
+from keystow.pipeline.blob_cache import BlobCache, scanner_digest
+from keystow.pipeline.blob_hits import Outcome, scan_blob, to_finding
+from keystow.pipeline.result import ScanResult
+from keystow.sources import Skipped
+from keystow.sources.git_log import iter_introductions
+from keystow.sources.paths import path_allowlist
+from keystow.sources.tagged_objects import iter_tagged_introductions
+
+# Without an explicit --jobs, worker processes start only after this many blobs.
+PARALLEL_AFTER = 2000
+
+Introductions = dict[str, list[tuple[str, Provenance]]]
+
+
+def scan_history(repo: Path, scanner: Scanner, config: Config, *, use_cache: bool = True,
+                 need_secrets: bool = False, jobs: int | None = None) -> ScanResult:
+    root = git.require_repository(Path(repo))
+    revisions = ["--all", *git.stash_commits(root)]
+    result = scan_revisions(root, revisions, scanner, config, use_cache=use_cache,
+                            need_secrets=need_secrets, jobs=jobs, tagged_objects=True)
+    if git.shallow_boundary(root):  # say so: "every version" is only what the clone holds
+        result.notices.append("shallow clone: commits older than the clone's depth are not here and were not "
+                              "scanned (git fetch --unshallow to scan them)")
+    return result
+
+
+def scan_revisions(root: Path, revisions: list[str], scanner: Scanner, config: Config, *,
+                   use_cache: bool = True, need_secrets: bool = False, jobs: int | None = None,
+                   tagged_objects: bool = False) -> ScanResult:
+    """Scan the blobs introduced by the commits `git log REVISIONS` lists (and, with
+    `tagged_objects`, the trees and blobs refs point at directly)."""
+    cache = BlobCache.open(git.common_git_dir(root), scanner_digest(scanner, config.max_file_size)) if use_cache else None
+    walk = HistoryWalk(root, revisions, config, cache, need_secrets, tagged_objects)
+    result = ScanResult()
+    noteworthy: list[tuple[str, Outcome]] = []  # blobs with hits or skips; clean ones are only counted
+    for blob, outcome in read_and_scan(root, walk.blobs_to_read(), scanner, config.max_file_size, jobs):
+        result.scanned_blobs += outcome.skip is None
+        result.scanned_bytes += outcome.scanned_bytes
+        if outcome.hits or outcome.skip:
+            noteworthy.append((blob, outcome))
+        if cache:
+            cache.put(blob, outcome)
+    if cache:
+        cache.save()
+    placer = FindingPlacer(scanner, walk.introductions)  # complete now: the log pass has ended
+    for blob, outcome in [*walk.from_cache, *noteworthy]:
+        placer.record(blob, outcome, result)
+    result.findings.extend(placer.findings())
+    result.notices.extend(walk.notices)
+    return result
+
+
+class HistoryWalk:
+    """The `git log` pass, run as the id source of `git cat-file` (in its writer thread): it
+    records where each blob was introduced and yields each new blob the cache cannot answer."""
+
+    def __init__(self, root: Path, revisions: list[str], config: Config, cache: BlobCache | None,
+                 need_secrets: bool, tagged_objects: bool = False) -> None:
+        self.root, self.revisions, self.cache, self.need_secrets = root, revisions, cache, need_secrets
+        self.tagged_objects = tagged_objects
+        self.allowlist = path_allowlist(config)
+        self.introductions: Introductions = {}
+        self.from_cache: list[tuple[str, Outcome]] = []
+        self.notices: list[str] = []
+
+    def blobs_to_read(self) -> Iterator[str]:
+        """New blobs to read; a `git log` that dies on a damaged commit or tree becomes a notice
+        and everything it listed before that is still scanned."""
+        try:
+            yield from self._walk()
+        except GitError as exc:
+            self.notices.append(f"history is incomplete (later commits were not scanned): {exc}")
+
+    def _walk(self) -> Iterator[str]:
+        paths: dict[str, str] = {}  # one string object per distinct path: memory on big histories
+        for blob, path, provenance in self._introductions():
+            if self.allowlist.matches_relative(path):
+                continue
+            places = self.introductions.get(blob)
+            if places is None:
+                places = self.introductions[blob] = []
+                if self._needs_reading(blob):
+                    yield blob
+            places.append((paths.setdefault(path, path), provenance))
+
+    def _introductions(self) -> Iterator[tuple[str, str, Provenance]]:
+        """The log's introductions, then those of tagged trees and blobs no commit introduced
+        at the same path (a tag on a commit's own tree adds nothing)."""
+        yield from iter_introductions(self.root, self.revisions)
+        if self.tagged_objects:
+            for blob, path, provenance in iter_tagged_introductions(self.root):
+                if all(known != path for known, _ in self.introductions.get(blob, ())):
+                    yield blob, path, provenance
+
+    def _needs_reading(self, blob: str) -> bool:
+        cached = self.cache.get(blob) if self.cache else None
+        if cached is None or (self.need_secrets and cached.hits):
+            return True
+        if cached.hits or cached.skip:
+            self.from_cache.append((blob, cached))
+        return False
+
+
+def read_and_scan(root: Path, ids: Iterable[str], scanner: Scanner, max_size: int,
+                  jobs: int | None) -> Iterator[tuple[str, Outcome]]:
+    """Outcome per blob. Without an explicit --jobs, the first PARALLEL_AFTER blobs are scanned
+    here, and only a history bigger than that is worth starting worker processes for."""
+    answers = iter(git.CatFile(root, max_size).read(ids))
+    workers = jobs if jobs is not None else _default_workers()
+    if jobs is None and workers > 1:
+        yield from _scan_here(itertools.islice(answers, PARALLEL_AFTER), scanner)
+        following = next(answers, None)
+        if following is None:
+            return
+        answers = itertools.chain([following], answers)
+    if workers > 1:
+        from keystow.pipeline.workers import scan_in_workers
+
+        yield from scan_in_workers(answers, scanner, workers)
+    else:
+        yield from _scan_here(answers, scanner)
+
+
+def _scan_here(answers: Iterable[tuple[str, bytes | None, str | None]], scanner: Scanner) -> Iterator[tuple[str, Outcome]]:
+    for blob, data, problem in answers:
+        yield blob, (scan_blob(scanner, data) if problem is None else Outcome(skip=problem))
+
+
+def _default_workers() -> int:
+    from keystow.pipeline.workers import default_jobs
+
+    return default_jobs()
+
+
+class FindingPlacer:
+    """Turns per-blob outcomes into grouped findings at every introducing location."""
+
+    def __init__(self, scanner: Scanner, introductions: Introductions) -> None:
+        self.rules = {rule.id: rule for rule in scanner.ruleset.rules}
+        self.introductions = introductions
+        self.order = {blob: index for index, blob in enumerate(introductions)}
+        self.grouped: dict[tuple[str, str], list[tuple[tuple, Finding]]] = {}
+
+    def record(self, blob: str, outcome: Outcome, result: ScanResult) -> None:
+        first_path = self.introductions[blob][0][0]
+        if outcome.skip == "binary" or (outcome.skip or "").startswith("too-large"):
+            result.skipped.append(_skipped(first_path, blob, outcome.skip))
+            return
+        if outcome.skip:  # a missing or corrupt object: one warning, the rest is still scanned
+            problem = "missing or corrupt" if outcome.skip == "missing" else outcome.skip
+            result.notices.append(f"could not read blob {blob} ({first_path}): {problem}")
+            return
+        for hit in outcome.hits:
+            for index, (path, provenance) in enumerate(self.introductions[blob]):
+                key = (self.order[blob], index, hit.line, hit.column)
+                finding = to_finding(hit, self.rules, path, blob, provenance)
+                self.grouped.setdefault((hit.rule_id, hit.fingerprint), []).append((key, finding))
+
+    def findings(self) -> list[Finding]:
+        grouped = []
+        for placed in self.grouped.values():
+            placed.sort(key=lambda item: item[0])
+            first = placed[0][1]
+            locations = tuple(dict.fromkeys(finding.location for _, finding in placed))
+            secret = next((f.secret for _, f in placed if f.secret), first.secret)
+            grouped.append(_with(first, secret, locations))
+        return grouped
+
+
+def _with(finding: Finding, secret: str, locations: tuple[Location, ...]) -> Finding:
+    if secret:
+        return finding.replace(secret=secret, locations=locations, known_fingerprint=None, known_redacted=None)
+    return finding.with_locations(locations)
+
+
+def _skipped(path: str, blob: str, skip: str) -> Skipped:
+    if skip == "binary":
+        return Skipped(path, f"binary blob {blob[:12]}", "binary")
+    size = int(skip.split(":", 1)[1])
+    return Skipped(path, f"blob {blob[:12]} larger than the size limit ({size / (1 << 20):.1f} MiB)", "too-large")

@@ -1,0 +1,28 @@
+"""What a scan found and what it could not scan."""
+
+from __future__ import annotations
+
+from keystow.findings import Finding
+from keystow.sources import Skipped
+
+
+class ScanResult:
+    """What a scan found and what it could not scan (filled in as the scan goes)."""
+
+    def __init__(self, findings: list[Finding] | None = None, skipped: list[Skipped] | None = None,
+                 notices: list[str] | None = None, scanned_blobs: int = 0, scanned_bytes: int = 0) -> None:
+        self.findings = findings if findings is not None else []
+        self.skipped = skipped if skipped is not None else []
+        self.notices = notices if notices is not None else []
+        self.scanned_blobs = scanned_blobs
+        self.scanned_bytes = scanned_bytes
+
+    def __repr__(self) -> str:
+        return (f"ScanResult({len(self.findings)} findings, {len(self.skipped)} skipped, "
+                f"{self.scanned_blobs} blobs, {self.scanned_bytes} bytes)")
+
+    def skipped_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for item in self.skipped:
+            counts[item.kind] = counts.get(item.kind, 0) + 1
+        return counts

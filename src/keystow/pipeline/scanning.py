@@ -1,0 +1,53 @@
+"""Scanning as a service: build the scanner from config, run a source through it, summarise.
+
+The CLI calls these functions and renders what they return; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from keystow.config import Config
+from keystow.detect.ruleset import RuleSet, load_rules
+from keystow.detect.scanner import Blob, FilterPolicy, Scanner
+from keystow.detect.text import to_scannable
+from keystow.pipeline.result import ScanResult
+from keystow.sources import Skipped
+from keystow.sources.paths import iter_path_blobs, path_allowlist
+
+
+def load_ruleset(config: Config) -> RuleSet:
+    return load_rules(config.extra_rules).without(set(config.disabled_rules))
+
+
+def build_scanner(config: Config, engine: str = "auto", inline_allow: bool = True) -> Scanner:
+    policy = FilterPolicy(
+        inline_allow=inline_allow,
+        allow_regexes=tuple(re.compile(r) for r in config.allow_regexes),
+        stopwords=config.stopwords,
+        invalid_checksum=config.invalid_checksum,
+    )
+    return Scanner(load_ruleset(config), policy, engine)
+
+
+def scan_blobs(scanner: Scanner, items: Iterable[Blob | Skipped], result: ScanResult | None = None) -> ScanResult:
+    """Run each blob through the scanner; binary blobs become `Skipped`."""
+    result = result or ScanResult()
+    for item in items:
+        if isinstance(item, Skipped):
+            result.skipped.append(item)
+            continue
+        data = to_scannable(item.data)
+        if data is None:
+            result.skipped.append(Skipped(item.path, "binary file", "binary"))
+            continue
+        result.scanned_blobs += 1
+        result.scanned_bytes += len(data)
+        result.findings.extend(scanner.scan_text(data, item))
+    return result
+
+
+def scan_paths(paths: list[str], config: Config, scanner: Scanner, recurse_submodules: bool = False) -> ScanResult:
+    blobs = iter_path_blobs(paths, config.max_file_size, path_allowlist(config), recurse_submodules)
+    return scan_blobs(scanner, blobs)

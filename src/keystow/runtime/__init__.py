@@ -1,0 +1,1 @@
+"""Run time: `keystow.resolve()` and the reference manifest `keystow run` puts in the environment."""

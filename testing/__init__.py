@@ -1,0 +1,1 @@
+"""Test and demo support outside the wheel: deterministic fake credentials, a local moto server."""

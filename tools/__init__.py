@@ -1,0 +1,1 @@
+"""Support code outside the wheel: the demo and rule-authoring helpers."""
