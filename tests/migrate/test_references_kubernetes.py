@@ -25,6 +25,39 @@ def test_the_target_is_metadata_name_not_a_label_called_name():
     assert document["metadata"]["name"] == "web-credentials-keystow"
 
 
+def test_the_external_secret_lives_in_the_secrets_namespace():
+    text = f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: web\n  namespace: shop\nstringData:\n  token: {A}\n"
+    _, change = rewrite("k8s/web.yaml", text, {A: TOKEN})
+    [document] = external_secrets(change)
+    assert document["metadata"] == {"name": "web-keystow", "namespace": "shop"}
+    assert document["apiVersion"] == "external-secrets.io/v1" and document["kind"] == "ExternalSecret"
+    assert document["spec"]["target"] == {"name": "web", "creationPolicy": "Merge"}
+
+
+def test_no_namespace_when_the_secret_has_none():
+    text = f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: web\nstringData:\n  token: {A}\n"
+    _, change = rewrite("k8s/web.yaml", text, {A: TOKEN})
+    [document] = external_secrets(change)
+    assert document["metadata"] == {"name": "web-keystow"}
+
+
+def test_secrets_of_one_name_in_two_namespaces_get_one_external_secret_each():
+    text = (f"kind: Secret\nmetadata:\n  name: web\n  namespace: staging\nstringData:\n  token: {A}\n---\n"
+            f"kind: Secret\nmetadata:\n  namespace: production\n  name: web\nstringData:\n  token: {B}\n")
+    _, change = rewrite("web.yaml", text, {A: StoreTarget("ssm", "/staging/token"),
+                                           B: StoreTarget("ssm", "/production/token")})
+    staging, production = external_secrets(change)
+    assert staging["metadata"] == {"name": "web-keystow", "namespace": "staging"}
+    assert production["metadata"] == {"name": "web-keystow", "namespace": "production"}
+    assert production["spec"]["data"] == [{"secretKey": "token", "remoteRef": {"key": "/production/token"}}]
+    existing = change.generated[0].render(None)
+    _, later = rewrite("web.yaml", text.replace(f"  token: {B}\n", f"  other: {B}\n"),
+                       {B: StoreTarget("ssm", "/production/other")})
+    staging, production = yaml.safe_load_all(later.generated[0].render(existing))
+    assert [d["secretKey"] for d in staging["spec"]["data"]] == ["token"]
+    assert [d["secretKey"] for d in production["spec"]["data"]] == ["token", "other"]
+
+
 MULTI = f"""# two services
 apiVersion: v1
 kind: ConfigMap

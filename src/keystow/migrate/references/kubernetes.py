@@ -5,7 +5,7 @@ fills that key into the same `Secret` from the store at sync time. It expects a
 `ClusterSecretStore` named `keystow-aws-ssm` / `keystow-aws-secretsmanager` (the plan says so).
 
 The parser places each entry: only a whole `stringData:` value of a `Secret` document moves.
-Each `Secret` document of a multi-document file gets its own `ExternalSecret`.
+Each `Secret` document of a multi-document file gets its own `ExternalSecret`, in its namespace.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ class Target:
     """One Secret whose entries the ExternalSecret fills: (secret key, site) pairs."""
 
     name: str
+    namespace: str | None
     entries: tuple[tuple[str, Site], ...]
 
 
@@ -91,7 +92,8 @@ def _section(documents: Documents, scalar: Scalar | None) -> str | None:
 
 def _target(root: Node, entries: list[tuple[str, Site]]) -> Target:
     # metadata.name exactly: a label or annotation called `name` is not the Secret's name.
-    return Target(string_at(root, "metadata", "name") or "secret", tuple(entries))
+    name = string_at(root, "metadata", "name") or "secret"
+    return Target(name, string_at(root, "metadata", "namespace") or None, tuple(entries))
 
 
 def merge_external_secrets(old: str | None, targets: list[Target]) -> str:
@@ -126,7 +128,8 @@ def _data_sequence(documents: Documents, target: Target) -> SequenceNode | None:
     """spec.data of the ExternalSecret generated for `target` earlier, if the file has it."""
     for root in documents.roots:
         if (string_at(root, "kind") == "ExternalSecret"
-                and string_at(root, "metadata", "name") == f"{target.name}-keystow"):
+                and string_at(root, "metadata", "name") == f"{target.name}-keystow"
+                and string_at(root, "metadata", "namespace") == target.namespace):
             data = child(root, "spec", "data")
             return data if isinstance(data, SequenceNode) and not data.flow_style and data.value else None
     return None
@@ -151,9 +154,13 @@ def _data_entry(key: str, site: Site, dash: str = "") -> list[str]:
 
 
 def external_secret(target: Target) -> str:
-    """One ExternalSecret document filling `target`'s entries."""
+    """One ExternalSecret document filling `target`'s entries, in the Secret's namespace (so that
+    `kubectl apply` puts it next to the Secret it merges into)."""
     store = target.entries[0][1].target.store
-    lines = [f"apiVersion: {API_VERSION}", "kind: ExternalSecret", "metadata:", f"  name: {_scalar(target.name + '-keystow')}",
+    metadata = [f"  name: {_scalar(target.name + '-keystow')}"]
+    if target.namespace:
+        metadata.append(f"  namespace: {_scalar(target.namespace)}")
+    lines = [f"apiVersion: {API_VERSION}", "kind: ExternalSecret", "metadata:", *metadata,
              "spec:", "  refreshInterval: 1h", "  secretStoreRef:", "    kind: ClusterSecretStore",
              f"    name: keystow-aws-{store}", "  target:", f"    name: {_scalar(target.name)}",
              "    creationPolicy: Merge", "  data:"]
