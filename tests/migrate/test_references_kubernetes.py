@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+
 import yaml
 
+from keystow.migrate.references import plan_file
+from keystow.migrate.references.base import FileContext, Site
+from keystow.migrate.references.kubernetes import encoded_data_value
+from keystow.migrate.rewrite import apply_edits
 from keystow.migrate.stores import StoreTarget
 from tests.migrate.reference_cases import rewrite
 
@@ -128,7 +134,7 @@ def test_only_whole_values_of_block_entries_move():
     assert new == text and not change.generated
     assert [reason for _, reason in change.manual] == [
         "the secret is only part of this value; the ExternalSecret would replace all of it",
-        "only entries of a Secret's stringData move to an ExternalSecret"]
+        "only entries of a Secret's stringData or data move to an ExternalSecret"]
 
 
 def test_a_secret_outside_a_secret_document_is_manual():
@@ -136,10 +142,56 @@ def test_a_secret_outside_a_secret_document_is_manual():
             f"      containers:\n        - env:\n            - name: TOKEN\n              value: {A}\n")
     new, change = rewrite("web.yaml", text, {A: TOKEN})
     assert new == text
-    assert change.manual[0][1] == "only entries of a Secret's stringData move to an ExternalSecret"
+    assert change.manual[0][1] == "only entries of a Secret's stringData or data move to an ExternalSecret"
 
 
 def test_unparseable_manifest_is_manual():
     text = f"kind: Secret\nmetadata:\n  name: web\nstringData:\n  token: {A}\n  bad: [\n"
     new, change = rewrite("web.yaml", text, {A: TOKEN})
     assert new == text and change.manual[0][1] == "the file does not parse as YAML"
+
+
+def encoded_site(path: str, text: str, secret: str, target: StoreTarget) -> Site:
+    """The site the planner makes for a secret found by decoding a `data:` value."""
+    start, end = encoded_data_value(text, text.count("\n", 0, text.index(b64(secret))) + 1, secret)
+    return Site(path, text.count("\n", 0, start) + 1, start, end, "id-enc", "x", target, encoding="base64")
+
+
+def b64(value: str) -> str:
+    return base64.b64encode(value.encode()).decode()
+
+
+def test_a_data_value_moves_like_a_string_data_value():
+    text = (f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: web\n  namespace: shop\ntype: Opaque\n"
+            f"data:\n  username: {b64('admin')}\n  token: \"{b64(A)}\"\n")
+    site = encoded_site("k8s/web.yaml", text, A, TOKEN)
+    assert text[site.start:site.end] == b64(A)  # inside the quotes
+    change = plan_file(FileContext("k8s/web.yaml", text, (site,)))
+    new, _ = apply_edits(text, change.edits, {site.item_id: A})
+    assert yaml.safe_load(new)["data"] == {"username": b64("admin")}
+    [document] = external_secrets(change)
+    assert document["metadata"] == {"name": "web-keystow", "namespace": "shop"}
+    assert document["spec"]["data"] == [{"secretKey": "token", "remoteRef": {"key": "/web/token"}}]
+
+
+def test_a_data_value_is_located_only_as_the_canonical_encoding_of_the_whole_secret():
+    text = f"kind: Secret\nmetadata:\n  name: web\ndata:\n  token: {b64(A)}\nstringData:\n  copy: {b64(A)}\n"
+    assert encoded_data_value(text, 5, A) == (text.index(b64(A)), text.index(b64(A)) + len(b64(A)))
+    assert encoded_data_value(text, 7, A) is None  # not under data:
+    assert encoded_data_value(text, 5, A[:-1]) is None
+    assert encoded_data_value(text.replace("kind: Secret", "kind: ConfigMap"), 5, A) is None
+
+
+def test_a_data_value_not_found_by_decoding_stays():
+    # A rule matched the base64 text itself: storing it would make ESO encode it a second time.
+    text = f"kind: Secret\nmetadata:\n  name: web\ndata:\n  token: {b64(A)}\n"
+    new, change = rewrite("web.yaml", text, {b64(A): TOKEN})
+    assert new == text and change.manual[0][1] == "a data: value moves only when its decoded value is the secret"
+
+
+def test_other_writers_leave_an_encoded_site_to_a_human():
+    text = f"kind: Secret\nmetadata:\n  name: web\ndata:\n  token: {b64(A)}\n"
+    site = encoded_site("docker-compose.yml", text, A, TOKEN)
+    change = plan_file(FileContext("docker-compose.yml", text, (site,)))
+    assert not change.edits
+    assert change.manual == [(site, "the secret is base64-encoded here; only a Kubernetes Secret's data: entry moves")]
