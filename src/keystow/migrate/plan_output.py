@@ -11,13 +11,15 @@ import json
 from dataclasses import asdict
 
 from keystow.migrate.plan import Plan, salted_hash
-from keystow.migrate.rewrite import apply_edits
+from keystow.migrate.rewrite import PIECE_KINDS, apply_edits, piece_text
 
 PLAN_VERSION = 1
 
 
 def redacted_text(plan: Plan, text: str) -> str:
-    for value in sorted(plan.values.values(), key=len, reverse=True):
+    """The text with every value, and its base64 form (a Kubernetes `data:` value), redacted."""
+    forms = {piece_text(kind, value) for value in plan.values.values() if value for kind in PIECE_KINDS}
+    for value in sorted(forms, key=len, reverse=True):
         text = text.replace(value, value[:min(4, len(value) // 4)] + "…")
     return text
 

@@ -51,7 +51,7 @@ def _undo(root: Path, entry: dict, values: "ValueReader", report: RollbackReport
         report.removed.append(entry["path"])
         return
     edits = [AppliedEdit.from_json(e) for e in entry["edits"]]
-    needed = {v for e in edits for kind, v in e.old if kind == "value"}
+    needed = {v for e in edits for kind, v in e.old if kind != "text"}
     old = encode(restore(decode(current), edits, values.read(needed)))
     if sha256_bytes(old) != entry["old_sha256"]:
         report.problems.append(f"{entry['path']}: the values read back do not rebuild the original; left alone")

@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from keystow.migrate.references.base import Edit
+from keystow.migrate.references.base import Edit, encoded
+
+PIECE_KINDS = ("value", "base64")  # how a secret can appear in an edit's old text
 
 
 class RewriteError(Exception):
@@ -23,7 +25,7 @@ class RewriteError(Exception):
 class AppliedEdit:
     start: int  # in the new text
     end: int
-    old: tuple[tuple[str, str], ...]  # ("text", literal) | ("value", value id)
+    old: tuple[tuple[str, str], ...]  # ("text", literal) | ("value" | "base64", value id)
 
     def to_json(self) -> dict:
         return {"start": self.start, "end": self.end, "old": [list(part) for part in self.old]}
@@ -66,25 +68,33 @@ def apply_edits(text: str, edits: list[Edit], values: dict[str, str]) -> tuple[s
 
 
 def split_old(old: str, values: dict[str, str]) -> tuple[tuple[str, str], ...]:
-    """Literal pieces and value ids whose concatenation is `old`; no literal holds a secret."""
+    """Literal pieces and value ids whose concatenation is `old`; no literal holds a secret, nor
+    its base64 form (a Kubernetes Secret's `data:` value): that piece is ("base64", value id)."""
     parts: list[tuple[str, str]] = []
-    ordered = sorted(values.items(), key=lambda kv: -len(kv[1]))
+    forms = [(kind, value_id, piece_text(kind, value)) for value_id, value in values.items() if value
+             for kind in PIECE_KINDS]
+    ordered = sorted(forms, key=lambda form: -len(form[2]))
     while old:
-        hits = [(old.find(value), -len(value), value_id) for value_id, value in ordered if value and value in old]
+        hits = [(old.find(form), -len(form), kind, value_id) for kind, value_id, form in ordered if form in old]
         if not hits:
             parts.append(("text", old))
             break
-        at, negative_length, value_id = min(hits)
+        at, negative_length, kind, value_id = min(hits)
         if at:
             parts.append(("text", old[:at]))
-        parts.append(("value", value_id))
+        parts.append((kind, value_id))
         old = old[at - negative_length:]
     return tuple(parts)
+
+
+def piece_text(kind: str, value: str) -> str:
+    """What a ("value" | "base64", id) piece of an edit's old text stood for."""
+    return encoded(value, "" if kind == "value" else kind)
 
 
 def restore(text: str, applied: list[AppliedEdit], values: dict[str, str]) -> str:
     """The text before the edits, given the new text and the values the edits removed."""
     for edit in sorted(applied, key=lambda e: e.start, reverse=True):
-        old = "".join(values[v] if kind == "value" else v for kind, v in edit.old)
+        old = "".join(v if kind == "text" else piece_text(kind, values[v]) for kind, v in edit.old)
         text = text[:edit.start] + old + text[edit.end:]
     return text

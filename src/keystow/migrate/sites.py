@@ -13,6 +13,7 @@ from keystow.findings import fingerprint, redact
 from keystow.migrate import naming
 from keystow.migrate.grouping import Member
 from keystow.migrate.references.base import Site
+from keystow.migrate.references.kubernetes import encoded_data_value
 from keystow.migrate.rewrite import decode, sha256_bytes
 
 if TYPE_CHECKING:
@@ -39,13 +40,14 @@ def collect_sites(plan: Plan, findings: list) -> None:
             if text is None:
                 plan.unreadable.append((path, location.line, "not a UTF-8 text file"))
                 continue
-            start = _locate(text, location.line, location.column, finding.secret)
-            if start is None:
+            span, encoding = _span(text, location, finding.secret)
+            if span is None:
                 plan.unreadable.append((path, location.line, "secret not found at its reported position"))
                 continue
+            start, end = span
             plan.values[value_id(finding.secret)] = finding.secret
             variable = naming.variable_name(text[max(0, start - 300):start], finding.rule_id.replace("-", "_"))
-            site = Site(path, location.line, start, start + len(finding.secret), value_id(finding.secret), variable)
+            site = Site(path, location.line, start, end, value_id(finding.secret), variable, encoding=encoding)
             if site not in seen:
                 seen.add(site)
                 plan.sites.append(site)
@@ -57,6 +59,15 @@ def _text(plan: Plan, path: str) -> str | None:
         plan.file_hashes[path] = sha256_bytes(data)
         plan.texts[path] = decode(data)
     return plan.texts[path]
+
+
+def _span(text: str, location, secret: str) -> tuple[tuple[int, int] | None, str]:
+    """Where the secret is and how it is written there: as itself, or in base64 (a finding made
+    by decoding a Kubernetes Secret's `data:` value is reported with the decoded secret)."""
+    start = _locate(text, location.line, location.column, secret)
+    if start is not None:
+        return (start, start + len(secret)), ""
+    return encoded_data_value(text, location.line, secret), "base64"
 
 
 def _locate(text: str, line: int, column: int, secret: str) -> int | None:

@@ -7,6 +7,7 @@ with the reason and never half-edited.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import ModuleType
 
 from keystow.migrate.references import (
@@ -61,7 +62,15 @@ def plan_file(ctx: FileContext) -> FileChange:
         for site in ctx.sites:
             change.skip(site, "no known reference syntax for this file type")
         return change
-    return writer.plan(ctx)
+    if writer is kubernetes:
+        return writer.plan(ctx)
+    # Only the Kubernetes writer knows what an encoded site means (its value is decoded before
+    # it is stored); any other writer would put a reference in place of the encoded text.
+    encoded = [site for site in ctx.sites if site.encoding]
+    change = writer.plan(replace(ctx, sites=tuple(site for site in ctx.sites if not site.encoding)))
+    for site in encoded:
+        change.skip(site, f"the secret is {site.encoding}-encoded here; only a Kubernetes Secret's data: entry moves")
+    return change
 
 
 def secretsmanager_reason(path: str, text: str, site) -> str | None:

@@ -8,6 +8,7 @@ the edited one. Writers never see secret values: a site is a span, and the span 
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -17,7 +18,9 @@ from keystow.migrate.stores import StoreTarget
 
 @dataclass(frozen=True)
 class Site:
-    """One occurrence of a secret: the characters [start, end) of the file's text."""
+    """One occurrence of a secret: the characters [start, end) of the file's text. With an
+    `encoding` ("base64": a Kubernetes Secret's `data:` value) they are the secret's encoded
+    form, not the secret itself."""
 
     path: str
     line: int
@@ -27,6 +30,7 @@ class Site:
     variable: str
     target: StoreTarget | None = None
     env_var: str = ""
+    encoding: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,13 @@ class FileContext:
     text: str
     sites: tuple[Site, ...]
     arn: Callable[[StoreTarget], str] = lambda target: target.name
+
+
+def encoded(value: str, encoding: str) -> str:
+    """The characters a site with this `encoding` holds for `value` ("": the value itself)."""
+    if encoding == "base64":
+        return base64.b64encode(value.encode()).decode()
+    return value
 
 
 def line_bounds(text: str, offset: int) -> tuple[int, int]:

@@ -9,9 +9,11 @@ instead (the plan says so), because a SecureString reference there would fail th
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from keystow.migrate.references.base import FileChange, FileContext, Site
-from keystow.migrate.references.yamltext import line_key, replace_in_scalar
+from keystow.migrate.references.yamlnodes import parse, string_at
+from keystow.migrate.references.yamltext import replace_in_scalar
 
 KIND = "cloudformation"
 RESOLVES = "deploy"
@@ -24,8 +26,6 @@ SSM_SECURE_PROPERTIES = frozenset({
     ("AWS::ElastiCache::ReplicationGroup", "AuthToken"), ("AWS::KinesisFirehose::DeliveryStream", "Password"),
     ("AWS::OpsWorks::App", "Password"), ("AWS::OpsWorks::Stack", "Password"), ("AWS::OpsWorks::Stack", "DbPassword"),
 })
-RESOURCE_TYPE = re.compile(r"""["']?Type["']?\s*:\s*["']?((?:AWS|Custom)::[\w:]+|[\w]+::[\w:]+)""")
-TOP_LEVEL_KEY = re.compile(r"^([A-Za-z]+)\s*:", re.M)
 
 
 def detect(path: str, text: str) -> bool:
@@ -34,23 +34,41 @@ def detect(path: str, text: str) -> bool:
     return "AWSTemplateFormatVersion" in text or bool(re.search(r"AWS::Serverless|Type[\"']?\s*:\s*[\"']?AWS::", text))
 
 
-def resource_type(text: str, offset: int) -> str | None:
-    found = None
-    for match in RESOURCE_TYPE.finditer(text, 0, offset):
-        found = match.group(1)
-    return found
+class Where(NamedTuple):
+    """Where in the template a secret sits, as its parser reads it."""
+
+    section: str | None  # the top-level key: Resources, Parameters, Outputs...
+    resource_type: str | None  # the Type of the resource, inside Resources
+    key: str | None  # the innermost mapping key (`Password` in Properties.LoginProfile.Password)
+
+
+def location(text: str, site: Site) -> Where | None:
+    """Where the scalar holding the site is; None when the template does not parse or the site
+    is in no value (a comment, a key)."""
+    documents = parse(text)
+    scalar = documents.scalar_at(site.start, site.end) if documents else None
+    if scalar is None or scalar.is_key:
+        return None
+    path = scalar.path
+    section = path[0] if isinstance(path[0], str) else None
+    resource = path[1] if section == "Resources" and len(path) > 1 and isinstance(path[1], str) else None
+    kind = string_at(documents.roots[scalar.document], "Resources", resource, "Type") if resource else None
+    return Where(section, kind, path[-1] if isinstance(path[-1], str) else None)
 
 
 def ssm_secure_allowed(text: str, site: Site) -> bool:
-    return (resource_type(text, site.start), line_key(text, site.start)) in SSM_SECURE_PROPERTIES
+    where = location(text, site)
+    return where is not None and (where.resource_type, where.key) in SSM_SECURE_PROPERTIES
 
 
 def needs_secretsmanager(text: str, site: Site) -> str | None:
-    """Why an SSM item must go to Secrets Manager for this site (None when ssm-secure works)."""
-    if ssm_secure_allowed(text, site):
+    """Why an SSM item must go to Secrets Manager for this site (None when ssm-secure works, or
+    when the site is left to a human anyway: outside Resources, or in no value)."""
+    where = location(text, site)
+    if where is None or where.section != "Resources" or ssm_secure_allowed(text, site):
         return None
-    where = f"{resource_type(text, site.start) or '?'}.{line_key(text, site.start) or '?'}"
-    return f"{{{{resolve:ssm-secure}}}} is not supported in {where}; stored in Secrets Manager instead"
+    return (f"{{{{resolve:ssm-secure}}}} is not supported in {where.resource_type or '?'}.{where.key or '?'}; "
+            "stored in Secrets Manager instead")
 
 
 def reference(site: Site) -> str:
@@ -66,7 +84,7 @@ def plan(ctx: FileContext) -> FileChange:
     change = FileChange(ctx.path, KIND, RESOLVES, NOTE + (SM_NOTE if uses_sm else ""))
     is_json = ctx.path.endswith(".json") or ctx.text.lstrip().startswith("{")
     for site in ctx.sites:
-        reason = _unsupported(ctx.text, site, is_json)
+        reason = _unsupported(ctx.text, site)
         if reason:
             change.skip(site, reason)
         else:
@@ -74,14 +92,15 @@ def plan(ctx: FileContext) -> FileChange:
     return change
 
 
-def _unsupported(text: str, site: Site, is_json: bool) -> str | None:
-    kind = resource_type(text, site.start) or ""
+def _unsupported(text: str, site: Site) -> str | None:
+    where = location(text, site)
+    if where is None:
+        return None  # replace_in_scalar says why: the file does not parse, or the site is in no value
+    if where.section != "Resources":
+        return f"dynamic references are only rewritten inside Resources (found in {where.section or '?'})"
+    kind = where.resource_type or ""
     if kind.startswith("Custom::") or kind == "AWS::CloudFormation::CustomResource":
         return "dynamic references to secrets are not supported in custom resources"
-    if site.target.store == "ssm" and not ssm_secure_allowed(text, site):
+    if site.target.store == "ssm" and (kind, where.key) not in SSM_SECURE_PROPERTIES:
         return "ssm-secure is not supported in this property"
-    if not is_json:
-        sections = [m.group(1) for m in TOP_LEVEL_KEY.finditer(text, 0, site.start)]
-        if sections and sections[-1] != "Resources":
-            return f"dynamic references are only rewritten inside Resources (found in {sections[-1]})"
     return None

@@ -2,22 +2,16 @@
 (or `secrets-manager:`), which CodeBuild resolves when the build starts.
 
 The variable's line is deleted and the same key added under the store's section (created
-just before `variables:` when missing); `variables:` itself goes when it is left empty.
+just before `variables:` when missing); `variables:` itself goes when it is left empty. The
+parser places every entry, so only whole lines of block-style entries move.
 """
 
 from __future__ import annotations
 
-import re
+from yaml.nodes import MappingNode, Node, ScalarNode
 
-from keystow.migrate.references.base import (
-    Edit,
-    FileChange,
-    FileContext,
-    Site,
-    line_bounds,
-    newline_of,
-)
-from keystow.migrate.references.yamltext import line_key
+from keystow.migrate.references.base import Edit, FileChange, FileContext, Site, line_bounds, newline_of
+from keystow.migrate.references.yamlnodes import Documents, Scalar, child, entry_lines, is_whole_value, next_line, parse
 
 KIND = "codebuild"
 RESOLVES = "runtime"
@@ -31,82 +25,93 @@ def detect(path: str) -> bool:
 
 
 def plan(ctx: FileContext) -> FileChange:
-    text, newline = ctx.text, newline_of(ctx.text)
     change = FileChange(ctx.path, KIND, RESOLVES, NOTE)
-    moved: dict[tuple[int, str], list[str]] = {}  # (variables line start, section) → new lines
-    removed: dict[int, set[int]] = {}
+    documents = parse(ctx.text)
+    if documents is None:
+        for site in ctx.sites:
+            change.skip(site, "the file does not parse as YAML")
+        return change
+    moved: dict[tuple[int, str], list[tuple[str, str]]] = {}  # (document, section) → (key, value) to add
+    removed: dict[int, set[str]] = {}  # document → variables that leave `variables:`
     for site in ctx.sites:
-        found = _variables_entry(text, site)
-        if found is None:
-            change.skip(site, "only entries of env: variables: can move to the store's section")
+        scalar, reason = _variables_entry(ctx.text, documents, site)
+        if scalar is None:
+            change.skip(site, reason)
             continue
-        var_line, key, indent = found
-        start, end = line_bounds(text, site.start)
-        change.replace(site, start, _next_line(text, end), "")
-        removed.setdefault(var_line, set()).add(start)
+        change.replace(site, *entry_lines(ctx.text, scalar), "")
+        removed.setdefault(scalar.document, set()).add(scalar.key.value)
         value = site.target.name + (f":{site.target.key}" if site.target.key else "")
-        moved.setdefault((var_line, SECTION[site.target.store]), []).append(f"{indent}{key}: {value}{newline}")
-    for (var_line, section), lines in moved.items():
-        _add_to_section(text, var_line, section, lines, change)
-    for var_line, starts in removed.items():
-        if set(_children(text, var_line)) <= starts:
-            change.edits.append(Edit(var_line, _next_line(text, line_bounds(text, var_line)[1]), ""))
+        key_text = ctx.text[scalar.key.start_mark.index:scalar.key.end_mark.index]  # as written, quotes kept
+        moved.setdefault((scalar.document, SECTION[site.target.store]), []).append((key_text, value))
+    for (document, section), entries in moved.items():
+        change.edits.append(_add_to_section(ctx.text, documents.roots[document], section, entries))
+    for document, keys in removed.items():
+        _drop_if_emptied(ctx.text, documents.roots[document], keys, change)
     return change
 
 
-def _variables_entry(text: str, site: Site) -> tuple[int, str, str] | None:
-    """(start of the `variables:` line, key, key indentation) when the site is a variables entry."""
-    start, _ = line_bounds(text, site.start)
-    key = line_key(text, site.start)
-    indent = re.match(r"[ \t]*", text[start:]).group(0)
-    parent = _parent_line(text, start, len(indent))
-    if not key or parent is None or text[parent:].lstrip().split(":")[0] != "variables":
-        return None
-    grandparent = _parent_line(text, parent, _indent_len(text, parent))
-    if grandparent is None or text[grandparent:].split(":")[0].strip() != "env":
-        return None
-    return parent, key, indent
+def _variables_entry(text: str, documents: Documents, site: Site) -> tuple[Scalar | None, str]:
+    """(the `env: variables:` value scalar holding the site, "") or (None, why it cannot move)."""
+    scalar = documents.scalar_at(site.start, site.end)
+    if scalar is None or scalar.is_key or len(scalar.path) != 3 or scalar.path[:2] != ("env", "variables"):
+        return None, "only entries of env: variables: can move to the store's section"
+    if not is_whole_value(text, scalar, site.start, site.end):
+        return None, "only a variable whose whole value is the secret can move to the store's section"
+    if entry_lines(text, scalar) is None:
+        return None, "only block-style entries of env: variables: (one per line) can move"
+    section = child(documents.roots[scalar.document], "env", SECTION[site.target.store])
+    if section is not None and not _takes_block_entries(section):
+        return None, f"env: {SECTION[site.target.store]}: is not a block mapping to add to"
+    return scalar, ""
 
 
-def _add_to_section(text: str, var_line: int, section: str, lines: list[str], change: FileChange) -> None:
-    indent = text[var_line:var_line + _indent_len(text, var_line)]
-    existing = re.compile(rf"^{re.escape(indent)}{re.escape(section)}:[ \t]*\r?$", re.M).search(text)
-    if existing:
-        at = existing.end()
-        head = newline_of(text) if at >= len(text) else ""
-        change.edits.append(Edit(min(at + 1, len(text)), min(at + 1, len(text)), head + "".join(lines)))
+def _takes_block_entries(section: Node) -> bool:
+    """A block mapping, or nothing yet (`parameter-store:` alone on its line)."""
+    if isinstance(section, MappingNode):
+        return not section.flow_style
+    return isinstance(section, ScalarNode) and section.value == "" and section.style is None
+
+
+def _add_to_section(text: str, root: Node, section: str, entries: list[tuple[str, str]]) -> Edit:
+    """Insert the entries as the section's first lines, creating the section before `variables:`."""
+    newline = newline_of(text)
+    variables_key = _key(root, "env", "variables")
+    section_key = _key(root, "env", section)
+    existing = child(root, "env", section)
+    if section_key is None:
+        at = line_bounds(text, variables_key.start_mark.index)[0]
+        header = f"{_indent(text, variables_key)}{section}:{newline}"
+        first_variable = child(root, "env", "variables").value[0][0]  # entries keep the indentation they had
+        return Edit(at, at, header + _lines(entries, _indent(text, first_variable), newline))
+    if isinstance(existing, MappingNode) and existing.value:
+        indent = _indent(text, existing.value[0][0])  # the section's own indentation
     else:
-        change.edits.append(Edit(var_line, var_line, f"{indent}{section}:{newline_of(text)}" + "".join(lines)))
+        indent = _indent(text, section_key) + "  "
+    at = next_line(text, line_bounds(text, section_key.end_mark.index)[1])
+    head = newline if at == len(text) and not text.endswith("\n") else ""  # the header was the last line
+    return Edit(at, at, head + _lines(entries, indent, newline))
 
 
-def _children(text: str, parent: int) -> list[int]:
-    depth = _indent_len(text, parent)
-    starts, offset = [], _next_line(text, line_bounds(text, parent)[1])
-    while offset < len(text):
-        line_end = line_bounds(text, offset)[1]
-        stripped = text[offset:line_end].strip()
-        if stripped and not stripped.startswith("#"):
-            if _indent_len(text, offset) <= depth:
-                break
-            starts.append(offset)
-        offset = _next_line(text, line_end)
-    return starts
+def _lines(entries: list[tuple[str, str]], indent: str, newline: str) -> str:
+    return "".join(f"{indent}{key}: {value}{newline}" for key, value in entries)
 
 
-def _parent_line(text: str, start: int, depth: int) -> int | None:
-    """Start of the nearest line above with less indentation (ignoring blanks and comments)."""
-    while start > 0:
-        start = text.rfind("\n", 0, start - 1) + 1
-        line = text[start:line_bounds(text, start)[1]]
-        if line.strip() and not line.strip().startswith("#") and _indent_len(text, start) < depth:
-            return start
-    return None
+def _drop_if_emptied(text: str, root: Node, keys: set[str], change: FileChange) -> None:
+    """Remove the `variables:` line once every entry under it has moved."""
+    variables = child(root, "env", "variables")
+    if isinstance(variables, MappingNode) and {k.value for k, _ in variables.value} <= keys:
+        key = _key(root, "env", "variables")
+        start, end = line_bounds(text, key.start_mark.index)
+        change.edits.append(Edit(start, next_line(text, end), ""))
 
 
-def _indent_len(text: str, start: int) -> int:
-    return len(re.match(r"[ \t]*", text[start:]).group(0))
+def _key(root: Node, *path: str) -> ScalarNode | None:
+    """The key node of the entry at `path` (its last step) in a mapping."""
+    parent = child(root, *path[:-1])
+    if not isinstance(parent, MappingNode):
+        return None
+    return next((k for k, _ in parent.value if isinstance(k, ScalarNode) and k.value == path[-1]), None)
 
 
-def _next_line(text: str, line_end: int) -> int:
-    newline = text.find("\n", line_end)
-    return len(text) if newline < 0 else newline + 1
+def _indent(text: str, node: Node) -> str:
+    return text[line_bounds(text, node.start_mark.index)[0]:node.start_mark.index]

@@ -1,51 +1,64 @@
-"""Putting a reference where a secret sat inside a YAML or JSON scalar, quoting only as needed."""
+"""Putting a reference where a secret sat inside a YAML or JSON scalar, quoting only as needed.
+
+The parser says which scalar holds the secret and how that scalar is written; only the secret's
+own characters change, escaped for that style, so quotes, comments and layout stay as they were.
+"""
 
 from __future__ import annotations
 
 import json
-import re
 
-from keystow.migrate.references.base import (
-    FileChange,
-    Site,
-    enclosing_quotes,
-    line_bounds,
-)
+from keystow.migrate.references.base import FileChange, Site
+from keystow.migrate.references.yamlnodes import BLOCK_STYLES, Scalar, parse
 
 # A plain YAML scalar cannot start with these; a reference starting with one needs quotes.
 YAML_INDICATORS = "{[*&!%@`|>'\"#,?-"
-VALUE_START = re.compile(r"(?:^|\s)-\s+$|:\s+$")  # `key: VALUE` or `- VALUE`
+FLOW_INDICATORS = ",[]{}"
 
 
 def replace_in_scalar(text: str, site: Site, ref: str, change: FileChange, is_json: bool = False) -> None:
-    found = enclosing_quotes(text, site, "\"'")
-    if found and found[2] == "'" and not is_json:
-        change.replace(site, site.start, site.end, ref.replace("'", "''"))
-    elif found:
-        change.replace(site, site.start, site.end, json.dumps(ref)[1:-1])
-    elif is_json:
-        change.skip(site, "not inside a JSON string")
-    elif _is_whole_plain_value(text, site) and ref[:1] in YAML_INDICATORS:
-        change.replace(site, site.start, site.end, json.dumps(ref))
-    elif ": " in ref or " #" in ref:
-        change.skip(site, "the reference cannot sit inside this plain scalar")
+    new, reason = scalar_reference(text, site, ref, is_json)
+    if new is None:
+        change.skip(site, reason)
     else:
-        change.replace(site, site.start, site.end, ref)
+        change.replace(site, site.start, site.end, new)
 
 
-def _is_whole_plain_value(text: str, site: Site) -> bool:
-    start, end = line_bounds(text, site.start)
-    before = text[start:site.start].rstrip()
-    after = text[site.end:end].split(" #", 1)[0].strip()
-    in_flow = before.endswith(("{", "[", ",")) or (before.endswith(":") and after[:1] in (",", "}", "]"))
-    if in_flow and after[:1] in (",", "}", "]"):
-        return True  # a value of a flow mapping or sequence: {a: SECRET, b: 1}
-    return bool(VALUE_START.search(text[start:site.start])) and not after
+def scalar_reference(text: str, site: Site, ref: str, is_json: bool = False) -> tuple[str | None, str]:
+    """(the text that replaces the site's characters, "") or (None, why nothing can)."""
+    documents = parse(text)
+    if documents is None:
+        return None, "the file does not parse as JSON" if is_json else "the file does not parse as YAML"
+    scalar = documents.scalar_at(site.start, site.end)
+    if scalar is None:
+        return None, "not inside a JSON string" if is_json else "not inside a YAML value (a comment?)"
+    if scalar.is_key:
+        return None, "the secret is a mapping key"
+    if not (scalar.content[0] <= site.start and site.end <= scalar.content[1]):
+        return None, "the secret runs over the scalar's quotes"
+    if scalar.style == "'" and not is_json:
+        return ref.replace("'", "''"), ""
+    if scalar.style == '"':
+        return json.dumps(ref)[1:-1], ""
+    if is_json:
+        return None, "not inside a JSON string"
+    if scalar.style in BLOCK_STYLES:
+        return ref, ""  # a literal or folded block takes any characters on its lines
+    return _in_plain(scalar, site, ref)
 
 
-def line_key(text: str, offset: int) -> str | None:
-    """The mapping key on the line holding offset (`Password` in `  Password: x`)."""
-    start, end = line_bounds(text, offset)
-    stripped = text[start:offset].strip().lstrip("-").strip()
-    key, sep, _ = stripped.partition(":")
-    return key.strip().strip("\"'") if sep else None
+def _in_plain(scalar: Scalar, site: Site, ref: str) -> tuple[str | None, str]:
+    if _fits_plain(ref, scalar.in_flow, at_start=site.start == scalar.content[0]):
+        return ref, ""
+    if (site.start, site.end) == scalar.content:
+        return json.dumps(ref), ""  # the whole value: quoting it keeps it one string
+    return None, "the reference cannot sit inside this plain scalar"
+
+
+def _fits_plain(ref: str, in_flow: bool, at_start: bool) -> bool:
+    """Whether `ref` reads back as the same characters inside a plain scalar."""
+    if at_start and ref[:1] in YAML_INDICATORS:
+        return False
+    if ": " in ref or " #" in ref or ref.endswith(":"):
+        return False
+    return not (in_flow and any(c in ref for c in FLOW_INDICATORS))
