@@ -1,25 +1,21 @@
 """Load and validate rules from YAML.
 
-Rules are data (`rules/*.yaml`, shipped in the wheel). Loading checks the schema and that each
-regex compiles with Python `re` as bytes; the matcher checks that Hyperscan accepts it too.
+Rules are data (`rules/*.yaml`, shipped in the wheel). Loading checks each file against
+`rules/rule.schema.json` and that each regex compiles with Python `re` as bytes; the matcher
+checks that Hyperscan accepts it too.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from pathlib import Path
 from typing import NamedTuple
 
 from keystow.errors import RuleError
-from keystow.findings import SEVERITIES
 
-RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DEFAULT_WINDOW = 1024
-REQUIRED_KEYS = ("id", "name", "regex", "severity", "examples", "negative_examples")
-KNOWN_KEYS = set(REQUIRED_KEYS) | {
-    "description", "keywords", "entropy", "validator", "window", "tags", "confidence",
-}
 
 
 class Rule(NamedTuple):
@@ -36,6 +32,8 @@ class Rule(NamedTuple):
     examples: tuple[str, ...]
     negative_examples: tuple[str, ...]
     source: str
+    # What each finding reports as its confidence (a failed checksum can still lower it to low).
+    confidence: str = "high"
 
     @property
     def is_generic(self) -> bool:
@@ -92,7 +90,7 @@ class RuleSet:
         h = hashlib.sha256()
         for rule in self.rules:
             h.update(repr((rule.id, rule.regex, rule.entropy, rule.validator, rule.window,
-                           rule.tags, rule.severity)).encode())
+                           rule.tags, rule.severity, rule.confidence)).encode())
         return h.hexdigest()
 
     def without(self, disabled: set[str]) -> RuleSet:
@@ -141,6 +139,8 @@ def _parse_files(files: list[Path]) -> RuleSet:
 def load_rule_file(path: Path) -> list[Rule]:
     import yaml  # not on the hook's cached path
 
+    from keystow.detect import rule_schema
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster
     try:
         document = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader)
@@ -148,43 +148,41 @@ def load_rule_file(path: Path) -> list[Rule]:
         raise RuleError(f"{path}: cannot read rule file: {exc.strerror}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise RuleError(f"{path}: not valid YAML: {_one_line(exc)}") from None
-    if not isinstance(document, dict) or not isinstance(document.get("rules"), list):
-        raise RuleError(f"{path}: expected a mapping with a 'rules' list")
-    return [parse_rule(raw, str(path)) for raw in document["rules"]]
+    rule_schema.validate_file(document, str(path))
+    return [_build_rule(raw, str(path)) for raw in document["rules"]]
 
 
 def parse_rule(raw: object, source: str) -> Rule:
-    if not isinstance(raw, dict):
-        raise RuleError(f"{source}: each rule must be a mapping")
-    where = f"{source}: rule {raw.get('id', '?')!r}"
-    missing = [key for key in REQUIRED_KEYS if key not in raw]
-    if missing:
-        raise RuleError(f"{where}: missing {', '.join(missing)}")
-    unknown = set(raw) - KNOWN_KEYS
-    if unknown:
-        raise RuleError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
-    rule_id = _text(raw, "id", where)
-    if not RULE_ID.match(rule_id):
-        raise RuleError(f"{where}: id must be kebab-case (a-z, 0-9, '-')")
-    severity = _text(raw, "severity", where)
-    if severity not in SEVERITIES:
-        raise RuleError(f"{where}: severity must be one of {', '.join(SEVERITIES)}")
-    regex = _text(raw, "regex", where)
+    """One rule (a mapping as in a rule file's `rules` list), checked against the schema."""
+    from keystow.detect import rule_schema
+
+    rule_schema.validate_rule(raw, source)
+    return _build_rule(raw, source)
+
+
+def _build_rule(raw: dict, source: str) -> Rule:
+    """A Rule from a mapping the schema accepted: the checks a schema cannot express, then defaults."""
+    where = f"{source}: rule {raw['id']!r}"
+    regex = raw["regex"]
     _check_regex(regex, where)
+    entropy = raw.get("entropy")
+    if entropy is not None and math.isnan(entropy):
+        raise RuleError(f"{where}: key 'entropy' must be between 0 and 8, not nan")
     return Rule(
-        id=rule_id,
-        name=_text(raw, "name", where),
-        description=str(raw.get("description", "")),
-        severity=severity,
+        id=raw["id"],
+        name=raw["name"],
+        description=raw.get("description", ""),
+        severity=raw["severity"],
         regex=regex,
-        keywords=tuple(k.lower() for k in _strings(raw, "keywords", where, required=False)),
-        entropy=_number(raw, "entropy", where),
+        keywords=tuple(k.lower() for k in raw.get("keywords", ())),
+        entropy=None if entropy is None else float(entropy),
         validator=_validator(raw, where),
-        window=_window(raw, where),
-        tags=tuple(_strings(raw, "tags", where, required=False)),
-        examples=tuple(_strings(raw, "examples", where)),
-        negative_examples=tuple(_strings(raw, "negative_examples", where)),
+        window=int(raw.get("window", DEFAULT_WINDOW)),
+        tags=tuple(raw.get("tags", ())),
+        examples=tuple(raw["examples"]),
+        negative_examples=tuple(raw["negative_examples"]),
         source=source,
+        confidence=raw.get("confidence", "high"),
     )
 
 
@@ -195,38 +193,6 @@ def _check_regex(regex: str, where: str) -> None:
         raise RuleError(f"{where}: regex does not compile: {exc}") from None
     if pattern.match(b""):
         raise RuleError(f"{where}: regex matches the empty string")
-
-
-def _text(raw: dict, key: str, where: str) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise RuleError(f"{where}: {key} must be a non-empty string")
-    return value
-
-
-def _strings(raw: dict, key: str, where: str, required: bool = True) -> list[str]:
-    value = raw.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise RuleError(f"{where}: {key} must be a list of strings")
-    if required and not value:
-        raise RuleError(f"{where}: {key} needs at least one entry")
-    return value
-
-
-def _number(raw: dict, key: str, where: str) -> float | None:
-    value = raw.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 8:
-        raise RuleError(f"{where}: {key} must be a number between 0 and 8")
-    return float(value)
-
-
-def _window(raw: dict, where: str) -> int:
-    value = raw.get("window", DEFAULT_WINDOW)
-    if isinstance(value, bool) or not isinstance(value, int) or not 16 <= value <= 1 << 20:
-        raise RuleError(f"{where}: window must be an integer between 16 and 1048576")
-    return value
 
 
 def _validator(raw: dict, where: str) -> str | None:

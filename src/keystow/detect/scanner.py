@@ -92,12 +92,13 @@ class Scanner:
 
 
 def rule_gate(rule: Rule, secret: str, policy: FilterPolicy) -> str | None:
-    """The rule's own checks: entropy and checksum. Returns the confidence, or None to drop."""
+    """The rule's own checks: entropy and checksum. Returns the confidence (the rule's, or low
+    for a failed checksum kept by the policy), or None to drop."""
     if rule.entropy is not None and shannon_entropy(secret) < _entropy_bar(rule, secret):
         return None
     if rule.validator and not checksums.is_valid(rule.validator, secret):
         return "low" if policy.invalid_checksum == "low" else None
-    return "high"
+    return rule.confidence
 
 
 def _entropy_bar(rule: Rule, secret: str) -> float:
