@@ -66,10 +66,11 @@ def test_the_schema_accepts_exactly_the_keys_a_rule_carries():
 def test_the_schema_agrees_with_the_code_on_values_and_defaults():
     properties = RULE_SCHEMA["properties"]
     assert tuple(properties["severity"]["enum"]) == tuple(SEVERITIES)
+    assert properties["kind"]["default"] == Rule._field_defaults["kind"]
     assert properties["confidence"]["default"] == Rule._field_defaults["confidence"]
     assert properties["window"]["default"] == DEFAULT_WINDOW
     loaded = parse_rule(rule("demo", "x"), "<test>")
-    assert (loaded.confidence, loaded.window) == ("high", DEFAULT_WINDOW)
+    assert (loaded.kind, loaded.confidence, loaded.window) == ("provider", "high", DEFAULT_WINDOW)
 
 
 def test_confidence_is_carried_onto_findings():
@@ -91,6 +92,7 @@ def test_confidence_is_carried_onto_findings():
     (("    examples: ['t = dmo_k3j4h5g6f7d8s9a0q1w2']\n", ""), "rule 'demo-token': missing key 'examples'"),
     (("examples: ['t = dmo_k3j4h5g6f7d8s9a0q1w2']", "examples: []"), "rule 'demo-token': key 'examples' needs at least 1 entry"),
     (("    examples:", "    exmaples:"), "rule 'demo-token': unknown key 'exmaples', missing key 'examples'"),
+    (("tags: [demo]", "tags: [demo]\n    kind: special"), "rule 'demo-token': key 'kind' must be one of provider, generic, not 'special'"),
     (("tags: [demo]", "tags: [demo]\n    confidence: 0.9"), "rule 'demo-token': key 'confidence' must be one of high, medium, low, not 0.9"),
     (("tags: [demo]", "tags: [demo]\n    entropy: 9"), "rule 'demo-token': key 'entropy' must be between 0 and 8, not 9"),
     (("tags: [demo]", "tags: [demo]\n    entropy: .nan"), "rule 'demo-token': key 'entropy' must be between 0 and 8, not nan"),

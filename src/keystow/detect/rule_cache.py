@@ -14,7 +14,7 @@ from pathlib import Path
 
 from keystow import __version__
 
-# Part of the key: a pickle of another shape of Rule (2: Rule is a NamedTuple; 3: with
+# Part of the key: a pickle of another shape of Rule (2: Rule is a NamedTuple; 3: with kind and
 # confidence) is never tried.
 CACHE_FORMAT = "3"
 

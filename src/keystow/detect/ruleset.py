@@ -32,12 +32,15 @@ class Rule(NamedTuple):
     examples: tuple[str, ...]
     negative_examples: tuple[str, ...]
     source: str
+    # provider | generic: the switch for the entropy bar, the generic-only filters and shadowing
+    # (tags are labels only).
+    kind: str = "provider"
     # What each finding reports as its confidence (a failed checksum can still lower it to low).
     confidence: str = "high"
 
     @property
     def is_generic(self) -> bool:
-        return "generic" in self.tags
+        return self.kind == "generic"
 
     def compiled(self) -> re.Pattern[bytes]:
         return _compile_bytes(self.regex)
@@ -90,7 +93,7 @@ class RuleSet:
         h = hashlib.sha256()
         for rule in self.rules:
             h.update(repr((rule.id, rule.regex, rule.entropy, rule.validator, rule.window,
-                           rule.tags, rule.severity, rule.confidence)).encode())
+                           rule.tags, rule.severity, rule.kind, rule.confidence)).encode())
         return h.hexdigest()
 
     def without(self, disabled: set[str]) -> RuleSet:
@@ -165,6 +168,12 @@ def _build_rule(raw: dict, source: str) -> Rule:
     where = f"{source}: rule {raw['id']!r}"
     regex = raw["regex"]
     _check_regex(regex, where)
+    tags = tuple(raw.get("tags", ()))
+    if "generic" in tags and "kind" not in raw:
+        # The tag used to select generic handling; a rule written that way must not silently
+        # become a provider rule (stricter entropy bar, no generic filters, never shadowed).
+        raise RuleError(f"{where}: tag 'generic' no longer selects generic handling: "
+                        f"add 'kind: generic' (or 'kind: provider' to keep it a plain label)")
     entropy = raw.get("entropy")
     if entropy is not None and math.isnan(entropy):
         raise RuleError(f"{where}: key 'entropy' must be between 0 and 8, not nan")
@@ -178,10 +187,11 @@ def _build_rule(raw: dict, source: str) -> Rule:
         entropy=None if entropy is None else float(entropy),
         validator=_validator(raw, where),
         window=int(raw.get("window", DEFAULT_WINDOW)),
-        tags=tuple(raw.get("tags", ())),
+        tags=tags,
         examples=tuple(raw["examples"]),
         negative_examples=tuple(raw["negative_examples"]),
         source=source,
+        kind=raw.get("kind", "provider"),
         confidence=raw.get("confidence", "high"),
     )
 

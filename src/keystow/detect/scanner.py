@@ -48,6 +48,7 @@ class Scanner:
         self.policy = policy if policy is not None else FilterPolicy()
         self.engine = engine
         self.matcher = build_matcher(ruleset, engine)
+        self.generic_rule_ids = frozenset(rule.id for rule in ruleset.rules if rule.is_generic)
 
     def init_arguments(self) -> dict:
         """What rebuilds this scanner in a worker process, with the engine it resolved to."""
@@ -69,7 +70,7 @@ class Scanner:
         from keystow.detect.decoders import with_decoded  # imported late: the hook path pays per module
 
         findings = with_decoded(self, data, blob, findings)  # k8s Secret `data:` values, base64-decoded
-        findings = drop_shadowed_generic(findings)  # a provider rule wins over a generic one
+        findings = drop_shadowed_generic(findings, self.generic_rule_ids)  # a provider rule wins over a generic one
         if self.policy.one_finding_per_position:
             findings = drop_same_span_duplicates(findings)
         return findings
