@@ -1,8 +1,8 @@
 """A pickle of the parsed rules in the user cache, keyed by the rule files' identity.
 
-The key covers each file's path, size and mtime, the rule schema's, and keystow's version, so
-editing a rule file or the schema or upgrading keystow invalidates it. A corrupt or unreadable
-cache is ignored, never fatal.
+The key covers each file's path, size and mtime (regex fragments live in the rule files, so they
+are covered too), the rule schema's, and keystow's version, so editing a rule file or the schema
+or upgrading keystow invalidates it. A corrupt or unreadable cache is ignored, never fatal.
 """
 
 from __future__ import annotations

@@ -1,19 +1,29 @@
-"""The rule file schema (rules/rule.schema.json).
+"""The rule file schema (rules/rule.schema.json) and regex fragments.
 
 Only the parse path (a rule-cache miss) imports `jsonschema` and reads the schema; the hook's
 cached path loads pickled rules and never gets here. A violation is one RuleError line naming the
 file, the rule and the offending key.
+
+Fragments: a rule file's top-level `fragments:` maps names to regex text, and `{{name}}` in a
+rule's `regex` (or in a later fragment) is replaced by that text verbatim before the regex is
+compiled. They are per file, so a rule file reads on its own and the rule cache, keyed by the
+rule files, sees every fragment change.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from keystow.errors import RuleError
 
+# A reference is {{name}}; anything else between double braces is reported, not left in a regex.
+REFERENCE = re.compile(r"\{\{([^{}]*)\}\}")
+FRAGMENT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _TYPES = {"string": "a string", "integer": "an integer", "number": "a number", "array": "a list",
           "object": "a mapping", "boolean": "true or false"}
-_PATTERN_HINTS = {r"\S": "a non-empty string", r"^[a-z0-9]+(?:-[a-z0-9]+)*$": "kebab-case (a-z, 0-9, '-')"}
+_PATTERN_HINTS = {r"\S": "a non-empty string", FRAGMENT_NAME.pattern: "lower-case letters, digits and '_'",
+                  r"^[a-z0-9]+(?:-[a-z0-9]+)*$": "kebab-case (a-z, 0-9, '-')"}
 
 _validators: dict[str, object] = {}
 
@@ -50,6 +60,11 @@ def validate_file(document: object, path: str) -> None:
                         f"{_describe(error, siblings, location[2:], 'key')}")
     if not isinstance(document, dict):
         raise RuleError(f"{path}: expected a mapping with a 'rules' list")
+    if location[:1] == ["fragments"] and "propertyNames" in error.schema_path:
+        hint = _PATTERN_HINTS[FRAGMENT_NAME.pattern]
+        raise RuleError(f"{path}: fragment name {_show(error.instance)} must be {hint}")
+    if location[:1] == ["fragments"] and len(location) == 2:
+        raise RuleError(f"{path}: {_problem(error, f'fragment {_show(location[1])}')}")
     raise RuleError(f"{path}: {_describe(error, siblings, location, 'top-level key')}")
 
 
@@ -144,3 +159,25 @@ def _show_message(error) -> str:
     text = " ".join(error.message.split())
     return text if len(text) <= 160 else text[:157] + "..."
 
+
+def resolve_fragments(fragments: dict[str, str], path: str) -> dict[str, str]:
+    """The file's fragments with their own references expanded; each may use those above it."""
+    resolved: dict[str, str] = {}
+    for name, text in fragments.items():
+        resolved[name] = expand(text, resolved, f"{path}: fragment {name!r}", "fragments above it")
+    return resolved
+
+
+def expand(regex: str, fragments: dict[str, str], where: str, known_as: str = "fragments in this file") -> str:
+    """`regex` with every {{name}} replaced by its fragment; RuleError for an unknown name."""
+    if "{{" not in regex:
+        return regex
+
+    def replace(reference: re.Match[str]) -> str:
+        name = reference.group(1)
+        if name not in fragments:
+            known = ", ".join(fragments) or "none"
+            raise RuleError(f"{where}: unknown fragment {{{{{name}}}}} ({known_as}: {known})")
+        return fragments[name]
+
+    return REFERENCE.sub(replace, regex)

@@ -1,8 +1,8 @@
 """Load and validate rules from YAML.
 
 Rules are data (`rules/*.yaml`, shipped in the wheel). Loading checks each file against
-`rules/rule.schema.json` and that each regex compiles with Python `re` as bytes; the matcher
-checks that Hyperscan accepts it too.
+`rules/rule.schema.json`, expands the file's regex fragments, and checks that each regex compiles
+with Python `re` as bytes; the matcher checks that Hyperscan accepts it too.
 """
 
 from __future__ import annotations
@@ -152,21 +152,24 @@ def load_rule_file(path: Path) -> list[Rule]:
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise RuleError(f"{path}: not valid YAML: {_one_line(exc)}") from None
     rule_schema.validate_file(document, str(path))
-    return [_build_rule(raw, str(path)) for raw in document["rules"]]
+    fragments = rule_schema.resolve_fragments(document.get("fragments", {}), str(path))
+    return [_build_rule(raw, str(path), fragments) for raw in document["rules"]]
 
 
-def parse_rule(raw: object, source: str) -> Rule:
+def parse_rule(raw: object, source: str, fragments: dict[str, str] | None = None) -> Rule:
     """One rule (a mapping as in a rule file's `rules` list), checked against the schema."""
     from keystow.detect import rule_schema
 
     rule_schema.validate_rule(raw, source)
-    return _build_rule(raw, source)
+    return _build_rule(raw, source, fragments or {})
 
 
-def _build_rule(raw: dict, source: str) -> Rule:
+def _build_rule(raw: dict, source: str, fragments: dict[str, str]) -> Rule:
     """A Rule from a mapping the schema accepted: the checks a schema cannot express, then defaults."""
+    from keystow.detect.rule_schema import expand
+
     where = f"{source}: rule {raw['id']!r}"
-    regex = raw["regex"]
+    regex = expand(raw["regex"], fragments, where)
     _check_regex(regex, where)
     tags = tuple(raw.get("tags", ()))
     if "generic" in tags and "kind" not in raw:
