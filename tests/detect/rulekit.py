@@ -19,7 +19,7 @@ def ruleset(*raws: dict) -> RuleSet:
 
 DEMO = rule("demo-token", r"\b(?P<secret>dmo_[a-z0-9]{20})\b", keywords=["dmo_"])
 GENERIC = rule("generic-password", r"""password\s*[:=]\s*["'](?P<secret>[^"'\s]{8,})["']""",
-               tags=["generic"], keywords=["password"], window=128)
+               kind="generic", keywords=["password"], window=128)
 GH = rule("gh-token", r"\b(?P<secret>ghp_[A-Za-z0-9]{36})\b", validator="github-crc32")
 
 # Values built at run time: keystow's own sources hold no credential-shaped literal.

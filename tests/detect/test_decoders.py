@@ -9,7 +9,7 @@ from keystow.detect.scanner import Blob, FilterPolicy, Scanner
 from tests.detect.rulekit import PASSWORD, rule, ruleset
 
 YAML_PASSWORD = rule("yaml-password", r"""(?m)^[ \t]*[\w-]*password:[ \t]*["']?(?P<secret>[^\s"']{8,})["']?[ \t]*$""",
-                     tags=["generic"])
+                     kind="generic")
 
 
 def manifest(value: str, kind: str = "Secret") -> bytes:

@@ -61,6 +61,6 @@ def test_only_punctuated_values_get_a_length_aware_bar():
 def test_provider_rules_keep_their_own_bar_and_generic_rules_get_the_relaxed_one():
     value = SHORT_PUNCTUATED
     provider = parse_rule(rule("provider", r"k=(?P<secret>\S+)", entropy=3.5), "<test>")
-    generic = parse_rule(rule("generic", r"k=(?P<secret>\S+)", entropy=3.5, tags=["generic"]), "<test>")
+    generic = parse_rule(rule("generic", r"k=(?P<secret>\S+)", entropy=3.5, kind="generic"), "<test>")
     assert rule_gate(provider, value, FilterPolicy()) is None
     assert rule_gate(generic, value, FilterPolicy()) == "high"

@@ -38,9 +38,9 @@ def test_valid_rule_loads_with_defaults(tmp_path):
 
 @pytest.mark.parametrize("change, message", [
     (("id: demo-token", "id: Demo_Token"), "kebab-case"),
-    (("severity: high", "severity: urgent"), "severity must be one of"),
+    (("severity: high", "severity: urgent"), "'severity' must be one of"),
     (("regex: '\\b(?P<secret>dmo_[a-z0-9]{20})\\b'", "regex: '(unclosed'"), "does not compile"),
-    (("negative_examples: ['t = dmo_short']", "negative_examples: []"), "at least one"),
+    (("negative_examples: ['t = dmo_short']", "negative_examples: []"), "needs at least 1 entry"),
     (("tags: [demo]", "tags: [demo]\n    colour: red"), "unknown key"),
     (("tags: [demo]", "tags: [demo]\n    validator: nope"), "unknown validator"),
 ])

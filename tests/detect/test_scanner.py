@@ -60,7 +60,7 @@ def test_filters_drop_non_secrets(value, engine):
     assert found(f"password = '{value}'", engine=engine) == []
 
 
-def test_generic_only_filters_use_the_rule_tags():
+def test_generic_only_filters_follow_the_rule_kind():
     uuid = "123e4567-e89b-12d3-a456-426614174000"
     assert found(f"password = '{uuid}'", GENERIC) == []
     assert found(f"uuid_key: {uuid}", rule("uuid-key", r"uuid_key: (?P<secret>[0-9a-f-]{36})")) == [uuid]
@@ -68,7 +68,7 @@ def test_generic_only_filters_use_the_rule_tags():
 
 def test_line_context_reaches_the_filters():
     digest = "Vq3" + Fakes(9).chars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 40)
-    generic = rule("generic-hash", r"[:=] ?\"(?P<secret>[A-Za-z0-9+/=-]{40,})\"", tags=["generic"])
+    generic = rule("generic-hash", r"[:=] ?\"(?P<secret>[A-Za-z0-9+/=-]{40,})\"", kind="generic")
     assert found(f'"integrity": "{digest}"', generic) == []
     assert found(f'token = "{digest}"', generic) == [digest]
 

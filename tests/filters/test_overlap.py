@@ -5,7 +5,7 @@ from __future__ import annotations
 from keystow.detect.scanner import Blob, FilterPolicy, Scanner
 from tests.detect.rulekit import DEMO, DEMO_TOKEN, PASSWORD, rule, ruleset
 
-GENERIC_TOKEN = rule("generic-token", r"""token\s*=\s*["'](?P<secret>[^"'\s]{8,})["']""", tags=["generic"])
+GENERIC_TOKEN = rule("generic-token", r"""token\s*=\s*["'](?P<secret>[^"'\s]{8,})["']""", kind="generic")
 TOKEN = DEMO_TOKEN
 
 

@@ -1,6 +1,7 @@
 """A pickle of the parsed rules in the user cache, keyed by the rule files' identity.
 
-The key covers each file's path, size and mtime plus keystow's version, so editing a rule file
+The key covers each file's path, size and mtime (regex fragments live in the rule files, so they
+are covered too), the rule schema's, and keystow's version, so editing a rule file or the schema
 or upgrading keystow invalidates it. A corrupt or unreadable cache is ignored, never fatal.
 """
 
@@ -12,13 +13,16 @@ from pathlib import Path
 
 from keystow import __version__, fs
 
-# Part of the key: a pickle of another shape of Rule (2: Rule is a NamedTuple) is never tried.
-CACHE_FORMAT = "2"
+# Part of the key: a pickle of another shape of Rule (2: Rule is a NamedTuple; 3: with kind and
+# confidence) is never tried.
+CACHE_FORMAT = "3"
 
 
 def _key(files: list[Path]) -> str | None:
+    from keystow.detect.rule_schema import schema_path
+
     parts = [__version__, CACHE_FORMAT]
-    for path in files:
+    for path in [*files, schema_path()]:
         try:
             info = os.stat(path)
         except OSError:

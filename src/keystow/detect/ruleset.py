@@ -1,25 +1,21 @@
 """Load and validate rules from YAML.
 
-Rules are data (`rules/*.yaml`, shipped in the wheel). Loading checks the schema and that each
-regex compiles with Python `re` as bytes; the matcher checks that Hyperscan accepts it too.
+Rules are data (`rules/*.yaml`, shipped in the wheel). Loading checks each file against
+`rules/rule.schema.json`, expands the file's regex fragments, and checks that each regex compiles
+with Python `re` as bytes; the matcher checks that Hyperscan accepts it too.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from pathlib import Path
 from typing import NamedTuple
 
 from keystow.errors import RuleError
-from keystow.findings import SEVERITIES
 
-RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DEFAULT_WINDOW = 1024
-REQUIRED_KEYS = ("id", "name", "regex", "severity", "examples", "negative_examples")
-KNOWN_KEYS = set(REQUIRED_KEYS) | {
-    "description", "keywords", "entropy", "validator", "window", "tags", "confidence",
-}
 
 
 class Rule(NamedTuple):
@@ -36,10 +32,15 @@ class Rule(NamedTuple):
     examples: tuple[str, ...]
     negative_examples: tuple[str, ...]
     source: str
+    # provider | generic: the switch for the entropy bar, the generic-only filters and shadowing
+    # (tags are labels only).
+    kind: str = "provider"
+    # What each finding reports as its confidence (a failed checksum can still lower it to low).
+    confidence: str = "high"
 
     @property
     def is_generic(self) -> bool:
-        return "generic" in self.tags
+        return self.kind == "generic"
 
     def compiled(self) -> re.Pattern[bytes]:
         return _compile_bytes(self.regex)
@@ -92,7 +93,7 @@ class RuleSet:
         h = hashlib.sha256()
         for rule in self.rules:
             h.update(repr((rule.id, rule.regex, rule.entropy, rule.validator, rule.window,
-                           rule.tags, rule.severity)).encode())
+                           rule.tags, rule.severity, rule.kind, rule.confidence)).encode())
         return h.hexdigest()
 
     def without(self, disabled: set[str]) -> RuleSet:
@@ -141,6 +142,8 @@ def _parse_files(files: list[Path]) -> RuleSet:
 def load_rule_file(path: Path) -> list[Rule]:
     import yaml  # not on the hook's cached path
 
+    from keystow.detect import rule_schema
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster
     try:
         document = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader)
@@ -148,43 +151,51 @@ def load_rule_file(path: Path) -> list[Rule]:
         raise RuleError(f"{path}: cannot read rule file: {exc.strerror}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise RuleError(f"{path}: not valid YAML: {_one_line(exc)}") from None
-    if not isinstance(document, dict) or not isinstance(document.get("rules"), list):
-        raise RuleError(f"{path}: expected a mapping with a 'rules' list")
-    return [parse_rule(raw, str(path)) for raw in document["rules"]]
+    rule_schema.validate_file(document, str(path))
+    fragments = rule_schema.resolve_fragments(document.get("fragments", {}), str(path))
+    return [_build_rule(raw, str(path), fragments) for raw in document["rules"]]
 
 
-def parse_rule(raw: object, source: str) -> Rule:
-    if not isinstance(raw, dict):
-        raise RuleError(f"{source}: each rule must be a mapping")
-    where = f"{source}: rule {raw.get('id', '?')!r}"
-    missing = [key for key in REQUIRED_KEYS if key not in raw]
-    if missing:
-        raise RuleError(f"{where}: missing {', '.join(missing)}")
-    unknown = set(raw) - KNOWN_KEYS
-    if unknown:
-        raise RuleError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
-    rule_id = _text(raw, "id", where)
-    if not RULE_ID.match(rule_id):
-        raise RuleError(f"{where}: id must be kebab-case (a-z, 0-9, '-')")
-    severity = _text(raw, "severity", where)
-    if severity not in SEVERITIES:
-        raise RuleError(f"{where}: severity must be one of {', '.join(SEVERITIES)}")
-    regex = _text(raw, "regex", where)
+def parse_rule(raw: object, source: str, fragments: dict[str, str] | None = None) -> Rule:
+    """One rule (a mapping as in a rule file's `rules` list), checked against the schema."""
+    from keystow.detect import rule_schema
+
+    rule_schema.validate_rule(raw, source)
+    return _build_rule(raw, source, fragments or {})
+
+
+def _build_rule(raw: dict, source: str, fragments: dict[str, str]) -> Rule:
+    """A Rule from a mapping the schema accepted: the checks a schema cannot express, then defaults."""
+    from keystow.detect.rule_schema import expand
+
+    where = f"{source}: rule {raw['id']!r}"
+    regex = expand(raw["regex"], fragments, where)
     _check_regex(regex, where)
+    tags = tuple(raw.get("tags", ()))
+    if "generic" in tags and "kind" not in raw:
+        # The tag used to select generic handling; a rule written that way must not silently
+        # become a provider rule (stricter entropy bar, no generic filters, never shadowed).
+        raise RuleError(f"{where}: tag 'generic' no longer selects generic handling: "
+                        f"add 'kind: generic' (or 'kind: provider' to keep it a plain label)")
+    entropy = raw.get("entropy")
+    if entropy is not None and math.isnan(entropy):
+        raise RuleError(f"{where}: key 'entropy' must be between 0 and 8, not nan")
     return Rule(
-        id=rule_id,
-        name=_text(raw, "name", where),
-        description=str(raw.get("description", "")),
-        severity=severity,
+        id=raw["id"],
+        name=raw["name"],
+        description=raw.get("description", ""),
+        severity=raw["severity"],
         regex=regex,
-        keywords=tuple(k.lower() for k in _strings(raw, "keywords", where, required=False)),
-        entropy=_number(raw, "entropy", where),
+        keywords=tuple(k.lower() for k in raw.get("keywords", ())),
+        entropy=None if entropy is None else float(entropy),
         validator=_validator(raw, where),
-        window=_window(raw, where),
-        tags=tuple(_strings(raw, "tags", where, required=False)),
-        examples=tuple(_strings(raw, "examples", where)),
-        negative_examples=tuple(_strings(raw, "negative_examples", where)),
+        window=int(raw.get("window", DEFAULT_WINDOW)),
+        tags=tags,
+        examples=tuple(raw["examples"]),
+        negative_examples=tuple(raw["negative_examples"]),
         source=source,
+        kind=raw.get("kind", "provider"),
+        confidence=raw.get("confidence", "high"),
     )
 
 
@@ -195,38 +206,6 @@ def _check_regex(regex: str, where: str) -> None:
         raise RuleError(f"{where}: regex does not compile: {exc}") from None
     if pattern.match(b""):
         raise RuleError(f"{where}: regex matches the empty string")
-
-
-def _text(raw: dict, key: str, where: str) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise RuleError(f"{where}: {key} must be a non-empty string")
-    return value
-
-
-def _strings(raw: dict, key: str, where: str, required: bool = True) -> list[str]:
-    value = raw.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise RuleError(f"{where}: {key} must be a list of strings")
-    if required and not value:
-        raise RuleError(f"{where}: {key} needs at least one entry")
-    return value
-
-
-def _number(raw: dict, key: str, where: str) -> float | None:
-    value = raw.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 8:
-        raise RuleError(f"{where}: {key} must be a number between 0 and 8")
-    return float(value)
-
-
-def _window(raw: dict, where: str) -> int:
-    value = raw.get("window", DEFAULT_WINDOW)
-    if isinstance(value, bool) or not isinstance(value, int) or not 16 <= value <= 1 << 20:
-        raise RuleError(f"{where}: window must be an integer between 16 and 1048576")
-    return value
 
 
 def _validator(raw: dict, where: str) -> str | None:

@@ -52,6 +52,7 @@ class Scanner:
         self.policy = policy if policy is not None else FilterPolicy()
         self.engine = engine
         self.matcher = build_matcher(ruleset, engine)
+        self.generic_rule_ids = frozenset(rule.id for rule in ruleset.rules if rule.is_generic)
 
     def init_arguments(self) -> dict:
         """What rebuilds this scanner in a worker process, with the engine it resolved to."""
@@ -72,7 +73,7 @@ class Scanner:
             findings = [f for f in findings if (f.location.line, f.location.column) not in encoded]
             for view in views:
                 findings += [relocate(f, data, view.source) for f in self._confirmed(view.text, blob)]
-        findings = drop_shadowed_generic(findings)  # a provider rule wins over a generic one
+        findings = drop_shadowed_generic(findings, self.generic_rule_ids)  # a provider rule wins over a generic one
         if self.policy.one_finding_per_position:
             findings = drop_same_span_duplicates(findings)
         return findings
@@ -104,12 +105,13 @@ class Scanner:
 
 
 def rule_gate(rule: Rule, secret: str, policy: FilterPolicy) -> str | None:
-    """The rule's own checks: entropy and checksum. Returns the confidence, or None to drop."""
+    """The rule's own checks: entropy and checksum. Returns the confidence (the rule's, or low
+    for a failed checksum kept by the policy), or None to drop."""
     if rule.entropy is not None and shannon_entropy(secret) < _entropy_bar(rule, secret):
         return None
     if rule.validator and not checksums.is_valid(rule.validator, secret):
         return "low" if policy.invalid_checksum == "low" else None
-    return "high"
+    return rule.confidence
 
 
 def _entropy_bar(rule: Rule, secret: str) -> float:

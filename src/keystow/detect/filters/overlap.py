@@ -20,13 +20,14 @@ def _overlaps(a: Finding, b: Finding) -> bool:
     return a_start < b_end and b_start < a_end
 
 
-def drop_shadowed_generic(findings: list[Finding]) -> list[Finding]:
-    """`findings` of one blob without the generic ones a provider finding overlaps."""
-    specific = [f for f in findings if "generic" not in f.tags]
+def drop_shadowed_generic(findings: list[Finding], generic_rule_ids: frozenset[str]) -> list[Finding]:
+    """`findings` of one blob without the generic ones (by the rule's kind: `generic_rule_ids`)
+    a provider finding overlaps."""
+    specific = [f for f in findings if f.rule_id not in generic_rule_ids]
     if len(specific) == len(findings) or not specific:
         return findings
     return [f for f in findings
-            if "generic" not in f.tags or not any(_overlaps(f, other) for other in specific)]
+            if f.rule_id not in generic_rule_ids or not any(_overlaps(f, other) for other in specific)]
 
 
 def drop_same_span_duplicates(findings: list[Finding]) -> list[Finding]:
