@@ -1,7 +1,7 @@
 """Deterministic FAKE credential generator for rule examples (never real values).
 
-Usage:  python rules/tools/fakegen.py github ghp LABEL
-        python rules/tools/fakegen.py rand ALPHABET LENGTH LABEL
+Usage:  python tools/rules/fakegen.py github ghp LABEL
+        python tools/rules/fakegen.py rand ALPHABET LENGTH LABEL
 
 Every value is derived from SHA-256 of a label, so re-running gives the same literals; the
 checksummed ones are valid for keystow's validators (src/keystow/detect/checksums.py) but were

@@ -6,7 +6,7 @@ keyword list that misses a spelling the regex accepts (`aws.secret.access.key` v
 (bounded repeats, random case under (?i)), keeps those that match, and reports any match holding
 none of the rule's keywords.
 
-Usage:  python rules/tools/keyword_audit.py [SAMPLES]     (exit status 1 when a rule has a gap)
+Usage:  python tools/rules/keyword_audit.py [SAMPLES]     (exit status 1 when a rule has a gap)
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from __future__ import annotations
 import random
 import re
 import sys
-from pathlib import Path
 
-import yaml
+from keystow.detect.ruleset import Rule, builtin_rule_files, load_rule_file
 
 try:  # Python >= 3.11
     import re._constants as C  # type: ignore[import-not-found]
@@ -25,7 +24,6 @@ except ImportError:  # pragma: no cover - older Pythons
     import sre_constants as C  # type: ignore[no-redef]
     import sre_parse  # type: ignore[no-redef]
 
-RULES = Path(__file__).resolve().parents[1]
 POOL = [chr(i) for i in range(32, 127)] + ["\n", "\t"]
 SPACE = " \t\n\r\f\v"
 
@@ -78,12 +76,12 @@ def sample(tree, flags: int, rnd: random.Random, out: list[str]) -> None:
             raise ValueError(f"unsupported regex construct {op}")
 
 
-def gaps(rule: dict, samples: int, rnd: random.Random) -> list[bytes]:
-    keywords = [k.lower().encode() for k in rule.get("keywords", [])]
+def gaps(rule: Rule, samples: int, rnd: random.Random) -> list[bytes]:
+    keywords = [k.lower().encode() for k in rule.keywords]
     if not keywords:
         return []
-    pattern = re.compile(rule["regex"].encode())
-    tree = sre_parse.parse(rule["regex"])
+    pattern = re.compile(rule.regex.encode())
+    tree = sre_parse.parse(rule.regex)
     misses = []
     for _ in range(samples):
         out: list[str] = []
@@ -101,12 +99,12 @@ def main(argv: list[str]) -> int:
     samples = int(argv[1]) if len(argv) > 1 else 400
     rnd = random.Random(7)
     bad = 0
-    for path in sorted(RULES.glob("*.yaml")):
-        for rule in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
+    for path in builtin_rule_files():
+        for rule in load_rule_file(path):  # fragments expanded, as the scanner sees the regex
             misses = gaps(rule, samples, rnd)
             if misses:
                 bad += 1
-                print(f"{path.name}: {rule['id']}: keywords {rule['keywords']} miss e.g. {misses[0][:80]!r}")
+                print(f"{path.name}: {rule.id}: keywords {list(rule.keywords)} miss e.g. {misses[0][:80]!r}")
     print(f"rules with keyword gaps: {bad}")
     return 1 if bad else 0
 
