@@ -1,0 +1,105 @@
+"""Before/after: two installs of keystow measured in one run, interleaved, in CPU seconds.
+
+    .venv/bin/python bench/revisions_bench.py --before OTHER/.venv/bin/python [--runs 7]
+
+For a change that must not make keystow slower (a restructure, say): install the older revision
+in its own venv (`git worktree add ../before REV && python3 -m venv ../before/.venv &&
+../before/.venv/bin/pip install -e ../before`), then run this from the newer checkout. Each round
+runs both installs on the same input, one after the other, so a busy machine slows both alike;
+the result is the median over --runs rounds of the child's user+system CPU time:
+
+  history   scan --history --no-cache --jobs 1 of bench/work/history-repo (history_bench.py's
+            deterministic repository, built once)
+  tree      scan DIR --format json of a generated source tree (tree.py), --megabytes of it
+  hook      the native pre-commit hook's scan of a 3-file staged change (caches warm)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from history_bench import WORK, build_repository
+from tree import generate
+
+AFTER = Path(sys.executable)
+
+
+def child_cpu(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+    """User+system CPU seconds of one child process (and what it waited for)."""
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{command} exited {process.returncode}: {process.stderr.read().decode()[-500:]}")
+    return usage.ru_utime + usage.ru_stime
+
+
+def hook_module(python: Path) -> str:
+    """Where the click-free hook entry lives in that install (it moved in the restructure)."""
+    probe = "import importlib.util as u; print('keystow.cli.hook_entry' if u.find_spec('keystow.cli.hook_entry') else 'keystow.hook_entry')"
+    return subprocess.run([str(python), "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def staged_repo(root: Path, env: dict[str, str]) -> Path:
+    repo = root / "hook-repo"
+    subprocess.run(["git", "init", "-q", str(repo)], check=True, env=env)
+    (repo / "README.md").write_text("# demo\n")
+    subprocess.run(["git", "add", "."], cwd=repo, check=True, env=env)
+    subprocess.run(["git", "commit", "-qm", "init"], cwd=repo, check=True, env=env)
+    for index in range(3):
+        (repo / f"module_{index}.py").write_text(f"def handler_{index}(event):\n    return event['id'] + {index}\n")
+    subprocess.run(["git", "add", "."], cwd=repo, check=True, env=env)
+    return repo
+
+
+def workloads(python: Path, history: Path, tree: Path, hook_repo: Path) -> dict[str, tuple[list[str], Path]]:
+    keystow = [str(python), "-m", "keystow"]
+    return {
+        "history": ([*keystow, "scan", "--history", "--no-cache", "--jobs", "1", "--format", "json", "."], history),
+        "tree": ([*keystow, "scan", ".", "--format", "json", "--jobs", "1"], tree),
+        "hook": ([str(python), "-m", hook_module(python), "pre-commit"], hook_repo),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--before", type=Path, required=True, help="the older install's python")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--commits", type=int, default=10_000)
+    parser.add_argument("--megabytes", type=int, default=40)
+    args = parser.parse_args()
+    env = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@x.invalid", "GIT_COMMITTER_NAME": "b",
+           "GIT_COMMITTER_EMAIL": "b@x.invalid"}
+    history = WORK / "history-repo"
+    if not history.exists():
+        build_repository(history, args.commits)
+    with tempfile.TemporaryDirectory(prefix="keystow-revisions-") as scratch:
+        root = Path(scratch)
+        generate(root / "tree", args.megabytes)
+        hook_repo = staged_repo(root, env)
+        env["KEYSTOW_CACHE_DIR"] = str(root / "cache")  # one warm cache per run, shared alike
+        installs = {"before": workloads(args.before, history, root / "tree", hook_repo),
+                    "after": workloads(AFTER, history, root / "tree", hook_repo)}
+        samples: dict[tuple[str, str], list[float]] = {}
+        for round_number in range(args.runs + 1):  # round 0 warms the caches and is not counted
+            for name in ("history", "tree", "hook"):
+                for label, work in installs.items():
+                    seconds = child_cpu(*work[name], env)
+                    if round_number:
+                        samples.setdefault((name, label), []).append(seconds)
+    print(f"| workload | before (CPU s, median of {args.runs}) | after | after / before |")
+    print("|---|---|---|---|")
+    for name in ("history", "tree", "hook"):
+        before, after = (statistics.median(samples[(name, label)]) for label in ("before", "after"))
+        print(f"| {name} | {before:.3f} | {after:.3f} | {after / before:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
