@@ -19,7 +19,7 @@ PLAN_FILE = "keystow-plan.json"  # keystow.migrate.plan_output.PLAN_FILE, withou
 @dataclass(frozen=True)
 class MigrateOptions:
     path: Path
-    settings: object  # keystow.migrate.plan.Settings
+    settings: object  # keystow.migrate.model.Settings
     apply: bool = False
     plan_file: Path | None = None
     yes: bool = False

@@ -17,7 +17,8 @@ from keystow.errors import FatalError
 from keystow.fs import write_atomic
 from keystow.migrate.journal import Journal
 from keystow.migrate.manifest import MANIFEST, render_manifest
-from keystow.migrate.plan import Item, Plan, plan_changes
+from keystow.migrate.model import Item, Plan
+from keystow.migrate.plan import plan_changes
 from keystow.migrate.rewrite import (
     AppliedEdit,
     RewriteError,

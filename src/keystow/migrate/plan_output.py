@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from keystow.errors import ConfigError, FatalError, NewerFormatError
-from keystow.migrate.plan import Plan, Settings, salted_hash, settings_from_dict
+from keystow.migrate.model import Plan, Settings, settings_from_dict
+from keystow.migrate.plan import salted_hash
 from keystow.migrate.rewrite import PIECE_KINDS, apply_edits, piece_text
 
 PLAN_FILE = "keystow-plan.json"
