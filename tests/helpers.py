@@ -35,3 +35,23 @@ def run_keystow(*args: str, cwd: Path, input: bytes | None = None, env: dict | N
     """The real CLI in a subprocess, as a user runs it."""
     return subprocess.run([sys.executable, "-m", "keystow", *args], cwd=cwd, input=input,
                           capture_output=True, env={**os.environ, **(env or {})})
+
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def wrapper_command(module: str, *args: str) -> list[str]:
+    """`python -m testing.<module> ARGS`: keystow run under a test-side wrapper (see testing/)."""
+    return [sys.executable, "-m", f"testing.{module}", *args]
+
+
+def wrapper_env(env: dict | None = None) -> dict:
+    """The environment for a wrapper: testing/ is not installed, so the repository goes on the path."""
+    path = os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, **(env or {}), "PYTHONPATH": path}
+
+
+def run_keystow_crashing(point: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """keystow ARGS in a subprocess that dies as kill -9 would right after `point` (testing.crashpoint)."""
+    return subprocess.run(wrapper_command("crashpoint", point, "--", *args), cwd=cwd, capture_output=True,
+                          env=wrapper_env())

@@ -6,6 +6,7 @@ import pytest
 
 from keystow import git
 from keystow.errors import GitError
+from keystow.git.catfile import MISSING, TOO_LARGE, ReadProblem
 from keystow.sources.git_log import iter_introductions
 from tests.helpers import commit_file
 from tests.helpers import git as run
@@ -21,8 +22,9 @@ def test_cat_file_reads_in_order_and_names_missing_and_oversized(repo):
     small, big = blob_id(repo, "HEAD:small.txt"), blob_id(repo, "HEAD:big.txt")
     missing = "1" * 40
     answers = list(git.CatFile(repo, max_size=1000).read([small, missing, big, small]))
-    assert answers == [(small, b"small\n", None), (missing, None, "missing"),
-                       (big, None, "too-large:5000"), (small, b"small\n", None)]
+    assert answers == [(small, b"small\n", None), (missing, None, ReadProblem(MISSING)),
+                       (big, None, ReadProblem(TOO_LARGE, 5000)), (small, b"small\n", None)]
+    assert [a[2].permanent for a in answers if a[2]] == [False, True]
 
 
 def test_cat_file_takes_a_generator_and_passes_on_its_error(repo):

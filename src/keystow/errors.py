@@ -32,3 +32,12 @@ class RuleError(ConfigError):
 
 class GitError(FatalError):
     """git failed in an expected way: not a repository, unknown revision (exit 2)."""
+
+
+class NewerFormatError(ConfigError):
+    """A file written by a newer keystow in a format this one does not know (exit 2). Reading it
+    anyway could silently drop what the newer version recorded."""
+
+    def __init__(self, where: object, what: str, version: int) -> None:
+        super().__init__(f"{where}: {what} written by a newer keystow (format {version}); upgrade keystow")
+        self.version = version

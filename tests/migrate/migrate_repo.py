@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from testing.fakes import Fakes
-from tests.helpers import git, run_keystow
+from tests.helpers import git, run_keystow, run_keystow_crashing
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "migrate" / "repo"
 PLACEHOLDER = re.compile(r"@@([A-Z]+)(\d+)@@")
@@ -48,9 +48,15 @@ def make_repo(repo: Path, seed: int = 11) -> dict[str, str]:
 
 def migrate(repo: Path, *args: str, env: dict | None = None):
     """`keystow migrate ARGS` in `repo`: in this process (fast) unless `env` asks for a
-    subprocess (e.g. to let it crash)."""
+    subprocess (see `migrate_killed_after` for a run that crashes)."""
     args = ("migrate", *args, "--writes-per-second", "1000")
     return run_keystow(*args, cwd=repo, env=env) if env else run_in_process(repo, *args)
+
+
+def migrate_killed_after(point: str, repo: Path, *args: str) -> subprocess.CompletedProcess:
+    """`keystow migrate ARGS` in a subprocess killed (exit 137) right after `point`: "store-write"
+    (every value stored, no file rewritten) or "file-write" (the first file rewritten)."""
+    return run_keystow_crashing(point, "migrate", *args, "--writes-per-second", "1000", cwd=repo)
 
 
 def run_in_process(cwd: Path, *args: str) -> subprocess.CompletedProcess:

@@ -10,9 +10,7 @@ import pytest
 
 from testing.fakes import Fakes
 from tests.helpers import commit_file, git
-from tests.migrate.migrate_repo import StoreReader, migrate
-
-CRASH = "KEYSTOW_TEST_CRASH_AFTER"
+from tests.migrate.migrate_repo import StoreReader, migrate, migrate_killed_after
 
 
 @pytest.fixture
@@ -32,7 +30,7 @@ def journal_of(repo):
 
 def test_crash_after_store_write_then_resume(small_repo, aws_env):
     repo, values = small_repo
-    crashed = migrate(repo, "--to", "ssm", "--apply", "--yes", env={CRASH: "store-write"})
+    crashed = migrate_killed_after("store-write", repo, "--to", "ssm", "--apply", "--yes")
     assert crashed.returncode == 137
     assert git(repo, "status", "--porcelain") == "?? keystow-plan.json\n"  # files untouched
     store = StoreReader(aws_env)
@@ -52,7 +50,7 @@ def test_crash_after_store_write_then_resume(small_repo, aws_env):
 def test_crash_after_first_file_then_rollback_restores_bytes(small_repo, aws_env):
     repo, values = small_repo
     original = {p: (repo / p).read_bytes() for p in ("app/settings.py", ".env")}
-    crashed = migrate(repo, "--to", "secretsmanager", "--apply", "--yes", env={CRASH: "file-write"})
+    crashed = migrate_killed_after("file-write", repo, "--to", "secretsmanager", "--apply", "--yes")
     assert crashed.returncode == 137
     changed = git(repo, "status", "--porcelain")
     assert changed.count(" M ") == 1 and "?? .keystow-refs.toml" in changed

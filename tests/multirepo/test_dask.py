@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from tests.helpers import run_keystow
+from tests.helpers import run_keystow, wrapper_command, wrapper_env
 
 distributed = pytest.importorskip("distributed")
 
@@ -36,9 +36,12 @@ def local_report(org) -> tuple[int, dict]:
     return result.returncode, json.loads(result.stdout)
 
 
-def dask_command(org, address: str, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "keystow", "scan-repos", str(org), "--format", "json", "--no-cache",
-            "--dask", address, *extra]
+def dask_command(org, address: str) -> list[str]:
+    return [sys.executable, "-m", "keystow", *scan_repos_args(org, address)]
+
+
+def scan_repos_args(org, address: str) -> list[str]:
+    return ["scan-repos", str(org), "--format", "json", "--no-cache", "--dask", address]
 
 
 def test_dask_run_equals_local_run(org, cluster, local_report):
@@ -50,8 +53,10 @@ def test_dask_run_equals_local_run(org, cluster, local_report):
 
 def test_killed_worker_loses_no_repository(org, cluster, local_report):
     expected_code, expected = local_report
-    process = subprocess.Popen(dask_command(org, cluster.scheduler_address, "--task-delay", TASK_DELAY),
-                               cwd=org.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # testing.slow_tasks: every task sleeps TASK_DELAY before scanning (no such option in keystow)
+    command = wrapper_command("slow_tasks", TASK_DELAY, "--", *scan_repos_args(org, cluster.scheduler_address))
+    process = subprocess.Popen(command, cwd=org.parent, env=wrapper_env(),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     with distributed.Client(cluster.scheduler_address) as client:
         pids = client.run(os.getpid)  # asked first, so the kill follows the task's start at once
         victim = wait_for_busy_worker(client)

@@ -52,6 +52,39 @@ def test_migrated_secrets_are_replaced_by_their_reference(history_repo, secrets)
     assert rescan.returncode == 0, rescan.stdout  # neither references nor markers look like secrets
 
 
+def _journal(repo, document: dict, stamp: str = "20240102T030405Z") -> None:
+    directory = repo / ".keystow"
+    directory.mkdir(exist_ok=True)
+    (directory / ".gitignore").write_text("*\n")
+    (directory / f"journal-{stamp}.json").write_text(json.dumps(document))
+
+
+def test_migrate_files_from_a_newer_keystow_stop_the_purge(history_repo, secrets):
+    """Skipping them would put markers where the user expects the references migrate recorded."""
+    head = git(history_repo, "rev-parse", "HEAD")
+    _journal(history_repo, {"version": 2, "targets": {}, "items": {}})
+    result = run_keystow("purge", "--history", "--yes", cwd=history_repo)
+    lines = result.stderr.decode().strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert "migrate journal written by a newer keystow (format 2); upgrade keystow" in lines[0]
+    assert git(history_repo, "rev-parse", "HEAD") == head and grep_all_commits(history_repo, secrets.password)
+
+    (history_repo / ".keystow" / "journal-20240102T030405Z.json").unlink()
+    (history_repo / "keystow-plan.json").write_text(json.dumps({"version": 3, "items": []}))
+    result = run_keystow("purge", "--history", "--yes", cwd=history_repo)
+    assert result.returncode == 2 and b"migrate plan written by a newer keystow (format 3)" in result.stderr
+    assert git(history_repo, "rev-parse", "HEAD") == head
+
+
+def test_malformed_journal_is_skipped_and_the_others_still_count(history_repo, secrets):
+    _journal(history_repo, {"version": 1, "targets": [], "items": {}}, stamp="20240101T000000Z")
+    _journal(history_repo, {"version": 1, "items": {},
+                            "targets": {value_id(secrets.password): {"store": "ssm", "name": "/shop/db", "key": None}}})
+    result = run_keystow("purge", "--history", "--yes", cwd=history_repo)
+    assert result.returncode == 0, result.stderr
+    assert 'db_password = "ssm:/shop/db"' in git(history_repo, "show", "v0.1:settings.py")
+
+
 def test_unproven_purge_exits_1_and_keeps_the_backup(history_repo, secrets):
     # keystow reads UTF-16 text; git-filter-repo treats it as binary (NUL bytes) and skips it
     text = f'db_password = "{secrets.release_password}x"\n'

@@ -12,7 +12,7 @@ import pytest
 
 from testing.fakes import Fakes
 from tests.helpers import commit_file
-from tests.migrate.migrate_repo import StoreReader, migrate
+from tests.migrate.migrate_repo import StoreReader, migrate, migrate_killed_after
 from tests.reliability.kit import keystow, unprivileged_prefix
 
 FILES = ("svc/a.py", "svc/b.py", "conf/c.env")
@@ -135,7 +135,7 @@ def test_permission_denied_on_a_file_write(three, aws_env):
 @pytest.mark.parametrize("point", ["store-write", "file-write"])
 def test_killed_between_steps_then_resume_then_rollback(three, aws_env, point):
     repo, values, original = three
-    crashed = migrate(repo, "--to", "ssm", "--apply", "--yes", env={"KEYSTOW_TEST_CRASH_AFTER": point})
+    crashed = migrate_killed_after(point, repo, "--to", "ssm", "--apply", "--yes")
     assert crashed.returncode == 137
     assert_rewritten_only_where_stored(repo, values, aws_env)
     resume_then_rollback(repo, values, original, aws_env)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from keystow.git.catfile import BINARY, CORRUPT, MISSING, TOO_LARGE, ReadProblem
 from keystow.pipeline.blob_cache import BlobCache
 from keystow.pipeline.blob_hits import Hit, Outcome
 
@@ -17,17 +18,38 @@ def hit(fingerprint: str = "f" * 32) -> Hit:
 def test_round_trip_without_the_secret(tmp_path):
     cache = BlobCache.open(tmp_path, "digest")
     cache.put("a" * 40, Outcome())
-    cache.put("b" * 40, Outcome(skip="binary"))
+    cache.put("b" * 40, Outcome(skip=ReadProblem(BINARY)))
     cache.put("c" * 40, Outcome((hit(),), scanned_bytes=10))
-    cache.put("d" * 40, Outcome(skip="missing"))  # read errors are retried, not cached
+    cache.put("d" * 40, Outcome(skip=ReadProblem(MISSING)))  # read errors are retried, not cached
+    cache.put("e" * 40, Outcome(skip=ReadProblem(TOO_LARGE, 5 << 20)))
+    cache.put("f" * 40, Outcome(skip=ReadProblem(CORRUPT, detail="fatal: bad object")))
     cache.save()
     assert SECRET not in cache.path.read_text()
     again = BlobCache.open(tmp_path, "digest")
     assert again.get("a" * 40) == Outcome()
-    assert again.get("b" * 40) == Outcome(skip="binary")
+    assert again.get("b" * 40) == Outcome(skip=ReadProblem(BINARY))
     [cached] = again.get("c" * 40).hits
     assert (cached.secret, cached.fingerprint, cached.line) == ("", "f" * 32, 3)
-    assert again.get("d" * 40) is None
+    assert again.get("d" * 40) is None and again.get("f" * 40) is None
+    assert again.get("e" * 40) == Outcome(skip=ReadProblem(TOO_LARGE, 5 << 20))
+
+
+def test_skips_keep_the_on_disk_form_of_format_1(tmp_path):
+    """Caches written before skips were typed ("binary", "too-large:<size>") still read, and
+    what is written now reads the same, so upgrading keystow does not rescan a history."""
+    cache = BlobCache.open(tmp_path, "digest")
+    cache.path.parent.mkdir(parents=True)
+    cache.path.write_text(json.dumps({"format": "1", "clean": "", "hits": {},
+                                      "skipped": {"a" * 40: "binary", "b" * 40: "too-large:123",
+                                                  "c" * 40: "too-large:lots", "d" * 40: "gone"}}))
+    old = BlobCache.open(tmp_path, "digest")
+    assert old.get("a" * 40) == Outcome(skip=ReadProblem(BINARY))
+    assert old.get("b" * 40) == Outcome(skip=ReadProblem(TOO_LARGE, 123))
+    assert old.get("c" * 40) is None and old.get("d" * 40) is None  # unreadable entries: a miss
+    old.put("e" * 40, Outcome(skip=ReadProblem(TOO_LARGE, 9)))
+    old.save()
+    skipped = json.loads(old.path.read_text())["skipped"]
+    assert skipped == {"a" * 40: "binary", "b" * 40: "too-large:123", "e" * 40: "too-large:9"}
 
 
 def test_two_writers_merge_instead_of_overwriting(tmp_path):

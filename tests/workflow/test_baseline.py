@@ -169,6 +169,43 @@ def test_baseline_option_and_bad_file(repo):
     assert run_keystow("baseline", "create", "--baseline", "custom.json", cwd=repo).returncode == 2
 
 
+def test_unversioned_baseline_is_read_and_saved_in_the_current_format(repo):
+    _leaky(repo)
+    run_keystow("baseline", "create", cwd=repo)
+    document = json.loads((repo / BASELINE).read_text())
+    del document["version"]  # as written before the format was versioned
+    (repo / BASELINE).write_text(json.dumps(document))
+    assert _findings(repo) == []
+    assert run_keystow("baseline", "update", cwd=repo).returncode == 0
+    saved = json.loads((repo / BASELINE).read_text())
+    assert saved["version"] == 1 and saved["entries"] == document["entries"]
+
+
+def test_newer_baseline_format_is_refused_in_one_line_and_left_alone(repo):
+    _leaky(repo)
+    run_keystow("baseline", "create", cwd=repo)
+    document = json.loads((repo / BASELINE).read_text())
+    document["version"] = 2
+    (repo / BASELINE).write_text(json.dumps(document))
+    before = (repo / BASELINE).read_bytes()
+    for args in (("scan", "."), ("baseline", "update"), ("baseline", "prune")):
+        result = run_keystow(*args, cwd=repo)
+        lines = result.stderr.decode().strip().splitlines()
+        assert result.returncode == 2, (args, result.stderr)
+        assert len(lines) == 1 and "written by a newer keystow (format 2); upgrade keystow" in lines[0], lines
+    assert (repo / BASELINE).read_bytes() == before
+
+
+def test_baseline_version_that_is_not_a_number_is_a_config_error(repo):
+    _leaky(repo)
+    run_keystow("baseline", "create", cwd=repo)
+    document = json.loads((repo / BASELINE).read_text())
+    document["version"] = "2"
+    (repo / BASELINE).write_text(json.dumps(document))
+    result = run_keystow("scan", ".", cwd=repo)
+    assert result.returncode == 2 and b"baseline version must be a whole number" in result.stderr
+
+
 def test_history_and_range_scans_honour_the_baseline_from_cache_too(repo):
     """The second history scan answers from the blob cache, whose findings carry no secret."""
     _leaky(repo)

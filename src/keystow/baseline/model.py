@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from keystow import fs
 from keystow.baseline.paths import Scope, relative_path
-from keystow.errors import ConfigError
+from keystow.errors import ConfigError, NewerFormatError
 from keystow.findings import Finding
 from keystow.pipeline.result import ScanResult
 
@@ -107,10 +107,34 @@ def load(path: Path) -> Baseline:
         raise ConfigError(f"{path}: baseline is not valid JSON: {exc}") from None
     if not isinstance(document, dict) or not isinstance(document.get("salt"), str):
         raise ConfigError(f"{path}: not a keystow baseline (no salt); import other tools' files with `keystow baseline import`")
+    document = upgraded(document, path)
     entries = document.get("entries", [])
     if not isinstance(entries, list):
         raise ConfigError(f"{path}: baseline entries must be a list")
     return Baseline(document["salt"], [_entry(raw, path) for raw in entries])
+
+
+def upgraded(document: dict, where: Path) -> dict:
+    """`document` in the current format. A file without a version predates versioning and has
+    the version-1 shape; an upgrade happens in memory only, so the next save writes the current
+    format. A newer version is refused: guessing at fields we do not know could drop entries and
+    let accepted findings fail the build, or worse, let new ones pass."""
+    version = document.get("version", 0)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise ConfigError(f"{where}: baseline version must be a whole number, got {version!r:.40}")
+    if version > FORMAT_VERSION:
+        raise NewerFormatError(where, "baseline", version)
+    for step in range(version, FORMAT_VERSION):
+        document = _UPGRADES[step](document)
+    return document
+
+
+def _from_unversioned(document: dict) -> dict:
+    """Version 0 (no "version" key) already had salt and entries as version 1 does."""
+    return {**document, "version": 1}
+
+
+_UPGRADES = {0: _from_unversioned}  # version N -> the function that makes it version N + 1
 
 
 def _entry(raw: object, where: Path) -> Entry:

@@ -48,7 +48,7 @@ def migrate(path, store, prefix, kms_key_id, tags, region, endpoint_url, allow_a
     Without --apply only the plan is printed and written to keystow-plan.json.
     """
     from keystow.commands.migrate import MigrateOptions, run_migrate
-    from keystow.migrate.plan import Settings
+    from keystow.migrate.model import Settings
 
     if rotation_lambda and store != "secretsmanager":
         raise click.UsageError("--rotation-lambda needs --to secretsmanager")

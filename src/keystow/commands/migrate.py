@@ -6,7 +6,6 @@ Without --apply nothing is written but the plan (`keystow-plan.json`, no values 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -14,13 +13,13 @@ from typing import Callable
 from keystow.commands.output import emit, notice
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, FatalError
 
-PLAN_FILE = "keystow-plan.json"
+PLAN_FILE = "keystow-plan.json"  # keystow.migrate.plan_output.PLAN_FILE, without importing migrate at startup
 
 
 @dataclass(frozen=True)
 class MigrateOptions:
     path: Path
-    settings: object  # keystow.migrate.plan.Settings
+    settings: object  # keystow.migrate.model.Settings
     apply: bool = False
     plan_file: Path | None = None
     yes: bool = False
@@ -76,18 +75,12 @@ def _write_plan(root: Path, plan) -> None:
 
 
 def _reviewed(plan_file: Path):
-    from keystow.migrate.plan import settings_from_dict
+    from keystow.migrate.plan_output import read_plan
 
-    try:
-        data = json.loads(plan_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise FatalError(f"{plan_file}: cannot read the plan: {exc}") from None
-    try:
-        settings = settings_from_dict(data["settings"])
-        names = {item["id"]: item["name"] for item in data["items"]}
-    except (KeyError, TypeError):
-        raise FatalError(f"{plan_file}: not a keystow migrate plan") from None
-    return settings, names, data
+    reviewed = read_plan(plan_file)
+    if reviewed.settings is None:
+        raise FatalError(f"{plan_file}: not a keystow migrate plan (no settings)")
+    return reviewed.settings, {item.item_id: item.name for item in reviewed.items}, reviewed
 
 
 def _with_connection(reviewed, given):
@@ -98,13 +91,13 @@ def _with_connection(reviewed, given):
                    overwrite=given.overwrite or reviewed.overwrite)
 
 
-def _check_fresh(plan, reviewed: dict) -> None:
+def _check_fresh(plan, reviewed) -> None:
     from keystow.migrate.plan_output import render_text
 
-    for path, digest in reviewed["files"].items():
+    for path, digest in reviewed.files.items():
         if plan.file_hashes.get(path) != digest:
             raise FatalError(f"the plan is stale: {path} changed since it was made; run keystow migrate again")
-    if {i.item_id for i in plan.items} != {i["id"] for i in reviewed["items"]}:
+    if {i.item_id for i in plan.items} != {i.item_id for i in reviewed.items}:
         raise FatalError("the plan is stale: the secrets found differ from the reviewed plan; run keystow migrate again")
     emit(render_text(plan))
 

@@ -7,9 +7,33 @@ import subprocess
 import tempfile
 import threading
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from keystow.git.run import git_command, git_env
+
+MISSING, TOO_LARGE, CORRUPT = "missing", "too-large", "corrupt"
+BINARY = "binary"  # set by the scanner, not by git: the contents are not text
+
+
+class ReadProblem(NamedTuple):
+    """Why a blob's contents were not scanned: MISSING (not in the repository), TOO_LARGE (`size`
+    bytes, above the limit), CORRUPT (`detail` is what git said) or BINARY."""
+
+    kind: str
+    size: int = 0
+    detail: str = ""
+
+    @property
+    def permanent(self) -> bool:
+        """The same blob gives the same answer next time; a missing or corrupt object may be
+        fetched or repaired, so it is worth asking again."""
+        return self.kind in (TOO_LARGE, BINARY)
+
+    def describe(self) -> str:
+        return self.detail or (f"{self.kind} ({self.size} bytes)" if self.kind == TOO_LARGE else self.kind)
+
+
+Answer = tuple[str, bytes | None, ReadProblem | None]
 
 
 class CatFile:
@@ -27,9 +51,8 @@ class CatFile:
         self.repo = repo
         self.max_size = max_size
 
-    def read(self, ids: Iterable[str]) -> Iterator[tuple[str, bytes | None, str | None]]:
-        """(id, data, problem) per id, in order; problem is "missing", "too-large:<size>" or an
-        error message, with data None."""
+    def read(self, ids: Iterable[str]) -> Iterator[Answer]:
+        """(id, data, None) or (id, None, problem) per id, in order."""
         sent: queue.SimpleQueue = queue.SimpleQueue()
         feeder = _Feeder(ids, sent)
         with tempfile.TemporaryFile() as errors:
@@ -44,7 +67,8 @@ class CatFile:
                     if answer is None:  # git died: name the object, carry on with a new process
                         errors.seek(0)
                         said = _last_line(errors.read())
-                        yield object_id, None, said if object_id in said else "corrupt object (git cat-file stopped)"
+                        detail = said if object_id in said else "corrupt object (git cat-file stopped)"
+                        yield object_id, None, ReadProblem(CORRUPT, detail=detail)
                         rest = list(iter(sent.get, None))
                         if rest:
                             yield from CatFile(self.repo, self.max_size).read(rest)
@@ -59,17 +83,17 @@ class CatFile:
         if feeder.error is not None:
             raise feeder.error
 
-    def _answer(self, stdout, object_id: str) -> tuple[str, bytes | None, str | None] | None:
+    def _answer(self, stdout, object_id: str) -> Answer | None:
         header = stdout.readline()
         if not header:
             return None
         fields = header.split()
         if len(fields) != 3:
-            return object_id, None, "missing"
+            return object_id, None, ReadProblem(MISSING)
         size = int(fields[2])
         if size > self.max_size:
             _drain(stdout, size + 1)
-            return object_id, None, f"too-large:{size}"
+            return object_id, None, ReadProblem(TOO_LARGE, size)
         data = stdout.read(size + 1)
         if len(data) != size + 1:
             return None

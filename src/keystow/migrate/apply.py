@@ -17,7 +17,8 @@ from keystow.errors import FatalError
 from keystow.fs import write_atomic
 from keystow.migrate.journal import Journal
 from keystow.migrate.manifest import MANIFEST, render_manifest
-from keystow.migrate.plan import Item, Plan, plan_changes
+from keystow.migrate.model import Item, Plan
+from keystow.migrate.plan import plan_changes
 from keystow.migrate.rewrite import (
     AppliedEdit,
     RewriteError,
@@ -36,7 +37,6 @@ from keystow.migrate.stores import (
     ValueTooLarge,
 )
 
-CRASH_ENV = "KEYSTOW_TEST_CRASH_AFTER"  # tests: die (as kill -9 would) at a named point
 PER_ITEM_ERRORS = (InvalidName, InvalidValue, ValueTooLarge, LimitExceeded)
 
 
@@ -65,11 +65,7 @@ class Stores:
 
 def apply_plan(plan: Plan, stores: Stores, journal: Journal) -> ApplyReport:
     report = ApplyReport()
-    verified = set()
-    for item in plan.items:
-        if item.manual is None and store_item(plan, item, stores(item.store), journal, report):
-            verified.add(item.item_id)
-    crash_point("store-write")
+    verified = store_items(plan, stores, journal, report)
     changes = plan_changes(plan, lambda target: stores(target.store).arn(target.name), only=verified)
     values = {m.value_id: m.value for i in plan.items if i.item_id in verified for m in i.members}
     ready = [(change, prepared) for change in changes if change.edits
@@ -83,12 +79,26 @@ def apply_plan(plan: Plan, stores: Stores, journal: Journal) -> ApplyReport:
             write_generated(plan, generated.path, generated.render, values, journal)
     if manifest:
         write_generated(plan, MANIFEST, lambda old: render_manifest(old, manifest), values, journal)
-    for change, (data, new, applied) in ready:
-        _write_journalled(plan.root / change.path, change.path, data, new, applied, journal, existed=True)
-        report.files.append(change.path)
-        crash_point("file-write")
+    for change, prepared in ready:
+        rewrite_file(plan, change.path, prepared, journal, report)
     journal.finish()
     return report
+
+
+def store_items(plan: Plan, stores: Stores, journal: Journal, report: ApplyReport) -> set[str]:
+    """Every item the plan can store, stored; the ids of those verified in the store."""
+    verified = set()
+    for item in plan.items:
+        if item.manual is None and store_item(plan, item, stores(item.store), journal, report):
+            verified.add(item.item_id)
+    return verified
+
+
+def rewrite_file(plan: Plan, path: str, prepared: tuple, journal: Journal, report: ApplyReport) -> None:
+    """One source file rewritten to its references (after the store holds their values)."""
+    data, new, applied = prepared
+    _write_journalled(plan.root / path, path, data, new, applied, journal, existed=True)
+    report.files.append(path)
 
 
 def store_item(plan: Plan, item: Item, store, journal: Journal, report: ApplyReport) -> bool:
@@ -192,7 +202,3 @@ def _check_no_literal_secret(plan: Plan, applied: list[AppliedEdit]) -> None:
             if kind == "text" and any(v and v in text for v in plan.values.values()):
                 raise RewriteError("an edit would record another secret; left for a manual fix")
 
-
-def crash_point(name: str) -> None:
-    if os.environ.get(CRASH_ENV) == name:
-        os._exit(137)

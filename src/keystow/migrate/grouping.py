@@ -10,42 +10,18 @@ value is its own SecureString.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
 
-ENGINES = {"postgres": ("postgres", 5432), "postgresql": ("postgres", 5432), "mysql": ("mysql", 3306),
-           "mariadb": ("mariadb", 3306), "redis": ("redis", 6379), "rediss": ("redis", 6379),
-           "mongodb": ("mongo", 27017), "sqlserver": ("sqlserver", 1433), "oracle": ("oracle", 1521)}
+from keystow.migrate.model import Item, Member, database_parts
+from keystow.migrate.references.base import Site
+
 URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s\"'`<>]+")
 KEY_ID_RULES = ("aws-access-key-id",)
 SECRET_KEY_RULES = ("aws-secret-access-key", "aws-credentials-csv")
 
 
-@dataclass
-class Member:
-    """One found value; `value` is what its reference resolves to (the whole secret, or the
-    password part of a URI, at `span` within the secret)."""
-
-    value_id: str
-    rule_id: str
-    redacted: str
-    secret: str = field(repr=False)
-    key: str | None = None
-    span: tuple[int, int] | None = None
-    variable: str = ""
-    env_var: str = ""
-    uri: str | None = field(default=None, repr=False)  # the database URI around a password
-
-    @property
-    def value(self) -> str:
-        return self.secret[self.span[0]:self.span[1]] if self.span else self.secret
-
-
-def group_members(members: list[Member], sites: list, store: str, texts: dict[str, str] | None = None) -> list:
-    from keystow.migrate.plan import Item
-
+def group_members(members: list[Member], sites: list[Site], store: str,
+                  texts: dict[str, str] | None = None) -> list[Item]:
     first_site = {}
     for site in sites:
         first_site.setdefault(site.item_id, site)
@@ -60,9 +36,7 @@ def group_members(members: list[Member], sites: list, store: str, texts: dict[st
     return items
 
 
-def _key_pairs(members: list[Member], sites: list) -> list:
-    from keystow.migrate.plan import Item
-
+def _key_pairs(members: list[Member], sites: list[Site]) -> list[Item]:
     by_id = {m.value_id: m for m in members}
     used: set[str] = set()
     pairs = []
@@ -82,10 +56,8 @@ def _unique(members) -> list[Member]:
     return list({m.value_id: m for m in members}.values())
 
 
-def _databases(members: list[Member], first_site: dict, texts: dict[str, str]) -> list:
+def _databases(members: list[Member], first_site: dict[str, Site], texts: dict[str, str]) -> list[Item]:
     """A database URI (the finding) or a URI's password (the finding, the URI around it)."""
-    from keystow.migrate.plan import Item
-
     items = []
     for member in members:
         if member.key is not None:
@@ -105,40 +77,13 @@ def _databases(members: list[Member], first_site: dict, texts: dict[str, str]) -
     return items
 
 
-def _uri_around(text: str, site) -> str | None:
+def _uri_around(text: str, site: Site) -> str | None:
     start = text.rfind("\n", 0, site.start) + 1
     end = text.find("\n", site.end)
     for match in URI.finditer(text, start, len(text) if end < 0 else end):
         if match.start() < site.start and site.end <= match.end():
             return match.group(0)
     return None
-
-
-def database_parts(uri: str) -> dict[str, str] | None:
-    """The rotation-ready structure of a database URI with a plain (not %-encoded) password."""
-    try:
-        parts = urlsplit(uri)
-        port = parts.port
-    except ValueError:
-        return None
-    engine = ENGINES.get(parts.scheme.lower().split("+", 1)[0])
-    if engine is None or not parts.password or unquote(parts.password) != parts.password or not parts.hostname:
-        return None
-    if ":" + parts.password + "@" not in uri:
-        return None
-    return {"engine": engine[0], "host": parts.hostname, "port": str(port or engine[1]),
-            "username": parts.username or "", "password": parts.password, "dbname": parts.path.lstrip("/")}
-
-
-def payload(members: list[Member], group: str | None) -> tuple[str, dict | None]:
-    """(the value as stored, the JSON mapping for a grouped secret)."""
-    if group == "aws-key-pair":
-        mapping = {m.key: m.value for m in members}
-    elif group == "database":
-        mapping = database_parts(members[0].uri or members[0].secret)
-    else:
-        return members[0].value, None
-    return json.dumps(mapping, sort_keys=True), mapping
 
 
 def _group_id(members: list[Member]) -> str:

@@ -14,11 +14,27 @@ import os
 import time
 from dataclasses import asdict
 from pathlib import Path
+from typing import NamedTuple
 
-from keystow.errors import FatalError
+from keystow.errors import FatalError, NewerFormatError
 from keystow.fs import write_atomic
 
 JOURNAL_VERSION = 1
+FAILED = frozenset({"failed", "conflict", "unverified"})  # item statuses whose value is not (proven) stored
+
+
+class Target(NamedTuple):
+    """Where one value went: the store, the parameter or secret name, the JSON key if grouped."""
+
+    store: str
+    name: str
+    key: str | None
+
+
+class ItemRecord(NamedTuple):
+    name: str
+    store: str
+    status: str
 
 
 class Journal:
@@ -49,7 +65,10 @@ class Journal:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise FatalError(f"{path}: cannot read the journal: {exc}") from None
-        if not isinstance(data, dict) or data.get("version") != JOURNAL_VERSION:
+        version = data.get("version") if isinstance(data, dict) else None
+        if isinstance(version, int) and not isinstance(version, bool) and version > JOURNAL_VERSION:
+            raise NewerFormatError(path, "migrate journal", version)
+        if version != JOURNAL_VERSION or not _well_formed(data):
             raise FatalError(f"{path}: not a keystow migrate journal")
         return cls(Path(path), data)
 
@@ -80,6 +99,18 @@ class Journal:
         self.data["state"] = state
         self.save()
 
+    def targets(self) -> dict[str, Target]:
+        """value id -> where the value was (or was about to be) stored."""
+        return {vid: Target(t["store"], t["name"], t.get("key") or None) for vid, t in self.data.get("targets", {}).items()}
+
+    def items(self) -> dict[str, ItemRecord]:
+        return {iid: ItemRecord(i["name"], i["store"], i["status"]) for iid, i in self.data.get("items", {}).items()}
+
+    def stored_targets(self) -> dict[str, Target]:
+        """The targets whose item was stored: not failed, in conflict or unverified."""
+        failed = {(i.store, i.name) for i in self.items().values() if i.status in FAILED}
+        return {vid: t for vid, t in self.targets().items() if (t.store, t.name) not in failed}
+
     @property
     def root(self) -> Path:
         return Path(self.data["root"])
@@ -87,6 +118,18 @@ class Journal:
     @property
     def scan_path(self) -> Path:
         return self.root / self.data.get("scan_path", ".")
+
+
+def _well_formed(data: dict) -> bool:
+    """The parts every reader relies on have the right shape (a hand-edited or truncated file
+    is refused here, not with a KeyError halfway through a rollback)."""
+    targets, items = data.get("targets", {}), data.get("items", {})
+    return (isinstance(targets, dict) and isinstance(items, dict)
+            and all(isinstance(t, dict) and isinstance(t.get("store"), str) and isinstance(t.get("name"), str)
+                    and isinstance(t.get("key"), (str, type(None))) for t in targets.values())
+            and all(isinstance(i, dict) and all(isinstance(i.get(k), str) for k in ("name", "store", "status"))
+                    for i in items.values())
+            and isinstance(data.get("files", []), list))
 
 
 def _ignore_directory(directory: Path) -> None:

@@ -8,94 +8,25 @@ target, and asks the reference writers for their edits. The plan that reaches th
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 
 from keystow.migrate import naming
-from keystow.migrate.grouping import Member, group_members, payload
-from keystow.migrate.references import plan_file, secretsmanager_reason
+from keystow.migrate.grouping import group_members
+from keystow.migrate.manifest import MANIFEST, existing_entries
+from keystow.migrate.model import Item, Member, Plan, Settings, settings_from_dict
+from keystow.migrate.parse_check import still_parses
+from keystow.migrate.references import plan_file, reads_environment, secretsmanager_reason
 from keystow.migrate.references.base import FileChange, FileContext, Site
+from keystow.migrate.rewrite import RewriteError, apply_edits
 from keystow.migrate.sites import collect_sites, members_of
 from keystow.migrate.stores import StoreTarget
 
+# The model's names, importable from here as before the model had its own module.
+__all__ = ["Item", "Member", "Plan", "Settings", "build_plan", "plan_changes", "salted_hash", "settings_from_dict"]
+
 STANDARD_LIMIT, ADVANCED_LIMIT, SECRETS_MANAGER_LIMIT = 4096, 8192, 65536
 ADVANCED_COST = "Advanced tier: $0.05 per parameter per month (Standard is free)"
-
-
-@dataclass(frozen=True)
-class Settings:
-    store: str
-    prefix: str | None = None
-    region: str | None = None
-    endpoint_url: str | None = None
-    kms_key_id: str | None = None
-    tags: tuple[tuple[str, str], ...] = ()
-    allow_advanced_tier: bool = False
-    overwrite: bool = False
-    rotation_lambda: str | None = None
-    rotate_days: int | None = None
-    writes_per_second: float | None = None
-
-
-def settings_from_dict(data: dict) -> Settings:
-    """Settings as recorded in a plan or journal (unknown keys from other versions ignored)."""
-    from dataclasses import fields
-
-    known = {f.name for f in fields(Settings)}
-    values = {k: v for k, v in data.items() if k in known}
-    values["tags"] = tuple(tuple(t) for t in values.get("tags", ()))
-    return Settings(**values)
-
-
-@dataclass
-class Item:
-    """One parameter or secret in the store, holding one value or a group of related ones."""
-
-    item_id: str
-    store: str
-    name: str
-    members: list[Member]
-    group: str | None = None
-    tier: str = ""
-    notes: list[str] = field(default_factory=list)
-    manual: str | None = None
-
-    def target(self, member: Member) -> StoreTarget:
-        return StoreTarget(self.store, self.name, member.key)
-
-    def member_ids(self) -> set[str]:
-        return {m.value_id for m in self.members}
-
-    def member(self, vid: str) -> Member:
-        return next(m for m in self.members if m.value_id == vid)
-
-    @property
-    def group_variable(self) -> str | None:
-        return {"aws-key-pair": "aws_credentials"}.get(self.group or "", None) or (
-            self.members[0].variable if self.group else None)
-
-    def payload(self) -> str:
-        return payload(self.members, self.group)[0]
-
-    def mapping(self) -> dict | None:
-        return payload(self.members, self.group)[1]
-
-
-@dataclass
-class Plan:
-    root: Path
-    settings: Settings
-    items: list[Item]
-    sites: list[Site]
-    texts: dict[str, str]
-    file_hashes: dict[str, str]
-    unreadable: list[tuple[str, int, str]]  # (path, line, reason)
-    values: dict[str, str] = field(repr=False, default_factory=dict)
-    changes: list[FileChange] = field(default_factory=list)
-    expected_duration: float = 0.0
-
-    def item_of(self, vid: str) -> Item:
-        return next(i for i in self.items if any(m.value_id == vid for m in i.members))
 
 
 def build_plan(root: Path, scan_path: Path, settings: Settings, findings: list, names: dict[str, str] | None = None,
@@ -166,9 +97,6 @@ def _check_sizes(plan: Plan, store_check) -> None:
 def _assign_env_vars(plan: Plan) -> None:
     """Environment variable names, unique in the manifest; only values read from the
     environment claim one, so a name used by a template elsewhere does not push it aside."""
-    from keystow.migrate.manifest import MANIFEST, existing_entries
-    from keystow.migrate.references import reads_environment
-
     manifest = plan.root / MANIFEST
     taken = existing_entries(manifest.read_text(encoding="utf-8") if manifest.is_file() else None)
     from_env = {s.item_id for s in plan.sites if reads_environment(s.path, plan.texts[s.path])}
@@ -199,9 +127,6 @@ def plan_changes(plan: Plan, arn=None, only: set[str] | None = None) -> list[Fil
 
 def _checked(plan: Plan, change: FileChange) -> FileChange:
     """Drop a rewrite that would leave a parseable file unparseable; its sites become manual."""
-    from keystow.migrate.parse_check import still_parses
-    from keystow.migrate.rewrite import RewriteError, apply_edits
-
     if not change.edits:
         return change
     old = plan.texts[change.path]
@@ -220,8 +145,6 @@ def _checked(plan: Plan, change: FileChange) -> FileChange:
 
 
 def _bound(site: Site, item: Item, member: Member) -> Site:
-    from dataclasses import replace
-
     start, end = site.start, site.end
     if member.span is not None:  # grouped: only part of the literal (a URI's password) moves
         start, end = site.start + member.span[0], site.start + member.span[1]

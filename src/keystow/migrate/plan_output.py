@@ -9,11 +9,38 @@ from __future__ import annotations
 import difflib
 import json
 from dataclasses import asdict
+from pathlib import Path
+from typing import NamedTuple
 
-from keystow.migrate.plan import Plan, salted_hash
+from keystow.errors import ConfigError, FatalError, NewerFormatError
+from keystow.migrate.model import Plan, Settings, settings_from_dict
+from keystow.migrate.plan import salted_hash
 from keystow.migrate.rewrite import PIECE_KINDS, apply_edits, piece_text
 
+PLAN_FILE = "keystow-plan.json"
 PLAN_VERSION = 1
+
+
+class PlannedMember(NamedTuple):
+    value_hash: str   # salted_hash(value): the plan holds no value
+    key: str | None   # the JSON key inside a grouped Secrets Manager secret
+
+
+class PlannedItem(NamedTuple):
+    item_id: str
+    name: str
+    store: str
+    members: tuple[PlannedMember, ...]
+
+
+class PlanFile(NamedTuple):
+    """What keystow reads back from `keystow-plan.json` (the rest is for people): `migrate
+    --apply --plan` the settings, names and file hashes; purge the members' store targets."""
+
+    version: int
+    settings: Settings | None
+    items: tuple[PlannedItem, ...]
+    files: dict[str, str]  # path -> sha256 of the contents the plan was made from
 
 
 def redacted_text(plan: Plan, text: str) -> str:
@@ -109,3 +136,47 @@ def render_text(plan: Plan) -> str:
     if data["generated"]:
         out.append("\nfiles added or updated: " + ", ".join(data["generated"]))
     return "\n".join(out) + "\n"
+
+
+# --- reading the file back ------------------------------------------------------------------
+
+
+def read_plan(path: Path) -> PlanFile:
+    """The plan file at `path`. FatalError when it is unreadable or not a plan; NewerFormatError
+    when a newer keystow wrote it (its items may mean something this version does not know)."""
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise FatalError(f"{path}: cannot read the migrate plan: {exc}") from None
+    version = document.get("version") if isinstance(document, dict) else None
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ConfigError(f"{path}: not a keystow migrate plan (no format version)")
+    if version > PLAN_VERSION:
+        raise NewerFormatError(path, "migrate plan", version)
+    items, files, settings = document.get("items"), document.get("files", {}), document.get("settings")
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise ConfigError(f"{path}: migrate plan items must be a list of objects")
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        raise ConfigError(f"{path}: migrate plan files must map paths to hashes")
+    if settings is not None and not isinstance(settings, dict):
+        raise ConfigError(f"{path}: migrate plan settings must be an object")
+    try:
+        typed = settings_from_dict(settings) if settings is not None else None
+    except (TypeError, ValueError):
+        raise ConfigError(f"{path}: migrate plan settings are not valid") from None
+    return PlanFile(version, typed, tuple(_planned_item(item, path) for item in items), dict(files))
+
+
+def _planned_item(raw: dict, where: Path) -> PlannedItem:
+    item_id, name, store, members = raw.get("id", ""), raw.get("name"), raw.get("store"), raw.get("members", [])
+    if not isinstance(name, str) or not isinstance(store, str) or not isinstance(members, list) \
+            or not isinstance(item_id, str):
+        raise ConfigError(f"{where}: migrate plan item needs a name, a store and a list of members: {raw!r:.80}")
+    planned = []
+    for member in members:
+        value_hash = member.get("value_hash") if isinstance(member, dict) else None
+        if not isinstance(value_hash, str):
+            raise ConfigError(f"{where}: migrate plan member of {name} has no value_hash")
+        key = member.get("key")
+        planned.append(PlannedMember(value_hash, key if isinstance(key, str) and key else None))
+    return PlannedItem(item_id, name, store, tuple(planned))

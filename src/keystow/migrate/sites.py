@@ -7,17 +7,13 @@ A finding's line and column come from the scanner; the span is found again in th
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from keystow.findings import fingerprint, redact
 from keystow.migrate import naming
-from keystow.migrate.grouping import Member
+from keystow.migrate.model import Member, Plan
 from keystow.migrate.references.base import Site
 from keystow.migrate.references.kubernetes import encoded_data_value
 from keystow.migrate.rewrite import decode, sha256_bytes
-
-if TYPE_CHECKING:
-    from keystow.migrate.plan import Plan
 
 OWN_FILES = (".keystow/", "keystow-plan.json", ".keystow-refs.toml")
 

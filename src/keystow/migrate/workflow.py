@@ -9,7 +9,8 @@ from keystow.baseline import filter_result, scope_for
 from keystow.config import load_config
 from keystow.errors import FatalError
 from keystow.git import work_tree_root
-from keystow.migrate.plan import Plan, Settings, build_plan, settings_from_dict
+from keystow.migrate.model import Plan, Settings, settings_from_dict
+from keystow.migrate.plan import build_plan
 from keystow.pipeline.scanning import build_scanner, scan_paths
 
 

@@ -33,8 +33,6 @@ class RepoScanSettings:
     engine: str = "auto"
     inline_allow: bool = True
     use_cache: bool = True
-    # Seconds each task sleeps before scanning; lets tests kill a worker mid-scan.
-    delay: float = 0.0
 
 
 @dataclass(frozen=True)

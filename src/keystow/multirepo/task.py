@@ -9,7 +9,6 @@ an exception, so one bad entry cannot sink the run; anything else is left to the
 from __future__ import annotations
 
 import tempfile
-import time
 from pathlib import Path
 
 from keystow import git
@@ -35,8 +34,6 @@ _SCANNERS: dict[tuple, Scanner] = {}
 
 
 def scan_repository(spec: RepoSpec, settings: RepoScanSettings) -> RepoReport:
-    if settings.delay:
-        time.sleep(settings.delay)
     try:
         return _scan(spec, settings)
     except FatalError as exc:

@@ -18,8 +18,11 @@ from pathlib import Path
 
 from keystow import __version__, fs
 from keystow.detect.scanner import Scanner
+from keystow.git.catfile import BINARY, TOO_LARGE, ReadProblem
 from keystow.pipeline.blob_hits import Outcome, hit_from_cache
 
+# On disk a skip is a string: "binary" or "too-large:<size>". Format "1" has always written
+# these; `ReadProblem` in memory did not change them, so existing caches stay valid.
 CACHE_FORMAT = "1"
 KEEP = 4
 
@@ -54,7 +57,7 @@ class BlobCache:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.clean: set[str] = set()
-        self.skipped: dict[str, str] = {}
+        self.skipped: dict[str, ReadProblem] = {}
         self.hits: dict[str, list] = {}
         self.new: dict[str, Outcome] = {}
         self._merge(_read(path))
@@ -73,7 +76,7 @@ class BlobCache:
         return None
 
     def put(self, blob: str, outcome: Outcome) -> None:
-        if outcome.skip is None or outcome.skip == "binary" or outcome.skip.startswith("too-large"):
+        if outcome.skip is None or outcome.skip.permanent:
             # read errors (a missing or corrupt object) are retried next time
             self.new[blob] = outcome
 
@@ -89,7 +92,7 @@ class BlobCache:
             else:
                 self.clean.add(blob)
         document = {"format": CACHE_FORMAT, "clean": " ".join(sorted(self.clean)),
-                    "skipped": self.skipped, "hits": self.hits}
+                    "skipped": {blob: skip_to_cache(p) for blob, p in self.skipped.items()}, "hits": self.hits}
         fs.write_cache(self.path, json.dumps(document, separators=(",", ":")).encode())
         self.new.clear()
         _prune(self.path.parent)
@@ -98,8 +101,25 @@ class BlobCache:
         if document.get("format") != CACHE_FORMAT:
             return
         self.clean.update(document.get("clean", "").split())
-        self.skipped.update(document.get("skipped", {}))
+        skipped = document.get("skipped", {})
+        for blob, text in skipped.items() if isinstance(skipped, dict) else ():
+            problem = skip_from_cache(text)
+            if problem is not None:  # an entry this version cannot read is a cache miss
+                self.skipped[blob] = problem
         self.hits.update(document.get("hits", {}))
+
+
+def skip_to_cache(problem: ReadProblem) -> str:
+    return f"{TOO_LARGE}:{problem.size}" if problem.kind == TOO_LARGE else problem.kind
+
+
+def skip_from_cache(text: object) -> ReadProblem | None:
+    if text == BINARY:
+        return ReadProblem(BINARY)
+    kind, _, size = text.partition(":") if isinstance(text, str) else ("", "", "")
+    if kind == TOO_LARGE and size.isdigit():
+        return ReadProblem(TOO_LARGE, int(size))
+    return None
 
 
 def _prune(directory: Path) -> None:

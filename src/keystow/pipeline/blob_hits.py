@@ -12,6 +12,7 @@ from keystow.detect.ruleset import Rule
 from keystow.detect.scanner import Blob, Scanner
 from keystow.detect.text import to_scannable
 from keystow.findings import Finding, Location, Provenance
+from keystow.git.catfile import BINARY, ReadProblem
 
 
 @dataclass(frozen=True)
@@ -33,17 +34,17 @@ class Hit:
 
 @dataclass(frozen=True)
 class Outcome:
-    """One blob's result: hits, or why it was not scanned (binary | too-large | an error)."""
+    """One blob's result: hits, or why it was not scanned."""
 
     hits: tuple[Hit, ...] = ()
-    skip: str | None = None
+    skip: ReadProblem | None = None
     scanned_bytes: int = 0
 
 
 def scan_blob(scanner: Scanner, data: bytes) -> Outcome:
     text = to_scannable(data)
     if text is None:
-        return Outcome(skip="binary")
+        return Outcome(skip=ReadProblem(BINARY))
     findings = scanner.scan_text(text, Blob("", text))
     return Outcome(tuple(hit_from_finding(f) for f in findings), scanned_bytes=len(text))
 

@@ -24,6 +24,7 @@ from keystow.config import Config
 from keystow.detect.scanner import Scanner
 from keystow.errors import GitError
 from keystow.findings import Finding, Location, Provenance
+from keystow.git.catfile import BINARY, MISSING, Answer, ReadProblem
 from keystow.pipeline.blob_cache import BlobCache, scanner_digest
 from keystow.pipeline.blob_hits import Outcome, scan_blob, to_finding
 from keystow.pipeline.result import ScanResult
@@ -147,7 +148,7 @@ def read_and_scan(root: Path, ids: Iterable[str], scanner: Scanner, max_size: in
         yield from _scan_here(answers, scanner)
 
 
-def _scan_here(answers: Iterable[tuple[str, bytes | None, str | None]], scanner: Scanner) -> Iterator[tuple[str, Outcome]]:
+def _scan_here(answers: Iterable[Answer], scanner: Scanner) -> Iterator[tuple[str, Outcome]]:
     for blob, data, problem in answers:
         yield blob, (scan_blob(scanner, data) if problem is None else Outcome(skip=problem))
 
@@ -169,11 +170,11 @@ class FindingPlacer:
 
     def record(self, blob: str, outcome: Outcome, result: ScanResult) -> None:
         first_path = self.introductions[blob][0][0]
-        if outcome.skip == "binary" or (outcome.skip or "").startswith("too-large"):
+        if outcome.skip and outcome.skip.permanent:
             result.skipped.append(_skipped(first_path, blob, outcome.skip))
             return
         if outcome.skip:  # a missing or corrupt object: one warning, the rest is still scanned
-            problem = "missing or corrupt" if outcome.skip == "missing" else outcome.skip
+            problem = "missing or corrupt" if outcome.skip.kind == MISSING else outcome.skip.describe()
             result.notices.append(f"could not read blob {blob} ({first_path}): {problem}")
             return
         for hit in outcome.hits:
@@ -199,8 +200,7 @@ def _with(finding: Finding, secret: str, locations: tuple[Location, ...]) -> Fin
     return finding.with_locations(locations)
 
 
-def _skipped(path: str, blob: str, skip: str) -> Skipped:
-    if skip == "binary":
+def _skipped(path: str, blob: str, skip: ReadProblem) -> Skipped:
+    if skip.kind == BINARY:
         return Skipped(path, f"binary blob {blob[:12]}", "binary")
-    size = int(skip.split(":", 1)[1])
-    return Skipped(path, f"blob {blob[:12]} larger than the size limit ({size / (1 << 20):.1f} MiB)", "too-large")
+    return Skipped(path, f"blob {blob[:12]} larger than the size limit ({skip.size / (1 << 20):.1f} MiB)", "too-large")

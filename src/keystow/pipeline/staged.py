@@ -14,6 +14,7 @@ from keystow.config import Config
 from keystow.detect.scanner import Blob, Scanner
 from keystow.detect.text import to_scannable
 from keystow.findings import Finding
+from keystow.git.catfile import TOO_LARGE, ReadProblem
 from keystow.pipeline.result import ScanResult
 from keystow.sources import Skipped
 from keystow.sources.paths import path_allowlist
@@ -55,8 +56,7 @@ def _touches(finding: Finding, ranges: list[tuple[int, int]]) -> bool:
     return any(start <= last and first <= end for start, end in ranges)
 
 
-def _skipped(path: str, problem: str) -> Skipped:
-    if problem.startswith("too-large:"):
-        size = int(problem.split(":", 1)[1])
-        return Skipped(path, f"larger than the size limit ({size / (1 << 20):.1f} MiB)", "too-large")
-    return Skipped(path, f"cannot read staged blob: {problem}", "unreadable")
+def _skipped(path: str, problem: ReadProblem) -> Skipped:
+    if problem.kind == TOO_LARGE:
+        return Skipped(path, f"larger than the size limit ({problem.size / (1 << 20):.1f} MiB)", "too-large")
+    return Skipped(path, f"cannot read staged blob: {problem.describe()}", "unreadable")

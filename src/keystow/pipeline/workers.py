@@ -17,13 +17,12 @@ from typing import Iterable, Iterator
 
 from keystow.detect.scanner import Scanner
 from keystow.errors import EXIT_INTERNAL, FatalError
+from keystow.git.catfile import Answer
 from keystow.pipeline.blob_hits import Outcome, scan_blob
 
 BATCH_BYTES = 1 << 20
 BATCH_BLOBS = 512
 IN_FLIGHT_PER_WORKER = 2
-
-Answer = tuple[str, "bytes | None", "str | None"]
 
 _worker_scanner: Scanner | None = None
 

@@ -5,26 +5,27 @@ Migrate stores no values: its journals (`.keystow/journal-*.json`) key each stor
 `salted_hash(secret)`. Purge has the secrets in memory, so it computes the same hashes (with
 migrate's own functions) and uses the reference (`ssm:/app/db_password`) as the history
 replacement. Journals win over the plan: a journal records what was stored, a plan only intent.
-Unreadable files and failed items are skipped; purging must not depend on migrate's state.
+Unreadable files and failed items are skipped, purging must not depend on migrate's state; a file
+written by a newer keystow is refused rather than half understood.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from keystow.errors import FatalError, NewerFormatError
 from keystow.findings import Finding
-
-FAILED = {"failed", "conflict", "unverified"}
+from keystow.migrate.journal import Journal
+from keystow.migrate.plan import salted_hash
+from keystow.migrate.plan_output import PLAN_FILE, read_plan
+from keystow.migrate.sites import value_id
 
 
 def migrated_references(repo: Path, findings: list[Finding]) -> dict[str, str]:
-    """finding fingerprint → reference, for the findings migrate has a record of."""
-    try:
-        from keystow.migrate.plan import salted_hash
-        from keystow.migrate.sites import value_id
-    except ImportError:
-        return {}
+    """finding fingerprint → reference, for the findings migrate has a record of.
+
+    A journal or plan written by a newer keystow stops the purge (NewerFormatError): skipping it
+    would replace migrated secrets with markers instead of the references the user expects."""
     by_value_id = _journal_targets(repo)
     by_value_hash = _plan_members(repo)
     references = {}
@@ -38,41 +39,42 @@ def migrated_references(repo: Path, findings: list[Finding]) -> dict[str, str]:
 def _journal_targets(repo: Path) -> dict[str, str]:
     targets: dict[str, str] = {}
     for path in sorted((repo / ".keystow").glob("journal-*.json")):  # oldest first; newer overwrite
-        journal = _load(path)
-        items = journal.get("items", {}) if isinstance(journal.get("items"), dict) else {}
-        failed = {(i.get("store"), i.get("name")) for i in items.values() if isinstance(i, dict) and i.get("status") in FAILED}
-        for vid, target in (journal.get("targets") or {}).items():
-            if isinstance(target, dict) and (target.get("store"), target.get("name")) not in failed:
-                reference = _reference(target.get("store"), target.get("name"), target.get("key"))
-                if reference:
-                    targets[vid] = reference
+        journal = _readable(Journal.load, path)
+        for vid, target in journal.stored_targets().items() if journal else ():
+            reference = _reference(target.store, target.name, target.key)
+            if reference:
+                targets[vid] = reference
     return targets
 
 
 def _plan_members(repo: Path) -> dict[str, str]:
-    plan = _load(repo / "keystow-plan.json")
+    plan = _readable(read_plan, repo / PLAN_FILE)
     members = {}
-    for item in plan.get("items") or []:
-        for member in (item.get("members") or []) if isinstance(item, dict) else []:
-            reference = _reference(item.get("store"), item.get("name"), member.get("key"))
-            if reference and isinstance(member.get("value_hash"), str):
-                members[member["value_hash"]] = reference
+    for item in plan.items if plan else ():
+        for member in item.members:
+            reference = _reference(item.store, item.name, member.key)
+            if reference:
+                members[member.value_hash] = reference
     return members
 
 
-def _reference(store: object, name: object, key: object) -> str | None:
-    """migrate's reference syntax: `ssm:/name` or `secretsmanager:name#key`."""
-    if not isinstance(store, str) or not isinstance(name, str) or not store or not name:
+def _readable(read, path: Path):
+    """`read(path)`, or None for a missing, unreadable or malformed file; a newer format is raised."""
+    if not path.is_file():
         return None
-    return f"{store}:{name}" + (f"#{key}" if isinstance(key, str) and key else "")
-
-
-def _load(path: Path) -> dict:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        return read(path)
+    except NewerFormatError:
+        raise
+    except FatalError:
+        return None
+
+
+def _reference(store: str, name: str, key: str | None) -> str | None:
+    """migrate's reference syntax: `ssm:/name` or `secretsmanager:name#key`."""
+    if not store or not name:
+        return None
+    return f"{store}:{name}" + (f"#{key}" if key else "")
 
 
 def _one_line(text: str) -> bool:
