@@ -42,7 +42,7 @@ def child_cpu(command: list[str], cwd: Path, env: dict[str, str]) -> float:
 
 def hook_module(python: Path) -> str:
     """Where the click-free hook entry lives in that install (it moved in the restructure)."""
-    probe = "import importlib.util as u; print('keystow.cli.hook_entry' if u.find_spec('keystow.cli.hook_entry') else 'keystow.hook_entry')"
+    probe = "import importlib.util as u; print('keystow.hook_entry' if u.find_spec('keystow.hook_entry') else 'keystow.cli.hook_entry')"
     return subprocess.run([str(python), "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
 
 
