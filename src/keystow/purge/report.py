@@ -29,6 +29,7 @@ class Outcome:
     commits_before: int = 0
     commit_map: dict[str, str] = field(default_factory=dict)  # old id → new id
     notes: list[str] = field(default_factory=list)  # refs/notes/* names: rewritten too, pushed apart
+    changed_tips: dict[str, list[str]] = field(default_factory=dict)  # branch → current files replaced
 
     @property
     def commits_rewritten(self) -> int:
@@ -40,7 +41,7 @@ class Outcome:
 
 
 def render(outcome: Outcome) -> str:
-    sections = [_status(outcome), _secrets(outcome), _push(outcome), _collaborators(), _hosting()]
+    sections = [_status(outcome), _tips(outcome), _secrets(outcome), _push(outcome), _collaborators(), _hosting()]
     return "# keystow purge: aftercare\n\n" + "\n".join(sections)
 
 
@@ -74,6 +75,17 @@ def _status(outcome: Outcome) -> str:
               "- git-filter-repo leaves binary files (a NUL byte in the first 8 KiB) untouched; a secret "
               "inside one is not purged and shows up as remaining.", ""]
     return "\n".join(lines)
+
+
+def _tips(outcome: Outcome) -> str:
+    """Which current trees changed: code there now holds a marker and needs a real value."""
+    if not outcome.changed_tips:
+        return "## Branch tips\n\nNo branch tip's tree changed: the current code is as it was.\n"
+    lines = ["## Branch tips changed (--include-head)", "",
+             "These current files now hold a marker instead of a value; give them a working reference:", ""]
+    for branch, paths in outcome.changed_tips.items():
+        lines += [f"- {branch}: {path}" for path in paths]
+    return "\n".join(lines + [""])
 
 
 def _secrets(outcome: Outcome) -> str:
