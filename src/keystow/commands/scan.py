@@ -75,8 +75,12 @@ def collect(options: ScanOptions, config: Config) -> ScanResult:
     scanner = build_scanner(config, options.engine, options.inline_allow)
     if any(git_modes):
         history = HistoryOptions(options.use_cache, options.show_secrets, options.jobs)
-        return scan_git_source(git_source(options), config, scanner, history)
-    return scan_paths(list(options.paths), config, scanner, options.recurse_submodules)
+        result = scan_git_source(git_source(options), config, scanner, history)
+    else:
+        result = scan_paths(list(options.paths), config, scanner, options.recurse_submodules)
+    if not any(git_modes) or options.staged:  # history scans use workers and a cache: not counted
+        result.suppressed["inline_allowed"] = scanner.inline_allowed
+    return result
 
 
 def git_source(options: ScanOptions) -> GitSource:

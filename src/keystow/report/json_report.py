@@ -26,6 +26,7 @@ def to_document(result, show_secrets: bool) -> dict:
             "scanned_blobs": result.scanned_blobs,
             "scanned_bytes": result.scanned_bytes,
             "skipped": result.skipped_counts(),
+            "suppressed": dict(getattr(result, "suppressed", {})),
         },
     }
 

@@ -51,7 +51,19 @@ def summary_line(result) -> str:
     skipped = result.skipped_counts()
     if skipped:
         tail += "; skipped " + ", ".join(f"{n} {kind}" for kind, n in sorted(skipped.items()))
-    return head + tail + ")."
+    return head + tail + ")." + suppressed_text(getattr(result, "suppressed", {}))
+
+
+def suppressed_text(counts: dict[str, int]) -> str:
+    """` Suppressed: 2 baselined, 1 inline-allowed; 1 audited true positive still open.`"""
+    hidden = [f"{counts[key]} {label}" for key, label in (("baselined", "baselined"), ("inline_allowed", "inline-allowed"))
+              if counts.get(key)]
+    text = f" Suppressed: {', '.join(hidden)}." if hidden else ""
+    still_open = counts.get("true_positives_open")
+    if still_open:
+        text += (f" {still_open} audited true positive{'s' if still_open != 1 else ''} still open: "
+                 "remove the secret from the code, then `keystow baseline prune`.")
+    return text
 
 
 def _painter(color: bool):
