@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from keystow.baseline import Scope, filter_result, scope_for
 from keystow.commands.output import emit, notice, stdout_is_tty
+from keystow.commands.unblock import unblock_hint
 from keystow.config import Config, load_config
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, FatalError
 from keystow.findings import Finding, severity_rank
@@ -47,7 +48,8 @@ def run_scan(options: ScanOptions) -> int:
     config = load_scan_config(options)
     result = collect(options, config)
     result = apply_baseline(options, config, result)
-    report_options = ReportOptions(options.show_secrets, _color(options), options.verbose)
+    hint = unblock_hint(options.staged, bool(options.pre_push or options.range or options.since), options.history)
+    report_options = ReportOptions(options.show_secrets, _color(options), options.verbose, hint)
     emit(render(options.format, result, report_options), options.output)
     _print_skips(result, options)
     return exit_code(result.findings, options.fail_on)

@@ -8,6 +8,8 @@ from keystow.findings import Finding, sort_findings
 
 COLORS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m"}
 BOLD, DIM, RESET = "\033[1m", "\033[2m", "\033[0m"
+DEFAULT_HINT = ("To allow a false positive: add `keystow:allow` in a comment on its line, "
+                "or record it with `keystow baseline update`.")
 
 
 def render(result, options) -> str:
@@ -20,8 +22,7 @@ def render(result, options) -> str:
             lines.extend(_finding_lines(finding, options, paint))
         lines.append("")
     if findings:
-        lines.append(paint(DIM, "To allow a false positive: add `keystow:allow` in a comment on its line, "
-                                "or record it with `keystow baseline update`."))
+        lines.append(paint(DIM, getattr(options, "hint", None) or DEFAULT_HINT))
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"
 
