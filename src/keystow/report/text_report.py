@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from keystow.findings import Finding, sort_findings
+from keystow.report.verification import verdict_counts, verdict_label
 
 COLORS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m"}
 BOLD, DIM, RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -19,7 +20,7 @@ def render(result, options) -> str:
     for path, group in groupby(findings, key=lambda f: f.path):
         lines.append(paint(BOLD, path))
         for finding in group:
-            lines.extend(_finding_lines(finding, options, paint))
+            lines.extend(_finding_lines(finding, options, paint, verdict_label(result, finding)))
         lines.append("")
     if findings:
         lines.append(paint(DIM, getattr(options, "hint", None) or DEFAULT_HINT))
@@ -27,12 +28,12 @@ def render(result, options) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _finding_lines(finding: Finding, options, paint) -> list[str]:
+def _finding_lines(finding: Finding, options, paint, verdict: str = "") -> list[str]:
     loc = finding.location
     where = f"{loc.line}:{loc.column}"
     severity = paint(COLORS.get(finding.severity, ""), finding.severity)
     secret = finding.shown_secret(options.show_secrets)
-    lines = [f"  {where:>8}  {severity:<8} {finding.rule_id}  {finding.rule_name}  {secret}"]
+    lines = [f"  {where:>8}  {severity:<8} {finding.rule_id}  {finding.rule_name}  {secret}{verdict}"]
     if loc.provenance:
         p = loc.provenance
         lines.append(paint(DIM, f"            introduced in {p.commit[:12]} by {p.author_name} <{p.author_email}> on {p.date}"))
@@ -52,7 +53,10 @@ def summary_line(result) -> str:
     skipped = result.skipped_counts()
     if skipped:
         tail += "; skipped " + ", ".join(f"{n} {kind}" for kind, n in sorted(skipped.items()))
-    return head + tail + ")." + suppressed_text(getattr(result, "suppressed", {}))
+    verified = verdict_counts(result)
+    checked = (" Verified: " + ", ".join(f"{n} {status}" for status, n in sorted(verified.items())) + "."
+               if verified else "")
+    return head + tail + ")." + checked + suppressed_text(getattr(result, "suppressed", {}))
 
 
 def suppressed_text(counts: dict[str, int]) -> str:
