@@ -38,6 +38,7 @@ class PurgeOptions:
     replacement: str | None = None
     dry_run: bool = False
     include_head: bool = False  # also replace secrets still in a branch tip's current tree
+    verify: bool = False  # ask providers which secrets are live: they lead the rotation list
     yes: bool = False
     interactive: bool = False  # stdin is a terminal: ask instead of refusing
     config_file: Path | None = None
@@ -66,7 +67,8 @@ def run_purge(options: PurgeOptions, confirm: Callable[[str], bool]) -> int:
     if not options.yes and not confirm(f"Rewrite every branch and tag of {repo} to purge "
                                        f"{len(plan.targets)} secret(s)?"):
         raise FatalError("purge cancelled; nothing was changed")
-    return purge(repo, scanner, config, plan, tips.changed_tips(in_tips))
+    verdicts = verified_statuses(plan) if options.verify else {}
+    return purge(repo, scanner, config, plan, tips.changed_tips(in_tips), verdicts)
 
 
 def select(repo: Path, scanner: Scanner, config: Config, options: PurgeOptions) -> PurgePlan:
@@ -78,8 +80,18 @@ def select(repo: Path, scanner: Scanner, config: Config, options: PurgeOptions) 
     return plan
 
 
+def verified_statuses(plan: PurgePlan) -> dict[str, str]:
+    """fingerprint → active | inactive | unknown, asked before the rewrite."""
+    import os
+
+    from keystow.verify.runner import Settings, verify_findings
+
+    verdicts = verify_findings([t.finding for t in plan.targets], Settings(os.environ), lambda finding: "")
+    return {fingerprint: verdict.status for fingerprint, verdict in verdicts.items()}
+
+
 def purge(repo: Path, scanner: Scanner, config: Config, plan: PurgePlan,
-          changed_tips: dict[str, list[str]] | None = None) -> int:
+          changed_tips: dict[str, list[str]] | None = None, verdicts: dict[str, str] | None = None) -> int:
     remotes = backup.record_remotes(repo)
     commits_before = len(git.all_commits(repo))
     bundle = backup.create_backup(repo)
@@ -96,7 +108,7 @@ def purge(repo: Path, scanner: Scanner, config: Config, plan: PurgePlan,
         plan.targets, bundle, _short(git.refs(repo, "refs/heads"), "refs/heads/"),
         _short(git.refs(repo, "refs/tags"), "refs/tags/"), remotes.remotes,
         sorted({f.fingerprint for f in remaining}), commits_before, commit_map(repo),
-        _short(git.refs(repo, "refs/notes"), "refs/notes/"), changed_tips or {})
+        _short(git.refs(repo, "refs/notes"), "refs/notes/"), changed_tips or {}, verdicts or {})
     path = report.write_report(repo, outcome)
     print(report.render(outcome))
     print(f"aftercare checklist written to {path}")

@@ -30,6 +30,7 @@ class Outcome:
     commit_map: dict[str, str] = field(default_factory=dict)  # old id → new id
     notes: list[str] = field(default_factory=list)  # refs/notes/* names: rewritten too, pushed apart
     changed_tips: dict[str, list[str]] = field(default_factory=dict)  # branch → current files replaced
+    verdicts: dict[str, str] = field(default_factory=dict)  # fingerprint → active | inactive | unknown (--verify)
 
     @property
     def commits_rewritten(self) -> int:
@@ -90,13 +91,17 @@ def _tips(outcome: Outcome) -> str:
 
 def _secrets(outcome: Outcome) -> str:
     lines = ["## Rotate these secrets (they were exposed, whatever history says now)", "",
-             "| secret (redacted) | rule | first commit (old → new id) | path | replaced by | fingerprint |",
-             "|---|---|---|---|---|---|"]
-    for target in sorted(outcome.targets, key=lambda t: (t.finding.rule_id, t.fingerprint)):
+             *(["Verified active (still working) come first: rotate them now.", ""] if outcome.verdicts else []),
+             "| secret (redacted) | rule | first commit (old → new id) | path | replaced by | fingerprint | live |",
+             "|---|---|---|---|---|---|---|"]
+    live = outcome.verdicts
+    for target in sorted(outcome.targets, key=lambda t: (live.get(t.fingerprint) != "active", t.finding.rule_id,
+                                                         t.fingerprint)):
         finding = target.finding
         path = finding.location.path.replace("|", "\\|")
         lines.append(f"| `{finding.redacted}` | {finding.rule_id} | {_first_commit(target, outcome.commit_map)} | "
-                     f"{path} | `{target.replacement}` | {target.fingerprint[:12]} |")
+                     f"{path} | `{target.replacement}` | {target.fingerprint[:12]} | "
+                     f"{live.get(target.fingerprint, 'not checked')} |")
     return "\n".join(lines + [""])
 
 
