@@ -35,7 +35,7 @@ def test_one_secret_found_by_two_rules_gets_one_replacement():
     a, b = finding("rule-b", "same"), finding("rule-a", "same")
     assert {t.replacement for t in build_plan([a, b], None, {}).targets} == {"***REMOVED-BY-KEYSTOW:rule-a***"}
     migrated = {a.fingerprint: "ssm:/x"}
-    assert {t.replacement for t in build_plan([a, b], None, migrated).targets} == {"ssm:/x"}
+    assert {t.replacement for t in build_plan([a, b], None, migrated).targets} == {"***REMOVED-BY-KEYSTOW:moved-to-ssm:/x***"}
     assert {t.replacement for t in build_plan([a, b], None, migrated, "X").targets} == {"X"}
 
 
@@ -62,7 +62,7 @@ def test_interactive_run_asks_and_a_no_changes_nothing(history_repo, monkeypatch
     monkeypatch.chdir(history_repo)
     refs = ref_state(history_repo)
     questions = []
-    options = PurgeOptions(path=history_repo, history=True, interactive=True)
+    options = PurgeOptions(path=history_repo, history=True, include_head=True, interactive=True)
     with pytest.raises(FatalError, match="cancelled"):
         run_purge(options, lambda question: questions.append(question) or False)
     assert len(questions) == 1 and re.search(r"purge \d+ secret\(s\)\?$", questions[0])

@@ -16,7 +16,7 @@ def test_stale_filter_repo_marker_does_not_make_purge_ask(history_repo):
     marker.parent.mkdir()
     marker.write_text("")
     os.utime(marker, (1_000_000_000, 1_000_000_000))
-    result = run_keystow("purge", "--history", "--yes", cwd=history_repo)
+    result = run_keystow("purge", "--history", "--yes", "--include-head", cwd=history_repo)
     assert result.returncode == 0, result.stderr
 
 
@@ -30,7 +30,7 @@ def test_commands_the_repository_configures_do_not_run(history_repo, tmp_path):
     for hook in ("post-checkout", "post-rewrite", "reference-transaction", "pre-auto-gc"):
         (hooks / hook).write_text(f"#!/bin/sh\ntouch {ran}\n")
         (hooks / hook).chmod(0o755)
-    result = run_keystow("purge", "--history", "--yes", cwd=history_repo)
+    result = run_keystow("purge", "--history", "--yes", "--include-head", cwd=history_repo)
     assert result.returncode == 0, result.stderr
     assert not ran.exists()
 
@@ -41,7 +41,7 @@ def test_purge_in_a_clone_keeps_every_branch_and_the_remote(history_repo, tmp_pa
     git(tmp_path, "clone", "-q", str(upstream), "clone")
     clone = tmp_path / "clone"
     use_fixture_rules(clone)
-    result = run_keystow("purge", "--history", "--yes", cwd=clone)
+    result = run_keystow("purge", "--history", "--yes", "--include-head", cwd=clone)
     assert result.returncode == 0, result.stderr
     # filter-repo turns origin's remote-tracking branches into local ones before dropping origin
     assert set(git(clone, "branch", "--format=%(refname:short)").split()) == {"main", "feature", "release"}
@@ -55,7 +55,7 @@ def test_a_secret_in_git_notes_is_purged_and_the_notes_ref_listed_for_force_push
     commit_file(repo, "app.py", "x = 1\n", "one")
     git(repo, "notes", "add", "-m", f"deploy token: {token}", "HEAD")
     git(repo, "remote", "add", "origin", "https://git.example.invalid/app.git")
-    result = run_keystow("purge", "--history", "--yes", cwd=repo)
+    result = run_keystow("purge", "--history", "--yes", "--include-head", cwd=repo)
     assert result.returncode == 0, result.stderr
     assert token not in git(repo, "notes", "show", "HEAD")  # filter-repo rewrote the note
     assert b"git push --force origin refs/notes/commits\n" in result.stdout

@@ -39,7 +39,7 @@ def purged(tmp_path_factory) -> Purged:
     before = all_commits(repo)
     untouched = {(c, p): object_at(repo, c, p) for c in before for p in UNTOUCHED_OBJECTS}
     secret_blob = object_at(repo, "v0.1", "settings.py")
-    result = run_keystow("purge", "--history", "--yes", cwd=repo)
+    result = run_keystow("purge", "--history", "--yes", "--include-head", cwd=repo)
     return Purged(repo, secrets, before, untouched, secret_blob, result)
 
 
@@ -112,6 +112,6 @@ def test_aftercare_report_is_written_without_secrets(purged):
 
 
 def test_a_second_purge_finds_nothing_left(purged):
-    result = run_keystow("purge", "--history", "--yes", cwd=purged.repo)
+    result = run_keystow("purge", "--history", "--yes", "--include-head", cwd=purged.repo)
     assert result.returncode == 0
     assert b"nothing to purge" in result.stdout

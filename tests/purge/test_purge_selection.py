@@ -22,7 +22,7 @@ def test_from_report_purges_only_the_reported_fingerprints(history_repo, secrets
     document["findings"].append({**document["findings"][0], "fingerprint": "0" * 32})  # not in this repo
     report.write_text(json.dumps(document))
 
-    result = run_keystow("purge", "--from-report", str(report), "--replacement", "[purged]", "--yes", cwd=history_repo)
+    result = run_keystow("purge", "--from-report", str(report), "--replacement", "[purged]", "--yes", "--include-head", cwd=history_repo)
     assert result.returncode == 0, result.stderr
     assert b"1 finding(s) of the report are not in this history" in result.stderr
     assert grep_all_commits(history_repo, secrets.aws_key_id) == ""
@@ -30,7 +30,7 @@ def test_from_report_purges_only_the_reported_fingerprints(history_repo, secrets
     assert grep_all_commits(history_repo, secrets.password) != ""  # not in the report: kept
 
 
-def test_migrated_secrets_are_replaced_by_their_reference(history_repo, secrets):
+def test_migrated_secrets_are_replaced_by_a_marker_naming_their_reference(history_repo, secrets):
     journal_dir = history_repo / ".keystow"
     journal_dir.mkdir()
     (journal_dir / ".gitignore").write_text("*\n")
@@ -42,10 +42,11 @@ def test_migrated_secrets_are_replaced_by_their_reference(history_repo, secrets)
                                      "members": [{"value_hash": salted_hash(secrets.github_token), "key": "token"}]}]}
     (history_repo / "keystow-plan.json").write_text(json.dumps(plan))
 
-    result = run_keystow("purge", "--history", "--yes", cwd=history_repo)
+    result = run_keystow("purge", "--history", "--yes", "--include-head", cwd=history_repo)
     assert result.returncode == 0, result.stderr
-    assert 'db_password = "ssm:/shop/db_password"' in git(history_repo, "show", "v0.1:settings.py")
-    assert "GITHUB_TOKEN=secretsmanager:shop/ci#token" in git(history_repo, "show", "v1.0:ci.sh")
+    moved = 'db_password = "***REMOVED-BY-KEYSTOW:moved-to-ssm:/shop/db_password***"'
+    assert moved in git(history_repo, "show", "v0.1:settings.py")
+    assert "GITHUB_TOKEN=***REMOVED-BY-KEYSTOW:moved-to-secretsmanager:shop/ci#token***" in git(history_repo, "show", "v1.0:ci.sh")
     assert "***REMOVED-BY-KEYSTOW:aws-access-key-id***" in git(history_repo, "show", "v0.1:settings.py")
     assert "ssm:/shop/db_password" in (history_repo / "keystow-purge-report.md").read_text()
     rescan = run_keystow("scan", "--history", "--no-cache", ".", cwd=history_repo)
@@ -90,7 +91,7 @@ def test_unproven_purge_exits_1_and_keeps_the_backup(history_repo, secrets):
     text = f'db_password = "{secrets.release_password}x"\n'
     commit_file(history_repo, "legacy/settings.utf16", "\ufeff".encode("utf-16-le") + text.encode("utf-16-le"), "utf-16")
 
-    result = run_keystow("purge", "--history", "--yes", cwd=history_repo)
+    result = run_keystow("purge", "--history", "--yes", "--include-head", cwd=history_repo)
     assert result.returncode == 1, result.stderr
     assert re.search(rb"NOT verified: \d+ still found; the backup is kept", result.stdout)  # the UTF-16 file
     assert list((history_repo / ".git" / "keystow" / "backups").glob("*.bundle"))

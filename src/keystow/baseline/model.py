@@ -30,7 +30,9 @@ __all__ = ["Baseline", "Entry", "filter_result", "load", "save"]
 
 FORMAT_VERSION = 1
 KINDS = ("sha256", "sha1", "location")
-OPTIONAL_FIELDS = ("line", "reason", "owner", "expires", "verdict", "source")
+OPTIONAL_FIELDS = ("line", "reason", "owner", "expires", "verdict", "source", "scope")
+TRUE_POSITIVE = "true-positive"
+HISTORY = "history"
 
 
 class Entry(NamedTuple):
@@ -44,6 +46,7 @@ class Entry(NamedTuple):
     expires: str | None = None  # YYYY-MM-DD; the entry stops suppressing after this day
     verdict: str | None = None  # "true-positive" | "false-positive", set by `baseline audit`
     source: str | None = None   # the tool an imported entry came from
+    scope: str | None = None    # "history": recorded by a history scan (kept by a work-tree prune)
 
     @property
     def key(self) -> tuple:
@@ -57,6 +60,11 @@ class Entry(NamedTuple):
 
     def is_expired(self, today: datetime.date) -> bool:
         return self.expires is not None and _date().fromisoformat(self.expires) < today
+
+    @property
+    def suppresses(self) -> bool:
+        """An entry audited as a true positive is a leak to fix, not a finding to hide."""
+        return self.verdict != TRUE_POSITIVE
 
     def to_json(self) -> dict:
         return {k: v for k, v in self._asdict().items() if v is not None and v != ""}
@@ -77,8 +85,8 @@ class Baseline:
         data = "\0".join((self.salt, rule_id, secret)).encode("utf-8", "surrogateescape")
         return hashlib.sha256(data).hexdigest()
 
-    def entry_for(self, finding: Finding, path: str) -> Entry:
-        return Entry("sha256", finding.rule_id, path, self.secret_hash(finding.rule_id, finding.secret))
+    def entry_for(self, finding: Finding, path: str, scope: str | None = None) -> Entry:
+        return Entry("sha256", finding.rule_id, path, self.secret_hash(finding.rule_id, finding.secret), scope=scope)
 
     def finding_keys(self, finding: Finding, path: str, line: int) -> set[tuple]:
         """Every key under which an entry could record this finding at this location."""
@@ -167,13 +175,15 @@ def save(baseline: Baseline, path: Path) -> None:
 
 
 def filter_result(result: ScanResult, scope: Scope) -> ScanResult:
-    """Drop baselined locations from `result`; an expired entry stops suppressing and says so."""
+    """Drop baselined locations from `result`; an expired entry stops suppressing and says so,
+    and an entry audited as a true positive keeps its finding open (counted in the summary)."""
     path = scope.file
     if not path.is_file():
         return result
     baseline = load(path)
     today = _date().today()
-    active = [e for e in baseline.entries if not e.is_expired(today)]
+    unexpired = [e for e in baseline.entries if not e.is_expired(today)]
+    active = [e for e in unexpired if e.suppresses]
     for entry in baseline.entries:
         if entry.is_expired(today):
             result.notices.append(f"baseline entry for {entry.rule_id} in {entry.path} expired on "
@@ -187,7 +197,12 @@ def filter_result(result: ScanResult, scope: Scope) -> ScanResult:
         result.findings = with_secrets(result.findings, scope.root)
     keys = {e.key for e in active}
     kept = [unmatched_part(f, baseline, keys, base, scope.anchor) for f in result.findings]
+    before = sum(len(f.locations) for f in result.findings)
     result.findings = [f for f in kept if f is not None]
+    result.suppressed["baselined"] = before - sum(len(f.locations) for f in result.findings)
+    open_keys = {e.key for e in unexpired if not e.suppresses}
+    result.suppressed["true_positives_open"] = sum(
+        1 for f in result.findings if unmatched_part(f, baseline, open_keys, base, scope.anchor) is not f)
     return result
 
 

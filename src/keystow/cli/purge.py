@@ -16,20 +16,27 @@ import click
 @click.option("--replacement", metavar="TEXT",
               help="Replace every secret with TEXT (default: its reference name if migrated, else a marker).")
 @click.option("--dry-run", is_flag=True, help="Show which commits and files would change; change nothing.")
+@click.option("--include-head", is_flag=True,
+              help="Also replace secrets still in a branch tip's current tree (default: refuse).")
+@click.option("--verify", is_flag=True,
+              help="Ask each provider which secrets are still live (network); they lead the rotation list.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (required without a terminal).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
-def purge(path, history, from_report, replacement, dry_run, yes, config_file):
+def purge(path, history, from_report, replacement, dry_run, include_head, verify, yes, config_file):
     """Rewrite history so that no commit, branch or tag holds the selected secrets.
 
     Backs up every ref to a git bundle first, verifies with a fresh history scan afterwards and
     writes keystow-purge-report.md (rotate, force-push, re-clone). Rotate the secrets anyway.
+
+    Branch tips are left as they are: a secret still in a current tree is refused (exit 2) unless
+    --include-head; migrate it first.
 
     Exit codes: 0 purged and verified (or dry run), 1 secrets remain, 2 refused or usage error.
     """
     from keystow.commands.purge import PurgeOptions, run_purge
 
     options = PurgeOptions(path=path, from_report=from_report, history=history, replacement=replacement,
-                           dry_run=dry_run, yes=yes, interactive=sys.stdin.isatty(), config_file=config_file)
+                           dry_run=dry_run, include_head=include_head, verify=verify, yes=yes, interactive=sys.stdin.isatty(), config_file=config_file)
     sys.exit(run_purge(options, lambda question: click.confirm(question, default=False)))
 
 

@@ -41,7 +41,7 @@ def create_baseline(options: ScanOptions, force: bool = False) -> int:
     if path.exists() and not force:
         raise FatalError(f"{path} exists: use `keystow baseline update` to add to it, or --force to start over")
     baseline = bl.Baseline()
-    added = _add_new(baseline, findings, path, anchor)
+    added = _add_new(baseline, findings, path, anchor, _scope_of(options))
     bl.save(baseline, path)
     notice(f"wrote {path} with {added} entr{'y' if added == 1 else 'ies'}")
     return EXIT_CLEAN
@@ -51,19 +51,24 @@ def update_baseline(options: ScanOptions) -> int:
     """Add entries for new findings; existing entries and their annotations stay as they are."""
     findings, path, anchor = scan_findings(options)
     baseline = bl.load(path) if path.exists() else bl.Baseline()
-    added = _add_new(baseline, findings, path, anchor)
+    added = _add_new(baseline, findings, path, anchor, _scope_of(options))
     bl.save(baseline, path)
     notice(f"added {added} entr{'y' if added == 1 else 'ies'} to {path} ({len(baseline.entries)} in all)")
     return EXIT_CLEAN
 
 
-def _add_new(baseline: bl.Baseline, findings: list[Finding], path: Path, anchor: Path) -> int:
+def _scope_of(options: ScanOptions) -> str | None:
+    return bl.HISTORY if options.history else None
+
+
+def _add_new(baseline: bl.Baseline, findings: list[Finding], path: Path, anchor: Path,
+             scope: str | None = None) -> int:
     known = {e.key for e in baseline.entries}
     added = 0
     for finding, relative, line in located(findings, path.resolve().parent, anchor):
         if known & baseline.finding_keys(finding, relative, line):
             continue
-        entry = baseline.entry_for(finding, relative)
+        entry = baseline.entry_for(finding, relative, scope)
         baseline.entries.append(entry)
         known.add(entry.key)
         added += 1
@@ -71,12 +76,14 @@ def _add_new(baseline: bl.Baseline, findings: list[Finding], path: Path, anchor:
 
 
 def prune_baseline(options: ScanOptions) -> int:
-    """Remove entries that match no current finding; say how many."""
+    """Remove entries that match no current finding; say how many. Entries a history scan
+    recorded are judged only by a history scan: a work-tree scan cannot see them."""
     findings, path, anchor = scan_findings(options)
     baseline = existing_baseline(path)
     matched = matched_keys(baseline, findings, path, anchor)
     before = len(baseline.entries)
-    baseline.entries = [e for e in baseline.entries if e.key in matched]
+    baseline.entries = [e for e in baseline.entries
+                        if e.key in matched or (e.scope == bl.HISTORY and not options.history)]
     bl.save(baseline, path)
     removed = before - len(baseline.entries)
     notice(f"pruned {removed} entr{'y' if removed == 1 else 'ies'} matching nothing any more; {len(baseline.entries)} left in {path}")

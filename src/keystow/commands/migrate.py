@@ -26,6 +26,7 @@ class MigrateOptions:
     resume: Path | None = None
     rollback: Path | None = None
     emit_iam_policy: Path | None = None
+    verify: bool = False  # ask providers which secrets are live; those lead the plan
 
 
 def run_migrate(options: MigrateOptions, confirm: Callable[[str], bool] | None) -> int:
@@ -41,7 +42,7 @@ def run_migrate(options: MigrateOptions, confirm: Callable[[str], bool] | None) 
         settings, names, reviewed = _reviewed(options.plan_file)
         settings = _with_connection(settings, options.settings)
     stores = open_stores(settings)
-    plan = _plan(root, options.path, settings, names, stores)
+    plan = _plan(root, options.path, settings, names, stores, options.verify)
     if options.plan_file:
         _check_fresh(plan, reviewed)
     else:
@@ -61,10 +62,10 @@ def run_migrate(options: MigrateOptions, confirm: Callable[[str], bool] | None) 
     return _apply(plan, stores, options.path)
 
 
-def _plan(root: Path, path: Path, settings, names, stores):
+def _plan(root: Path, path: Path, settings, names, stores, verify: bool = False):
     from keystow.migrate.workflow import make_plan
 
-    return make_plan(root, path, settings, names, stores)
+    return make_plan(root, path, settings, names, stores, verify)
 
 
 def _write_plan(root: Path, plan) -> None:

@@ -17,7 +17,7 @@ from keystow.config import Config, load_config
 from keystow.detect.scanner import Scanner
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, FatalError, GitError
 from keystow.pipeline.scanning import build_scanner
-from keystow.purge import backup, dryrun, report
+from keystow.purge import backup, dryrun, report, tips
 from keystow.purge.history import history_findings
 from keystow.purge.migrated import migrated_references
 from keystow.purge.plan import (
@@ -37,6 +37,8 @@ class PurgeOptions:
     history: bool = False
     replacement: str | None = None
     dry_run: bool = False
+    include_head: bool = False  # also replace secrets still in a branch tip's current tree
+    verify: bool = False  # ask providers which secrets are live: they lead the rotation list
     yes: bool = False
     interactive: bool = False  # stdin is a terminal: ask instead of refusing
     config_file: Path | None = None
@@ -55,13 +57,18 @@ def run_purge(options: PurgeOptions, confirm: Callable[[str], bool]) -> int:
     if not plan.targets:
         print("nothing to purge: none of the selected secrets is in this repository's history")
         return EXIT_CLEAN
+    in_tips = tips.tip_files(repo, plan.targets)
     if options.dry_run:
         print_dry_run(dryrun.dry_run(repo, plan.targets), plan)
+        print_tip_files(in_tips, options.include_head)
         return EXIT_CLEAN
+    if in_tips and not options.include_head:
+        raise FatalError(tips.refusal(in_tips))
     if not options.yes and not confirm(f"Rewrite every branch and tag of {repo} to purge "
                                        f"{len(plan.targets)} secret(s)?"):
         raise FatalError("purge cancelled; nothing was changed")
-    return purge(repo, scanner, config, plan)
+    verdicts = verified_statuses(plan) if options.verify else {}
+    return purge(repo, scanner, config, plan, tips.changed_tips(in_tips), verdicts)
 
 
 def select(repo: Path, scanner: Scanner, config: Config, options: PurgeOptions) -> PurgePlan:
@@ -73,7 +80,18 @@ def select(repo: Path, scanner: Scanner, config: Config, options: PurgeOptions) 
     return plan
 
 
-def purge(repo: Path, scanner: Scanner, config: Config, plan: PurgePlan) -> int:
+def verified_statuses(plan: PurgePlan) -> dict[str, str]:
+    """fingerprint → active | inactive | unknown, asked before the rewrite."""
+    import os
+
+    from keystow.verify.runner import Settings, verify_findings
+
+    verdicts = verify_findings([t.finding for t in plan.targets], Settings(os.environ), lambda finding: "")
+    return {fingerprint: verdict.status for fingerprint, verdict in verdicts.items()}
+
+
+def purge(repo: Path, scanner: Scanner, config: Config, plan: PurgePlan,
+          changed_tips: dict[str, list[str]] | None = None, verdicts: dict[str, str] | None = None) -> int:
     remotes = backup.record_remotes(repo)
     commits_before = len(git.all_commits(repo))
     bundle = backup.create_backup(repo)
@@ -90,7 +108,7 @@ def purge(repo: Path, scanner: Scanner, config: Config, plan: PurgePlan) -> int:
         plan.targets, bundle, _short(git.refs(repo, "refs/heads"), "refs/heads/"),
         _short(git.refs(repo, "refs/tags"), "refs/tags/"), remotes.remotes,
         sorted({f.fingerprint for f in remaining}), commits_before, commit_map(repo),
-        _short(git.refs(repo, "refs/notes"), "refs/notes/"))
+        _short(git.refs(repo, "refs/notes"), "refs/notes/"), changed_tips or {}, verdicts or {})
     path = report.write_report(repo, outcome)
     print(report.render(outcome))
     print(f"aftercare checklist written to {path}")
@@ -108,6 +126,18 @@ def print_dry_run(result: dryrun.DryRun, plan: PurgePlan) -> None:
     for commit, paths in result.introducing.items():
         print(f"  {commit[:12]}  {', '.join(paths)}")
     print("nothing was changed: no backup, no rewrite")
+
+
+def print_tip_files(files: list[tips.TipFile], include_head: bool) -> None:
+    """The current files (branch tips, the work tree of HEAD) a purge would change."""
+    if not files:
+        print("branch tips: unchanged (no secret to purge is in a current tree)")
+        return
+    print("current files that would change (branch tips; HEAD's also in the work tree):")
+    for tip_file in files:
+        print(f"  {tip_file.describe()}")
+    if not include_head:
+        print("without --include-head the purge refuses: migrate these first (`keystow migrate`)")
 
 
 def _repository(path: Path) -> Path:

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from keystow.baseline import Scope, filter_result, scope_for
 from keystow.commands.output import emit, notice, stdout_is_tty
+from keystow.commands.unblock import unblock_hint
 from keystow.config import Config, load_config
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, FatalError
 from keystow.findings import Finding, severity_rank
@@ -41,16 +42,56 @@ class ScanOptions(NamedTuple):
     baseline: Path | None = None
     use_baseline: bool = True
     recurse_submodules: bool = False  # path scans: also the files of checked-out submodules
+    verify: bool = False  # ask each provider whether found credentials are live (keystow.verify)
+    only_verified: bool = False  # report only findings verified active
+    fail_on_verified: bool = False  # exit 1 only when a finding is verified active
 
 
 def run_scan(options: ScanOptions) -> int:
     config = load_scan_config(options)
     result = collect(options, config)
     result = apply_baseline(options, config, result)
-    report_options = ReportOptions(options.show_secrets, _color(options), options.verbose)
+    if options.verify or options.only_verified or options.fail_on_verified:
+        result = verify_result(options, result)
+    hint = unblock_hint(options.staged, bool(options.pre_push or options.range or options.since), options.history)
+    report_options = ReportOptions(options.show_secrets, _color(options), options.verbose, hint)
     emit(render(options.format, result, report_options), options.output)
     _print_skips(result, options)
+    if options.fail_on_verified:
+        return EXIT_FINDINGS if active_findings(result) else EXIT_CLEAN
     return exit_code(result.findings, options.fail_on)
+
+
+def verify_result(options: ScanOptions, result: ScanResult) -> ScanResult:
+    """Verdicts for every finding; with --only-verified, only the active ones stay."""
+    import os
+
+    from keystow.verify.runner import Settings, verify_findings
+
+    root = Path(options.paths[0]) if options.paths and options.paths[0] != "-" else Path.cwd()
+    if any(not f.secret for f in result.findings):  # answered from the history cache: no secret kept
+        from keystow.baseline.secrets import with_secrets
+
+        result.findings = with_secrets(result.findings, root)
+    result.verifications = verify_findings(result.findings, Settings(os.environ), lambda f: _line_of(f, root))
+    if options.only_verified:
+        result.findings = active_findings(result)
+    return result
+
+
+def active_findings(result: ScanResult) -> list[Finding]:
+    return [f for f in result.findings if getattr(result.verifications.get(f.fingerprint), "status", "") == "active"]
+
+
+def _line_of(finding: Finding, root: Path) -> str:
+    """The text of the finding's first line in the work tree ("" when it is not there)."""
+    location = finding.location
+    for path in (Path(location.path), (root if root.is_dir() else root.parent) / location.path):
+        try:
+            return path.read_text(encoding="utf-8", errors="replace").splitlines()[location.line - 1]
+        except (OSError, IndexError):
+            continue
+    return ""
 
 
 def load_scan_config(options: ScanOptions) -> Config:
@@ -75,8 +116,12 @@ def collect(options: ScanOptions, config: Config) -> ScanResult:
     scanner = build_scanner(config, options.engine, options.inline_allow)
     if any(git_modes):
         history = HistoryOptions(options.use_cache, options.show_secrets, options.jobs)
-        return scan_git_source(git_source(options), config, scanner, history)
-    return scan_paths(list(options.paths), config, scanner, options.recurse_submodules)
+        result = scan_git_source(git_source(options), config, scanner, history)
+    else:
+        result = scan_paths(list(options.paths), config, scanner, options.recurse_submodules)
+    if not any(git_modes) or options.staged:  # history scans use workers and a cache: not counted
+        result.suppressed["inline_allowed"] = scanner.inline_allowed
+    return result
 
 
 def git_source(options: ScanOptions) -> GitSource:

@@ -53,6 +53,7 @@ class Scanner:
         self.engine = engine
         self.matcher = build_matcher(ruleset, engine)
         self.generic_rule_ids = frozenset(rule.id for rule in ruleset.rules if rule.is_generic)
+        self.inline_allowed = 0  # findings a `keystow:allow` comment dropped (in this process)
 
     def init_arguments(self) -> dict:
         """What rebuilds this scanner in a worker process, with the engine it resolved to."""
@@ -97,6 +98,7 @@ class Scanner:
         if is_filtered(rule, secret, self.policy, line_text):
             return None
         if self.policy.inline_allow and is_allowed_inline(line_text, previous_line):
+            self.inline_allowed += 1
             return None
         line, column = line_and_column(data, match.secret_start)
         end_line, end_column = line_and_column(data, match.secret_end)

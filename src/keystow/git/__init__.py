@@ -28,6 +28,7 @@ from keystow.git.repo import (
                               require_repository,
                               resolve_commit,
                               shallow_boundary,
+                              tree_blobs,
                               stash_commits,
                               work_tree_root,
 )

@@ -93,6 +93,18 @@ def refs(repo: Path, *prefixes: str) -> list[str]:
     return result.stdout.decode("utf-8", "surrogateescape").split()
 
 
+def tree_blobs(repo: Path, rev: str) -> list[tuple[str, str]]:
+    """(blob id, path) of every file in the tree of `rev` (a branch tip, say)."""
+    result = run_git(["ls-tree", "-r", "-z", "--full-tree", rev], repo)
+    entries = []
+    for item in split_nul(result.stdout):
+        meta, _, path = item.partition("\t")
+        kind_and_id = meta.split()
+        if len(kind_and_id) == 3 and kind_and_id[1] == "blob":
+            entries.append((kind_and_id[2], path))
+    return entries
+
+
 def remote_names(repo: Path) -> list[str]:
     return run_git(["remote"], repo).stdout.decode("utf-8", "surrogateescape").split()
 

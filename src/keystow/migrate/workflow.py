@@ -42,7 +42,8 @@ def find_secrets(root: Path, path: Path) -> list:
     return filter_result(result, scope).findings  # accepted findings are not migrated
 
 
-def make_plan(root: Path, path: Path, settings: Settings, names: dict[str, str] | None, stores) -> Plan:
+def make_plan(root: Path, path: Path, settings: Settings, names: dict[str, str] | None, stores,
+              verify: bool = False) -> Plan:
     from keystow.migrate.stores import StoreError
 
     def check(item) -> str | None:
@@ -52,7 +53,12 @@ def make_plan(root: Path, path: Path, settings: Settings, names: dict[str, str] 
             return str(exc)
         return None
 
-    plan = build_plan(root, path, settings, find_secrets(root, path), names, check)
+    findings = find_secrets(root, path)
+    plan = build_plan(root, path, settings, findings, names, check)
+    if verify:
+        from keystow.migrate.verified import lead_with_verified
+
+        lead_with_verified(plan, findings)
     counts: dict[str, int] = {}
     for item in plan.items:
         if not item.manual:

@@ -16,6 +16,11 @@ class ScanResult:
         self.notices = notices if notices is not None else []
         self.scanned_blobs = scanned_blobs
         self.scanned_bytes = scanned_bytes
+        # findings kept out of (or, for audited true positives, kept in) the report, by why:
+        # baselined, inline_allowed, true_positives_open; a count absent when not known
+        self.suppressed: dict[str, int] = {}
+        # fingerprint → keystow.verify.Verdict, filled by `scan --verify` (empty otherwise)
+        self.verifications: dict = {}
 
     def __repr__(self) -> str:
         return (f"ScanResult({len(self.findings)} findings, {len(self.skipped)} skipped, "

@@ -1,7 +1,7 @@
 """Which secrets to purge and what replaces each one.
 
 A target is one grouped finding (rule + secret, every location) and its replacement: the
-reference name where the secret was migrated, else a marker naming the rule. A report passed
+marker naming where the secret was migrated to, else a marker naming the rule. A report passed
 with --from-report carries only fingerprints (its secrets are redacted), so the secrets come
 from an in-process history scan matched by fingerprint.
 """
@@ -16,6 +16,8 @@ from keystow.errors import ConfigError
 from keystow.findings import Finding
 
 MARKER = "***REMOVED-BY-KEYSTOW:{rule_id}***"
+# never the bare reference: `password = "ssm:/db/pw"` would deploy the reference as the password
+MOVED_MARKER = "***REMOVED-BY-KEYSTOW:moved-to-{reference}***"
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,9 @@ def build_plan(findings: list[Finding], wanted: set[str] | None, migrated: dict[
 def replacement_for(finding: Finding, migrated: dict[str, str], override: str | None) -> str:
     if override is not None:
         return override
-    return migrated.get(finding.fingerprint) or MARKER.format(rule_id=finding.rule_id)
+    if finding.fingerprint in migrated:
+        return MOVED_MARKER.format(reference=migrated[finding.fingerprint])
+    return MARKER.format(rule_id=finding.rule_id)
 
 
 def _one_replacement_per_secret(findings: list[Finding], migrated: dict[str, str],

@@ -29,6 +29,8 @@ class Outcome:
     commits_before: int = 0
     commit_map: dict[str, str] = field(default_factory=dict)  # old id → new id
     notes: list[str] = field(default_factory=list)  # refs/notes/* names: rewritten too, pushed apart
+    changed_tips: dict[str, list[str]] = field(default_factory=dict)  # branch → current files replaced
+    verdicts: dict[str, str] = field(default_factory=dict)  # fingerprint → active | inactive | unknown (--verify)
 
     @property
     def commits_rewritten(self) -> int:
@@ -40,7 +42,7 @@ class Outcome:
 
 
 def render(outcome: Outcome) -> str:
-    sections = [_status(outcome), _secrets(outcome), _push(outcome), _collaborators(), _hosting()]
+    sections = [_status(outcome), _tips(outcome), _secrets(outcome), _push(outcome), _collaborators(), _hosting()]
     return "# keystow purge: aftercare\n\n" + "\n".join(sections)
 
 
@@ -76,15 +78,30 @@ def _status(outcome: Outcome) -> str:
     return "\n".join(lines)
 
 
+def _tips(outcome: Outcome) -> str:
+    """Which current trees changed: code there now holds a marker and needs a real value."""
+    if not outcome.changed_tips:
+        return "## Branch tips\n\nNo branch tip's tree changed: the current code is as it was.\n"
+    lines = ["## Branch tips changed (--include-head)", "",
+             "These current files now hold a marker instead of a value; give them a working reference:", ""]
+    for branch, paths in outcome.changed_tips.items():
+        lines += [f"- {branch}: {path}" for path in paths]
+    return "\n".join(lines + [""])
+
+
 def _secrets(outcome: Outcome) -> str:
     lines = ["## Rotate these secrets (they were exposed, whatever history says now)", "",
-             "| secret (redacted) | rule | first commit (old → new id) | path | replaced by | fingerprint |",
-             "|---|---|---|---|---|---|"]
-    for target in sorted(outcome.targets, key=lambda t: (t.finding.rule_id, t.fingerprint)):
+             *(["Verified active (still working) come first: rotate them now.", ""] if outcome.verdicts else []),
+             "| secret (redacted) | rule | first commit (old → new id) | path | replaced by | fingerprint | live |",
+             "|---|---|---|---|---|---|---|"]
+    live = outcome.verdicts
+    for target in sorted(outcome.targets, key=lambda t: (live.get(t.fingerprint) != "active", t.finding.rule_id,
+                                                         t.fingerprint)):
         finding = target.finding
         path = finding.location.path.replace("|", "\\|")
         lines.append(f"| `{finding.redacted}` | {finding.rule_id} | {_first_commit(target, outcome.commit_map)} | "
-                     f"{path} | `{target.replacement}` | {target.fingerprint[:12]} |")
+                     f"{path} | `{target.replacement}` | {target.fingerprint[:12]} | "
+                     f"{live.get(target.fingerprint, 'not checked')} |")
     return "\n".join(lines + [""])
 
 

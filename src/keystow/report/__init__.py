@@ -12,6 +12,7 @@ class ReportOptions(NamedTuple):
     show_secrets: bool = False
     color: bool = False
     verbose: bool = False
+    hint: str | None = None  # how to unblock, for the scan's situation (keystow.commands.unblock)
 
 
 def render(format_name: str, result, options: ReportOptions) -> str:

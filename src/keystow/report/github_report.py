@@ -8,6 +8,7 @@ Values are escaped as GitHub's runner expects: in the message `%`, CR and LF; in
 from __future__ import annotations
 
 from keystow.findings import Finding, sort_findings
+from keystow.report.verification import verdict_label
 
 COMMANDS = {"critical": "error", "high": "error", "medium": "warning", "low": "notice"}
 
@@ -21,17 +22,18 @@ def escape_property(text: str) -> str:
 
 
 def render(result, options) -> str:
-    lines = [line for f in sort_findings(result.findings) for line in _annotations(f, options.show_secrets)]
+    lines = [line for f in sort_findings(result.findings)
+             for line in _annotations(f, options.show_secrets, verdict_label(result, f), getattr(options, "hint", None))]
     count = len(result.findings)
     lines.append(f"keystow: {count} secret{'s' if count != 1 else ''} found" if count else "keystow: no secrets found")
     return "\n".join(lines) + "\n"
 
 
-def _annotations(finding: Finding, show_secrets: bool) -> list[str]:
+def _annotations(finding: Finding, show_secrets: bool, verdict: str = "", hint: str | None = None) -> list[str]:
     command = COMMANDS.get(finding.severity, "warning")
-    message = (f"{finding.rule_name} ({finding.severity}): {finding.shown_secret(show_secrets)}. "
-               "To allow a false positive add `keystow:allow` in a comment on the line, "
-               "or record it with `keystow baseline update`.")
+    message = (f"{finding.rule_name} ({finding.severity}): {finding.shown_secret(show_secrets)}{verdict}. " +
+               (hint or "To allow a false positive add `keystow:allow` in a comment on the line, "
+                        "or record it with `keystow baseline update`."))
     title = escape_property(f"keystow: {finding.rule_id}")
     lines = []
     for loc in finding.locations:

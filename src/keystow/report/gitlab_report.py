@@ -13,6 +13,7 @@ import uuid
 
 from keystow import __version__
 from keystow.findings import Finding, Location, sort_findings
+from keystow.report.verification import verdict_label
 
 SCHEMA_VERSION = "15.0.7"
 SEVERITIES = {"critical": "Critical", "high": "High", "medium": "Medium", "low": "Low"}
@@ -30,7 +31,7 @@ def to_document(result, show_secrets: bool) -> dict:
     started = getattr(result, "started_at", None)
     return {
         "version": SCHEMA_VERSION,
-        "vulnerabilities": [_vulnerability(f, loc, show_secrets)
+        "vulnerabilities": [_vulnerability(f, loc, show_secrets, verdict_label(result, f))
                             for f in sort_findings(result.findings) for loc in f.locations],
         "scan": {
             "analyzer": TOOL,
@@ -48,13 +49,13 @@ def _timestamp(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def _vulnerability(finding: Finding, loc: Location, show_secrets: bool) -> dict:
+def _vulnerability(finding: Finding, loc: Location, show_secrets: bool, verdict: str = "") -> dict:
     commit = loc.provenance.commit if loc.provenance else NO_COMMIT
     return {
         "id": str(uuid.uuid5(ID_NAMESPACE, _utf8_safe(f"{finding.fingerprint}:{loc.path}:{loc.line}"))),
         "category": "secret_detection",
         "name": finding.rule_name,
-        "description": (f"{finding.rule_name} ({finding.shown_secret(show_secrets)}) in {loc.path} "
+        "description": (f"{finding.rule_name} ({finding.shown_secret(show_secrets)}){verdict} in {loc.path} "
                         f"line {loc.line}. Move it to a secret store and rotate it, or allow a false "
                         "positive with a `keystow:allow` comment or `keystow baseline update`."),
         "severity": SEVERITIES.get(finding.severity, "Unknown"),

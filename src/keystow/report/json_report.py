@@ -6,6 +6,7 @@ import json
 
 from keystow import __version__
 from keystow.findings import Finding, Location, sort_findings
+from keystow.report.verification import verdict_counts, verdict_json
 
 SCHEMA_VERSION = "1"
 
@@ -18,7 +19,8 @@ def to_document(result, show_secrets: bool) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "keystow", "version": __version__},
-        "findings": [finding_dict(f, show_secrets) for f in sort_findings(result.findings)],
+        "findings": [_with_verification(finding_dict(f, show_secrets), verdict_json(result, f))
+                     for f in sort_findings(result.findings)],
         "skipped": [{"path": s.path, "reason": s.reason, "kind": s.kind} for s in result.skipped],
         "notices": list(result.notices),
         "summary": {
@@ -26,8 +28,14 @@ def to_document(result, show_secrets: bool) -> dict:
             "scanned_blobs": result.scanned_blobs,
             "scanned_bytes": result.scanned_bytes,
             "skipped": result.skipped_counts(),
+            "suppressed": dict(getattr(result, "suppressed", {})),
+            **({"verified": verdict_counts(result)} if getattr(result, "verifications", None) else {}),
         },
     }
+
+
+def _with_verification(document: dict, verification: dict | None) -> dict:
+    return {**document, "verification": verification} if verification is not None else document
 
 
 def finding_dict(finding: Finding, show_secrets: bool) -> dict:

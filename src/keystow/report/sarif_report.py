@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from keystow import __version__
 from keystow.findings import Finding, Location, sort_findings
+from keystow.report.verification import verdict_json
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
@@ -32,7 +33,8 @@ def to_document(result, show_secrets: bool) -> dict:
                 "informationUri": "https://pypi.org/project/keystow/",
                 "rules": rules,
             }},
-            "results": [_result(f, index[f.rule_id], show_secrets) for f in findings],
+            "results": [_verified(_result(f, index[f.rule_id], show_secrets), verdict_json(result, f))
+                        for f in findings],
             "columnKind": "unicodeCodePoints",
         }],
     }
@@ -67,6 +69,12 @@ def _result(finding: Finding, rule_index: int, show_secrets: bool) -> dict:
     commit = finding.location.provenance
     if commit:
         result["properties"] = {"commit": commit.commit, "author": commit.author_email, "date": commit.date}
+    return result
+
+
+def _verified(result: dict, verification: dict | None) -> dict:
+    if verification is not None:
+        result["properties"] = {**result.get("properties", {}), "verification": verification}
     return result
 
 

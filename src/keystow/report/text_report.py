@@ -5,9 +5,12 @@ from __future__ import annotations
 from itertools import groupby
 
 from keystow.findings import Finding, sort_findings
+from keystow.report.verification import verdict_counts, verdict_label
 
 COLORS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m"}
 BOLD, DIM, RESET = "\033[1m", "\033[2m", "\033[0m"
+DEFAULT_HINT = ("To allow a false positive: add `keystow:allow` in a comment on its line, "
+                "or record it with `keystow baseline update`.")
 
 
 def render(result, options) -> str:
@@ -17,21 +20,20 @@ def render(result, options) -> str:
     for path, group in groupby(findings, key=lambda f: f.path):
         lines.append(paint(BOLD, path))
         for finding in group:
-            lines.extend(_finding_lines(finding, options, paint))
+            lines.extend(_finding_lines(finding, options, paint, verdict_label(result, finding)))
         lines.append("")
     if findings:
-        lines.append(paint(DIM, "To allow a false positive: add `keystow:allow` in a comment on its line, "
-                                "or record it with `keystow baseline update`."))
+        lines.append(paint(DIM, getattr(options, "hint", None) or DEFAULT_HINT))
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"
 
 
-def _finding_lines(finding: Finding, options, paint) -> list[str]:
+def _finding_lines(finding: Finding, options, paint, verdict: str = "") -> list[str]:
     loc = finding.location
     where = f"{loc.line}:{loc.column}"
     severity = paint(COLORS.get(finding.severity, ""), finding.severity)
     secret = finding.shown_secret(options.show_secrets)
-    lines = [f"  {where:>8}  {severity:<8} {finding.rule_id}  {finding.rule_name}  {secret}"]
+    lines = [f"  {where:>8}  {severity:<8} {finding.rule_id}  {finding.rule_name}  {secret}{verdict}"]
     if loc.provenance:
         p = loc.provenance
         lines.append(paint(DIM, f"            introduced in {p.commit[:12]} by {p.author_name} <{p.author_email}> on {p.date}"))
@@ -51,7 +53,22 @@ def summary_line(result) -> str:
     skipped = result.skipped_counts()
     if skipped:
         tail += "; skipped " + ", ".join(f"{n} {kind}" for kind, n in sorted(skipped.items()))
-    return head + tail + ")."
+    verified = verdict_counts(result)
+    checked = (" Verified: " + ", ".join(f"{n} {status}" for status, n in sorted(verified.items())) + "."
+               if verified else "")
+    return head + tail + ")." + checked + suppressed_text(getattr(result, "suppressed", {}))
+
+
+def suppressed_text(counts: dict[str, int]) -> str:
+    """` Suppressed: 2 baselined, 1 inline-allowed; 1 audited true positive still open.`"""
+    hidden = [f"{counts[key]} {label}" for key, label in (("baselined", "baselined"), ("inline_allowed", "inline-allowed"))
+              if counts.get(key)]
+    text = f" Suppressed: {', '.join(hidden)}." if hidden else ""
+    still_open = counts.get("true_positives_open")
+    if still_open:
+        text += (f" {still_open} audited true positive{'s' if still_open != 1 else ''} still open: "
+                 "remove the secret from the code, then `keystow baseline prune`.")
+    return text
 
 
 def _painter(color: bool):
