@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import generate  # noqa: E402
 from score import Score, score  # noqa: E402
+
 from tools import TOOLS, WORK, ToolMissing, install_peers  # noqa: E402
 
 
@@ -81,7 +82,7 @@ def table(rows: list[list[str]], markdown: bool) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for number, row in enumerate(rows):
-        cells = [cell.ljust(width) for cell, width in zip(row, widths)]
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
         lines.append(("| " + " | ".join(cells) + " |") if markdown else "  ".join(cells))
         if number == 0:
             lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|" if markdown else "  ".join("-" * w for w in widths))
@@ -94,7 +95,7 @@ def misses(labels: list[dict], found: set[tuple[str, int]]) -> str:
     index = line_index(labels)
     hit = {index[place] for place in found if place in index}
     lines = ["", "missed:"]
-    lines += [f"  {l['file']}:{l['line']} {l['kind']}" for n, l in enumerate(labels) if l["positive"] and n not in hit]
+    lines += [f"  {x['file']}:{x['line']} {x['kind']}" for n, x in enumerate(labels) if x["positive"] and n not in hit]
     lines += ["false alarms:"]
     for place in sorted(found):
         number = index.get(place)

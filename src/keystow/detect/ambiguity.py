@@ -108,7 +108,7 @@ def _compatible(a, b, follow: Chars) -> bool:
         return True
     if empty_a or empty_b:
         return (first_b if empty_a else first_a).overlaps(follow)
-    return all(x.overlaps(y) for x, y in zip(known_a, known_b))
+    return all(x.overlaps(y) for x, y in zip(known_a, known_b, strict=False))
 
 
 def _first(items, flags: int) -> tuple[Chars, bool]:

@@ -28,7 +28,7 @@ def scan_staged(repo: Path, scanner: Scanner, config: Config) -> ScanResult:
     changed = added_lines(root, base)
     result = ScanResult()
     answers = git.CatFile(root, config.max_file_size).read([blob for _, blob in entries])
-    for (path, _), (blob, data, problem) in zip(entries, answers):
+    for (path, _), (blob, data, problem) in zip(entries, answers, strict=True):
         if problem is not None:
             result.skipped.append(_skipped(path, problem))
             continue

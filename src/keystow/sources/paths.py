@@ -11,12 +11,15 @@ import os
 import stat
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from keystow import git
 from keystow.config import Config
 from keystow.detect.scanner import Blob
 from keystow.sources import Skipped
+
+if TYPE_CHECKING:
+    import pathspec
 
 STDIN = "-"
 
@@ -114,7 +117,7 @@ def _unlistable(errors: list[OSError]) -> Iterator[tuple[str, Skipped]]:
         yield display, Skipped(display, f"cannot read directory: {exc.strerror}", "unreadable")
 
 
-def _gitignore(directory: Path) -> "pathspec.PathSpec | None":
+def _gitignore(directory: Path) -> pathspec.PathSpec | None:
     import pathspec
 
     try:

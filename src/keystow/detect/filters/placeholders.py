@@ -84,13 +84,13 @@ def is_repetitive(secret: str) -> bool:
     return _longest_sequence(core) >= max(6, len(core) // 2)
 
 
-SEQUENCE_PAIRS = frozenset(a + b for seq in SEQUENCES for a, b in zip(seq, seq[1:]))
+SEQUENCE_PAIRS = frozenset(a + b for seq in SEQUENCES for a, b in zip(seq, seq[1:], strict=False))
 
 
 def _longest_sequence(text: str) -> int:
     """Length of the longest run of neighbours from an alphabet, digit or keyboard row."""
     best = run = 1
-    for a, b in zip(text, text[1:]):
+    for a, b in zip(text, text[1:], strict=False):
         run = run + 1 if a + b in SEQUENCE_PAIRS else 1
         best = max(best, run)
     return best

@@ -21,8 +21,16 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from keystow.migrate.references.base import FileChange, FileContext, GeneratedFile, Site, encoded, line_bounds
-from keystow.migrate.references.yamlnodes import (Documents, Scalar, child, entry_lines, is_whole_value,
-                                                  last_line_end, parse, string_at)
+from keystow.migrate.references.yamlnodes import (
+    Documents,
+    Scalar,
+    child,
+    entry_lines,
+    is_whole_value,
+    last_line_end,
+    parse,
+    string_at,
+)
 
 KIND = "kubernetes"
 RESOLVES = "runtime"
