@@ -55,7 +55,9 @@ def test_migrated_secrets_are_replaced_by_their_reference(history_repo, secrets)
 def test_unproven_purge_exits_1_and_keeps_the_backup(history_repo, secrets):
     # keystow reads UTF-16 text; git-filter-repo treats it as binary (NUL bytes) and skips it
     text = f'db_password = "{secrets.release_password}x"\n'
-    commit_file(history_repo, "legacy/settings.utf16", "\ufeff".encode("utf-16-le") + text.encode("utf-16-le"), "utf-16")
+    commit_file(
+        history_repo, "legacy/settings.utf16", "\ufeff".encode("utf-16-le") + text.encode("utf-16-le"), "utf-16"
+    )
 
     result = run_keystow("purge", "--history", "--yes", cwd=history_repo)
     assert result.returncode == 1, result.stderr

@@ -74,7 +74,9 @@ def test_put_fails_for_one_value(three, aws_env):
         result = apply(repo, "--endpoint-url", proxy.url)
     assert result.returncode == 1 and b"Traceback" not in result.stderr
     assert proxy.injected["ValidationException"] == 1
-    assert sum(values[k] in (repo / p).read_text() for p, k in zip(FILES, "abc", strict=True)) == 1  # one left as it was
+    assert (
+        sum(values[k] in (repo / p).read_text() for p, k in zip(FILES, "abc", strict=True)) == 1
+    )  # one left as it was
     assert_rewritten_only_where_stored(repo, values, aws_env)
     resume_then_rollback(repo, values, original, aws_env)
 

@@ -106,7 +106,9 @@ def load(path: Path) -> Baseline:
     except ValueError as exc:
         raise ConfigError(f"{path}: baseline is not valid JSON: {exc}") from None
     if not isinstance(document, dict) or not isinstance(document.get("salt"), str):
-        raise ConfigError(f"{path}: not a keystow baseline (no salt); import other tools' files with `keystow baseline import`")
+        raise ConfigError(
+            f"{path}: not a keystow baseline (no salt); import other tools' files with `keystow baseline import`"
+        )
     entries = document.get("entries", [])
     if not isinstance(entries, list):
         raise ConfigError(f"{path}: baseline entries must be a list")

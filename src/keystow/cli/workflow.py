@@ -53,8 +53,12 @@ def hook_pre_push(format_):
 def scan_options(function):
     """The options every `baseline` subcommand shares: what to scan, and which baseline file."""
     function = click.argument("paths", nargs=-1)(function)
-    function = click.option("--history", is_flag=True, help="Scan every version of every file, not just the work tree.")(function)
-    function = click.option("--baseline", "baseline_file", type=FILE, help="Baseline file (default .keystow-baseline.json).")(function)
+    function = click.option(
+        "--history", is_flag=True, help="Scan every version of every file, not just the work tree."
+    )(function)
+    function = click.option(
+        "--baseline", "baseline_file", type=FILE, help="Baseline file (default .keystow-baseline.json)."
+    )(function)
     return click.option("--config", "config_file", type=FILE)(function)
 
 

@@ -105,7 +105,9 @@ def _check_fresh(plan, reviewed: dict) -> None:
         if plan.file_hashes.get(path) != digest:
             raise FatalError(f"the plan is stale: {path} changed since it was made; run keystow migrate again")
     if {i.item_id for i in plan.items} != {i["id"] for i in reviewed["items"]}:
-        raise FatalError("the plan is stale: the secrets found differ from the reviewed plan; run keystow migrate again")
+        raise FatalError(
+            "the plan is stale: the secrets found differ from the reviewed plan; run keystow migrate again"
+        )
     emit(render_text(plan))
 
 

@@ -52,7 +52,9 @@ class Chars:
 EVERYTHING = Chars(negated=True)
 CATEGORIES = {
     constants.CATEGORY_DIGIT: Chars(frozenset(range(48, 58))),
-    constants.CATEGORY_WORD: Chars(frozenset(map(ord, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"))),
+    constants.CATEGORY_WORD: Chars(
+        frozenset(map(ord, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"))
+    ),
     constants.CATEGORY_SPACE: Chars(frozenset(map(ord, " \t\n\r\f\v"))),
 }
 CATEGORIES[constants.CATEGORY_NOT_DIGIT] = Chars(CATEGORIES[constants.CATEGORY_DIGIT].chars, True)

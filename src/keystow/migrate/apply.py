@@ -173,7 +173,9 @@ def write_generated(plan: Plan, path: str, render, values: dict[str, str], journ
     _write_journalled(real, path, old, new, applied, journal, existed=old is not None)
 
 
-def _write_journalled(real: Path, path: str, old: bytes | None, new: bytes, applied, journal: Journal, existed: bool) -> None:
+def _write_journalled(
+    real: Path, path: str, old: bytes | None, new: bytes, applied, journal: Journal, existed: bool
+) -> None:
     mode = os.stat(real).st_mode & 0o7777 if existed else 0o644
     entry = journal.begin_file({"path": path, "existed": existed, "mode": mode,
                                 "old_sha256": sha256_bytes(old) if old is not None else None,

@@ -60,7 +60,9 @@ class Journal:
     def record_target(self, value_id: str, store: str, name: str, key: str | None) -> None:
         self.data["targets"][value_id] = {"store": store, "name": name, "key": key}
 
-    def record_item(self, item_id: str, name: str, store: str, status: str, version: str = "", reason: str = "") -> None:
+    def record_item(
+        self, item_id: str, name: str, store: str, status: str, version: str = "", reason: str = ""
+    ) -> None:
         self.data["items"][item_id] = {"name": name, "store": store, "status": status, "version": version,
                                        "reason": reason}
         self.save()

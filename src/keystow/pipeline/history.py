@@ -55,7 +55,9 @@ def scan_revisions(root: Path, revisions: list[str], scanner: Scanner, config: C
                    tagged_objects: bool = False) -> ScanResult:
     """Scan the blobs introduced by the commits `git log REVISIONS` lists (and, with
     `tagged_objects`, the trees and blobs refs point at directly)."""
-    cache = BlobCache.open(git.common_git_dir(root), scanner_digest(scanner, config.max_file_size)) if use_cache else None
+    cache = (
+        BlobCache.open(git.common_git_dir(root), scanner_digest(scanner, config.max_file_size)) if use_cache else None
+    )
     walk = HistoryWalk(root, revisions, config, cache, need_secrets, tagged_objects)
     result = ScanResult()
     noteworthy: list[tuple[str, Outcome]] = []  # blobs with hits or skips; clean ones are only counted
@@ -147,7 +149,9 @@ def read_and_scan(root: Path, ids: Iterable[str], scanner: Scanner, max_size: in
         yield from _scan_here(answers, scanner)
 
 
-def _scan_here(answers: Iterable[tuple[str, bytes | None, str | None]], scanner: Scanner) -> Iterator[tuple[str, Outcome]]:
+def _scan_here(
+    answers: Iterable[tuple[str, bytes | None, str | None]], scanner: Scanner
+) -> Iterator[tuple[str, Outcome]]:
     for blob, data, problem in answers:
         yield blob, (scan_blob(scanner, data) if problem is None else Outcome(skip=problem))
 

@@ -40,7 +40,9 @@ def _journal_targets(repo: Path) -> dict[str, str]:
     for path in sorted((repo / ".keystow").glob("journal-*.json")):  # oldest first; newer overwrite
         journal = _load(path)
         items = journal.get("items", {}) if isinstance(journal.get("items"), dict) else {}
-        failed = {(i.get("store"), i.get("name")) for i in items.values() if isinstance(i, dict) and i.get("status") in FAILED}
+        failed = {
+            (i.get("store"), i.get("name")) for i in items.values() if isinstance(i, dict) and i.get("status") in FAILED
+        }
         for vid, target in (journal.get("targets") or {}).items():
             if isinstance(target, dict) and (target.get("store"), target.get("name")) not in failed:
                 reference = _reference(target.get("store"), target.get("name"), target.get("key"))

@@ -34,7 +34,9 @@ def _finding_lines(finding: Finding, options, paint) -> list[str]:
     lines = [f"  {where:>8}  {severity:<8} {finding.rule_id}  {finding.rule_name}  {secret}"]
     if loc.provenance:
         p = loc.provenance
-        lines.append(paint(DIM, f"            introduced in {p.commit[:12]} by {p.author_name} <{p.author_email}> on {p.date}"))
+        lines.append(
+            paint(DIM, f"            introduced in {p.commit[:12]} by {p.author_name} <{p.author_email}> on {p.date}")
+        )
     others = len(finding.locations) - 1
     if others:
         lines.append(paint(DIM, f"            and {others} more location{'s' if others > 1 else ''}"))

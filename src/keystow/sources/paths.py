@@ -49,7 +49,9 @@ def read_file(display: str, real: Path, max_file_size: int) -> Blob | Skipped:
     if not stat.S_ISREG(info.st_mode):
         return Skipped(display, "not a regular file", "skipped")
     if info.st_size > max_file_size:
-        return Skipped(display, f"larger than the size limit ({_mib(info.st_size)} > {_mib(max_file_size)})", "too-large")
+        return Skipped(
+            display, f"larger than the size limit ({_mib(info.st_size)} > {_mib(max_file_size)})", "too-large"
+        )
     try:
         with open(real, "rb") as handle:
             return Blob(display, handle.read(max_file_size + 1))

@@ -36,7 +36,9 @@ PASSWORD_HASH = re.compile(
 )
 UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})$", re.I)
-INTEGRITY = re.compile(r"^(?:sha1|sha256|sha384|sha512|md5|h1):[A-Za-z0-9+/=]{20,}$|^(?:sha1|sha256|sha384|sha512)-[A-Za-z0-9+/=]{20,}$")
+INTEGRITY = re.compile(
+    r"^(?:sha1|sha256|sha384|sha512|md5|h1):[A-Za-z0-9+/=]{20,}$|^(?:sha1|sha256|sha384|sha512)-[A-Za-z0-9+/=]{20,}$"
+)
 SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiopasdfghjklzxcvbnm")
 
 

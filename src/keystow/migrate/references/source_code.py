@@ -52,7 +52,11 @@ def _rewrite_site(text: str, site: Site, lang: str, change: FileChange) -> None:
     if found is None:
         return change.skip(site, "not inside a one-line string literal")
     open_at, close_at, quote = found
-    if PREFIXED.search(text[:open_at]) or text[open_at - 1:open_at] == quote or text[close_at + 1:close_at + 2] == quote:
+    if (
+        PREFIXED.search(text[:open_at])
+        or text[open_at - 1 : open_at] == quote
+        or text[close_at + 1 : close_at + 2] == quote
+    ):
         return change.skip(site, "prefixed, raw or triple-quoted string literal")
     if lang == "go" and _go_constant(text, site, change):
         return None
