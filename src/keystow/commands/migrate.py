@@ -13,6 +13,7 @@ from typing import Callable
 
 from keystow.commands.output import emit, notice
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, FatalError
+from keystow.migrate.plan import Settings
 
 PLAN_FILE = "keystow-plan.json"
 
@@ -20,7 +21,7 @@ PLAN_FILE = "keystow-plan.json"
 @dataclass(frozen=True)
 class MigrateOptions:
     path: Path
-    settings: object  # keystow.migrate.plan.Settings
+    settings: Settings
     apply: bool = False
     plan_file: Path | None = None
     yes: bool = False

@@ -11,9 +11,9 @@ included. A static approximation, documented in docs/reliability.md.
 from __future__ import annotations
 
 try:
-    from re import _constants as constants  # Python >= 3.11
+    from re import _constants as constants  # type: ignore[attr-defined]  # Python >= 3.11; private, not in typeshed
 except ImportError:  # pragma: no cover
-    import sre_constants as constants  # type: ignore[no-redef]
+    import sre_constants as constants
 
 REPEATS = {constants.MAX_REPEAT, constants.MIN_REPEAT}
 
@@ -164,7 +164,8 @@ def _prefix(items, flags: int, limit: int = 8) -> tuple[list[Chars], bool]:
             known.append(single)
             continue
         if op in REPEATS and value[0] >= 1 and len(value[2]) == 1:
-            first = _single(*value[2][0], flags)
+            item_op, item_value = value[2][0]
+            first = _single(item_op, item_value, flags)
             if first is not None:
                 known.append(first)
         return known, False

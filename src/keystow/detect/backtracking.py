@@ -12,9 +12,9 @@ from __future__ import annotations
 from keystow.detect.ambiguity import REPEATS, constants, has_ambiguous_alternation
 
 try:
-    from re import _parser as parser  # Python >= 3.11
+    from re import _parser as parser  # type: ignore[attr-defined]  # Python >= 3.11; private, not in typeshed
 except ImportError:  # pragma: no cover
-    import sre_parse as parser  # type: ignore[no-redef]
+    import sre_parse as parser
 
 # An outer repeat bounded this tightly cannot multiply the inner one's choices past a few
 # thousand steps (`(?:[0-9]{1,14}-){1,4}`); above it (and for `*`, `+`) nesting is rejected.

@@ -107,7 +107,7 @@ def confirm_reach(regex: str, window: int) -> int:
 
 def _regex_parser():
     try:
-        from re import _parser as parser  # Python 3.11+
+        from re import _parser as parser  # type: ignore[attr-defined]  # Python 3.11+; private, not in typeshed
     except ImportError:  # pragma: no cover
         import sre_parse as parser
     return parser
@@ -115,10 +115,11 @@ def _regex_parser():
 
 def _windows(ends: list[int], window: int, size: int) -> Iterator[tuple[int, int]]:
     """Merge the windows [end - window, end + context] of sorted hit ends that overlap."""
-    start, stop = None, None
+    start: int | None = None
+    stop = 0  # meaningful once start is set
     for end in ends:
         lo, hi = max(0, end - window), min(size, end + RIGHT_CONTEXT)
-        if stop is not None and lo <= stop:
+        if start is not None and lo <= stop:
             stop = hi
             continue
         if start is not None:

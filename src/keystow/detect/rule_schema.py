@@ -54,7 +54,7 @@ def validate_file(document: object, path: str) -> None:
     if error is None:
         return
     location = list(error.absolute_path)
-    if location[:1] == ["rules"] and len(location) >= 2:
+    if location[:1] == ["rules"] and len(location) >= 2 and isinstance(document, dict):
         index = location[1]
         raise RuleError(f"{path}: {_rule_label(document['rules'][index], index)}: "
                         f"{_describe(error, siblings, location[2:], 'key')}")

@@ -161,6 +161,7 @@ def parse_rule(raw: object, source: str, fragments: dict[str, str] | None = None
     from keystow.detect import rule_schema
 
     rule_schema.validate_rule(raw, source)
+    assert isinstance(raw, dict)  # the schema accepts only a mapping
     return _build_rule(raw, source, fragments or {})
 
 

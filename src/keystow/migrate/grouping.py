@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
+from keystow.migrate.references.base import Site
+
 ENGINES = {"postgres": ("postgres", 5432), "postgresql": ("postgres", 5432), "mysql": ("mysql", 3306),
            "mariadb": ("mariadb", 3306), "redis": ("redis", 6379), "rediss": ("redis", 6379),
            "mongodb": ("mongo", 27017), "sqlserver": ("sqlserver", 1433), "oracle": ("oracle", 1521)}
@@ -46,7 +48,7 @@ class Member:
 def group_members(members: list[Member], sites: list, store: str, texts: dict[str, str] | None = None) -> list:
     from keystow.migrate.plan import Item
 
-    first_site = {}
+    first_site: dict[str, Site] = {}
     for site in sites:
         first_site.setdefault(site.item_id, site)
     for member in members:
@@ -132,6 +134,7 @@ def database_parts(uri: str) -> dict[str, str] | None:
 
 def payload(members: list[Member], group: str | None) -> tuple[str, dict | None]:
     """(the value as stored, the JSON mapping for a grouped secret)."""
+    mapping: dict | None
     if group == "aws-key-pair":
         mapping = {m.key: m.value for m in members}
     elif group == "database":

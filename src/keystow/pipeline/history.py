@@ -153,7 +153,7 @@ def _scan_here(
     answers: Iterable[tuple[str, bytes | None, str | None]], scanner: Scanner
 ) -> Iterator[tuple[str, Outcome]]:
     for blob, data, problem in answers:
-        yield blob, (scan_blob(scanner, data) if problem is None else Outcome(skip=problem))
+        yield blob, (scan_blob(scanner, data) if data is not None else Outcome(skip=problem or "missing"))
 
 
 def _default_workers() -> int:
@@ -173,8 +173,9 @@ class FindingPlacer:
 
     def record(self, blob: str, outcome: Outcome, result: ScanResult) -> None:
         first_path = self.introductions[blob][0][0]
-        if outcome.skip == "binary" or (outcome.skip or "").startswith("too-large"):
-            result.skipped.append(_skipped(first_path, blob, outcome.skip))
+        skip = outcome.skip
+        if skip is not None and (skip == "binary" or skip.startswith("too-large")):
+            result.skipped.append(_skipped(first_path, blob, skip))
             return
         if outcome.skip:  # a missing or corrupt object: one warning, the rest is still scanned
             problem = "missing or corrupt" if outcome.skip == "missing" else outcome.skip

@@ -29,8 +29,8 @@ def scan_staged(repo: Path, scanner: Scanner, config: Config) -> ScanResult:
     result = ScanResult()
     answers = git.CatFile(root, config.max_file_size).read([blob for _, blob in entries])
     for (path, _), (blob, data, problem) in zip(entries, answers, strict=True):
-        if problem is not None:
-            result.skipped.append(_skipped(path, problem))
+        if data is None:  # CatFile says why: missing, too large, unreadable
+            result.skipped.append(_skipped(path, problem or "missing"))
             continue
         text = to_scannable(data)
         if text is None:

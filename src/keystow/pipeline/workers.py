@@ -89,5 +89,7 @@ def _init_worker(arguments: dict) -> None:
 
 
 def _scan_batch(batch: list[Answer]) -> list[tuple[str, Outcome]]:
-    return [(blob, scan_blob(_worker_scanner, data) if problem is None else Outcome(skip=problem))
+    scanner = _worker_scanner
+    assert scanner is not None  # _init_worker sets it in every pool process
+    return [(blob, scan_blob(scanner, data) if data is not None else Outcome(skip=problem or "missing"))
             for blob, data, problem in batch]

@@ -3,11 +3,34 @@
 from __future__ import annotations
 
 import json
+from typing import Protocol
 
 from keystow import __version__
-from keystow.findings import Finding, Location, sort_findings
+from keystow.findings import Location, sort_findings
 
 SCHEMA_VERSION = "1"
+
+
+class ReportedFinding(Protocol):
+    """What a finding's JSON is made of: a `Finding`, or scan-repos' RedactedFinding (no secret)."""
+
+    @property
+    def rule_id(self) -> str: ...
+    @property
+    def rule_name(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def confidence(self) -> str: ...
+    @property
+    def fingerprint(self) -> str: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+    @property
+    def location(self) -> Location: ...
+    @property
+    def locations(self) -> tuple[Location, ...]: ...
+    def shown_secret(self, show_secrets: bool) -> str: ...
 
 
 def render(result, options) -> str:
@@ -30,7 +53,7 @@ def to_document(result, show_secrets: bool) -> dict:
     }
 
 
-def finding_dict(finding: Finding, show_secrets: bool) -> dict:
+def finding_dict(finding: ReportedFinding, show_secrets: bool) -> dict:
     first = location_dict(finding.location)
     return {
         "rule_id": finding.rule_id,

@@ -63,7 +63,7 @@ def _mib(size: int) -> str:
     return f"{size / (1 << 20):.1f} MiB"
 
 
-def _expand(path: Path, recurse_submodules: bool = False) -> Iterator[tuple[str, Path]]:
+def _expand(path: Path, recurse_submodules: bool = False) -> Iterator[tuple[str, Path | Skipped]]:
     """(display path, real path) for each file under `path`."""
     if not os.path.lexists(path):
         yield str(path), path  # read_file reports it missing
@@ -78,7 +78,7 @@ def _expand(path: Path, recurse_submodules: bool = False) -> Iterator[tuple[str,
         yield from _walk(path)
 
 
-def _git_files(path: Path, root: Path, recurse_submodules: bool = False) -> Iterator[tuple[str, Path]]:
+def _git_files(path: Path, root: Path, recurse_submodules: bool = False) -> Iterator[tuple[str, Path | Skipped]]:
     relative = os.path.relpath(path.resolve(), root)
     spec = () if relative == "." else (":(literal)" + relative,)
     # One relpath for the root, not one per file: per-file relpath cost as much as the regex scan.
@@ -92,7 +92,7 @@ def _git_files(path: Path, root: Path, recurse_submodules: bool = False) -> Iter
         yield (name if prefix == "." else os.path.join(prefix, name)), real
 
 
-def _walk(top: Path) -> Iterator[tuple[str, Path]]:
+def _walk(top: Path) -> Iterator[tuple[str, Path | Skipped]]:
     """os.walk honouring nested .gitignore files; symlinked directories are not entered."""
     ignores: list = []
     errors: list[OSError] = []  # directories os.walk could not list: warned, never silently dropped

@@ -9,14 +9,14 @@ from typing import Any
 
 from keystow.migrate.stores.errors import StoreError, is_botocore_error, translate
 
-RETRY_CONFIG = {"mode": "standard", "total_max_attempts": 10}
+MAX_ATTEMPTS = 10  # botocore's "standard" retry mode, each call at most this often
 
 
 class AwsSession:
     def __init__(self, region: str | None = None, endpoint_url: str | None = None,
                  max_attempts: int | None = None) -> None:
         self.endpoint_url = endpoint_url or None
-        self.max_attempts = max_attempts or RETRY_CONFIG["total_max_attempts"]
+        self.max_attempts = max_attempts or MAX_ATTEMPTS
         self._region = region
         self._clients: dict[str, Any] = {}
 
@@ -52,8 +52,8 @@ class AwsSession:
         if service not in self._clients:
             from botocore.config import Config
 
-            retries = {**RETRY_CONFIG, "total_max_attempts": self.max_attempts}
-            config = Config(retries=retries, connect_timeout=10, read_timeout=30)
+            config = Config(retries={"mode": "standard", "total_max_attempts": self.max_attempts},
+                            connect_timeout=10, read_timeout=30)
             try:
                 self._clients[service] = self._boto_session.create_client(
                     service, region_name=self.region, endpoint_url=self.endpoint_url, config=config)
