@@ -26,6 +26,7 @@ def purge(path, history, from_report, replacement, dry_run, yes, config_file):
 
     Exit codes: 0 purged and verified (or dry run), 1 secrets remain, 2 refused or usage error.
     """
+    # late: click callback: `keystow <other command>` and the hook do not load this command's modules
     from keystow.commands.purge import PurgeOptions, run_purge
 
     options = PurgeOptions(path=path, from_report=from_report, history=history, replacement=replacement,

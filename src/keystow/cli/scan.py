@@ -48,6 +48,7 @@ def scan(paths, staged, history, range_, since, pre_push, push_remote, format_, 
 
     Exit codes: 0 nothing found, 1 findings, 2 usage or configuration error, 3 internal error.
     """
+    # late: click callback: `keystow <other command>` and the hook do not load this command's modules
     from keystow.commands.scan import ScanOptions, run_scan
 
     options = ScanOptions(

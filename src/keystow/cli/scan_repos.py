@@ -39,6 +39,7 @@ def scan_repos(list_file, format_, output, jobs, dask_address, mode, config_file
     comment. Secrets are always redacted. Exit codes: 2 if any repository could not be scanned
     (this outranks findings), else 1 if there are findings, else 0.
     """
+    # late: click callback: `keystow <other command>` and the hook do not load this command's modules
     from keystow.commands.scan_repos import ScanReposOptions, run_scan_repos
 
     options = ScanReposOptions(

@@ -13,7 +13,13 @@ from typing import Callable
 
 from keystow.commands.output import emit, notice
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, FatalError
-from keystow.migrate.plan import Settings
+from keystow.migrate.apply import apply_plan
+from keystow.migrate.journal import Journal
+from keystow.migrate.plan import Settings, settings_from_dict
+from keystow.migrate.plan_output import dumps, render_text
+from keystow.migrate.recovery import rollback, settle_pending
+from keystow.migrate.stores.iam import policy_for, policy_json
+from keystow.migrate.workflow import make_plan, open_stores, root_of, settings_from_journal
 
 PLAN_FILE = "keystow-plan.json"
 
@@ -31,8 +37,6 @@ class MigrateOptions:
 
 
 def run_migrate(options: MigrateOptions, confirm: Callable[[str], bool] | None) -> int:
-    from keystow.migrate.workflow import open_stores, root_of
-
     if options.rollback:
         return _rollback(options.rollback, options)
     if options.resume:
@@ -64,21 +68,15 @@ def run_migrate(options: MigrateOptions, confirm: Callable[[str], bool] | None) 
 
 
 def _plan(root: Path, path: Path, settings, names, stores):
-    from keystow.migrate.workflow import make_plan
-
     return make_plan(root, path, settings, names, stores)
 
 
 def _write_plan(root: Path, plan) -> None:
-    from keystow.migrate.plan_output import dumps, render_text
-
     emit(render_text(plan))
     (root / PLAN_FILE).write_text(dumps(plan), encoding="utf-8")
 
 
 def _reviewed(plan_file: Path):
-    from keystow.migrate.plan import settings_from_dict
-
     try:
         data = json.loads(plan_file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -100,8 +98,6 @@ def _with_connection(reviewed, given):
 
 
 def _check_fresh(plan, reviewed: dict) -> None:
-    from keystow.migrate.plan_output import render_text
-
     for path, digest in reviewed["files"].items():
         if plan.file_hashes.get(path) != digest:
             raise FatalError(f"the plan is stale: {path} changed since it was made; run keystow migrate again")
@@ -123,8 +119,6 @@ def _confirmed(plan, yes: bool, confirm) -> bool:
 
 
 def _apply(plan, stores, path: Path) -> int:
-    from keystow.migrate.journal import Journal
-
     scanned = path.resolve().relative_to(plan.root).as_posix()
     journal = Journal.create(plan.root, plan.settings, {i.item_id: i.name for i in plan.items}, scanned)
     report = _carry_out(plan, stores, journal)
@@ -134,8 +128,6 @@ def _apply(plan, stores, path: Path) -> int:
 
 def _carry_out(plan, stores, journal):
     """apply_plan, pointing at the journal when an AWS error stops the run half-way."""
-    from keystow.migrate.apply import apply_plan
-
     try:
         return apply_plan(plan, stores, journal)
     except FatalError:
@@ -160,10 +152,6 @@ def _print_report(report, journal_path: Path, root: Path) -> None:
 
 
 def _resume(journal_path: Path, options: MigrateOptions) -> int:
-    from keystow.migrate.journal import Journal
-    from keystow.migrate.recovery import settle_pending
-    from keystow.migrate.workflow import open_stores, settings_from_journal
-
     journal = Journal.load(journal_path)
     settle_pending(journal)
     settings = settings_from_journal(journal, options.settings)
@@ -176,10 +164,6 @@ def _resume(journal_path: Path, options: MigrateOptions) -> int:
 
 
 def _rollback(journal_path: Path, options: MigrateOptions) -> int:
-    from keystow.migrate.journal import Journal
-    from keystow.migrate.recovery import rollback
-    from keystow.migrate.workflow import open_stores, settings_from_journal
-
     journal = Journal.load(journal_path)
     stores = open_stores(settings_from_journal(journal, options.settings))
     report = rollback(journal, stores)
@@ -191,8 +175,6 @@ def _rollback(journal_path: Path, options: MigrateOptions) -> int:
 
 
 def _emit_policy(plan, stores, path: Path) -> None:
-    from keystow.migrate.stores.iam import policy_for, policy_json
-
     targets = [item.target(m) for item in plan.items if not item.manual for m in item.members]
     kinds = {t.store for t in targets}
     policy = policy_for(targets, {kind: stores(kind) for kind in kinds})

@@ -10,6 +10,7 @@ at load time.
 from __future__ import annotations
 
 from keystow.detect.ambiguity import REPEATS, constants, has_ambiguous_alternation
+from keystow.errors import RuleError
 
 try:
     from re import _parser as parser  # type: ignore[attr-defined]  # Python >= 3.11; private, not in typeshed
@@ -70,8 +71,6 @@ def _can_vary(body) -> bool:
 def reject_backtracking(rules, sources: set[str]) -> None:
     """RuleError naming the first rule from `sources` (user rule files) that can backtrack
     exponentially."""
-    from keystow.errors import RuleError
-
     for rule in rules:
         problem = backtracking_risk(rule.regex) if rule.source in sources else None
         if problem:

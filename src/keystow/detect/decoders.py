@@ -59,7 +59,8 @@ def k8s_secret_data(data: bytes) -> Iterator[Decoded]:
 
 def _decode(value: bytes) -> str | None:
     """Printable UTF-8 text, or None for binary payloads (certificates, keystores)."""
-    import base64  # here, not at the top: only Secret manifests need it, and the hook imports this
+    # late: the hook imports this module; base64 is on its no-import list
+    import base64
 
     try:
         raw = base64.b64decode(value, validate=True)

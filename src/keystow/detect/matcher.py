@@ -37,6 +37,7 @@ class Match(NamedTuple):
 
 def hyperscan_available() -> bool:
     try:
+        # late: hyperscan is optional (not built for every platform): the `re` engine is the fallback
         import hyperscan  # noqa: F401
     except ImportError:
         return False
@@ -143,6 +144,7 @@ def _confirm(rule: Rule, data: bytes, start: int, stop: int) -> Iterator[Match]:
 
 
 def database_key(ruleset: RuleSet) -> str:
+    # late: hyperscan is optional (not built for every platform): the `re` engine is the fallback
     import hyperscan
 
     version = str(getattr(hyperscan, "__version__", ""))
@@ -150,6 +152,7 @@ def database_key(ruleset: RuleSet) -> str:
 
 
 def load_or_compile(ruleset: RuleSet, cache_dir: Path):
+    # late: hyperscan is optional (not built for every platform): the `re` engine is the fallback
     import hyperscan
 
     path = cache_dir / f"hyperscan-{database_key(ruleset)}.db"
@@ -161,6 +164,7 @@ def load_or_compile(ruleset: RuleSet, cache_dir: Path):
 
 
 def _load_cached(path: Path):
+    # late: hyperscan is optional (not built for every platform): the `re` engine is the fallback
     import hyperscan
 
     try:
@@ -172,6 +176,7 @@ def _load_cached(path: Path):
 
 
 def compile_database(ruleset: RuleSet):
+    # late: hyperscan is optional (not built for every platform): the `re` engine is the fallback
     import hyperscan
 
     expressions = [rule.regex.encode() for rule in ruleset.rules]
@@ -193,6 +198,7 @@ def compile_database(ruleset: RuleSet):
 
 def _raise_for_bad_rule(ruleset: RuleSet) -> None:
     """Compile rules one by one to name the one Hyperscan rejects."""
+    # late: hyperscan is optional (not built for every platform): the `re` engine is the fallback
     import hyperscan
 
     # User rules come last and the built-in ones compile: checking from the end names the

@@ -125,6 +125,7 @@ def is_filtered(rule: Rule, secret: str, policy: FilterPolicy, line: bytes = b""
     """False-positive filters on the secret value (and the line it sits on): see filters.chain."""
     # Imported on the first candidate, not at start-up: the filters compile dozens of regexes, and
     # a clean commit through the hook never needs them.
+    # late: the hook imports this module; only a candidate finding needs the filter chain and its word lists
     from keystow.detect.filters.chain import filter_reason
 
     if filter_reason(secret, line, rule.is_generic) is not None:

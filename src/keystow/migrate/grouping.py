@@ -46,6 +46,7 @@ class Member:
 
 
 def group_members(members: list[Member], sites: list, store: str, texts: dict[str, str] | None = None) -> list:
+    # late: import cycle: plan imports this module for group_members
     from keystow.migrate.plan import Item
 
     first_site: dict[str, Site] = {}
@@ -63,6 +64,7 @@ def group_members(members: list[Member], sites: list, store: str, texts: dict[st
 
 
 def _key_pairs(members: list[Member], sites: list) -> list:
+    # late: import cycle: plan imports this module for group_members
     from keystow.migrate.plan import Item
 
     by_id = {m.value_id: m for m in members}
@@ -86,6 +88,7 @@ def _unique(members) -> list[Member]:
 
 def _databases(members: list[Member], first_site: dict, texts: dict[str, str]) -> list:
     """A database URI (the finding) or a URI's password (the finding, the URI around it)."""
+    # late: import cycle: plan imports this module for group_members
     from keystow.migrate.plan import Item
 
     items = []

@@ -8,13 +8,16 @@ target, and asks the reference writers for their edits. The plan that reaches th
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from keystow.migrate import naming
 from keystow.migrate.grouping import Member, group_members, payload
-from keystow.migrate.references import plan_file, secretsmanager_reason
+from keystow.migrate.manifest import MANIFEST, existing_entries
+from keystow.migrate.parse_check import still_parses
+from keystow.migrate.references import plan_file, reads_environment, secretsmanager_reason
 from keystow.migrate.references.base import BoundSite, FileChange, FileContext, Site
+from keystow.migrate.rewrite import RewriteError, apply_edits
 from keystow.migrate.sites import collect_sites, members_of
 from keystow.migrate.stores import StoreTarget
 
@@ -39,8 +42,6 @@ class Settings:
 
 def settings_from_dict(data: dict) -> Settings:
     """Settings as recorded in a plan or journal (unknown keys from other versions ignored)."""
-    from dataclasses import fields
-
     known = {f.name for f in fields(Settings)}
     values = {k: v for k, v in data.items() if k in known}
     values["tags"] = tuple(tuple(t) for t in values.get("tags", ()))
@@ -166,9 +167,6 @@ def _check_sizes(plan: Plan, store_check) -> None:
 def _assign_env_vars(plan: Plan) -> None:
     """Environment variable names, unique in the manifest; only values read from the
     environment claim one, so a name used by a template elsewhere does not push it aside."""
-    from keystow.migrate.manifest import MANIFEST, existing_entries
-    from keystow.migrate.references import reads_environment
-
     manifest = plan.root / MANIFEST
     taken = existing_entries(manifest.read_text(encoding="utf-8") if manifest.is_file() else None)
     from_env = {s.item_id for s in plan.sites if reads_environment(s.path, plan.texts[s.path])}
@@ -199,9 +197,6 @@ def plan_changes(plan: Plan, arn=None, only: set[str] | None = None) -> list[Fil
 
 def _checked(plan: Plan, change: FileChange) -> FileChange:
     """Drop a rewrite that would leave a parseable file unparseable; its sites become manual."""
-    from keystow.migrate.parse_check import still_parses
-    from keystow.migrate.rewrite import RewriteError, apply_edits
-
     if not change.edits:
         return change
     old = plan.texts[change.path]

@@ -73,6 +73,7 @@ def describe_task_error(exc: BaseException) -> str:
 
 def _import_distributed():
     try:
+        # late: distributed is the optional `dask` extra
         import distributed
     except ImportError:
         raise FatalError("--dask needs the 'distributed' package: pip install 'keystow[dask]'") from None

@@ -27,6 +27,7 @@ from keystow.findings import Finding, Location, Provenance
 from keystow.pipeline.blob_cache import BlobCache, scanner_digest
 from keystow.pipeline.blob_hits import Outcome, scan_blob, to_finding
 from keystow.pipeline.result import ScanResult
+from keystow.pipeline.workers import default_jobs, scan_in_workers
 from keystow.sources import Skipped
 from keystow.sources.git_log import iter_introductions
 from keystow.sources.paths import path_allowlist
@@ -142,8 +143,6 @@ def read_and_scan(root: Path, ids: Iterable[str], scanner: Scanner, max_size: in
             return
         answers = itertools.chain([following], answers)
     if workers > 1:
-        from keystow.pipeline.workers import scan_in_workers
-
         yield from scan_in_workers(answers, scanner, workers)
     else:
         yield from _scan_here(answers, scanner)
@@ -157,8 +156,6 @@ def _scan_here(
 
 
 def _default_workers() -> int:
-    from keystow.pipeline.workers import default_jobs
-
     return default_jobs()
 
 

@@ -14,17 +14,14 @@ import json
 from pathlib import Path
 
 from keystow.findings import Finding
+from keystow.migrate.plan import salted_hash
+from keystow.migrate.sites import value_id
 
 FAILED = {"failed", "conflict", "unverified"}
 
 
 def migrated_references(repo: Path, findings: list[Finding]) -> dict[str, str]:
     """finding fingerprint → reference, for the findings migrate has a record of."""
-    try:
-        from keystow.migrate.plan import salted_hash
-        from keystow.migrate.sites import value_id
-    except ImportError:
-        return {}
     by_value_id = _journal_targets(repo)
     by_value_hash = _plan_members(repo)
     references = {}

@@ -19,6 +19,7 @@ from keystow.detect.scanner import Blob
 from keystow.sources import Skipped
 
 if TYPE_CHECKING:
+    # late: the hook imports this module; only a directory with a .gitignore or a path allowlist needs pathspec
     import pathspec
 
 STDIN = "-"
@@ -120,6 +121,7 @@ def _unlistable(errors: list[OSError]) -> Iterator[tuple[str, Skipped]]:
 
 
 def _gitignore(directory: Path) -> pathspec.PathSpec | None:
+    # late: the hook imports this module; only a directory with a .gitignore or a path allowlist needs pathspec
     import pathspec
 
     try:
@@ -151,7 +153,7 @@ class PathAllowlist:
         self.base = base.resolve()
         self.spec = None
         if patterns:
-            import pathspec  # only when there is something to match
+            import pathspec
 
             self.spec = pathspec.GitIgnoreSpec.from_lines(patterns)
 

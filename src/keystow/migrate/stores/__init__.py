@@ -23,6 +23,7 @@ from keystow.migrate.stores.errors import (
 )
 
 if TYPE_CHECKING:
+    # late: import cycle: the adapters import this package for PutResult and the errors
     from keystow.migrate.stores.aws import AwsSession
 
 __all__ = [  # the interface, with its error types
@@ -94,6 +95,7 @@ def open_store(kind: str, *, region: str | None = None, endpoint_url: str | None
                writes_per_second: float | None = None, aws_max_attempts: int | None = None) -> SecretStore:
     """A store of `kind`; region and endpoint default to boto3's own (AWS_REGION,
     AWS_ENDPOINT_URL, the profile). `aws_max_attempts` bounds botocore's own retries (default 10)."""
+    # late: import cycle: the adapters import this package for PutResult and the errors
     from keystow.migrate.stores.aws import AwsSession
 
     if kind not in STORE_KINDS:
@@ -101,10 +103,12 @@ def open_store(kind: str, *, region: str | None = None, endpoint_url: str | None
     session = AwsSession(region=region, endpoint_url=endpoint_url, max_attempts=aws_max_attempts)
     rate = writes_per_second or DEFAULT_WRITES_PER_SECOND[kind]
     if kind == "ssm":
+        # late: import cycle: the adapters import this package for PutResult and the errors
         from keystow.migrate.stores.ssm import SsmStore
 
         return SsmStore(session, kms_key_id=kms_key_id, allow_advanced_tier=allow_advanced_tier,
                         writes_per_second=rate)
+    # late: import cycle: the adapters import this package for PutResult and the errors
     from keystow.migrate.stores.secretsmanager import SecretsManagerStore
 
     return SecretsManagerStore(session, kms_key_id=kms_key_id, writes_per_second=rate)
