@@ -20,6 +20,11 @@ from keystow import fs
 from keystow.detect.ruleset import Rule, RuleSet
 from keystow.errors import RuleError
 
+try:
+    from re import _parser as regex_parser  # type: ignore[attr-defined]  # Python 3.11+; private, not in typeshed
+except ImportError:  # pragma: no cover
+    import sre_parse as regex_parser
+
 # Bytes after a hit end that the confirm window keeps, so `\b` and delimiters see real context.
 RIGHT_CONTEXT = 64
 CACHE_FORMAT = "1"
@@ -100,18 +105,10 @@ def confirm_reach(regex: str, window: int) -> int:
     possible match when that is shorter. The `re` confirm costs in proportion to it; a generic
     rule's longest match is ~300 bytes against the default 1 KiB window."""
     try:
-        longest = _regex_parser().parse(regex.encode()).getwidth()[1]
+        longest = regex_parser.parse(regex.encode()).getwidth()[1]
     except Exception:  # noqa: BLE001 - an unparsable width only costs the full window
         return window
     return max(1, min(window, longest))
-
-
-def _regex_parser():
-    try:
-        from re import _parser as parser  # type: ignore[attr-defined]  # Python 3.11+; private, not in typeshed
-    except ImportError:  # pragma: no cover
-        import sre_parse as parser
-    return parser
 
 
 def _windows(ends: list[int], window: int, size: int) -> Iterator[tuple[int, int]]:
