@@ -199,14 +199,26 @@ def timed(command: list[str], cwd: Path) -> tuple[float, int, bytes, float]:
 
 
 def measure(repo: Path, runs: int) -> list[dict]:
-    warm = subprocess.run([*KEYSTOW, "scan", "-"], input=b"warm-up\n", capture_output=True)  # Hyperscan DB into the cache
+    warm = subprocess.run(
+        [*KEYSTOW, "scan", "-"], input=b"warm-up\n", capture_output=True
+    )  # Hyperscan DB into the cache
     if warm.returncode not in (0, 1):
         raise SystemExit(f"keystow does not run: {warm.stderr.decode()[-500:]}")
     floor_cmd = ["sh", "-c", "git cat-file --batch-all-objects --batch > /dev/null"]
-    cases = [("floor: git cat-file --batch-all-objects --batch", floor_cmd, None),
-             ("keystow scan --history --no-cache --jobs 1", [*KEYSTOW, "scan", "--history", "--no-cache", "--jobs", "1", "--format", "json"], None),
-             ("keystow scan --history --no-cache --jobs 2", [*KEYSTOW, "scan", "--history", "--no-cache", "--jobs", "2", "--format", "json"], None),
-             ("keystow scan --history (cache warm)", [*KEYSTOW, "scan", "--history", "--format", "json"], "warm")]
+    cases = [
+        ("floor: git cat-file --batch-all-objects --batch", floor_cmd, None),
+        (
+            "keystow scan --history --no-cache --jobs 1",
+            [*KEYSTOW, "scan", "--history", "--no-cache", "--jobs", "1", "--format", "json"],
+            None,
+        ),
+        (
+            "keystow scan --history --no-cache --jobs 2",
+            [*KEYSTOW, "scan", "--history", "--no-cache", "--jobs", "2", "--format", "json"],
+            None,
+        ),
+        ("keystow scan --history (cache warm)", [*KEYSTOW, "scan", "--history", "--format", "json"], "warm"),
+    ]
     rows = []
     for label, command, prepare in cases:
         if prepare == "warm":
@@ -243,12 +255,15 @@ def repo_facts(repo: Path) -> str:
 
 def render(repo: Path, rows: list[dict], runs: int) -> str:
     floor, floor_cpu = rows[0]["seconds"], rows[0]["cpu"]
-    lines = [f"Repository: `{repo.relative_to(HERE.parent)}` — {repo_facts(repo)}.",
-             f"Command: `.venv/bin/python bench/history_bench.py --write` (median of {runs} runs, "
-             f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end, "
-             f"{time.strftime('%Y-%m-%d', time.gmtime())}).", "",
-             "| measurement | wall s | × floor | CPU s | CPU × floor | MB/s scanned | blobs scanned | findings | peak RSS |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"Repository: `{repo.relative_to(HERE.parent)}` — {repo_facts(repo)}.",
+        f"Command: `.venv/bin/python bench/history_bench.py --write` (median of {runs} runs, "
+        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end, "
+        f"{time.strftime('%Y-%m-%d', time.gmtime())}).",
+        "",
+        "| measurement | wall s | × floor | CPU s | CPU × floor | MB/s scanned | blobs scanned | findings | peak RSS |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for row in rows:
         rate = (f"{row['scanned_bytes'] / 1e6 / row['seconds']:.1f}"
                 if row.get("scanned_bytes") else "—")

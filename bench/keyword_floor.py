@@ -8,7 +8,8 @@ time, best of `--runs`) for:
 
 - the foundation's rules (aws, github, gitlab: prefix-anchored, rare literals);
 - all rules;
-- a stripped-down generic detector, alone and added to the foundation's rules: the generic rules' keyword alternation, an assignment sign
+- a stripped-down generic detector, alone and added to the foundation's rules: the generic rules' keyword
+  alternation, an assignment sign
   and a quoted value (`(?i)(?:password|token|secret|...)\\s{0,4}[:=]\\s{0,4}["'][^\\s"'\\\\]{8}`),
   without the name suffixes, type annotations, other syntaxes or value bounds the real rules have;
 

@@ -42,7 +42,8 @@ def child_cpu(command: list[str], cwd: Path, env: dict[str, str]) -> float:
 
 def hook_module(python: Path) -> str:
     """Where the click-free hook entry lives in that install (it moved in the restructure)."""
-    probe = "import importlib.util as u; print('keystow.hook_entry' if u.find_spec('keystow.hook_entry') else 'keystow.cli.hook_entry')"
+    probe = ("import importlib.util as u; "
+             "print('keystow.hook_entry' if u.find_spec('keystow.hook_entry') else 'keystow.cli.hook_entry')")
     return subprocess.run([str(python), "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
 
 
@@ -74,8 +75,13 @@ def main() -> int:
     parser.add_argument("--commits", type=int, default=10_000)
     parser.add_argument("--megabytes", type=int, default=40)
     args = parser.parse_args()
-    env = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@x.invalid", "GIT_COMMITTER_NAME": "b",
-           "GIT_COMMITTER_EMAIL": "b@x.invalid"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "b",
+        "GIT_AUTHOR_EMAIL": "b@x.invalid",
+        "GIT_COMMITTER_NAME": "b",
+        "GIT_COMMITTER_EMAIL": "b@x.invalid",
+    }
     history = WORK / "history-repo"
     if not history.exists():
         build_repository(history, args.commits)
@@ -84,8 +90,10 @@ def main() -> int:
         generate(root / "tree", args.megabytes)
         hook_repo = staged_repo(root, env)
         env["KEYSTOW_CACHE_DIR"] = str(root / "cache")  # one warm cache per run, shared alike
-        installs = {"before": workloads(args.before, history, root / "tree", hook_repo),
-                    "after": workloads(AFTER, history, root / "tree", hook_repo)}
+        installs = {
+            "before": workloads(args.before, history, root / "tree", hook_repo),
+            "after": workloads(AFTER, history, root / "tree", hook_repo),
+        }
         samples: dict[tuple[str, str], list[float]] = {}
         for round_number in range(args.runs + 1):  # round 0 warms the caches and is not counted
             for name in ("history", "tree", "hook"):

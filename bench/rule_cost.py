@@ -11,8 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from keystow.detect.ruleset import load_rules
 from keyword_floor import WORK, database, sample, scan_seconds
+
+from keystow.detect.ruleset import load_rules
 
 TREE = WORK / "throughput" / "tree"
 

@@ -3,7 +3,8 @@
     .venv/bin/python bench/source_rate.py [--runs 3]
 
 Copies every .py file of this Python's standard library (tests included) to bench/work/stdlib-copy
-once (as its own git work tree), then runs `keystow scan bench/work/stdlib-copy --format json -o /dev/null` and reports MB of
+once (as its own git work tree), then runs
+`keystow scan bench/work/stdlib-copy --format json -o /dev/null` and reports MB of
 .py text over CPU seconds (user + system of the child, from getrusage(RUSAGE_CHILDREN)): MB/s per
 core, which the shared machine's load moves less than wall time. Start-up is included.
 """

@@ -64,7 +64,10 @@ def foundation_config(families: list[str]) -> Path:
     so the cost of the rule library's growth is measured in the same run."""
     from keystow.detect.ruleset import builtin_rule_files, load_rules
 
-    keep = {rule.id for rule in load_rules(tuple(p for p in builtin_rule_files() if p.stem in families), builtin=False).rules}
+    keep = {
+        rule.id
+        for rule in load_rules(tuple(p for p in builtin_rule_files() if p.stem in families), builtin=False).rules
+    }
     disabled = sorted(rule.id for rule in load_rules().rules if rule.id not in keep)
     path = WORK / "foundation-rules.toml"
     path.write_text("disabled_rules = [\n" + "".join(f'  "{rule_id}",\n' for rule_id in disabled) + "]\n")
@@ -103,7 +106,9 @@ def main(argv: list[str] | None = None) -> int:
         size = generate(root, args.megabytes)
     print(f"tree: {size / 1e6:.1f} MB in {root} (ready in {time.perf_counter() - started:.1f} s)", flush=True)
     wall, cpu = keystow_runs(root, args.runs)
-    rows = [("tool", "scanned", "wall time", "MB/s (wall)", "CPU time", "MB/s per CPU-second", "vs detect-secrets (wall)")]
+    rows = [
+        ("tool", "scanned", "wall time", "MB/s (wall)", "CPU time", "MB/s per CPU-second", "vs detect-secrets (wall)")
+    ]
     keystow_row = row(f"keystow scan ({rule_count()} rules)", size, wall, cpu, f"median of {args.runs}", "")
     if args.foundation_families:
         f_wall, f_cpu = keystow_runs(root, args.runs, foundation_config(args.foundation_families.split(",")))

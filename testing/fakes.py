@@ -37,7 +37,15 @@ class Fakes:
         return f"{prefix}_{body}{base62(zlib.crc32(body.encode()), 6)}"
 
     def slack_bot_token(self) -> str:
-        return "xo" + "xb-" + self.chars(string.digits, 12) + "-" + self.chars(string.digits, 13) + "-" + self.chars(ALNUM, 24)
+        return (
+            "xo"
+            + "xb-"
+            + self.chars(string.digits, 12)
+            + "-"
+            + self.chars(string.digits, 13)
+            + "-"
+            + self.chars(ALNUM, 24)
+        )
 
     def stripe_live_key(self) -> str:
         return "sk" + "_live_" + self.chars(ALNUM, 24)

@@ -31,7 +31,9 @@ def commit_file(repo: Path, relative: str, text: str | bytes, message: str = "ch
     return git(repo, "rev-parse", "HEAD").strip()
 
 
-def run_keystow(*args: str, cwd: Path, input: bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_keystow(
+    *args: str, cwd: Path, input: bytes | None = None, env: dict | None = None
+) -> subprocess.CompletedProcess:
     """The real CLI in a subprocess, as a user runs it."""
     return subprocess.run([sys.executable, "-m", "keystow", *args], cwd=cwd, input=input,
                           capture_output=True, env={**os.environ, **(env or {})})

@@ -16,8 +16,11 @@ def test_python_dash_m_and_version(tmp_path):
 
 
 def test_console_script_is_installed(tmp_path):
-    script = subprocess.run([sys.executable, "-c", "import shutil,sys; print(shutil.which('keystow', path=sys.prefix + '/bin'))"],
-                            capture_output=True, text=True)
+    script = subprocess.run(
+        [sys.executable, "-c", "import shutil,sys; print(shutil.which('keystow', path=sys.prefix + '/bin'))"],
+        capture_output=True,
+        text=True,
+    )
     assert script.stdout.strip().endswith("keystow")
 
 

@@ -46,7 +46,9 @@ def test_invalid_values_are_config_errors(tmp_path, text, message):
         load_config(tmp_path)
 
 
-@pytest.mark.parametrize("text, size", [("10MiB", 10 << 20), ("512K", 512 << 10), ("1G", 1 << 30), ("77", 77), (42, 42)])
+@pytest.mark.parametrize(
+    "text, size", [("10MiB", 10 << 20), ("512K", 512 << 10), ("1G", 1 << 30), ("77", 77), (42, 42)]
+)
 def test_sizes(text, size):
     assert parse_size(text) == size
 

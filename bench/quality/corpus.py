@@ -13,10 +13,10 @@ import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from testing.fakes import Fakes
-
 from kinds import B64, GENERIC_NAMES, NEGATIVES, PROVIDER_POSITIVES, clean, generic_password, integrity
 from syntaxes import SYNTAXES, yaml_scalar
+
+from testing.fakes import Fakes
 
 COPIES = 3  # each syntax gets this many files, each with its share of positives and negatives
 

@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import generate  # noqa: E402
 from score import Score, score  # noqa: E402
+
 from tools import TOOLS, WORK, ToolMissing, install_peers  # noqa: E402
 
 
@@ -27,7 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--misses", metavar="TOOL", help="list the labels TOOL missed or false-alarmed on")
-    parser.add_argument("--install-peers", action="store_true", help="install CredSweeper and secretlint under bench/work/")
+    parser.add_argument(
+        "--install-peers", action="store_true", help="install CredSweeper and secretlint under bench/work/"
+    )
     args = parser.parse_args(argv)
     if args.install_peers:
         install_peers()
@@ -57,7 +60,9 @@ def render(scores: dict[str, Score], notes: dict[str, str], labels: list[dict], 
     names = list(scores)
     rows = [["tool", "recall", "precision", "F1", "TP", "FP", "FN", "time"]]
     for name, s in scores.items():
-        rows.append([name, f"{s.recall:.3f}", f"{s.precision:.3f}", f"{s.f1:.3f}", str(s.tp), str(s.fp), str(s.fn), notes[name]])
+        rows.append(
+            [name, f"{s.recall:.3f}", f"{s.precision:.3f}", f"{s.f1:.3f}", str(s.tp), str(s.fp), str(s.fn), notes[name]]
+        )
     out = [table(rows, markdown)]
     out += [f"{name}: {note}" for name, note in notes.items() if name not in scores]
     kinds = sorted({label["kind"] for label in labels if label["positive"]})
@@ -68,7 +73,9 @@ def render(scores: dict[str, Score], notes: dict[str, str], labels: list[dict], 
     negative_totals = Counter(label["kind"] for label in labels if not label["positive"])
     rows = [["hard negative (false alarms/total)", *names]]
     for kind in sorted(negative_totals) + ["unlabelled"]:
-        rows.append([kind, *(f"{scores[n].false_alarms_by_kind.get(kind, 0)}/{negative_totals.get(kind, '-')}" for n in names)])
+        rows.append(
+            [kind, *(f"{scores[n].false_alarms_by_kind.get(kind, 0)}/{negative_totals.get(kind, '-')}" for n in names)]
+        )
     out += ["", table(rows, markdown)]
     return "\n".join(out)
 
@@ -81,10 +88,12 @@ def table(rows: list[list[str]], markdown: bool) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for number, row in enumerate(rows):
-        cells = [cell.ljust(width) for cell, width in zip(row, widths)]
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
         lines.append(("| " + " | ".join(cells) + " |") if markdown else "  ".join(cells))
         if number == 0:
-            lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|" if markdown else "  ".join("-" * w for w in widths))
+            lines.append(
+                "|" + "|".join("-" * (w + 2) for w in widths) + "|" if markdown else "  ".join("-" * w for w in widths)
+            )
     return "\n".join(lines)
 
 
@@ -94,7 +103,7 @@ def misses(labels: list[dict], found: set[tuple[str, int]]) -> str:
     index = line_index(labels)
     hit = {index[place] for place in found if place in index}
     lines = ["", "missed:"]
-    lines += [f"  {l['file']}:{l['line']} {l['kind']}" for n, l in enumerate(labels) if l["positive"] and n not in hit]
+    lines += [f"  {x['file']}:{x['line']} {x['kind']}" for n, x in enumerate(labels) if x["positive"] and n not in hit]
     lines += ["false alarms:"]
     for place in sorted(found):
         number = index.get(place)

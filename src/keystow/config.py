@@ -115,6 +115,7 @@ def toml_parser():  # noqa: ANN201 (a module)
     """`tomllib` on Python 3.11+, the `tomli` backport before. Imported only where TOML is read:
     the parser costs ~10 ms, which the hook does not pay when there is no config file."""
     if sys.version_info >= (3, 11):
+        # late: the hook imports this module; without a config file it parses no TOML (~10 ms)
         import tomllib
     else:  # pragma: no cover
         import tomli as tomllib

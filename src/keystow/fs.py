@@ -17,6 +17,7 @@ import hashlib
 import os
 import stat
 import sys
+import tempfile
 from pathlib import Path
 
 from keystow.errors import FatalError
@@ -43,6 +44,7 @@ def cache_dir() -> Path:
         return Path.home() / "Library" / "Caches" / "keystow"
     if os.name == "posix":
         return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "keystow"
+    # late: the hook imports this module; platformdirs is on its no-import list
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("keystow"))
@@ -88,7 +90,6 @@ def write_atomic(path: Path, data: bytes, *, within: Path | None = None, mode: i
     """
     if within is not None:
         confine(path, within, "target")
-    import tempfile  # here: the hook's cached path writes nothing
 
     old = _regular_file_stat(path)
     if mode is None:

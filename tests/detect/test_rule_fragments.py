@@ -45,14 +45,25 @@ def test_references_expand_before_compiling_and_fragments_can_use_earlier_ones(t
     assert first.examples == ("t = dmo_k3j4h5g6f7d8s9a0q1w2 {{token}}",)  # only regexes expand
 
 
-@pytest.mark.parametrize("change, message", [
-    (("{{token}})\\b", "{{tokn}})\\b"), "rule 'demo-token': unknown fragment {{tokn}} (fragments in this file: body, token)"),
-    (("{{token}})\\b", "{{ token }})\\b"), "rule 'demo-token': unknown fragment {{ token }}"),
-    (("  token: 'dmo_{{body}}'", "  token: 'dmo_{{later}}'\n  later: 'x'"),
-     "fragment 'token': unknown fragment {{later}} (fragments above it: body)"),
-    (("  body: '[a-z0-9]{20}'", "  Body: '[a-z0-9]{20}'"), "fragment name 'Body' must be lower-case letters, digits and '_'"),
-    (("  body: '[a-z0-9]{20}'", "  body: [1]"), "fragment 'body' must be a string, not [1]"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            ("{{token}})\\b", "{{tokn}})\\b"),
+            "rule 'demo-token': unknown fragment {{tokn}} (fragments in this file: body, token)",
+        ),
+        (("{{token}})\\b", "{{ token }})\\b"), "rule 'demo-token': unknown fragment {{ token }}"),
+        (
+            ("  token: 'dmo_{{body}}'", "  token: 'dmo_{{later}}'\n  later: 'x'"),
+            "fragment 'token': unknown fragment {{later}} (fragments above it: body)",
+        ),
+        (
+            ("  body: '[a-z0-9]{20}'", "  Body: '[a-z0-9]{20}'"),
+            "fragment name 'Body' must be lower-case letters, digits and '_'",
+        ),
+        (("  body: '[a-z0-9]{20}'", "  body: [1]"), "fragment 'body' must be a string, not [1]"),
+    ],
+)
 def test_a_bad_reference_or_fragment_is_one_clear_error(tmp_path, change, message):
     path = write(tmp_path, RULES.replace(*change))
     with pytest.raises(RuleError) as error:

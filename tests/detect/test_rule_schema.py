@@ -84,22 +84,43 @@ def test_confidence_is_carried_onto_findings():
     assert found == {"demo-token": "medium", "gh-token": "low"}
 
 
-@pytest.mark.parametrize("change, message", [
-    (("tags: [demo]", "tags: [demo]\n    colour: red"), "rule 'demo-token': unknown key 'colour'"),
-    (("tags: [demo]", "tags: [demo]\n    window: wide"), "rule 'demo-token': key 'window' must be an integer, not 'wide'"),
-    (("tags: [demo]", "tags: demo"), "rule 'demo-token': key 'tags' must be a list, not 'demo'"),
-    (("tags: [demo]", "tags: [demo, 7]"), "rule 'demo-token': key 'tags' (entry 2) must be a string, not 7"),
-    (("    examples: ['t = dmo_k3j4h5g6f7d8s9a0q1w2']\n", ""), "rule 'demo-token': missing key 'examples'"),
-    (("examples: ['t = dmo_k3j4h5g6f7d8s9a0q1w2']", "examples: []"), "rule 'demo-token': key 'examples' needs at least 1 entry"),
-    (("    examples:", "    exmaples:"), "rule 'demo-token': unknown key 'exmaples', missing key 'examples'"),
-    (("tags: [demo]", "tags: [demo]\n    kind: special"), "rule 'demo-token': key 'kind' must be one of provider, generic, not 'special'"),
-    (("tags: [demo]", "tags: [demo]\n    confidence: 0.9"), "rule 'demo-token': key 'confidence' must be one of high, medium, low, not 0.9"),
-    (("tags: [demo]", "tags: [demo]\n    entropy: 9"), "rule 'demo-token': key 'entropy' must be between 0 and 8, not 9"),
-    (("tags: [demo]", "tags: [demo]\n    entropy: .nan"), "rule 'demo-token': key 'entropy' must be between 0 and 8, not nan"),
-    (("id: demo-token", "id: Demo_Token"), "rule 'Demo_Token': key 'id' must be kebab-case"),
-    (("  - id: demo-token\n    name:", "  - name:"), "rule #1: missing key 'id'"),
-    (("rules:", "rule:"), "unknown top-level key 'rule', missing top-level key 'rules'"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (("tags: [demo]", "tags: [demo]\n    colour: red"), "rule 'demo-token': unknown key 'colour'"),
+        (
+            ("tags: [demo]", "tags: [demo]\n    window: wide"),
+            "rule 'demo-token': key 'window' must be an integer, not 'wide'",
+        ),
+        (("tags: [demo]", "tags: demo"), "rule 'demo-token': key 'tags' must be a list, not 'demo'"),
+        (("tags: [demo]", "tags: [demo, 7]"), "rule 'demo-token': key 'tags' (entry 2) must be a string, not 7"),
+        (("    examples: ['t = dmo_k3j4h5g6f7d8s9a0q1w2']\n", ""), "rule 'demo-token': missing key 'examples'"),
+        (
+            ("examples: ['t = dmo_k3j4h5g6f7d8s9a0q1w2']", "examples: []"),
+            "rule 'demo-token': key 'examples' needs at least 1 entry",
+        ),
+        (("    examples:", "    exmaples:"), "rule 'demo-token': unknown key 'exmaples', missing key 'examples'"),
+        (
+            ("tags: [demo]", "tags: [demo]\n    kind: special"),
+            "rule 'demo-token': key 'kind' must be one of provider, generic, not 'special'",
+        ),
+        (
+            ("tags: [demo]", "tags: [demo]\n    confidence: 0.9"),
+            "rule 'demo-token': key 'confidence' must be one of high, medium, low, not 0.9",
+        ),
+        (
+            ("tags: [demo]", "tags: [demo]\n    entropy: 9"),
+            "rule 'demo-token': key 'entropy' must be between 0 and 8, not 9",
+        ),
+        (
+            ("tags: [demo]", "tags: [demo]\n    entropy: .nan"),
+            "rule 'demo-token': key 'entropy' must be between 0 and 8, not nan",
+        ),
+        (("id: demo-token", "id: Demo_Token"), "rule 'Demo_Token': key 'id' must be kebab-case"),
+        (("  - id: demo-token\n    name:", "  - name:"), "rule #1: missing key 'id'"),
+        (("rules:", "rule:"), "unknown top-level key 'rule', missing top-level key 'rules'"),
+    ],
+)
 def test_a_violation_is_one_line_naming_file_rule_and_key(tmp_path, change, message):
     assert message in error_of(tmp_path, VALID.replace(*change))
 

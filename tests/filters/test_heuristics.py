@@ -48,7 +48,9 @@ def test_lockfile_integrity_needs_the_context():
     assert not h.is_lockfile_integrity(digest)
 
 
-@pytest.mark.parametrize("value", ["/run/secrets/db_password", "./certs/key.pem", "~/.ssh/id_rsa", "/properties/Endpoints/*/Url"])
+@pytest.mark.parametrize(
+    "value", ["/run/secrets/db_password", "./certs/key.pem", "~/.ssh/id_rsa", "/properties/Endpoints/*/Url"]
+)
 def test_file_path(value):
     assert h.is_file_path(value)
 

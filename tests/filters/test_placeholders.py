@@ -74,8 +74,18 @@ def test_long_random_values_hold_placeholder_words_only_by_chance():
     assert p.is_placeholder(key.replace(body[:20], "MIIEvQ..."))
 
 
-@pytest.mark.parametrize("value", ["{db_password}", "%s", "{self.password(18)}", "app:{make(f, 2)}@db", "{clean(generic_password,", "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/x/)",
-                                   "$(cat /run/secrets/token)"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "{db_password}",
+        "%s",
+        "{self.password(18)}",
+        "app:{make(f, 2)}@db",
+        "{clean(generic_password,",
+        "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/x/)",
+        "$(cat /run/secrets/token)",
+    ],
+)
 def test_format_strings_and_vault_references(value):
     assert p.is_templated(value)
 

@@ -14,7 +14,9 @@ def test_prose_and_i18n(value):
     assert w.is_prose(value)
 
 
-@pytest.mark.parametrize("value", ["user_password", "API_TOKEN_HEADER", "clientSecret", "auth.token", "ExpiredTokenException"])
+@pytest.mark.parametrize(
+    "value", ["user_password", "API_TOKEN_HEADER", "clientSecret", "auth.token", "ExpiredTokenException"]
+)
 def test_identifier(value):
     assert w.is_identifier(value)
 

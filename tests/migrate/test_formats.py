@@ -64,7 +64,9 @@ def test_journal_from_a_newer_keystow_is_refused_by_resume_and_rollback(pair_rep
     assert migrate(repo, "--to", "ssm", "--apply", "--yes").returncode == 0
     [path] = sorted((repo / ".keystow").glob("journal-*.json"))
     journal = Journal.load(path)
-    assert set(journal.targets().values()) == {Target("ssm", name, None) for name in StoreReader(aws_env).parameter_names()}
+    assert set(journal.targets().values()) == {
+        Target("ssm", name, None) for name in StoreReader(aws_env).parameter_names()
+    }
     migrated = (repo / "app/aws.py").read_bytes()
     _bump(path)
     for option in ("--rollback", "--resume"):

@@ -26,8 +26,13 @@ def test_policy_grants_exactly_the_migrated_names(ssm_store, secrets_store):
     assert policy["Version"] == "2012-10-17"
     assert statements["KeystowReadParameters"]["Action"] == ["ssm:GetParameter", "ssm:GetParameters"]
     assert statements["KeystowReadParameters"]["Resource"] == [
-        f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter/app/db_password", f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter/app/token"]
-    assert statements["KeystowReadSecrets"]["Resource"] == f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:app/aws-??????"
+        f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter/app/db_password",
+        f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter/app/token",
+    ]
+    assert (
+        statements["KeystowReadSecrets"]["Resource"]
+        == f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:app/aws-??????"
+    )
     assert statements["KeystowBatchReadSecrets"]["Resource"] == "*"
 
     ssm_key = boto3.client("kms").describe_key(KeyId="alias/aws/ssm")["KeyMetadata"]["Arn"]

@@ -8,11 +8,10 @@ import base64
 import json
 
 import pytest
-import yaml
 
-from testing.fakes import Fakes
-from keystow.migrate.rewrite import apply_edits, restore, split_old
 from keystow.migrate.references.base import Edit
+from keystow.migrate.rewrite import apply_edits, restore, split_old
+from testing.fakes import Fakes
 from tests.helpers import commit_file, git
 from tests.migrate.migrate_repo import StoreReader, load_yaml, migrate, scan_paths_with_findings
 

@@ -61,7 +61,9 @@ def test_serverless_terraform_ansible(migrated):
     assert store.parameter(name) == values["GH3"]
 
     local = re.search(r"token = data\.aws_ssm_parameter\.(\w+)\.value", (repo / "tf/main.tf").read_text()).group(1)
-    block = re.search(rf'data "aws_ssm_parameter" "{local}" \{{\s*name = "([^"]+)"', (repo / "tf/keystow_secrets.tf").read_text())
+    block = re.search(
+        rf'data "aws_ssm_parameter" "{local}" \{{\s*name = "([^"]+)"', (repo / "tf/keystow_secrets.tf").read_text()
+    )
     assert store.parameter(block.group(1)) == values["GH4"]
 
     token = load_yaml(repo / "group_vars/all.yml")["github_token"]
@@ -136,7 +138,10 @@ def test_dry_run_writes_nothing(repo, aws_env):
     manual = [o for i in plan["items"] for m in i["members"] for o in m["occurrences"] if o["action"] == "manual"]
     assert [(o["path"], o["reason"]) for o in manual] == [("notes.txt", "no known reference syntax for this file type")]
     assert "+    MasterUserPassword: {{resolve:ssm-secure:" not in output  # (indentation is the file's own)
-    assert "+      MasterUserPassword: '{{resolve:ssm-secure:" in output or "+      MasterUserPassword: \"{{resolve:ssm-secure:" in output
+    assert (
+        "+      MasterUserPassword: '{{resolve:ssm-secure:" in output
+        or '+      MasterUserPassword: "{{resolve:ssm-secure:' in output
+    )
 
 
 def test_non_interactive_apply_without_yes_applies_nothing(repo, aws_env):

@@ -21,8 +21,10 @@ def test_split_old_never_leaves_a_value_in_a_literal():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.text(alphabet="ab\r\n\"' é", max_size=40), st.lists(st.tuples(st.integers(0, 40), st.text("xyz{}", max_size=6)),
-                                                              max_size=4))
+@given(
+    st.text(alphabet="ab\r\n\"' é", max_size=40),
+    st.lists(st.tuples(st.integers(0, 40), st.text("xyz{}", max_size=6)), max_size=4),
+)
 def test_restore_inverts_apply(prefix, inserts):
     text = prefix + SECRET + prefix[::-1]
     at = len(prefix)

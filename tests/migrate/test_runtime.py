@@ -84,7 +84,9 @@ def test_manifest_errors(tmp_path, aws_env):
         resolve_manifest(bad)
 
 
-PRINT_ENV = "import os, sys; print(os.environ['DB_PASSWORD'] + '|' + os.environ['AWS_ACCESS_KEY_ID'] + '|' + sys.argv[1])"
+PRINT_ENV = (
+    "import os, sys; print(os.environ['DB_PASSWORD'] + '|' + os.environ['AWS_ACCESS_KEY_ID'] + '|' + sys.argv[1])"
+)
 
 
 def test_keystow_run_puts_the_values_in_the_environment(stored, tmp_path):

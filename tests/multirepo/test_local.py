@@ -33,7 +33,12 @@ def test_sections_in_list_order_with_history_findings(org):
 def test_failed_entries_are_sections_with_one_line_errors(org):
     code, document, stderr = scan_json(org)
     repos = by_repo(document)
-    assert repos["missing-repo"] == {**repos["missing-repo"], "status": "error", "error": "no such directory", "findings": []}
+    assert repos["missing-repo"] == {
+        **repos["missing-repo"],
+        "status": "error",
+        "error": "no such directory",
+        "findings": [],
+    }
     nowhere = org.parent.joinpath("nowhere").as_uri()
     assert repos[nowhere]["status"] == "error" and repos[nowhere]["error"].startswith("clone failed:")
     assert document["summary"]["failed"] == ["missing-repo", nowhere]

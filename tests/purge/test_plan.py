@@ -35,7 +35,9 @@ def test_one_secret_found_by_two_rules_gets_one_replacement():
     a, b = finding("rule-b", "same"), finding("rule-a", "same")
     assert {t.replacement for t in build_plan([a, b], None, {}).targets} == {"***REMOVED-BY-KEYSTOW:rule-a***"}
     migrated = {a.fingerprint: "ssm:/x"}
-    assert {t.replacement for t in build_plan([a, b], None, migrated).targets} == {"***REMOVED-BY-KEYSTOW:moved-to-ssm:/x***"}
+    assert {t.replacement for t in build_plan([a, b], None, migrated).targets} == {
+        "***REMOVED-BY-KEYSTOW:moved-to-ssm:/x***"
+    }
     assert {t.replacement for t in build_plan([a, b], None, migrated, "X").targets} == {"X"}
 
 

@@ -66,7 +66,9 @@ def test_dry_run_lists_commits_files_and_occurrences_and_changes_nothing(history
     out = result.stdout.decode()
     assert result.returncode == 0, result.stderr
     # counts of secrets depend on the built-in rules too; files and commits on the history alone
-    assert re.search(r"dry run: \d+ secret\(s\), \d+ occurrence\(s\) in 5 file\(s\); 8 commit\(s\) would get new ids", out)
+    assert re.search(
+        r"dry run: \d+ secret\(s\), \d+ occurrence\(s\) in 5 file\(s\); 8 commit\(s\) would get new ids", out
+    )
     assert f"{settings_commit[:12]}  settings.py" in out
     for path in ("config/settings.py", "keys/deploy.pem", "ci.sh", "release.cfg"):
         assert path in out

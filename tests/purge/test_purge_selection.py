@@ -22,7 +22,9 @@ def test_from_report_purges_only_the_reported_fingerprints(history_repo, secrets
     document["findings"].append({**document["findings"][0], "fingerprint": "0" * 32})  # not in this repo
     report.write_text(json.dumps(document))
 
-    result = run_keystow("purge", "--from-report", str(report), "--replacement", "[purged]", "--yes", "--include-head", cwd=history_repo)
+    result = run_keystow(
+        "purge", "--from-report", str(report), "--replacement", "[purged]", "--yes", "--include-head", cwd=history_repo
+    )
     assert result.returncode == 0, result.stderr
     assert b"1 finding(s) of the report are not in this history" in result.stderr
     assert grep_all_commits(history_repo, secrets.aws_key_id) == ""
@@ -34,19 +36,32 @@ def test_migrated_secrets_are_replaced_by_a_marker_naming_their_reference(histor
     journal_dir = history_repo / ".keystow"
     journal_dir.mkdir()
     (journal_dir / ".gitignore").write_text("*\n")
-    journal = {"version": 1, "state": "complete",
-               "targets": {value_id(secrets.password): {"store": "ssm", "name": "/shop/db_password", "key": None}},
-               "items": {"i1": {"name": "/shop/db_password", "store": "ssm", "status": "created"}}}
+    journal = {
+        "version": 1,
+        "state": "complete",
+        "targets": {value_id(secrets.password): {"store": "ssm", "name": "/shop/db_password", "key": None}},
+        "items": {"i1": {"name": "/shop/db_password", "store": "ssm", "status": "created"}},
+    }
     (journal_dir / "journal-20240102T030405Z.json").write_text(json.dumps(journal))
-    plan = {"version": 1, "items": [{"name": "shop/ci", "store": "secretsmanager",
-                                     "members": [{"value_hash": salted_hash(secrets.github_token), "key": "token"}]}]}
+    plan = {
+        "version": 1,
+        "items": [
+            {
+                "name": "shop/ci",
+                "store": "secretsmanager",
+                "members": [{"value_hash": salted_hash(secrets.github_token), "key": "token"}],
+            }
+        ],
+    }
     (history_repo / "keystow-plan.json").write_text(json.dumps(plan))
 
     result = run_keystow("purge", "--history", "--yes", "--include-head", cwd=history_repo)
     assert result.returncode == 0, result.stderr
     moved = 'db_password = "***REMOVED-BY-KEYSTOW:moved-to-ssm:/shop/db_password***"'
     assert moved in git(history_repo, "show", "v0.1:settings.py")
-    assert "GITHUB_TOKEN=***REMOVED-BY-KEYSTOW:moved-to-secretsmanager:shop/ci#token***" in git(history_repo, "show", "v1.0:ci.sh")
+    assert "GITHUB_TOKEN=***REMOVED-BY-KEYSTOW:moved-to-secretsmanager:shop/ci#token***" in git(
+        history_repo, "show", "v1.0:ci.sh"
+    )
     assert "***REMOVED-BY-KEYSTOW:aws-access-key-id***" in git(history_repo, "show", "v0.1:settings.py")
     assert "ssm:/shop/db_password" in (history_repo / "keystow-purge-report.md").read_text()
     rescan = run_keystow("scan", "--history", "--no-cache", ".", cwd=history_repo)
@@ -79,8 +94,14 @@ def test_migrate_files_from_a_newer_keystow_stop_the_purge(history_repo, secrets
 
 def test_malformed_journal_is_skipped_and_the_others_still_count(history_repo, secrets):
     _journal(history_repo, {"version": 1, "targets": [], "items": {}}, stamp="20240101T000000Z")
-    _journal(history_repo, {"version": 1, "items": {},
-                            "targets": {value_id(secrets.password): {"store": "ssm", "name": "/shop/db", "key": None}}})
+    _journal(
+        history_repo,
+        {
+            "version": 1,
+            "items": {},
+            "targets": {value_id(secrets.password): {"store": "ssm", "name": "/shop/db", "key": None}},
+        },
+    )
     result = run_keystow("purge", "--history", "--yes", cwd=history_repo)
     assert result.returncode == 0, result.stderr
     assert 'db_password = "ssm:/shop/db"' in git(history_repo, "show", "v0.1:settings.py")
@@ -89,7 +110,9 @@ def test_malformed_journal_is_skipped_and_the_others_still_count(history_repo, s
 def test_unproven_purge_exits_1_and_keeps_the_backup(history_repo, secrets):
     # keystow reads UTF-16 text; git-filter-repo treats it as binary (NUL bytes) and skips it
     text = f'db_password = "{secrets.release_password}x"\n'
-    commit_file(history_repo, "legacy/settings.utf16", "\ufeff".encode("utf-16-le") + text.encode("utf-16-le"), "utf-16")
+    commit_file(
+        history_repo, "legacy/settings.utf16", "\ufeff".encode("utf-16-le") + text.encode("utf-16-le"), "utf-16"
+    )
 
     result = run_keystow("purge", "--history", "--yes", "--include-head", cwd=history_repo)
     assert result.returncode == 1, result.stderr

@@ -150,8 +150,10 @@ def test_symlink_loops_and_links_outside_are_not_followed(tmp_path, in_git):
     assert "secret.py" not in err.replace("out-file.py", "")
 
 
-needs_caps = pytest.mark.skipif(unprivileged_prefix() is None,
-                                reason="running as root without setpriv to drop CAP_DAC_OVERRIDE: root reads every file")
+needs_caps = pytest.mark.skipif(
+    unprivileged_prefix() is None,
+    reason="running as root without setpriv to drop CAP_DAC_OVERRIDE: root reads every file",
+)
 
 
 @needs_caps

@@ -48,7 +48,7 @@ def assert_rewritten_only_where_stored(repo, values, endpoint):
     stored = set(StoreReader(endpoint).parameter_names())
     store = StoreReader(endpoint)
     held = {store.parameter(name) for name in stored}
-    for path, key in zip(FILES, "abc"):
+    for path, key in zip(FILES, "abc", strict=True):
         if values[key] not in (repo / path).read_text():
             assert values[key] in held, f"{path} rewritten without its value stored"
 
@@ -56,7 +56,7 @@ def assert_rewritten_only_where_stored(repo, values, endpoint):
 def resume_then_rollback(repo, values, original, endpoint):
     resumed = migrate(repo, "--resume", str(journal_of(repo)), "--endpoint-url", endpoint)
     assert resumed.returncode == 0, resumed.stderr.decode()
-    assert all(values[k] not in (repo / p).read_text() for p, k in zip(FILES, "abc"))
+    assert all(values[k] not in (repo / p).read_text() for p, k in zip(FILES, "abc", strict=True))
     assert_rewritten_only_where_stored(repo, values, endpoint)
     assert json.loads(journal_of(repo).read_text())["state"] == "complete"
     rolled = migrate(repo, "--rollback", str(journal_of(repo)), "--endpoint-url", endpoint)
@@ -74,7 +74,9 @@ def test_put_fails_for_one_value(three, aws_env):
         result = apply(repo, "--endpoint-url", proxy.url)
     assert result.returncode == 1 and b"Traceback" not in result.stderr
     assert proxy.injected["ValidationException"] == 1
-    assert sum(values[k] in (repo / p).read_text() for p, k in zip(FILES, "abc")) == 1  # one left as it was
+    assert (
+        sum(values[k] in (repo / p).read_text() for p, k in zip(FILES, "abc", strict=True)) == 1
+    )  # one left as it was
     assert_rewritten_only_where_stored(repo, values, aws_env)
     resume_then_rollback(repo, values, original, aws_env)
 

@@ -23,8 +23,11 @@ from keystow.report import ReportOptions, render
 from keystow.sources import Skipped
 from testing.fakes import Fakes
 
-FAST = settings(max_examples=int(__import__("os").environ.get("KEYSTOW_FUZZ_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                         HealthCheck.too_slow])
+FAST = settings(
+    max_examples=int(__import__("os").environ.get("KEYSTOW_FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**12), st.floats(allow_nan=True),
                     st.text(max_size=40))
@@ -56,7 +59,10 @@ def test_rule_parser_raises_only_rule_errors(raw):
 
 
 @FAST
-@given(st.text(max_size=300) | st.builds(lambda d: yaml.safe_dump({"rules": d}), st.lists(_rule_like(rule_values), max_size=3)))
+@given(
+    st.text(max_size=300)
+    | st.builds(lambda d: yaml.safe_dump({"rules": d}), st.lists(_rule_like(rule_values), max_size=3))
+)
 def test_rule_file_loader_raises_only_rule_errors(tmp_path_factory, text):
     path = tmp_path_factory.mktemp("rules") / "fuzz.yaml"
     path.write_text(text, encoding="utf-8", errors="surrogateescape")
@@ -116,9 +122,14 @@ def test_baseline_loader_raises_only_config_errors_and_round_trips(tmp_path_fact
     path.write_text(loaded.to_text(), encoding="utf-8", errors="surrogateescape")
     again = baseline_module.load(path)
     # An empty optional field is the same as an absent one.
-    assert sorted(e.to_json() == f.to_json() for e, f in zip(
-        sorted(again.entries, key=baseline_module.Entry.sort_key),
-        sorted(set(loaded.entries), key=baseline_module.Entry.sort_key))) in ([], [True] * len(again.entries))
+    assert sorted(
+        e.to_json() == f.to_json()
+        for e, f in zip(
+            sorted(again.entries, key=baseline_module.Entry.sort_key),
+            sorted(set(loaded.entries), key=baseline_module.Entry.sort_key),
+            strict=False,
+        )
+    ) in ([], [True] * len(again.entries))
     assert len(again.entries) == len(set(loaded.entries))
 
 
@@ -129,20 +140,38 @@ any_text = st.lists(st.characters(blacklist_categories=("Cs",)) | st.integers(0x
                     max_size=30).map("".join)
 # Secrets are decoded with errors="replace" (scanner.py): never a surrogate.
 plain_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
-locations = st.builds(Location, path=any_text, line=st.integers(1, 10**6), column=st.integers(1, 10**4),
-                      end_line=st.integers(1, 10**6), end_column=st.integers(1, 10**4),
-                      blob=st.none() | st.text("0123456789abcdef", min_size=40, max_size=40),
-                      provenance=st.none() | st.builds(Provenance, commit=st.text("0123456789abcdef", min_size=40, max_size=40),
-                                                       author_name=any_text, author_email=any_text, date=any_text))
+locations = st.builds(
+    Location,
+    path=any_text,
+    line=st.integers(1, 10**6),
+    column=st.integers(1, 10**4),
+    end_line=st.integers(1, 10**6),
+    end_column=st.integers(1, 10**4),
+    blob=st.none() | st.text("0123456789abcdef", min_size=40, max_size=40),
+    provenance=st.none()
+    | st.builds(
+        Provenance,
+        commit=st.text("0123456789abcdef", min_size=40, max_size=40),
+        author_name=any_text,
+        author_email=any_text,
+        date=any_text,
+    ),
+)
 secrets = st.text("ABCDEFGHJKLMNPQRSTUVWXYZ23456789abcdefghijkmnopqrstuvwxyz", min_size=24, max_size=40)
 findings = st.builds(Finding, rule_id=st.from_regex(r"[a-z0-9]+(-[a-z0-9]+)*", fullmatch=True), rule_name=plain_text,
                      severity=st.sampled_from(["critical", "high", "medium", "low"]), secret=secrets,
                      locations=st.lists(locations, min_size=1, max_size=3).map(tuple),
                      tags=st.lists(plain_text, max_size=3).map(tuple))
-results = st.builds(ScanResult, findings=st.lists(findings, max_size=5),
-                    skipped=st.lists(st.builds(Skipped, any_text, any_text, st.sampled_from(["binary", "too-large", "unreadable"])), max_size=3),
-                    notices=st.lists(any_text, max_size=3), scanned_blobs=st.integers(0, 10**6),
-                    scanned_bytes=st.integers(0, 10**12))
+results = st.builds(
+    ScanResult,
+    findings=st.lists(findings, max_size=5),
+    skipped=st.lists(
+        st.builds(Skipped, any_text, any_text, st.sampled_from(["binary", "too-large", "unreadable"])), max_size=3
+    ),
+    notices=st.lists(any_text, max_size=3),
+    scanned_blobs=st.integers(0, 10**6),
+    scanned_bytes=st.integers(0, 10**12),
+)
 
 
 @FAST

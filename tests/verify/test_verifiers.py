@@ -89,7 +89,9 @@ def test_a_slow_provider_times_out_as_unknown():
     secret = Fakes(6).password(32)
     with fake_provider({secret}, delay=1.5) as server:
         start = time.monotonic()
-        verdicts = verify_findings([finding("npm-access-token", secret)], settings_for(server.url, timeout=0.3), twilio_line)
+        verdicts = verify_findings(
+            [finding("npm-access-token", secret)], settings_for(server.url, timeout=0.3), twilio_line
+        )
     assert time.monotonic() - start < 1.4
     verdict = list(verdicts.values())[0]
     assert verdict.status == UNKNOWN and "npm" in verdict.reason
@@ -98,7 +100,9 @@ def test_a_slow_provider_times_out_as_unknown():
 def test_concurrency_and_per_provider_rate_limits_hold():
     secrets = [Fakes(100 + i).password(32) for i in range(6)]
     with fake_provider(set(secrets), delay=0.2) as server:
-        findings = [finding("openai-api-key", s) for s in secrets[:3]] + [finding("npm-access-token", s) for s in secrets[3:]]
+        findings = [finding("openai-api-key", s) for s in secrets[:3]] + [
+            finding("npm-access-token", s) for s in secrets[3:]
+        ]
         start = time.monotonic()
         verdicts = verify_findings(findings, settings_for(server.url, workers=2, interval=0.25), twilio_line)
         elapsed = time.monotonic() - start
@@ -108,10 +112,19 @@ def test_concurrency_and_per_provider_rate_limits_hold():
 
 
 def test_findings_without_a_verifier_or_partner_are_unknown_with_a_reason():
-    verdicts = verify_findings([finding("generic-password-assignment", "hunter2hunter2"),
-                                finding("aws-access-key-id", Fakes(7).aws_access_key_id()),
-                                finding("twilio-auth-token", "0" * 32)], Settings({}), lambda f: "")
+    verdicts = verify_findings(
+        [
+            finding("generic-password-assignment", "hunter2hunter2"),
+            finding("aws-access-key-id", Fakes(7).aws_access_key_id()),
+            finding("twilio-auth-token", "0" * 32),
+        ],
+        Settings({}),
+        lambda f: "",
+    )
     reasons = sorted(v.reason for v in verdicts.values())
     assert all(v.status == UNKNOWN for v in verdicts.values())
-    assert reasons == ["no matching secret access key in the same file", "no verifier for this rule",
-                       "the account SID is not on the token's line"]
+    assert reasons == [
+        "no matching secret access key in the same file",
+        "no verifier for this rule",
+        "the account SID is not on the token's line",
+    ]

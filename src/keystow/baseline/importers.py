@@ -69,7 +69,9 @@ def from_detect_secrets(text: str, where: Path) -> list[Entry]:
 
 def _verdict(is_secret: object) -> str | None:
     """detect-secrets' audit label, if the team set one."""
-    return {True: "true-positive", False: "false-positive"}.get(is_secret)  # type: ignore[arg-type]
+    if not isinstance(is_secret, bool):
+        return None
+    return "true-positive" if is_secret else "false-positive"
 
 
 def from_gitleaksignore(text: str, known_rules: set[str]) -> list[Entry]:

@@ -24,6 +24,7 @@ from keystow.findings import Finding
 from keystow.pipeline.result import ScanResult
 
 if TYPE_CHECKING:
+    # late: the hook imports this module; datetime is on its no-import list, needed only for a dated entry
     import datetime
 
 __all__ = ["Baseline", "Entry", "filter_result", "load", "save"]
@@ -98,6 +99,7 @@ class Baseline:
 
     def to_text(self) -> str:
         entries = [e.to_json() for e in sorted(set(self.entries), key=Entry.sort_key)]
+        # late: the hook imports this module; json is on its no-import list
         import json
 
         document = {"version": FORMAT_VERSION, "salt": self.salt, "entries": entries}
@@ -105,6 +107,7 @@ class Baseline:
 
 
 def load(path: Path) -> Baseline:
+    # late: the hook imports this module; json is on its no-import list
     import json
 
     try:
@@ -114,7 +117,9 @@ def load(path: Path) -> Baseline:
     except ValueError as exc:
         raise ConfigError(f"{path}: baseline is not valid JSON: {exc}") from None
     if not isinstance(document, dict) or not isinstance(document.get("salt"), str):
-        raise ConfigError(f"{path}: not a keystow baseline (no salt); import other tools' files with `keystow baseline import`")
+        raise ConfigError(
+            f"{path}: not a keystow baseline (no salt); import other tools' files with `keystow baseline import`"
+        )
     document = upgraded(document, path)
     entries = document.get("entries", [])
     if not isinstance(entries, list):
@@ -161,6 +166,7 @@ def _entry(raw: object, where: Path) -> Entry:
 def _date() -> type[datetime.date]:
     """`datetime.date`, imported on first use, not at the top: the hook imports this module on
     every commit, and only a baseline with expiry dates needs dates."""
+    # late: the hook imports this module; datetime is on its no-import list, needed only for a dated entry
     import datetime
 
     return datetime.date
@@ -186,10 +192,13 @@ def filter_result(result: ScanResult, scope: Scope) -> ScanResult:
     active = [e for e in unexpired if e.suppresses]
     for entry in baseline.entries:
         if entry.is_expired(today):
-            result.notices.append(f"baseline entry for {entry.rule_id} in {entry.path} expired on "
-                                  f"{entry.expires}; it no longer suppresses findings")
+            result.notices.append(
+                f"baseline entry for {entry.rule_id} in {entry.path} expired on "
+                f"{entry.expires}; it no longer suppresses findings"
+            )
     base = path.resolve().parent
     if any(not f.secret for f in result.findings) and any(e.kind != "location" for e in active):
+        # late: the hook imports this module; only a run with baseline entries to match needs the secret checks
         from keystow.baseline.secrets import (
             with_secrets,  # cached history findings carry no secret
         )
@@ -202,15 +211,18 @@ def filter_result(result: ScanResult, scope: Scope) -> ScanResult:
     result.suppressed["baselined"] = before - sum(len(f.locations) for f in result.findings)
     open_keys = {e.key for e in unexpired if not e.suppresses}
     result.suppressed["true_positives_open"] = sum(
-        1 for f in result.findings if unmatched_part(f, baseline, open_keys, base, scope.anchor) is not f)
+        1 for f in result.findings if unmatched_part(f, baseline, open_keys, base, scope.anchor) is not f
+    )
     return result
 
 
-def unmatched_part(finding: Finding, baseline: Baseline, keys: set[tuple], base: Path,
-                   anchor: Path) -> Finding | None:
+def unmatched_part(finding: Finding, baseline: Baseline, keys: set[tuple], base: Path, anchor: Path) -> Finding | None:
     """The finding with its baselined locations removed; None when nothing is left."""
-    left = tuple(loc for loc in finding.locations
-                 if not keys & baseline.finding_keys(finding, relative_path(loc.path, base, anchor), loc.line))
+    left = tuple(
+        loc
+        for loc in finding.locations
+        if not keys & baseline.finding_keys(finding, relative_path(loc.path, base, anchor), loc.line)
+    )
     if not left:
         return None
     return finding if len(left) == len(finding.locations) else finding.with_locations(left)

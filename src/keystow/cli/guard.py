@@ -9,10 +9,10 @@ from __future__ import annotations
 import sys
 from typing import Callable
 
+from keystow.errors import FatalError
+
 
 def guarded(call: Callable[[], int]) -> int:
-    from keystow.errors import FatalError
-
     try:
         return call()
     except FatalError as exc:
@@ -22,6 +22,7 @@ def guarded(call: Callable[[], int]) -> int:
         print("keystow: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: report without any secret
+        # late: only a crash needs the crash report (traceback, tempfile); the hook's start-up does not pay for it
         from keystow.cli.crash import report_crash
 
         return report_crash(exc)

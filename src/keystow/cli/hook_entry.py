@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import sys
 
+from keystow.cli.guard import guarded
+from keystow.commands.scan import ScanOptions, run_scan
 from keystow.errors import EXIT_USAGE, FatalError
 
 
 def options_for(hook: str, arguments: list[str]):
     """`arguments`: what git passed the hook (pre-push: the remote's name and URL)."""
-    from keystow.commands.scan import ScanOptions
-
     if hook == "pre-commit":
         return ScanOptions(staged=True)
     if hook == "pre-push":
@@ -24,11 +24,7 @@ def options_for(hook: str, arguments: list[str]):
 
 
 def main(argv: list[str]) -> int:
-    from keystow.cli.guard import guarded
-
     def run() -> int:
-        from keystow.commands.scan import run_scan
-
         return run_scan(options_for(argv[0] if argv else "", argv[1:]))
 
     return guarded(run)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from keystow import __version__
+from keystow.cli.guard import guarded
 from keystow.cli.migrate import migrate
 from keystow.cli.purge import purge
 from keystow.cli.rules import rules
@@ -31,8 +32,6 @@ for _command in (scan, rules, hook, baseline, migrate, run_command, purge, scan_
 
 
 def main(argv: list[str] | None = None) -> int:
-    from keystow.cli.guard import guarded
-
     return guarded(lambda: _run_click(argv))
 
 

@@ -49,6 +49,7 @@ def migrate(path, store, prefix, kms_key_id, tags, region, endpoint_url, allow_a
 
     Without --apply only the plan is printed and written to keystow-plan.json.
     """
+    # late: click callback: `keystow <other command>` and the hook do not load this command's modules
     from keystow.commands.migrate import MigrateOptions, run_migrate
     from keystow.migrate.model import Settings
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from keystow.commands.output import notice
 from keystow.config import Config, load_config, parse_size
 
 SEVERITY_CHOICE = click.Choice(["critical", "high", "medium", "low"])
@@ -17,8 +18,6 @@ def parse_size_option(value: str | None) -> int | None:
 
 def load_cli_config(config_file: Path | None) -> Config:
     """The config for commands that do not scan a path of their own (rules list/check)."""
-    from keystow.commands.output import notice
-
     config = load_config(Path.cwd(), config_file)
     for warning in config.warnings:
         notice(warning)

@@ -33,10 +33,19 @@ def purge(path, history, from_report, replacement, dry_run, include_head, verify
 
     Exit codes: 0 purged and verified (or dry run), 1 secrets remain, 2 refused or usage error.
     """
+    # late: click callback: `keystow <other command>` and the hook do not load this command's modules
     from keystow.commands.purge import PurgeOptions, run_purge
 
-    options = PurgeOptions(path=path, from_report=from_report, history=history, replacement=replacement,
-                           dry_run=dry_run, include_head=include_head, verify=verify, yes=yes, interactive=sys.stdin.isatty(), config_file=config_file)
+    options = PurgeOptions(
+        path=path,
+        from_report=from_report,
+        history=history,
+        replacement=replacement,
+        dry_run=dry_run,
+        include_head=include_head,
+        verify=verify,
+        yes=yes,
+        interactive=sys.stdin.isatty(),
+        config_file=config_file,
+    )
     sys.exit(run_purge(options, lambda question: click.confirm(question, default=False)))
-
-

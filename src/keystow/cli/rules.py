@@ -20,6 +20,7 @@ def rules() -> None:
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
 def rules_list(as_json, config_file):
     """List the enabled rules."""
+    # late: click callback: `keystow <other command>` and the hook do not load this command's modules
     from keystow.commands.rules import list_rules
 
     sys.exit(list_rules(load_cli_config(config_file), as_json))
@@ -31,6 +32,7 @@ def rules_list(as_json, config_file):
               help="Engine(s) to check (default: both where Hyperscan is installed).")
 def rules_check(config_file, engines):
     """Run every rule's examples and negative examples through the full pipeline."""
+    # late: click callback: `keystow <other command>` and the hook do not load this command's modules
     from keystow.commands.rules import check_rules
     from keystow.detect.matcher import hyperscan_available
 

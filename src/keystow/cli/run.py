@@ -20,6 +20,7 @@ def run_command(refs, region, endpoint_url, command):
 
     Example: keystow run -- python app.py
     """
+    # late: click callback: `keystow <other command>` and the hook do not load this command's modules
     from keystow.commands.run import run_with_references
 
     sys.exit(run_with_references(list(command), refs, region=region, endpoint_url=endpoint_url))

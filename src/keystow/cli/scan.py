@@ -25,10 +25,16 @@ from keystow.report import FORMATS
 @click.option("--show-secrets", is_flag=True, help="Print secrets in full (default: redacted).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--max-file-size", metavar="SIZE", help="Skip files larger than SIZE (default 10MiB).")
-@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), help="Baseline file (default .keystow-baseline.json).")
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Baseline file (default .keystow-baseline.json).",
+)
 @click.option("--no-baseline", is_flag=True, help="Report baselined findings too.")
 @click.option("--no-inline-allow", is_flag=True, help="Ignore keystow:allow and similar comments (audits).")
-@click.option("--fail-on", type=SEVERITY_CHOICE, default="low", show_default=True, help="Lowest severity that fails the run.")
+@click.option(
+    "--fail-on", type=SEVERITY_CHOICE, default="low", show_default=True, help="Lowest severity that fails the run."
+)
 @click.option("--no-cache", is_flag=True, help="History: rescan every blob.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: usable cores).")
 @click.option("--engine", type=click.Choice(["auto", "hyperscan", "re"]), default="auto", hidden=True)
@@ -47,6 +53,7 @@ def scan(paths, staged, history, range_, since, pre_push, push_remote, format_, 
 
     Exit codes: 0 nothing found, 1 findings, 2 usage or configuration error, 3 internal error.
     """
+    # late: click callback: `keystow <other command>` and the hook do not load this command's modules
     from keystow.commands.scan import ScanOptions, run_scan
 
     options = ScanOptions(

@@ -21,7 +21,9 @@ from keystow.cli.options import SEVERITY_CHOICE
               help="Scan every blob in history (default) or only the work tree / default branch.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Config applied to every repository (default: built-in rules).")
-@click.option("--fail-on", type=SEVERITY_CHOICE, default="low", show_default=True, help="Lowest severity that fails the run.")
+@click.option(
+    "--fail-on", type=SEVERITY_CHOICE, default="low", show_default=True, help="Lowest severity that fails the run."
+)
 @click.option("--no-inline-allow", is_flag=True, help="Ignore keystow:allow and similar comments (audits).")
 @click.option("--no-cache", is_flag=True, help="History: rescan every blob of local repositories.")
 @click.option("--engine", type=click.Choice(["auto", "hyperscan", "re"]), default="auto", hidden=True)
@@ -35,6 +37,7 @@ def scan_repos(list_file, format_, output, jobs, dask_address, mode, config_file
     comment. Secrets are always redacted. Exit codes: 2 if any repository could not be scanned
     (this outranks findings), else 1 if there are findings, else 0.
     """
+    # late: click callback: `keystow <other command>` and the hook do not load this command's modules
     from keystow.commands.scan_repos import ScanReposOptions, run_scan_repos
 
     options = ScanReposOptions(

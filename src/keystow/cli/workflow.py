@@ -25,6 +25,7 @@ def hook() -> None:
 @click.option("--force", is_flag=True, help="Replace a hook even when <hook>.legacy is already taken.")
 def hook_install(pre_push, force):
     """Install the pre-commit hook (an existing hook is kept as <hook>.legacy and still runs)."""
+    # late: click callback: `keystow <other command>` and the hook do not load this command's modules
     from keystow.commands.hook import install_hooks
 
     sys.exit(install_hooks(Path.cwd(), pre_push, force))
@@ -33,6 +34,7 @@ def hook_install(pre_push, force):
 @hook.command("uninstall")
 def hook_uninstall():
     """Remove keystow's hooks and restore any <hook>.legacy."""
+    # late: click callback: `keystow <other command>` and the hook do not load this command's modules
     from keystow.commands.hook import uninstall_hooks
 
     sys.exit(uninstall_hooks(Path.cwd()))
@@ -43,6 +45,7 @@ def hook_uninstall():
 def hook_pre_push(format_):
     """Scan what is being pushed: the pre-commit framework's PRE_COMMIT_FROM_REF/TO_REF, else git's
     ref lines on stdin (as `keystow scan --pre-push`)."""
+    # late: click callback: `keystow <other command>` and the hook do not load this command's modules
     from keystow.commands.hook import pre_commit_push_range
     from keystow.commands.scan import ScanOptions, run_scan
 
@@ -53,12 +56,17 @@ def hook_pre_push(format_):
 def scan_options(function):
     """The options every `baseline` subcommand shares: what to scan, and which baseline file."""
     function = click.argument("paths", nargs=-1)(function)
-    function = click.option("--history", is_flag=True, help="Scan every version of every file, not just the work tree.")(function)
-    function = click.option("--baseline", "baseline_file", type=FILE, help="Baseline file (default .keystow-baseline.json).")(function)
+    function = click.option(
+        "--history", is_flag=True, help="Scan every version of every file, not just the work tree."
+    )(function)
+    function = click.option(
+        "--baseline", "baseline_file", type=FILE, help="Baseline file (default .keystow-baseline.json)."
+    )(function)
     return click.option("--config", "config_file", type=FILE)(function)
 
 
 def _options(paths, baseline_file, config_file, history=False):
+    # late: click callback: `keystow <other command>` and the hook do not load this command's modules
     from keystow.commands.scan import ScanOptions
 
     return ScanOptions(paths=tuple(paths) or (".",), baseline=baseline_file, config_file=config_file,
@@ -75,6 +83,7 @@ def baseline() -> None:
 @click.option("--force", is_flag=True, help="Overwrite an existing baseline.")
 def baseline_create(paths, history, baseline_file, config_file, force):
     """Scan PATHS (default: the work tree) and write every finding to a new baseline."""
+    # late: click callback: `keystow <other command>` and the hook do not load this command's modules
     from keystow.commands.baseline import create_baseline
 
     sys.exit(create_baseline(_options(paths, baseline_file, config_file, history), force))
@@ -84,6 +93,7 @@ def baseline_create(paths, history, baseline_file, config_file, force):
 @scan_options
 def baseline_update(paths, history, baseline_file, config_file):
     """Add new findings; existing entries keep their reason, owner and expiry."""
+    # late: click callback: `keystow <other command>` and the hook do not load this command's modules
     from keystow.commands.baseline import update_baseline
 
     sys.exit(update_baseline(_options(paths, baseline_file, config_file, history)))
@@ -93,6 +103,7 @@ def baseline_update(paths, history, baseline_file, config_file):
 @scan_options
 def baseline_prune(paths, history, baseline_file, config_file):
     """Remove entries that match no finding any more."""
+    # late: click callback: `keystow <other command>` and the hook do not load this command's modules
     from keystow.commands.baseline import prune_baseline
 
     sys.exit(prune_baseline(_options(paths, baseline_file, config_file, history)))
@@ -103,6 +114,7 @@ def baseline_prune(paths, history, baseline_file, config_file):
 @click.option("--json", "as_json", is_flag=True, help="Print a summary instead of asking.")
 def baseline_audit(paths, history, baseline_file, config_file, as_json):
     """Walk unaudited entries: mark each a true or false positive and give a reason."""
+    # late: click callback: `keystow <other command>` and the hook do not load this command's modules
     from keystow.commands.baseline_audit import audit_interactive, audit_json
 
     options = _options(paths, baseline_file, config_file, history)
@@ -115,6 +127,7 @@ def baseline_audit(paths, history, baseline_file, config_file, as_json):
 @click.option("--config", "config_file", type=FILE)
 def baseline_import(source, baseline_file, config_file):
     """Import a detect-secrets .secrets.baseline or a .gitleaksignore."""
+    # late: click callback: `keystow <other command>` and the hook do not load this command's modules
     from keystow.commands.baseline import import_baseline
 
     sys.exit(import_baseline(_options((), baseline_file, config_file), source))

@@ -86,7 +86,8 @@ def prune_baseline(options: ScanOptions) -> int:
                         if e.key in matched or (e.scope == bl.HISTORY and not options.history)]
     bl.save(baseline, path)
     removed = before - len(baseline.entries)
-    notice(f"pruned {removed} entr{'y' if removed == 1 else 'ies'} matching nothing any more; {len(baseline.entries)} left in {path}")
+    notice(f"pruned {removed} entr{'y' if removed == 1 else 'ies'} matching nothing any more; "
+           f"{len(baseline.entries)} left in {path}")
     return EXIT_CLEAN
 
 

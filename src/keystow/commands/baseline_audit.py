@@ -56,7 +56,7 @@ def audit_interactive(options: ScanOptions, ask: Callable[..., str], say: Callab
     findings, path, anchor = scan_findings(options)
     baseline = existing_baseline(path)
     base = path.resolve().parent
-    where = {}
+    where: dict[tuple, tuple[Finding, str, int]] = {}
     for finding, relative, line in located(findings, base, anchor):
         for key in baseline.finding_keys(finding, relative, line):
             where.setdefault(key, (finding, relative, line))

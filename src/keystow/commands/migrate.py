@@ -12,6 +12,13 @@ from typing import Callable
 
 from keystow.commands.output import emit, notice
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, FatalError
+from keystow.migrate.apply import apply_plan
+from keystow.migrate.journal import Journal
+from keystow.migrate.model import Settings
+from keystow.migrate.plan_output import dumps, render_text
+from keystow.migrate.recovery import rollback, settle_pending
+from keystow.migrate.stores.iam import policy_for, policy_json
+from keystow.migrate.workflow import make_plan, open_stores, root_of, settings_from_journal
 
 PLAN_FILE = "keystow-plan.json"  # keystow.migrate.plan_output.PLAN_FILE, without importing migrate at startup
 
@@ -19,7 +26,7 @@ PLAN_FILE = "keystow-plan.json"  # keystow.migrate.plan_output.PLAN_FILE, withou
 @dataclass(frozen=True)
 class MigrateOptions:
     path: Path
-    settings: object  # keystow.migrate.model.Settings
+    settings: Settings
     apply: bool = False
     plan_file: Path | None = None
     yes: bool = False
@@ -30,8 +37,6 @@ class MigrateOptions:
 
 
 def run_migrate(options: MigrateOptions, confirm: Callable[[str], bool] | None) -> int:
-    from keystow.migrate.workflow import open_stores, root_of
-
     if options.rollback:
         return _rollback(options.rollback, options)
     if options.resume:
@@ -63,14 +68,11 @@ def run_migrate(options: MigrateOptions, confirm: Callable[[str], bool] | None) 
 
 
 def _plan(root: Path, path: Path, settings, names, stores, verify: bool = False):
-    from keystow.migrate.workflow import make_plan
 
     return make_plan(root, path, settings, names, stores, verify)
 
 
 def _write_plan(root: Path, plan) -> None:
-    from keystow.migrate.plan_output import dumps, render_text
-
     emit(render_text(plan))
     (root / PLAN_FILE).write_text(dumps(plan), encoding="utf-8")
 
@@ -99,7 +101,9 @@ def _check_fresh(plan, reviewed) -> None:
         if plan.file_hashes.get(path) != digest:
             raise FatalError(f"the plan is stale: {path} changed since it was made; run keystow migrate again")
     if {i.item_id for i in plan.items} != {i.item_id for i in reviewed.items}:
-        raise FatalError("the plan is stale: the secrets found differ from the reviewed plan; run keystow migrate again")
+        raise FatalError(
+            "the plan is stale: the secrets found differ from the reviewed plan; run keystow migrate again"
+        )
     emit(render_text(plan))
 
 
@@ -114,8 +118,6 @@ def _confirmed(plan, yes: bool, confirm) -> bool:
 
 
 def _apply(plan, stores, path: Path) -> int:
-    from keystow.migrate.journal import Journal
-
     scanned = path.resolve().relative_to(plan.root).as_posix()
     journal = Journal.create(plan.root, plan.settings, {i.item_id: i.name for i in plan.items}, scanned)
     report = _carry_out(plan, stores, journal)
@@ -125,21 +127,23 @@ def _apply(plan, stores, path: Path) -> int:
 
 def _carry_out(plan, stores, journal):
     """apply_plan, pointing at the journal when an AWS error stops the run half-way."""
-    from keystow.migrate.apply import apply_plan
-
     try:
         return apply_plan(plan, stores, journal)
     except FatalError:
-        notice(f"stopped; what was done is in {journal.path}: fix the cause, then "
-               f"keystow migrate --resume {journal.path} (or --rollback it)")
+        notice(
+            f"stopped; what was done is in {journal.path}: fix the cause, then "
+            f"keystow migrate --resume {journal.path} (or --rollback it)"
+        )
         raise
 
 
 def _print_report(report, journal_path: Path, root: Path) -> None:
     shown = journal_path.relative_to(root) if journal_path.is_relative_to(root) else journal_path
-    emit(f"stored {len(report.stored)}, reused {len(report.reused)} (same value already there), "
-         f"conflicts {len(report.conflicts)}, failed {len(report.failed)}; rewrote {len(report.files)} file(s)\n"
-         f"journal: {shown} (undo with keystow migrate --rollback {shown})\n")
+    emit(
+        f"stored {len(report.stored)}, reused {len(report.reused)} (same value already there), "
+        f"conflicts {len(report.conflicts)}, failed {len(report.failed)}; rewrote {len(report.files)} file(s)\n"
+        f"journal: {shown} (undo with keystow migrate --rollback {shown})\n"
+    )
     for name in report.conflicts:
         notice(f"conflict: {name} exists with a different value; skipped (pass --overwrite to add a new version)")
     for name in report.failed:
@@ -151,10 +155,6 @@ def _print_report(report, journal_path: Path, root: Path) -> None:
 
 
 def _resume(journal_path: Path, options: MigrateOptions) -> int:
-    from keystow.migrate.journal import Journal
-    from keystow.migrate.recovery import settle_pending
-    from keystow.migrate.workflow import open_stores, settings_from_journal
-
     journal = Journal.load(journal_path)
     settle_pending(journal)
     settings = settings_from_journal(journal, options.settings)
@@ -167,23 +167,19 @@ def _resume(journal_path: Path, options: MigrateOptions) -> int:
 
 
 def _rollback(journal_path: Path, options: MigrateOptions) -> int:
-    from keystow.migrate.journal import Journal
-    from keystow.migrate.recovery import rollback
-    from keystow.migrate.workflow import open_stores, settings_from_journal
-
     journal = Journal.load(journal_path)
     stores = open_stores(settings_from_journal(journal, options.settings))
     report = rollback(journal, stores)
-    emit(f"restored {len(report.restored)} file(s), removed {len(report.removed)} generated file(s); "
-         "the store entries are kept\n")
+    emit(
+        f"restored {len(report.restored)} file(s), removed {len(report.removed)} generated file(s); "
+        "the store entries are kept\n"
+    )
     for problem in report.problems:
         notice(f"not restored: {problem}")
     return EXIT_FINDINGS if report.problems else EXIT_CLEAN
 
 
 def _emit_policy(plan, stores, path: Path) -> None:
-    from keystow.migrate.stores.iam import policy_for, policy_json
-
     targets = [item.target(m) for item in plan.items if not item.manual for m in item.members]
     kinds = {t.store for t in targets}
     policy = policy_for(targets, {kind: stores(kind) for kind in kinds})

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from keystow.errors import FatalError
+from keystow.runtime.resolve import MANIFEST_NAME, resolve_manifest
 
 EXIT_COMMAND_NOT_FOUND = 127
 
@@ -14,8 +15,6 @@ EXIT_COMMAND_NOT_FOUND = 127
 def run_with_references(command: list[str], refs: Path | None = None, *, region: str | None = None,
                         endpoint_url: str | None = None) -> int:
     """Replaces this process with `command`; returns only if it could not be started."""
-    from keystow.runtime.resolve import MANIFEST_NAME, resolve_manifest
-
     if not command:
         raise FatalError("no command given: keystow run [--refs FILE] -- CMD ARGS...")
     values = resolve_manifest(refs or Path(MANIFEST_NAME), region=region, endpoint_url=endpoint_url)

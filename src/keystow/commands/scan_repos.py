@@ -16,6 +16,7 @@ from keystow.commands.output import emit, notice, stdout_is_tty
 from keystow.config import Config, load_config
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, FatalError
 from keystow.findings import severity_rank
+from keystow.multirepo import runners
 from keystow.multirepo.combined import render
 from keystow.multirepo.model import MODES, RepoReport, RepoScanSettings, RepoSpec
 from keystow.multirepo.repolist import read_repo_list
@@ -52,8 +53,6 @@ def run_scan_repos(options: ScanReposOptions) -> int:
 
 def collect(specs: list[RepoSpec], settings: RepoScanSettings, options: ScanReposOptions) -> list[RepoReport]:
     """Every spec's report, in list order; progress and failures as notices while they arrive."""
-    from keystow.multirepo import runners
-
     if options.dask:
         results = runners.iter_dask(specs, settings, options.dask)
     else:

@@ -11,9 +11,9 @@ included. A static approximation, documented in docs/reliability.md.
 from __future__ import annotations
 
 try:
-    from re import _constants as constants  # Python >= 3.11
+    from re import _constants as constants  # type: ignore[attr-defined]  # Python >= 3.11; private, not in typeshed
 except ImportError:  # pragma: no cover
-    import sre_constants as constants  # type: ignore[no-redef]
+    import sre_constants as constants
 
 REPEATS = {constants.MAX_REPEAT, constants.MIN_REPEAT}
 
@@ -52,7 +52,9 @@ class Chars:
 EVERYTHING = Chars(negated=True)
 CATEGORIES = {
     constants.CATEGORY_DIGIT: Chars(frozenset(range(48, 58))),
-    constants.CATEGORY_WORD: Chars(frozenset(map(ord, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"))),
+    constants.CATEGORY_WORD: Chars(
+        frozenset(map(ord, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"))
+    ),
     constants.CATEGORY_SPACE: Chars(frozenset(map(ord, " \t\n\r\f\v"))),
 }
 CATEGORIES[constants.CATEGORY_NOT_DIGIT] = Chars(CATEGORIES[constants.CATEGORY_DIGIT].chars, True)
@@ -108,7 +110,7 @@ def _compatible(a, b, follow: Chars) -> bool:
         return True
     if empty_a or empty_b:
         return (first_b if empty_a else first_a).overlaps(follow)
-    return all(x.overlaps(y) for x, y in zip(known_a, known_b))
+    return all(x.overlaps(y) for x, y in zip(known_a, known_b, strict=False))
 
 
 def _first(items, flags: int) -> tuple[Chars, bool]:
@@ -162,7 +164,8 @@ def _prefix(items, flags: int, limit: int = 8) -> tuple[list[Chars], bool]:
             known.append(single)
             continue
         if op in REPEATS and value[0] >= 1 and len(value[2]) == 1:
-            first = _single(*value[2][0], flags)
+            item_op, item_value = value[2][0]
+            first = _single(item_op, item_value, flags)
             if first is not None:
                 known.append(first)
         return known, False

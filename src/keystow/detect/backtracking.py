@@ -10,11 +10,12 @@ at load time.
 from __future__ import annotations
 
 from keystow.detect.ambiguity import REPEATS, constants, has_ambiguous_alternation
+from keystow.errors import RuleError
 
 try:
-    from re import _parser as parser  # Python >= 3.11
+    from re import _parser as parser  # type: ignore[attr-defined]  # Python >= 3.11; private, not in typeshed
 except ImportError:  # pragma: no cover
-    import sre_parse as parser  # type: ignore[no-redef]
+    import sre_parse as parser
 
 # An outer repeat bounded this tightly cannot multiply the inner one's choices past a few
 # thousand steps (`(?:[0-9]{1,14}-){1,4}`); above it (and for `*`, `+`) nesting is rejected.
@@ -70,8 +71,6 @@ def _can_vary(body) -> bool:
 def reject_backtracking(rules, sources: set[str]) -> None:
     """RuleError naming the first rule from `sources` (user rule files) that can backtrack
     exponentially."""
-    from keystow.errors import RuleError
-
     for rule in rules:
         problem = backtracking_risk(rule.regex) if rule.source in sources else None
         if problem:

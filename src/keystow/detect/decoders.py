@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".yaml.tpl", ".yml.tpl", ".yaml.j2", ".yml.j2", "<stdin>", "<example>")
 SECRET_KIND = re.compile(rb"""^\s*kind:\s*["']?Secret["']?\s*$""", re.M)
 DATA_KEY = re.compile(rb"^(?P<indent>[ \t]*)data:[ \t]*$")
-ENTRY = re.compile(rb"""^(?P<indent>[ \t]+)(?P<key>[\w.-]+):[ \t]*["']?(?P<value>[A-Za-z0-9+/]{4,}={0,2})["']?[ \t]*$""")
+ENTRY = re.compile(
+    rb"""^(?P<indent>[ \t]+)(?P<key>[\w.-]+):[ \t]*["']?(?P<value>[A-Za-z0-9+/]{4,}={0,2})["']?[ \t]*$"""
+)
 
 
 class Decoded(NamedTuple):
@@ -47,7 +49,9 @@ def k8s_secret_data(data: bytes) -> Iterator[Decoded]:
             if entry and len(entry.group("indent")) > data_indent:
                 text = _decode(entry.group("value"))
                 if text:
-                    yield Decoded(entry.group("key").decode(), text, offset + entry.start("value"), offset + entry.end("value"))
+                    yield Decoded(
+                        entry.group("key").decode(), text, offset + entry.start("value"), offset + entry.end("value")
+                    )
             elif stripped.strip() and not stripped.startswith((b" ", b"\t")):
                 data_indent = None  # the mapping ended
         offset += len(line)
@@ -55,7 +59,8 @@ def k8s_secret_data(data: bytes) -> Iterator[Decoded]:
 
 def _decode(value: bytes) -> str | None:
     """Printable UTF-8 text, or None for binary payloads (certificates, keystores)."""
-    import base64  # here, not at the top: only Secret manifests need it, and the hook imports this
+    # late: the hook imports this module; base64 is on its no-import list
+    import base64
 
     try:
         raw = base64.b64decode(value, validate=True)

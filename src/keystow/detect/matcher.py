@@ -20,6 +20,11 @@ from keystow import fs
 from keystow.detect.ruleset import Rule, RuleSet
 from keystow.errors import RuleError
 
+try:
+    from re import _parser as regex_parser  # type: ignore[attr-defined]  # Python 3.11+; private, not in typeshed
+except ImportError:  # pragma: no cover
+    import sre_parse as regex_parser
+
 # Bytes after a hit end that the confirm window keeps, so `\b` and delimiters see real context.
 RIGHT_CONTEXT = 64
 CACHE_FORMAT = "1"
@@ -37,6 +42,7 @@ class Match(NamedTuple):
 
 def hyperscan_available() -> bool:
     try:
+        # late: hyperscan is optional (not built for every platform): the `re` engine is the fallback
         import hyperscan  # noqa: F401
     except ImportError:
         return False
@@ -99,26 +105,19 @@ def confirm_reach(regex: str, window: int) -> int:
     possible match when that is shorter. The `re` confirm costs in proportion to it; a generic
     rule's longest match is ~300 bytes against the default 1 KiB window."""
     try:
-        longest = _regex_parser().parse(regex.encode()).getwidth()[1]
+        longest = regex_parser.parse(regex.encode()).getwidth()[1]
     except Exception:  # noqa: BLE001 - an unparsable width only costs the full window
         return window
     return max(1, min(window, longest))
 
 
-def _regex_parser():
-    try:
-        from re import _parser as parser  # Python 3.11+
-    except ImportError:  # pragma: no cover
-        import sre_parse as parser
-    return parser
-
-
 def _windows(ends: list[int], window: int, size: int) -> Iterator[tuple[int, int]]:
     """Merge the windows [end - window, end + context] of sorted hit ends that overlap."""
-    start, stop = None, None
+    start: int | None = None
+    stop = 0  # meaningful once start is set
     for end in ends:
         lo, hi = max(0, end - window), min(size, end + RIGHT_CONTEXT)
-        if stop is not None and lo <= stop:
+        if start is not None and lo <= stop:
             stop = hi
             continue
         if start is not None:
@@ -142,6 +141,7 @@ def _confirm(rule: Rule, data: bytes, start: int, stop: int) -> Iterator[Match]:
 
 
 def database_key(ruleset: RuleSet) -> str:
+    # late: hyperscan is optional (not built for every platform): the `re` engine is the fallback
     import hyperscan
 
     version = str(getattr(hyperscan, "__version__", ""))
@@ -149,6 +149,7 @@ def database_key(ruleset: RuleSet) -> str:
 
 
 def load_or_compile(ruleset: RuleSet, cache_dir: Path):
+    # late: hyperscan is optional (not built for every platform): the `re` engine is the fallback
     import hyperscan
 
     path = cache_dir / f"hyperscan-{database_key(ruleset)}.db"
@@ -160,6 +161,7 @@ def load_or_compile(ruleset: RuleSet, cache_dir: Path):
 
 
 def _load_cached(path: Path):
+    # late: hyperscan is optional (not built for every platform): the `re` engine is the fallback
     import hyperscan
 
     try:
@@ -171,6 +173,7 @@ def _load_cached(path: Path):
 
 
 def compile_database(ruleset: RuleSet):
+    # late: hyperscan is optional (not built for every platform): the `re` engine is the fallback
     import hyperscan
 
     expressions = [rule.regex.encode() for rule in ruleset.rules]
@@ -192,6 +195,7 @@ def compile_database(ruleset: RuleSet):
 
 def _raise_for_bad_rule(ruleset: RuleSet) -> None:
     """Compile rules one by one to name the one Hyperscan rejects."""
+    # late: hyperscan is optional (not built for every platform): the `re` engine is the fallback
     import hyperscan
 
     # User rules come last and the built-in ones compile: checking from the end names the

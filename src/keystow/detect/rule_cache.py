@@ -12,6 +12,7 @@ import pickle
 from pathlib import Path
 
 from keystow import __version__, fs
+from keystow.detect.rule_schema import schema_path
 
 # Part of the key: a pickle of another shape of Rule (2: Rule is a NamedTuple; 3: with kind and
 # confidence) is never tried.
@@ -19,8 +20,6 @@ CACHE_FORMAT = "3"
 
 
 def _key(files: list[Path]) -> str | None:
-    from keystow.detect.rule_schema import schema_path
-
     parts = [__version__, CACHE_FORMAT]
     for path in [*files, schema_path()]:
         try:

@@ -37,9 +37,10 @@ def _validator(definition: str | None):
     """A validator for the whole file (None) or for one of its $defs."""
     validator = _validators.get(definition or "")
     if validator is None:
+        # late: the hook imports this module and json, jsonschema are on its no-import list
         import json
 
-        import jsonschema  # here, not at the top: the hook's cached path loads pickled rules, never this
+        import jsonschema
 
         schema = json.loads(schema_path().read_text(encoding="utf-8"))
         if definition:
@@ -54,7 +55,7 @@ def validate_file(document: object, path: str) -> None:
     if error is None:
         return
     location = list(error.absolute_path)
-    if location[:1] == ["rules"] and len(location) >= 2:
+    if location[:1] == ["rules"] and len(location) >= 2 and isinstance(document, dict):
         index = location[1]
         raise RuleError(f"{path}: {_rule_label(document['rules'][index], index)}: "
                         f"{_describe(error, siblings, location[2:], 'key')}")
@@ -79,6 +80,7 @@ def validate_rule(raw: object, source: str) -> None:
 def _first_error(validator, instance):
     """The most relevant violation in the first place that has any (file-level problems, then
     rules in order), and the other violations at that same place."""
+    # late: the hook imports this module; jsonschema is on its no-import list; its cached path never validates
     from jsonschema.exceptions import best_match
 
     errors = list(validator.iter_errors(instance))

@@ -13,6 +13,9 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
+from keystow.detect import rule_cache, rule_schema
+from keystow.detect.checksums import VALIDATORS
+from keystow.detect.rule_schema import expand
 from keystow.errors import RuleError
 
 DEFAULT_WINDOW = 1024
@@ -113,13 +116,12 @@ def load_rules(extra_files: tuple[Path, ...] = (), builtin: bool = True) -> Rule
     Parsing YAML and compiling every regex costs more than a hook run may spend, so the parsed
     rules are pickled to the user cache keyed by each file's path, size and mtime.
     """
-    from keystow.detect import rule_cache
-
     files = (builtin_rule_files() if builtin else []) + list(extra_files)
     cached = rule_cache.load(files)
     if cached is not None:
         return cached
     ruleset = _parse_files(files)
+    # late: the hook imports this module; loads pickled rules on its cached path, never checking them
     from keystow.detect.backtracking import reject_backtracking
 
     reject_backtracking(ruleset.rules, {str(p) for p in extra_files})  # user rules: no ReDoS
@@ -140,9 +142,8 @@ def _parse_files(files: list[Path]) -> RuleSet:
 
 
 def load_rule_file(path: Path) -> list[Rule]:
-    import yaml  # not on the hook's cached path
-
-    from keystow.detect import rule_schema
+    # late: the hook imports this module; yaml is on its no-import list; its cached path reads no rule file
+    import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster
     try:
@@ -158,16 +159,13 @@ def load_rule_file(path: Path) -> list[Rule]:
 
 def parse_rule(raw: object, source: str, fragments: dict[str, str] | None = None) -> Rule:
     """One rule (a mapping as in a rule file's `rules` list), checked against the schema."""
-    from keystow.detect import rule_schema
-
     rule_schema.validate_rule(raw, source)
+    assert isinstance(raw, dict)  # the schema accepts only a mapping
     return _build_rule(raw, source, fragments or {})
 
 
 def _build_rule(raw: dict, source: str, fragments: dict[str, str]) -> Rule:
     """A Rule from a mapping the schema accepted: the checks a schema cannot express, then defaults."""
-    from keystow.detect.rule_schema import expand
-
     where = f"{source}: rule {raw['id']!r}"
     regex = expand(raw["regex"], fragments, where)
     _check_regex(regex, where)
@@ -209,8 +207,6 @@ def _check_regex(regex: str, where: str) -> None:
 
 
 def _validator(raw: dict, where: str) -> str | None:
-    from keystow.detect.checksums import VALIDATORS
-
     name = raw.get("validator")
     if name is None:
         return None

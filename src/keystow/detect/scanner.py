@@ -109,24 +109,25 @@ class Scanner:
 def rule_gate(rule: Rule, secret: str, policy: FilterPolicy) -> str | None:
     """The rule's own checks: entropy and checksum. Returns the confidence (the rule's, or low
     for a failed checksum kept by the policy), or None to drop."""
-    if rule.entropy is not None and shannon_entropy(secret) < _entropy_bar(rule, secret):
+    if rule.entropy is not None and shannon_entropy(secret) < _entropy_bar(rule, rule.entropy, secret):
         return None
     if rule.validator and not checksums.is_valid(rule.validator, secret):
         return "low" if policy.invalid_checksum == "low" else None
     return rule.confidence
 
 
-def _entropy_bar(rule: Rule, secret: str) -> float:
+def _entropy_bar(rule: Rule, entropy: float, secret: str) -> float:
     """A generic rule's value can be any kind of secret, so its bar follows the value's length and
     character set; a provider rule knows its format (an AWS secret key is base64, so a hex string
     in its place is something else) and keeps its own bar."""
-    return entropy_threshold(rule.entropy, secret) if rule.is_generic else rule.entropy
+    return entropy_threshold(entropy, secret) if rule.is_generic else entropy
 
 
 def is_filtered(rule: Rule, secret: str, policy: FilterPolicy, line: bytes = b"") -> bool:
     """False-positive filters on the secret value (and the line it sits on): see filters.chain."""
     # Imported on the first candidate, not at start-up: the filters compile dozens of regexes, and
     # a clean commit through the hook never needs them.
+    # late: the hook imports this module; only a candidate finding needs the filter chain and its word lists
     from keystow.detect.filters.chain import filter_reason
 
     if filter_reason(secret, line, rule.is_generic) is not None:

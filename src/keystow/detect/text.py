@@ -23,8 +23,8 @@ def to_scannable(data: bytes) -> bytes | None:
     head = data[:BINARY_SNIFF]
     if b"\0" not in head:
         return data
-    encoding = _bomless_utf16(head)
-    return _recode(data, encoding) if encoding else None
+    guessed = _bomless_utf16(head)
+    return _recode(data, guessed) if guessed else None
 
 
 def _bomless_utf16(head: bytes) -> str | None:

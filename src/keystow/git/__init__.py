@@ -28,8 +28,8 @@ from keystow.git.repo import (
                               require_repository,
                               resolve_commit,
                               shallow_boundary,
-                              tree_blobs,
                               stash_commits,
+                              tree_blobs,
                               work_tree_root,
 )
 from keystow.git.run import (
@@ -46,5 +46,5 @@ __all__ = [
     "clone_repository", "common_git_dir", "config_add", "config_entries", "empty_tree", "filter_repo_command",
     "filter_repo_env", "git_command", "git_env", "is_dirty", "listed_files", "refs", "remote_names",
     "require_repository", "resolve_commit", "run_filter_repo", "run_git", "shallow_boundary", "split_nul",
-    "stash_commits", "stream_git", "work_tree_root",
+    "stash_commits", "stream_git", "tree_blobs", "work_tree_root",
 ]

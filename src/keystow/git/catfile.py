@@ -59,6 +59,7 @@ class CatFile:
             process = subprocess.Popen(git_command("cat-file", "--batch", "--buffer"), cwd=self.repo,
                                        env=git_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                        stderr=errors, bufsize=1 << 16)
+            assert process.stdout is not None  # stdout=PIPE
             writer = threading.Thread(target=feeder.run, args=(process.stdin,), daemon=True)
             writer.start()
             try:

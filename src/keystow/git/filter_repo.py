@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from keystow.errors import GitError
@@ -25,9 +27,6 @@ def filter_repo_env() -> dict[str, str]:
 
 def filter_repo_command() -> list[str]:
     """git-filter-repo from this Python's environment (the `purge` extra), else from PATH."""
-    import shutil
-    import sys
-
     beside = Path(sys.executable).parent / "git-filter-repo"
     if beside.is_file():
         return [sys.executable, str(beside)]

@@ -143,7 +143,7 @@ def changed_blobs_by_commit(repo: Path) -> Iterator[tuple[str, list[str], list[t
         commit, *parents = header.rstrip(b"\0").decode().split()
         fields = raw.strip(b"\0\n").split(b"\0")
         changes = []
-        for meta, path in zip(fields[0::2], fields[1::2]):
+        for meta, path in zip(fields[0::2], fields[1::2], strict=False):
             parts = meta.decode().split()
             if len(parts) >= 4:
                 changes.append((parts[3], os.fsdecode(path)))

@@ -78,6 +78,7 @@ def stream_git(args: list[str], cwd: Path, keep_index: bool = False) -> Iterator
                                        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors)
         except FileNotFoundError:
             raise GitError("git is not installed or not on PATH") from None
+        assert process.stdout is not None  # stdout=PIPE
         with process:
             while chunk := process.stdout.read(1 << 16):
                 yield chunk

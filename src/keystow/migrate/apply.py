@@ -12,6 +12,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from keystow.errors import FatalError
 from keystow.fs import write_atomic
@@ -33,6 +34,7 @@ from keystow.migrate.stores import (
     InvalidName,
     InvalidValue,
     LimitExceeded,
+    SecretStore,
     StoreError,
     ValueTooLarge,
 )
@@ -54,10 +56,11 @@ class ApplyReport:
 class Stores:
     """Open stores by kind, lazily (a plan may use both)."""
 
-    def __init__(self, opener) -> None:
-        self.opener, self.open = opener, {}
+    def __init__(self, opener: Callable[[str], SecretStore]) -> None:
+        self.opener = opener
+        self.open: dict[str, SecretStore] = {}
 
-    def __call__(self, kind: str):
+    def __call__(self, kind: str) -> SecretStore:
         if kind not in self.open:
             self.open[kind] = self.opener(kind)
         return self.open[kind]
@@ -130,7 +133,7 @@ def store_item(plan: Plan, item: Item, store, journal: Journal, report: ApplyRep
     return True
 
 
-def _configure_rotation(plan: Plan, item: Item, store, report: ApplyReport) -> None:
+def _configure_rotation(plan: Plan, item: Item, store: SecretStore, report: ApplyReport) -> None:
     """Rotation is an extra: a failure is reported, the stored value and its rewrite stand."""
     settings = plan.settings
     if not settings.rotation_lambda or item.store != "secretsmanager":
@@ -175,15 +178,18 @@ def write_generated(plan: Plan, path: str, render, values: dict[str, str], journ
     real = plan.root / path
     old = real.read_bytes() if real.exists() else None
     old_text = decode(old) if old is not None else None
-    new = encode(render(old_text))
+    new_text = render(old_text)
+    new = encode(new_text)
     if new == old:
         return
-    applied = [AppliedEdit(0, len(decode(new)), split_old(old_text, values))] if old_text is not None else []
+    applied = [AppliedEdit(0, len(new_text), split_old(old_text, values))] if old_text is not None else []
     real.parent.mkdir(parents=True, exist_ok=True)
     _write_journalled(real, path, old, new, applied, journal, existed=old is not None)
 
 
-def _write_journalled(real: Path, path: str, old: bytes | None, new: bytes, applied, journal: Journal, existed: bool) -> None:
+def _write_journalled(
+    real: Path, path: str, old: bytes | None, new: bytes, applied, journal: Journal, existed: bool
+) -> None:
     mode = os.stat(real).st_mode & 0o7777 if existed else 0o644
     entry = journal.begin_file({"path": path, "existed": existed, "mode": mode,
                                 "old_sha256": sha256_bytes(old) if old is not None else None,

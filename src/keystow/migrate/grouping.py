@@ -22,7 +22,7 @@ SECRET_KEY_RULES = ("aws-secret-access-key", "aws-credentials-csv")
 
 def group_members(members: list[Member], sites: list[Site], store: str,
                   texts: dict[str, str] | None = None) -> list[Item]:
-    first_site = {}
+    first_site: dict[str, Site] = {}
     for site in sites:
         first_site.setdefault(site.item_id, site)
     for member in members:
@@ -44,7 +44,7 @@ def _key_pairs(members: list[Member], sites: list[Site]) -> list[Item]:
         here = [by_id[s.item_id] for s in sites if s.path == path and s.item_id in by_id]
         ids = _unique(m for m in here if m.rule_id in KEY_ID_RULES and m.value_id not in used)
         keys = _unique(m for m in here if m.rule_id.startswith(SECRET_KEY_RULES) and m.value_id not in used)
-        for key_id, secret_key in zip(ids, keys):
+        for key_id, secret_key in zip(ids, keys, strict=False):
             key_id.key, secret_key.key = "aws_access_key_id", "aws_secret_access_key"
             used.update((key_id.value_id, secret_key.value_id))
             pairs.append(Item(_group_id([key_id, secret_key]), "secretsmanager", "", [key_id, secret_key],

@@ -79,7 +79,9 @@ class Journal:
     def record_target(self, value_id: str, store: str, name: str, key: str | None) -> None:
         self.data["targets"][value_id] = {"store": store, "name": name, "key": key}
 
-    def record_item(self, item_id: str, name: str, store: str, status: str, version: str = "", reason: str = "") -> None:
+    def record_item(
+        self, item_id: str, name: str, store: str, status: str, version: str = "", reason: str = ""
+    ) -> None:
         self.data["items"][item_id] = {"name": name, "store": store, "status": status, "version": version,
                                        "reason": reason}
         self.save()
@@ -101,7 +103,9 @@ class Journal:
 
     def targets(self) -> dict[str, Target]:
         """value id -> where the value was (or was about to be) stored."""
-        return {vid: Target(t["store"], t["name"], t.get("key") or None) for vid, t in self.data.get("targets", {}).items()}
+        return {
+            vid: Target(t["store"], t["name"], t.get("key") or None) for vid, t in self.data.get("targets", {}).items()
+        }
 
     def items(self) -> dict[str, ItemRecord]:
         return {iid: ItemRecord(i["name"], i["store"], i["status"]) for iid, i in self.data.get("items", {}).items()}
@@ -124,12 +128,22 @@ def _well_formed(data: dict) -> bool:
     """The parts every reader relies on have the right shape (a hand-edited or truncated file
     is refused here, not with a KeyError halfway through a rollback)."""
     targets, items = data.get("targets", {}), data.get("items", {})
-    return (isinstance(targets, dict) and isinstance(items, dict)
-            and all(isinstance(t, dict) and isinstance(t.get("store"), str) and isinstance(t.get("name"), str)
-                    and isinstance(t.get("key"), (str, type(None))) for t in targets.values())
-            and all(isinstance(i, dict) and all(isinstance(i.get(k), str) for k in ("name", "store", "status"))
-                    for i in items.values())
-            and isinstance(data.get("files", []), list))
+    return (
+        isinstance(targets, dict)
+        and isinstance(items, dict)
+        and all(
+            isinstance(t, dict)
+            and isinstance(t.get("store"), str)
+            and isinstance(t.get("name"), str)
+            and isinstance(t.get("key"), (str, type(None)))
+            for t in targets.values()
+        )
+        and all(
+            isinstance(i, dict) and all(isinstance(i.get(k), str) for k in ("name", "store", "status"))
+            for i in items.values()
+        )
+        and isinstance(data.get("files", []), list)
+    )
 
 
 def _ignore_directory(directory: Path) -> None:

@@ -132,8 +132,9 @@ def database_parts(uri: str) -> dict[str, str] | None:
 
 def payload(members: list[Member], group: str | None) -> tuple[str, dict | None]:
     """(the value as stored, the JSON mapping for a grouped secret)."""
+    mapping: dict[str, str] | None
     if group == "aws-key-pair":
-        mapping = {m.key: m.value for m in members}
+        mapping = {m.key or "": m.value for m in members}
     elif group == "database":
         mapping = database_parts(members[0].uri or members[0].secret)
     else:

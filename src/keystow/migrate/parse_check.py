@@ -10,6 +10,10 @@ import ast
 import functools
 import json
 
+import yaml
+
+from keystow.config import toml_parser
+
 PARSERS = {".json": "json", ".yml": "yaml", ".yaml": "yaml", ".template": "yaml", ".toml": "toml", ".py": "python"}
 
 
@@ -34,21 +38,15 @@ def _parse(kind: str, text: str) -> None:
     elif kind == "python":
         ast.parse(text)
     elif kind == "toml":
-        from keystow.config import toml_parser
-
         tomllib = toml_parser()
 
         tomllib.loads(text)
     else:
-        import yaml
-
         list(yaml.load_all(text, Loader=_tagged_loader()))
 
 
 @functools.lru_cache(maxsize=1)
 def _tagged_loader():
-    import yaml
-
     class TaggedLoader(yaml.SafeLoader):
         """Accepts any local tag (`!Ref`, `!Sub`, `!GetAtt`, `!vault`) as plain data."""
 

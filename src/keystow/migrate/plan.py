@@ -8,7 +8,6 @@ target, and asks the reference writers for their edits. The plan that reaches th
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from pathlib import Path
 
 from keystow.migrate import naming
@@ -17,7 +16,7 @@ from keystow.migrate.manifest import MANIFEST, existing_entries
 from keystow.migrate.model import Item, Member, Plan, Settings, settings_from_dict
 from keystow.migrate.parse_check import still_parses
 from keystow.migrate.references import plan_file, reads_environment, secretsmanager_reason
-from keystow.migrate.references.base import FileChange, FileContext, Site
+from keystow.migrate.references.base import BoundSite, FileChange, FileContext, Site
 from keystow.migrate.rewrite import RewriteError, apply_edits
 from keystow.migrate.sites import collect_sites, members_of
 from keystow.migrate.stores import StoreTarget
@@ -116,7 +115,7 @@ def _assign_env_vars(plan: Plan) -> None:
 def plan_changes(plan: Plan, arn=None, only: set[str] | None = None) -> list[FileChange]:
     """Each file's change; `only` limits it to the given item ids (those verified in the store)."""
     item_of = {m.value_id: item for item in plan.items for m in item.members}
-    by_path: dict[str, list[Site]] = {}
+    by_path: dict[str, list[BoundSite]] = {}
     for site in plan.sites:
         item = item_of[site.item_id]
         if item.manual is None and (only is None or item.item_id in only):
@@ -144,11 +143,11 @@ def _checked(plan: Plan, change: FileChange) -> FileChange:
     return change
 
 
-def _bound(site: Site, item: Item, member: Member) -> Site:
+def _bound(site: Site, item: Item, member: Member) -> BoundSite:
     start, end = site.start, site.end
     if member.span is not None:  # grouped: only part of the literal (a URI's password) moves
         start, end = site.start + member.span[0], site.start + member.span[1]
-    return replace(site, start=start, end=end, target=item.target(member), env_var=member.env_var)
+    return BoundSite.bind(site, item.target(member), start=start, end=end, env_var=member.env_var)
 
 
 def _placeholder_arn(plan: Plan):

@@ -126,7 +126,9 @@ def render_text(plan: Plan) -> str:
             key = f" #{member['key']}" if member["key"] else ""
             out.append(f"   {member['rule_id']} {member['redacted']}{key}")
             for occ in member["occurrences"]:
-                detail = f"{occ['style']}, {occ['resolves']}: {occ['note']}" if occ["action"] == "rewrite" else occ["reason"]
+                detail = (
+                    f"{occ['style']}, {occ['resolves']}: {occ['note']}" if occ["action"] == "rewrite" else occ["reason"]
+                )
                 out.append(f"     {occ['path']}:{occ['line']}  {occ['action']}  ({detail})")
     for entry in data["unreadable"]:
         out.append(f"\nmanual: {entry['path']}:{entry['line']}: {entry['reason']}")

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from keystow.fs import write_atomic
 from keystow.migrate.journal import Journal
 from keystow.migrate.rewrite import AppliedEdit, decode, encode, restore, sha256_bytes
-from keystow.migrate.stores import StoreError
+from keystow.migrate.stores import SecretStore, StoreError
 
 
 @dataclass
@@ -43,7 +44,7 @@ def _undo(root: Path, entry: dict, values: "ValueReader", report: RollbackReport
     digest = sha256_bytes(current) if current is not None else None
     if digest == entry["old_sha256"]:
         return  # never written, or already restored
-    if digest != entry["new_sha256"]:
+    if current is None or digest != entry["new_sha256"]:
         report.problems.append(f"{entry['path']}: changed since the migration; left alone")
         return
     if not entry["existed"]:
@@ -52,7 +53,11 @@ def _undo(root: Path, entry: dict, values: "ValueReader", report: RollbackReport
         return
     edits = [AppliedEdit.from_json(e) for e in entry["edits"]]
     needed = {v for e in edits for kind, v in e.old if kind != "text"}
-    old = encode(restore(decode(current), edits, values.read(needed)))
+    text = decode(current)
+    if text is None:  # keystow wrote it as UTF-8 and its digest still matches: only a bug gets here
+        report.problems.append(f"{entry['path']}: not UTF-8 text; left alone")
+        return
+    old = encode(restore(text, edits, values.read(needed)))
     if sha256_bytes(old) != entry["old_sha256"]:
         report.problems.append(f"{entry['path']}: the values read back do not rebuild the original; left alone")
         return
@@ -63,8 +68,9 @@ def _undo(root: Path, entry: dict, values: "ValueReader", report: RollbackReport
 class ValueReader:
     """Values by id, read back from the store each journal target names."""
 
-    def __init__(self, targets: dict[str, dict], stores) -> None:
-        self.targets, self.stores, self.cache = targets, stores, {}
+    def __init__(self, targets: dict[str, dict], stores: Callable[[str], SecretStore]) -> None:
+        self.targets, self.stores = targets, stores
+        self.cache: dict[str, str] = {}
 
     def read(self, value_ids: set[str]) -> dict[str, str]:
         for value_id in value_ids - set(self.cache):

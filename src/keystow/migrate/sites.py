@@ -50,11 +50,13 @@ def collect_sites(plan: Plan, findings: list) -> None:
 
 
 def _text(plan: Plan, path: str) -> str | None:
-    if path not in plan.texts:
+    if path not in plan.file_hashes:  # read once; only UTF-8 text goes into plan.texts
         data = (plan.root / path).read_bytes()
         plan.file_hashes[path] = sha256_bytes(data)
-        plan.texts[path] = decode(data)
-    return plan.texts[path]
+        text = decode(data)
+        if text is not None:
+            plan.texts[path] = text
+    return plan.texts.get(path)
 
 
 def _span(text: str, location, secret: str) -> tuple[tuple[int, int] | None, str]:

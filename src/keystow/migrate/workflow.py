@@ -9,8 +9,10 @@ from keystow.baseline import filter_result, scope_for
 from keystow.config import load_config
 from keystow.errors import FatalError
 from keystow.git import work_tree_root
+from keystow.migrate.apply import Stores
 from keystow.migrate.model import Plan, Settings, settings_from_dict
 from keystow.migrate.plan import build_plan
+from keystow.migrate.stores import StoreError, open_store
 from keystow.pipeline.scanning import build_scanner, scan_paths
 
 
@@ -23,9 +25,6 @@ def root_of(path: Path) -> Path:
 
 
 def open_stores(settings: Settings):
-    from keystow.migrate.apply import Stores
-    from keystow.migrate.stores import open_store
-
     def opener(kind: str):
         return open_store(kind, region=settings.region, endpoint_url=settings.endpoint_url,
                           kms_key_id=settings.kms_key_id, allow_advanced_tier=settings.allow_advanced_tier,
@@ -44,8 +43,6 @@ def find_secrets(root: Path, path: Path) -> list:
 
 def make_plan(root: Path, path: Path, settings: Settings, names: dict[str, str] | None, stores,
               verify: bool = False) -> Plan:
-    from keystow.migrate.stores import StoreError
-
     def check(item) -> str | None:
         try:
             stores(item.store).validate(item.name, item.payload())

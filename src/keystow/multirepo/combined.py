@@ -75,7 +75,8 @@ def summary_line(total: dict) -> str:
     failed = total["failed"]
     line = (f"Scanned {total['ok']} of {total['repositories']} repositories: "
             f"{total['findings']} finding{'s' if total['findings'] != 1 else ''} "
-            f"in {total['repositories_with_findings']} repositor{'ies' if total['repositories_with_findings'] != 1 else 'y'}")
+            f"in {total['repositories_with_findings']} "
+            f"repositor{'ies' if total['repositories_with_findings'] != 1 else 'y'}")
     if failed:
         line += f"; {len(failed)} failed: " + ", ".join(failed)
     return line + ".\n"

@@ -50,7 +50,7 @@ def iter_dask(specs: list[RepoSpec], settings: RepoScanSettings, address: str) -
         raise FatalError(f"cannot connect to the Dask scheduler at {address}: {exc}") from None
     with client:
         futures = client.map(scan_repository, specs, settings=settings, pure=False, retries=DASK_RETRIES)
-        spec_of = {future.key: spec for future, spec in zip(futures, specs)}
+        spec_of = {future.key: spec for future, spec in zip(futures, specs, strict=True)}
         for future in distributed.as_completed(futures):
             yield _dask_outcome(spec_of[future.key], future)
 
@@ -73,6 +73,7 @@ def describe_task_error(exc: BaseException) -> str:
 
 def _import_distributed():
     try:
+        # late: distributed is the optional `dask` extra
         import distributed
     except ImportError:
         raise FatalError("--dask needs the 'distributed' package: pip install 'keystow[dask]'") from None

@@ -24,6 +24,7 @@ from keystow.multirepo.model import (
     failed,
 )
 from keystow.multirepo.repolist import anonymize_url
+from keystow.pipeline.history import scan_history
 from keystow.pipeline.result import ScanResult
 from keystow.pipeline.scanning import build_scanner, scan_blobs
 from keystow.sources.paths import PathAllowlist, read_file
@@ -70,8 +71,6 @@ def _scan_local(spec: RepoSpec, path: Path, settings: RepoScanSettings, use_cach
 
 
 def _history(root: Path, scanner: Scanner, config: Config, use_cache: bool) -> ScanResult:
-    from keystow.pipeline.history import scan_history
-
     # jobs=1: the repositories are the unit of parallelism; no pool inside a pool worker.
     return scan_history(root, scanner, config, use_cache=use_cache, need_secrets=False, jobs=1)
 

@@ -28,6 +28,7 @@ from keystow.git.catfile import BINARY, MISSING, Answer, ReadProblem
 from keystow.pipeline.blob_cache import BlobCache, scanner_digest
 from keystow.pipeline.blob_hits import Outcome, scan_blob, to_finding
 from keystow.pipeline.result import ScanResult
+from keystow.pipeline.workers import default_jobs, scan_in_workers
 from keystow.sources import Skipped
 from keystow.sources.git_log import iter_introductions
 from keystow.sources.paths import path_allowlist
@@ -56,7 +57,9 @@ def scan_revisions(root: Path, revisions: list[str], scanner: Scanner, config: C
                    tagged_objects: bool = False) -> ScanResult:
     """Scan the blobs introduced by the commits `git log REVISIONS` lists (and, with
     `tagged_objects`, the trees and blobs refs point at directly)."""
-    cache = BlobCache.open(git.common_git_dir(root), scanner_digest(scanner, config.max_file_size)) if use_cache else None
+    cache = (
+        BlobCache.open(git.common_git_dir(root), scanner_digest(scanner, config.max_file_size)) if use_cache else None
+    )
     walk = HistoryWalk(root, revisions, config, cache, need_secrets, tagged_objects)
     result = ScanResult()
     noteworthy: list[tuple[str, Outcome]] = []  # blobs with hits or skips; clean ones are only counted
@@ -141,8 +144,6 @@ def read_and_scan(root: Path, ids: Iterable[str], scanner: Scanner, max_size: in
             return
         answers = itertools.chain([following], answers)
     if workers > 1:
-        from keystow.pipeline.workers import scan_in_workers
-
         yield from scan_in_workers(answers, scanner, workers)
     else:
         yield from _scan_here(answers, scanner)
@@ -150,12 +151,10 @@ def read_and_scan(root: Path, ids: Iterable[str], scanner: Scanner, max_size: in
 
 def _scan_here(answers: Iterable[Answer], scanner: Scanner) -> Iterator[tuple[str, Outcome]]:
     for blob, data, problem in answers:
-        yield blob, (scan_blob(scanner, data) if problem is None else Outcome(skip=problem))
+        yield blob, (scan_blob(scanner, data) if data is not None else Outcome(skip=problem or ReadProblem(MISSING)))
 
 
 def _default_workers() -> int:
-    from keystow.pipeline.workers import default_jobs
-
     return default_jobs()
 
 

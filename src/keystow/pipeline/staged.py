@@ -14,7 +14,7 @@ from keystow.config import Config
 from keystow.detect.scanner import Blob, Scanner
 from keystow.detect.text import to_scannable
 from keystow.findings import Finding
-from keystow.git.catfile import TOO_LARGE, ReadProblem
+from keystow.git.catfile import MISSING, TOO_LARGE, ReadProblem
 from keystow.pipeline.result import ScanResult
 from keystow.sources import Skipped
 from keystow.sources.paths import path_allowlist
@@ -29,9 +29,9 @@ def scan_staged(repo: Path, scanner: Scanner, config: Config) -> ScanResult:
     changed = added_lines(root, base)
     result = ScanResult()
     answers = git.CatFile(root, config.max_file_size).read([blob for _, blob in entries])
-    for (path, _), (blob, data, problem) in zip(entries, answers):
-        if problem is not None:
-            result.skipped.append(_skipped(path, problem))
+    for (path, _), (blob, data, problem) in zip(entries, answers, strict=True):
+        if data is None:  # CatFile says why: missing, too large, unreadable
+            result.skipped.append(_skipped(path, problem or ReadProblem(MISSING)))
             continue
         text = to_scannable(data)
         if text is None:

@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 
 from keystow.detect.scanner import Scanner
 from keystow.errors import EXIT_INTERNAL, FatalError
-from keystow.git.catfile import Answer
+from keystow.git.catfile import MISSING, Answer, ReadProblem
 from keystow.pipeline.blob_hits import Outcome, scan_blob
 
 BATCH_BYTES = 1 << 20
@@ -88,5 +88,7 @@ def _init_worker(arguments: dict) -> None:
 
 
 def _scan_batch(batch: list[Answer]) -> list[tuple[str, Outcome]]:
-    return [(blob, scan_blob(_worker_scanner, data) if problem is None else Outcome(skip=problem))
+    scanner = _worker_scanner
+    assert scanner is not None  # _init_worker sets it in every pool process
+    return [(blob, scan_blob(scanner, data) if data is not None else Outcome(skip=problem or ReadProblem(MISSING)))
             for blob, data, problem in batch]

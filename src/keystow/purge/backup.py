@@ -47,7 +47,7 @@ class RemoteConfig:
 
     @property
     def remotes(self) -> list[str]:
-        names = [_remote_name(key) for key, _ in self.entries if _remote_name(key)]
+        names = [name for key, _ in self.entries if (name := _remote_name(key))]
         return list(dict.fromkeys(names))
 
 
@@ -58,12 +58,12 @@ def record_remotes(repo: Path) -> RemoteConfig:
 def restore_remotes(repo: Path, recorded: RemoteConfig) -> list[str]:
     """Put back every recorded entry filter-repo removed; returns the remotes restored."""
     present = set(git.config_entries(repo, REMOTE_CONFIG))
-    restored = []
+    restored: list[str] = []
     for key, value in recorded.entries:
         if (key, value) not in present:
             git.config_add(repo, key, value)
-            if _remote_name(key):
-                restored.append(_remote_name(key))
+            if name := _remote_name(key):
+                restored.append(name)
     return restored
 
 

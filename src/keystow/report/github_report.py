@@ -22,8 +22,11 @@ def escape_property(text: str) -> str:
 
 
 def render(result, options) -> str:
-    lines = [line for f in sort_findings(result.findings)
-             for line in _annotations(f, options.show_secrets, verdict_label(result, f), getattr(options, "hint", None))]
+    lines = [
+        line
+        for f in sort_findings(result.findings)
+        for line in _annotations(f, options.show_secrets, verdict_label(result, f), getattr(options, "hint", None))
+    ]
     count = len(result.findings)
     lines.append(f"keystow: {count} secret{'s' if count != 1 else ''} found" if count else "keystow: no secrets found")
     return "\n".join(lines) + "\n"
@@ -31,13 +34,16 @@ def render(result, options) -> str:
 
 def _annotations(finding: Finding, show_secrets: bool, verdict: str = "", hint: str | None = None) -> list[str]:
     command = COMMANDS.get(finding.severity, "warning")
-    message = (f"{finding.rule_name} ({finding.severity}): {finding.shown_secret(show_secrets)}{verdict}. " +
-               (hint or "To allow a false positive add `keystow:allow` in a comment on the line, "
-                        "or record it with `keystow baseline update`."))
+    message = f"{finding.rule_name} ({finding.severity}): {finding.shown_secret(show_secrets)}{verdict}. " + (
+        hint
+        or "To allow a false positive add `keystow:allow` in a comment on the line, "
+        "or record it with `keystow baseline update`."
+    )
     title = escape_property(f"keystow: {finding.rule_id}")
     lines = []
     for loc in finding.locations:
-        props = (f"file={escape_property(loc.path)},line={loc.line},endLine={loc.end_line},"
-                 f"col={loc.column},title={title}")
+        props = (
+            f"file={escape_property(loc.path)},line={loc.line},endLine={loc.end_line},col={loc.column},title={title}"
+        )
         lines.append(f"::{command} {props}::{escape_data(message)}")
     return lines

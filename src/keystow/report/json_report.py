@@ -3,12 +3,35 @@
 from __future__ import annotations
 
 import json
+from typing import Protocol
 
 from keystow import __version__
-from keystow.findings import Finding, Location, sort_findings
+from keystow.findings import Location, sort_findings
 from keystow.report.verification import verdict_counts, verdict_json
 
 SCHEMA_VERSION = "1"
+
+
+class ReportedFinding(Protocol):
+    """What a finding's JSON is made of: a `Finding`, or scan-repos' RedactedFinding (no secret)."""
+
+    @property
+    def rule_id(self) -> str: ...
+    @property
+    def rule_name(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def confidence(self) -> str: ...
+    @property
+    def fingerprint(self) -> str: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+    @property
+    def location(self) -> Location: ...
+    @property
+    def locations(self) -> tuple[Location, ...]: ...
+    def shown_secret(self, show_secrets: bool) -> str: ...
 
 
 def render(result, options) -> str:
@@ -38,7 +61,7 @@ def _with_verification(document: dict, verification: dict | None) -> dict:
     return {**document, "verification": verification} if verification is not None else document
 
 
-def finding_dict(finding: Finding, show_secrets: bool) -> dict:
+def finding_dict(finding: ReportedFinding, show_secrets: bool) -> dict:
     first = location_dict(finding.location)
     return {
         "rule_id": finding.rule_id,

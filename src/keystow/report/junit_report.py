@@ -23,7 +23,8 @@ def render(result, options) -> str:
                            getattr(options, "hint", None)))
     if not findings:
         ET.SubElement(suite, "testcase", {"classname": "keystow", "name": "no secrets found"})
-    root = ET.Element("testsuites", {"name": "keystow", "tests": suite.get("tests"), "failures": suite.get("failures")})
+    root = ET.Element("testsuites", {"name": "keystow", "tests": suite.get("tests", ""),
+                                     "failures": suite.get("failures", "")})
     root.append(suite)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

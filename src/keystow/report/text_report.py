@@ -36,7 +36,9 @@ def _finding_lines(finding: Finding, options, paint, verdict: str = "") -> list[
     lines = [f"  {where:>8}  {severity:<8} {finding.rule_id}  {finding.rule_name}  {secret}{verdict}"]
     if loc.provenance:
         p = loc.provenance
-        lines.append(paint(DIM, f"            introduced in {p.commit[:12]} by {p.author_name} <{p.author_email}> on {p.date}"))
+        lines.append(
+            paint(DIM, f"            introduced in {p.commit[:12]} by {p.author_name} <{p.author_email}> on {p.date}")
+        )
     others = len(finding.locations) - 1
     if others:
         lines.append(paint(DIM, f"            and {others} more location{'s' if others > 1 else ''}"))
@@ -61,17 +63,23 @@ def summary_line(result) -> str:
 
 def suppressed_text(counts: dict[str, int]) -> str:
     """` Suppressed: 2 baselined, 1 inline-allowed; 1 audited true positive still open.`"""
-    hidden = [f"{counts[key]} {label}" for key, label in (("baselined", "baselined"), ("inline_allowed", "inline-allowed"))
-              if counts.get(key)]
+    hidden = [
+        f"{counts[key]} {label}"
+        for key, label in (("baselined", "baselined"), ("inline_allowed", "inline-allowed"))
+        if counts.get(key)
+    ]
     text = f" Suppressed: {', '.join(hidden)}." if hidden else ""
     still_open = counts.get("true_positives_open")
     if still_open:
-        text += (f" {still_open} audited true positive{'s' if still_open != 1 else ''} still open: "
-                 "remove the secret from the code, then `keystow baseline prune`.")
+        text += (
+            f" {still_open} audited true positive{'s' if still_open != 1 else ''} still open: "
+            "remove the secret from the code, then `keystow baseline prune`."
+        )
     return text
 
 
 def _painter(color: bool):
     def paint(code: str, text: str) -> str:
         return f"{code}{text}{RESET}" if color and code else text
+
     return paint

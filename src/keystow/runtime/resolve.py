@@ -11,6 +11,7 @@ import json
 import threading
 from pathlib import Path
 
+from keystow.config import toml_parser
 from keystow.migrate.stores import (
     MissingReference,
     SecretStore,
@@ -43,8 +44,6 @@ def resolve_manifest(path: Path | str = MANIFEST_NAME, *, region: str | None = N
 
 
 def load_manifest(path: Path) -> dict[str, str]:
-    from keystow.config import toml_parser
-
     tomllib = toml_parser()
 
     try:

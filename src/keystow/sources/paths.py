@@ -11,12 +11,16 @@ import os
 import stat
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from keystow import git
 from keystow.config import Config
 from keystow.detect.scanner import Blob
 from keystow.sources import Skipped
+
+if TYPE_CHECKING:
+    # late: the hook imports this module; only a directory with a .gitignore or a path allowlist needs pathspec
+    import pathspec
 
 STDIN = "-"
 
@@ -46,7 +50,9 @@ def read_file(display: str, real: Path, max_file_size: int) -> Blob | Skipped:
     if not stat.S_ISREG(info.st_mode):
         return Skipped(display, "not a regular file", "skipped")
     if info.st_size > max_file_size:
-        return Skipped(display, f"larger than the size limit ({_mib(info.st_size)} > {_mib(max_file_size)})", "too-large")
+        return Skipped(
+            display, f"larger than the size limit ({_mib(info.st_size)} > {_mib(max_file_size)})", "too-large"
+        )
     try:
         with open(real, "rb") as handle:
             return Blob(display, handle.read(max_file_size + 1))
@@ -58,7 +64,7 @@ def _mib(size: int) -> str:
     return f"{size / (1 << 20):.1f} MiB"
 
 
-def _expand(path: Path, recurse_submodules: bool = False) -> Iterator[tuple[str, Path]]:
+def _expand(path: Path, recurse_submodules: bool = False) -> Iterator[tuple[str, Path | Skipped]]:
     """(display path, real path) for each file under `path`."""
     if not os.path.lexists(path):
         yield str(path), path  # read_file reports it missing
@@ -73,7 +79,7 @@ def _expand(path: Path, recurse_submodules: bool = False) -> Iterator[tuple[str,
         yield from _walk(path)
 
 
-def _git_files(path: Path, root: Path, recurse_submodules: bool = False) -> Iterator[tuple[str, Path]]:
+def _git_files(path: Path, root: Path, recurse_submodules: bool = False) -> Iterator[tuple[str, Path | Skipped]]:
     relative = os.path.relpath(path.resolve(), root)
     spec = () if relative == "." else (":(literal)" + relative,)
     # One relpath for the root, not one per file: per-file relpath cost as much as the regex scan.
@@ -87,7 +93,7 @@ def _git_files(path: Path, root: Path, recurse_submodules: bool = False) -> Iter
         yield (name if prefix == "." else os.path.join(prefix, name)), real
 
 
-def _walk(top: Path) -> Iterator[tuple[str, Path]]:
+def _walk(top: Path) -> Iterator[tuple[str, Path | Skipped]]:
     """os.walk honouring nested .gitignore files; symlinked directories are not entered."""
     ignores: list = []
     errors: list[OSError] = []  # directories os.walk could not list: warned, never silently dropped
@@ -114,7 +120,8 @@ def _unlistable(errors: list[OSError]) -> Iterator[tuple[str, Skipped]]:
         yield display, Skipped(display, f"cannot read directory: {exc.strerror}", "unreadable")
 
 
-def _gitignore(directory: Path) -> "pathspec.PathSpec | None":
+def _gitignore(directory: Path) -> pathspec.PathSpec | None:
+    # late: the hook imports this module; only a directory with a .gitignore or a path allowlist needs pathspec
     import pathspec
 
     try:
@@ -146,7 +153,7 @@ class PathAllowlist:
         self.base = base.resolve()
         self.spec = None
         if patterns:
-            import pathspec  # only when there is something to match
+            import pathspec
 
             self.spec = pathspec.GitIgnoreSpec.from_lines(patterns)
 

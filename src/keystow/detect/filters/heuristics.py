@@ -33,9 +33,13 @@ CHECKSUMMED_PREFIXES = (("ghp_", "github-crc32"), ("gho_", "github-crc32"), ("gh
                         ("glsa_", "grafana-crc32"))
 # Absolute or relative file paths, and slash-separated lowercase names (SSM parameters, Secrets
 # Manager names: `prod/orders/db-password`): where a secret lives, not the secret.
-FILE_PATH = re.compile(r"^(?:~|\.{1,2})?/[\w.@*-]+(?:/[\w.@*-]*)+$|^[A-Za-z]:\\|^[a-z][a-z0-9_.-]*(?:/[a-z0-9_.-]+)+/?$")
+FILE_PATH = re.compile(
+    r"^(?:~|\.{1,2})?/[\w.@*-]+(?:/[\w.@*-]*)+$|^[A-Za-z]:\\|^[a-z][a-z0-9_.-]*(?:/[a-z0-9_.-]+)+/?$"
+)
 # A call, an attribute or an index: `request.headers.get('Authorization')`, `config['api_key']`.
-CODE_EXPRESSION = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\([^()]*\)?|\[[^\[\]]*\])(?:\.[\w$]+(?:\([^()]*\))?)*;?$")
+CODE_EXPRESSION = re.compile(
+    r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\([^()]*\)?|\[[^\[\]]*\])(?:\.[\w$]+(?:\([^()]*\))?)*;?$"
+)
 URL = re.compile(r"^[a-z][a-z0-9+.-]*://(?P<authority>[^/?#\s]*)(?P<rest>[/?#]\S*)?$", re.I)
 SECRET_QUERY = re.compile(r"[?&;][\w-]*(?:token|key|secret|password|passwd|pwd|sig|signature|auth|code)[\w-]*=", re.I)
 REGEX_PATTERN = re.compile(r"^\^.*\$$|\(\?[=!:<]|\[[^\]]*\w-\w[^\]]*\]|\{\d+,\d*\}|\\[dwsS]")

@@ -36,7 +36,9 @@ PASSWORD_HASH = re.compile(
 )
 UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})$", re.I)
-INTEGRITY = re.compile(r"^(?:sha1|sha256|sha384|sha512|md5|h1):[A-Za-z0-9+/=]{20,}$|^(?:sha1|sha256|sha384|sha512)-[A-Za-z0-9+/=]{20,}$")
+INTEGRITY = re.compile(
+    r"^(?:sha1|sha256|sha384|sha512|md5|h1):[A-Za-z0-9+/=]{20,}$|^(?:sha1|sha256|sha384|sha512)-[A-Za-z0-9+/=]{20,}$"
+)
 SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiopasdfghjklzxcvbnm")
 
 
@@ -84,13 +86,13 @@ def is_repetitive(secret: str) -> bool:
     return _longest_sequence(core) >= max(6, len(core) // 2)
 
 
-SEQUENCE_PAIRS = frozenset(a + b for seq in SEQUENCES for a, b in zip(seq, seq[1:]))
+SEQUENCE_PAIRS = frozenset(a + b for seq in SEQUENCES for a, b in zip(seq, seq[1:], strict=False))
 
 
 def _longest_sequence(text: str) -> int:
     """Length of the longest run of neighbours from an alphabet, digit or keyboard row."""
     best = run = 1
-    for a, b in zip(text, text[1:]):
+    for a, b in zip(text, text[1:], strict=False):
         run = run + 1 if a + b in SEQUENCE_PAIRS else 1
         best = max(best, run)
     return best

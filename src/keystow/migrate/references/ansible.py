@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from keystow.migrate.references.base import FileChange, FileContext, Site
+from keystow.migrate.references.base import BoundSite, FileChange, FileContext
 from keystow.migrate.references.yamltext import replace_in_scalar
 
 KIND = "ansible"
@@ -24,7 +24,7 @@ def detect(path: str, text: str) -> bool:
     return bool(re.search(r"^-\s+(hosts|import_playbook)\s*:", text, re.M))
 
 
-def reference(site: Site) -> str:
+def reference(site: BoundSite) -> str:
     target = site.target
     if target.store == "ssm":
         return f"{{{{ lookup('amazon.aws.ssm_parameter', '{target.name}') }}}}"

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import dataclass, field
-from typing import Callable
+from dataclasses import dataclass, field, fields
+from typing import Any, Callable
 
 from keystow.migrate.stores import StoreTarget
 
@@ -31,6 +31,18 @@ class Site:
     target: StoreTarget | None = None
     env_var: str = ""
     encoding: str = ""
+
+
+class BoundSite(Site):
+    """A site assigned its store target: the plan binds every site before a writer sees it, so
+    writers take this type and `target` is never None."""
+
+    target: StoreTarget
+
+    @classmethod
+    def bind(cls, site: Site, target: StoreTarget, **changes: Any) -> BoundSite:
+        values = {f.name: getattr(site, f.name) for f in fields(site)}
+        return cls(**{**values, **changes, "target": target})
 
 
 @dataclass(frozen=True)
@@ -72,7 +84,7 @@ class FileChange:
 class FileContext:
     path: str
     text: str
-    sites: tuple[Site, ...]
+    sites: tuple[BoundSite, ...]
     arn: Callable[[StoreTarget], str] = lambda target: target.name
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from keystow.migrate.references.base import FileChange, FileContext, Site
+from keystow.migrate.references.base import BoundSite, FileChange, FileContext
 from keystow.migrate.references.yamlnodes import parse, string_at
 from keystow.migrate.references.yamltext import replace_in_scalar
 
@@ -42,12 +42,12 @@ class Where(NamedTuple):
     key: str | None  # the innermost mapping key (`Password` in Properties.LoginProfile.Password)
 
 
-def location(text: str, site: Site) -> Where | None:
+def location(text: str, site: BoundSite) -> Where | None:
     """Where the scalar holding the site is; None when the template does not parse or the site
     is in no value (a comment, a key)."""
     documents = parse(text)
     scalar = documents.scalar_at(site.start, site.end) if documents else None
-    if scalar is None or scalar.is_key:
+    if documents is None or scalar is None or scalar.is_key:
         return None
     path = scalar.path
     section = path[0] if isinstance(path[0], str) else None
@@ -56,12 +56,12 @@ def location(text: str, site: Site) -> Where | None:
     return Where(section, kind, path[-1] if isinstance(path[-1], str) else None)
 
 
-def ssm_secure_allowed(text: str, site: Site) -> bool:
+def ssm_secure_allowed(text: str, site: BoundSite) -> bool:
     where = location(text, site)
     return where is not None and (where.resource_type, where.key) in SSM_SECURE_PROPERTIES
 
 
-def needs_secretsmanager(text: str, site: Site) -> str | None:
+def needs_secretsmanager(text: str, site: BoundSite) -> str | None:
     """Why an SSM item must go to Secrets Manager for this site (None when ssm-secure works, or
     when the site is left to a human anyway: outside Resources, or in no value)."""
     where = location(text, site)
@@ -71,7 +71,7 @@ def needs_secretsmanager(text: str, site: Site) -> str | None:
             "stored in Secrets Manager instead")
 
 
-def reference(site: Site) -> str:
+def reference(site: BoundSite) -> str:
     target = site.target
     if target.store == "ssm":
         return f"{{{{resolve:ssm-secure:{target.name}}}}}"
@@ -92,7 +92,7 @@ def plan(ctx: FileContext) -> FileChange:
     return change
 
 
-def _unsupported(text: str, site: Site) -> str | None:
+def _unsupported(text: str, site: BoundSite) -> str | None:
     where = location(text, site)
     if where is None:
         return None  # replace_in_scalar says why: the file does not parse, or the site is in no value

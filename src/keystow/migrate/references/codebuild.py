@@ -10,8 +10,16 @@ from __future__ import annotations
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from keystow.migrate.references.base import Edit, FileChange, FileContext, Site, line_bounds, newline_of
-from keystow.migrate.references.yamlnodes import Documents, Scalar, child, entry_lines, is_whole_value, next_line, parse
+from keystow.migrate.references.base import BoundSite, Edit, FileChange, FileContext, line_bounds, newline_of
+from keystow.migrate.references.yamlnodes import (
+    BlockEntry,
+    Documents,
+    block_entry,
+    child,
+    is_whole_value,
+    next_line,
+    parse,
+)
 
 KIND = "codebuild"
 RESOLVES = "runtime"
@@ -34,15 +42,15 @@ def plan(ctx: FileContext) -> FileChange:
     moved: dict[tuple[int, str], list[tuple[str, str]]] = {}  # (document, section) → (key, value) to add
     removed: dict[int, set[str]] = {}  # document → variables that leave `variables:`
     for site in ctx.sites:
-        scalar, reason = _variables_entry(ctx.text, documents, site)
-        if scalar is None:
+        entry, reason = _variables_entry(ctx.text, documents, site)
+        if entry is None:
             change.skip(site, reason)
             continue
-        change.replace(site, *entry_lines(ctx.text, scalar), "")
-        removed.setdefault(scalar.document, set()).add(scalar.key.value)
+        change.replace(site, *entry.lines, "")
+        removed.setdefault(entry.scalar.document, set()).add(entry.key.value)
         value = site.target.name + (f":{site.target.key}" if site.target.key else "")
-        key_text = ctx.text[scalar.key.start_mark.index:scalar.key.end_mark.index]  # as written, quotes kept
-        moved.setdefault((scalar.document, SECTION[site.target.store]), []).append((key_text, value))
+        key_text = ctx.text[entry.key.start_mark.index:entry.key.end_mark.index]  # as written, quotes kept
+        moved.setdefault((entry.scalar.document, SECTION[site.target.store]), []).append((key_text, value))
     for (document, section), entries in moved.items():
         change.edits.append(_add_to_section(ctx.text, documents.roots[document], section, entries))
     for document, keys in removed.items():
@@ -50,19 +58,20 @@ def plan(ctx: FileContext) -> FileChange:
     return change
 
 
-def _variables_entry(text: str, documents: Documents, site: Site) -> tuple[Scalar | None, str]:
+def _variables_entry(text: str, documents: Documents, site: BoundSite) -> tuple[BlockEntry | None, str]:
     """(the `env: variables:` value scalar holding the site, "") or (None, why it cannot move)."""
     scalar = documents.scalar_at(site.start, site.end)
     if scalar is None or scalar.is_key or len(scalar.path) != 3 or scalar.path[:2] != ("env", "variables"):
         return None, "only entries of env: variables: can move to the store's section"
     if not is_whole_value(text, scalar, site.start, site.end):
         return None, "only a variable whose whole value is the secret can move to the store's section"
-    if entry_lines(text, scalar) is None:
+    entry = block_entry(text, scalar)
+    if entry is None:
         return None, "only block-style entries of env: variables: (one per line) can move"
     section = child(documents.roots[scalar.document], "env", SECTION[site.target.store])
     if section is not None and not _takes_block_entries(section):
         return None, f"env: {SECTION[site.target.store]}: is not a block mapping to add to"
-    return scalar, ""
+    return entry, ""
 
 
 def _takes_block_entries(section: Node) -> bool:
@@ -79,9 +88,12 @@ def _add_to_section(text: str, root: Node, section: str, entries: list[tuple[str
     section_key = _key(root, "env", section)
     existing = child(root, "env", section)
     if section_key is None:
+        variables = child(root, "env", "variables")
+        # entries are added only after one moved out of env: variables:, a block mapping
+        assert variables_key is not None and isinstance(variables, MappingNode)
         at = line_bounds(text, variables_key.start_mark.index)[0]
         header = f"{_indent(text, variables_key)}{section}:{newline}"
-        first_variable = child(root, "env", "variables").value[0][0]  # entries keep the indentation they had
+        first_variable = variables.value[0][0]  # entries keep the indentation they had
         return Edit(at, at, header + _lines(entries, _indent(text, first_variable), newline))
     if isinstance(existing, MappingNode) and existing.value:
         indent = _indent(text, existing.value[0][0])  # the section's own indentation
@@ -101,6 +113,7 @@ def _drop_if_emptied(text: str, root: Node, keys: set[str], change: FileChange) 
     variables = child(root, "env", "variables")
     if isinstance(variables, MappingNode) and {k.value for k, _ in variables.value} <= keys:
         key = _key(root, "env", "variables")
+        assert key is not None  # the mapping just read is under it
         start, end = line_bounds(text, key.start_mark.index)
         change.edits.append(Edit(start, next_line(text, end), ""))
 

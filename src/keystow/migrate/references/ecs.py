@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 
-from keystow.migrate.references.base import Edit, FileChange, FileContext, Site
+from keystow.migrate.references.base import BoundSite, Edit, FileChange, FileContext
 
 KIND = "ecs"
 RESOLVES = "runtime"
@@ -48,7 +48,7 @@ def innermost(pairs: dict[int, int], offset: int, opener: str, text: str) -> int
     return best
 
 
-def value_from(site: Site, arn: str) -> str:
+def value_from(site: BoundSite, arn: str) -> str:
     if site.target.store == "secretsmanager" and site.target.key:
         return f"{arn}:{site.target.key}::"
     return arn
@@ -57,7 +57,7 @@ def value_from(site: Site, arn: str) -> str:
 def plan(ctx: FileContext) -> FileChange:
     text, pairs = ctx.text, brackets(ctx.text)
     change = FileChange(ctx.path, KIND, RESOLVES, NOTE)
-    moves: dict[int, list[tuple[int, str, Site]]] = {}  # environment array → (element, new text, site)
+    moves: dict[int, list[tuple[int, str, BoundSite]]] = {}  # environment array → (element, new text, site)
     for site in ctx.sites:
         element = innermost(pairs, site.start, "{", text)
         array = innermost(pairs, site.start, "[", text)
@@ -82,7 +82,8 @@ def _move(text: str, pairs: dict[int, int], array: int, moved: list, change: Fil
     change.edits.append(Edit(array, pairs[array] + 1, _join(kept, shape)))
     change.rewritten.extend(site for _, _, site in moved)
     container = innermost(pairs, array, "{", text)
-    found = re.compile(r'"secrets"\s*:\s*\[').search(text, container, pairs[container])
+    secrets_key = re.compile(r'"secrets"\s*:\s*\[')
+    found = secrets_key.search(text, container, pairs[container]) if container is not None else None
     new = [body for _, body, _ in moved]
     if found:
         secrets = found.end() - 1

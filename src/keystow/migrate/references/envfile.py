@@ -8,9 +8,9 @@ Single quotes switch interpolation off, so a single-quoted value loses its quote
 from __future__ import annotations
 
 from keystow.migrate.references.base import (
+    BoundSite,
     FileChange,
     FileContext,
-    Site,
     enclosing_quotes,
 )
 
@@ -31,7 +31,7 @@ def plan(ctx: FileContext) -> FileChange:
     return change
 
 
-def _rewrite(text: str, site: Site, change: FileChange) -> None:
+def _rewrite(text: str, site: BoundSite, change: FileChange) -> None:
     if "\n" in text[site.start:site.end]:
         return change.skip(site, "multi-line value")
     ref = "${" + site.env_var + "}"

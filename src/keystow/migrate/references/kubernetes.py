@@ -20,9 +20,18 @@ from dataclasses import dataclass
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from keystow.migrate.references.base import FileChange, FileContext, GeneratedFile, Site, encoded, line_bounds
-from keystow.migrate.references.yamlnodes import (Documents, Scalar, child, entry_lines, is_whole_value,
-                                                  last_line_end, parse, string_at)
+from keystow.migrate.references.base import BoundSite, FileChange, FileContext, GeneratedFile, encoded, line_bounds
+from keystow.migrate.references.yamlnodes import (
+    BlockEntry,
+    Documents,
+    Scalar,
+    block_entry,
+    child,
+    is_whole_value,
+    last_line_end,
+    parse,
+    string_at,
+)
 
 KIND = "kubernetes"
 RESOLVES = "runtime"
@@ -46,7 +55,7 @@ class Target:
 
     name: str
     namespace: str | None
-    entries: tuple[tuple[str, Site], ...]
+    entries: tuple[tuple[str, BoundSite], ...]
 
 
 def plan(ctx: FileContext) -> FileChange:
@@ -56,14 +65,14 @@ def plan(ctx: FileContext) -> FileChange:
         for site in ctx.sites:
             change.skip(site, "the file does not parse as YAML")
         return change
-    by_document: dict[int, list[tuple[str, Site]]] = {}
+    by_document: dict[int, list[tuple[str, BoundSite]]] = {}
     for site in ctx.sites:
-        scalar, reason = _secret_entry(ctx.text, documents, site)
-        if scalar is None:
+        entry, reason = _secret_entry(ctx.text, documents, site)
+        if entry is None:
             change.skip(site, reason)
             continue
-        change.replace(site, *entry_lines(ctx.text, scalar), "")
-        by_document.setdefault(scalar.document, []).append((scalar.key.value, site))
+        change.replace(site, *entry.lines, "")
+        by_document.setdefault(entry.scalar.document, []).append((entry.key.value, site))
     if by_document:
         targets = [_target(documents.roots[number], entries) for number, entries in sorted(by_document.items())]
         stem = posixpath.splitext(ctx.path)[0]
@@ -72,11 +81,11 @@ def plan(ctx: FileContext) -> FileChange:
     return change
 
 
-def _secret_entry(text: str, documents: Documents, site: Site) -> tuple[Scalar | None, str]:
+def _secret_entry(text: str, documents: Documents, site: BoundSite) -> tuple[BlockEntry | None, str]:
     """(the stringData/data value scalar holding the site, "") or (None, why it stays)."""
     scalar = documents.scalar_at(site.start, site.end)
     section = _section(documents, scalar)
-    if section is None:
+    if scalar is None or section is None:
         return None, "only entries of a Secret's stringData or data move to an ExternalSecret"
     if (section == "data") != (site.encoding == BASE64):
         # A data: value that is not the base64 form of the found secret (a rule matched the
@@ -84,9 +93,10 @@ def _secret_entry(text: str, documents: Documents, site: Site) -> tuple[Scalar |
         return None, "a data: value moves only when its decoded value is the secret"
     if not is_whole_value(text, scalar, site.start, site.end):
         return None, "the secret is only part of this value; the ExternalSecret would replace all of it"
-    if entry_lines(text, scalar) is None:
+    entry = block_entry(text, scalar)
+    if entry is None:
         return None, "only block-style entries (one per line) move to an ExternalSecret"
-    return scalar, ""
+    return entry, ""
 
 
 def _section(documents: Documents, scalar: Scalar | None) -> str | None:
@@ -110,7 +120,8 @@ def encoded_data_value(text: str, line: int, secret: str) -> tuple[int, int] | N
     at = text.find(form, start, end)
     while at >= 0:
         scalar = documents.scalar_at(at, at + len(form))
-        if _section(documents, scalar) == "data" and is_whole_value(text, scalar, at, at + len(form)):
+        if (scalar is not None and _section(documents, scalar) == "data"
+                and is_whole_value(text, scalar, at, at + len(form))):
             return at, at + len(form)
         at = text.find(form, at + 1, end)
     return None
@@ -125,7 +136,7 @@ def _line_offset(text: str, line: int) -> int | None:
     return offset
 
 
-def _target(root: Node, entries: list[tuple[str, Site]]) -> Target:
+def _target(root: Node, entries: list[tuple[str, BoundSite]]) -> Target:
     # metadata.name exactly: a label or annotation called `name` is not the Secret's name.
     name = string_at(root, "metadata", "name") or "secret"
     return Target(name, string_at(root, "metadata", "namespace") or None, tuple(entries))
@@ -178,7 +189,7 @@ def _item_dash(text: str, data: SequenceNode) -> str:
     return dash if isinstance(first, MappingNode) and dash.strip() == "-" else DASH
 
 
-def _data_entry(key: str, site: Site, dash: str = "") -> list[str]:
+def _data_entry(key: str, site: BoundSite, dash: str = "") -> list[str]:
     """The lines of one spec.data item."""
     dash = dash or DASH
     inner = " " * len(dash)

@@ -7,7 +7,7 @@ Manager secret becomes an object there, so a single key of one is left to a huma
 
 from __future__ import annotations
 
-from keystow.migrate.references.base import FileChange, FileContext, Site
+from keystow.migrate.references.base import BoundSite, FileChange, FileContext
 from keystow.migrate.references.yamltext import replace_in_scalar
 
 KIND = "serverless"
@@ -20,7 +20,7 @@ def detect(path: str) -> bool:
     return path.rsplit("/", 1)[-1] in ("serverless.yml", "serverless.yaml")
 
 
-def reference(site: Site) -> str | None:
+def reference(site: BoundSite) -> str | None:
     target = site.target
     if target.store == "ssm":
         return f"${{ssm:{target.name}}}"

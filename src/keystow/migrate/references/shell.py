@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 
 from keystow.migrate.references.base import (
+    BoundSite,
     Edit,
     FileChange,
     FileContext,
-    Site,
     enclosing_quotes,
     line_bounds,
     newline_of,
@@ -45,7 +45,7 @@ def plan(ctx: FileContext) -> FileChange:
     return change
 
 
-def _rewrite(text: str, site: Site, change: FileChange) -> bool:
+def _rewrite(text: str, site: BoundSite, change: FileChange) -> bool:
     ref = "${" + site.env_var + "}"
     found = enclosing_quotes(text, site, "\"'")
     if found is None:
@@ -59,7 +59,7 @@ def _rewrite(text: str, site: Site, change: FileChange) -> bool:
     return True
 
 
-def _declare_arg(text: str, site: Site, change: FileChange) -> None:
+def _declare_arg(text: str, site: BoundSite, change: FileChange) -> None:
     start, _ = line_bounds(text, site.start)
     if re.search(rf"^\s*ARG\s+{re.escape(site.env_var)}\s*$", text[:start], re.M | re.I):
         return

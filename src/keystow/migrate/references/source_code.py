@@ -11,10 +11,10 @@ import ast
 import re
 
 from keystow.migrate.references.base import (
+    BoundSite,
     Edit,
     FileChange,
     FileContext,
-    Site,
     enclosing_quotes,
     line_bounds,
 )
@@ -37,6 +37,7 @@ def language(path: str) -> str | None:
 
 def plan(ctx: FileContext) -> FileChange:
     lang = language(ctx.path)
+    assert lang is not None  # writer_for picks this writer only for a language it knows
     change = FileChange(ctx.path, f"{KIND}:{lang}", RESOLVES, NOTE)
     for site in ctx.sites:
         _rewrite_site(ctx.text, site, lang, change)
@@ -47,12 +48,16 @@ def plan(ctx: FileContext) -> FileChange:
     return change
 
 
-def _rewrite_site(text: str, site: Site, lang: str, change: FileChange) -> None:
+def _rewrite_site(text: str, site: BoundSite, lang: str, change: FileChange) -> None:
     found = enclosing_quotes(text, site)
     if found is None:
         return change.skip(site, "not inside a one-line string literal")
     open_at, close_at, quote = found
-    if PREFIXED.search(text[:open_at]) or text[open_at - 1:open_at] == quote or text[close_at + 1:close_at + 2] == quote:
+    if (
+        PREFIXED.search(text[:open_at])
+        or text[open_at - 1 : open_at] == quote
+        or text[close_at + 1 : close_at + 2] == quote
+    ):
         return change.skip(site, "prefixed, raw or triple-quoted string literal")
     if lang == "go" and _go_constant(text, site, change):
         return None
@@ -66,7 +71,7 @@ def _rewrite_site(text: str, site: Site, lang: str, change: FileChange) -> None:
     change.manifest[site.env_var] = site.target.reference()
 
 
-def _go_constant(text: str, site: Site, change: FileChange) -> bool:
+def _go_constant(text: str, site: BoundSite, change: FileChange) -> bool:
     """A Go constant cannot hold a function call: `const k = "..."` becomes `var k = ...`; a
     value inside a `const (...)` block is manual. True when the site was handled here."""
     start, _ = line_bounds(text, site.start)

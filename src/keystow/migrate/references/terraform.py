@@ -11,10 +11,10 @@ import posixpath
 import re
 
 from keystow.migrate.references.base import (
+    BoundSite,
     FileChange,
     FileContext,
     GeneratedFile,
-    Site,
     slug,
     whole_literal,
 )
@@ -39,7 +39,7 @@ def detect(path: str) -> bool:
     return path.endswith(".tf") and not path.endswith(SECRETS_FILE)
 
 
-def data_source(site: Site) -> tuple[str, str, str]:
+def data_source(site: BoundSite) -> tuple[str, str, str]:
     """(data type, local name, expression) for the site's target."""
     target = site.target
     local = "keystow_" + slug(target.name)
@@ -51,7 +51,7 @@ def data_source(site: Site) -> tuple[str, str, str]:
     return "aws_secretsmanager_secret_version", local, expression
 
 
-def block(site: Site) -> str:
+def block(site: BoundSite) -> str:
     data_type, local, _ = data_source(site)
     argument = "name" if data_type == "aws_ssm_parameter" else "secret_id"
     return f'data "{data_type}" "{local}" {{\n  {argument} = "{site.target.name}"\n}}\n'

@@ -13,7 +13,7 @@ import functools
 import json
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -127,8 +127,8 @@ def _walk(text: str, node: Node, document: int, path: tuple, in_flow: bool, seen
 
 def _content(text: str, node: ScalarNode) -> tuple[int, int]:
     start, end = node.start_mark.index, node.end_mark.index
-    if text:
-        start = PROPERTIES.match(text, start, end).end()
+    if text and (properties := PROPERTIES.match(text, start, end)):
+        start = properties.end()
     if node.style in ("'", '"'):
         return start + 1, end - 1
     return start, end
@@ -152,6 +152,21 @@ def string_at(node: Node | None, *keys: str) -> str | None:
 def is_whole_value(text: str, scalar: Scalar, start: int, end: int) -> bool:
     """Whether [start, end) is all of the scalar's value, written without escapes or folding."""
     return (start, end) == scalar.content and scalar.style not in BLOCK_STYLES and text[start:end] == scalar.node.value
+
+
+class BlockEntry(NamedTuple):
+    """A block mapping entry that can be cut out as whole lines."""
+
+    scalar: Scalar  # the value
+    key: ScalarNode
+    lines: tuple[int, int]  # as entry_lines
+
+
+def block_entry(text: str, scalar: Scalar) -> BlockEntry | None:
+    lines = entry_lines(text, scalar)
+    if lines is None or scalar.key is None:
+        return None
+    return BlockEntry(scalar, scalar.key, lines)
 
 
 def entry_lines(text: str, scalar: Scalar) -> tuple[int, int] | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from keystow.migrate.references.base import FileChange, Site
+from keystow.migrate.references.base import BoundSite, FileChange
 from keystow.migrate.references.yamlnodes import BLOCK_STYLES, Scalar, parse
 
 # A plain YAML scalar cannot start with these; a reference starting with one needs quotes.
@@ -16,7 +16,7 @@ YAML_INDICATORS = "{[*&!%@`|>'\"#,?-"
 FLOW_INDICATORS = ",[]{}"
 
 
-def replace_in_scalar(text: str, site: Site, ref: str, change: FileChange, is_json: bool = False) -> None:
+def replace_in_scalar(text: str, site: BoundSite, ref: str, change: FileChange, is_json: bool = False) -> None:
     new, reason = scalar_reference(text, site, ref, is_json)
     if new is None:
         change.skip(site, reason)
@@ -24,7 +24,7 @@ def replace_in_scalar(text: str, site: Site, ref: str, change: FileChange, is_js
         change.replace(site, site.start, site.end, new)
 
 
-def scalar_reference(text: str, site: Site, ref: str, is_json: bool = False) -> tuple[str | None, str]:
+def scalar_reference(text: str, site: BoundSite, ref: str, is_json: bool = False) -> tuple[str | None, str]:
     """(the text that replaces the site's characters, "") or (None, why nothing can)."""
     documents = parse(text)
     if documents is None:
@@ -47,7 +47,7 @@ def scalar_reference(text: str, site: Site, ref: str, is_json: bool = False) -> 
     return _in_plain(scalar, site, ref)
 
 
-def _in_plain(scalar: Scalar, site: Site, ref: str) -> tuple[str | None, str]:
+def _in_plain(scalar: Scalar, site: BoundSite, ref: str) -> tuple[str | None, str]:
     if _fits_plain(ref, scalar.in_flow, at_start=site.start == scalar.content[0]):
         return ref, ""
     if (site.start, site.end) == scalar.content:

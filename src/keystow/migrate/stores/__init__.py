@@ -7,7 +7,7 @@ Callers (the migration plan, `keystow run`, `keystow.resolve`) see only `SecretS
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from keystow.migrate.stores.errors import (
     AccessDenied,
@@ -21,6 +21,10 @@ from keystow.migrate.stores.errors import (
     Throttled,
     ValueTooLarge,
 )
+
+if TYPE_CHECKING:
+    # late: import cycle: the adapters import this package for PutResult and the errors
+    from keystow.migrate.stores.aws import AwsSession
 
 __all__ = [  # the interface, with its error types
     "AccessDenied", "Conflict", "InvalidName", "InvalidValue", "KmsKeyNotFound", "LimitExceeded",
@@ -64,13 +68,24 @@ class PutResult:
 
 
 class SecretStore(Protocol):
+    """What both adapters (ssm.py, secretsmanager.py) offer. Parameter Store has no JSON
+    secrets and no rotation: its `put_json`, `get_json` and `configure_rotation` raise StoreError."""
+
     kind: str
+    session: AwsSession  # region, partition and account for IAM policies
+    kms_key_id: str | None  # None: the store's AWS-managed key
 
     def validate(self, name: str, value: str) -> None: ...
     def put(self, name: str, value: str, *, tags: dict[str, str], overwrite: bool = False) -> PutResult: ...
+    def put_json(self, name: str, mapping: dict[str, object], tags: dict[str, str],
+                 overwrite: bool = False) -> PutResult: ...
     def get(self, name: str) -> str | None: ...
+    def get_json(self, name: str) -> dict | None: ...
     def get_many(self, names: list[str]) -> dict[str, str]: ...
     def arn(self, name: str) -> str: ...
+    def arn_pattern(self, name: str) -> str: ...  # for IAM: matches the entry after re-creation too
+    def kms_key_arn(self) -> str: ...
+    def configure_rotation(self, name: str, lambda_arn: str, days: int) -> None: ...
     def delete(self, name: str) -> None: ...
     def expected_duration(self, n_writes: int) -> float: ...
 
@@ -80,6 +95,7 @@ def open_store(kind: str, *, region: str | None = None, endpoint_url: str | None
                writes_per_second: float | None = None, aws_max_attempts: int | None = None) -> SecretStore:
     """A store of `kind`; region and endpoint default to boto3's own (AWS_REGION,
     AWS_ENDPOINT_URL, the profile). `aws_max_attempts` bounds botocore's own retries (default 10)."""
+    # late: import cycle: the adapters import this package for PutResult and the errors
     from keystow.migrate.stores.aws import AwsSession
 
     if kind not in STORE_KINDS:
@@ -87,10 +103,12 @@ def open_store(kind: str, *, region: str | None = None, endpoint_url: str | None
     session = AwsSession(region=region, endpoint_url=endpoint_url, max_attempts=aws_max_attempts)
     rate = writes_per_second or DEFAULT_WRITES_PER_SECOND[kind]
     if kind == "ssm":
+        # late: import cycle: the adapters import this package for PutResult and the errors
         from keystow.migrate.stores.ssm import SsmStore
 
         return SsmStore(session, kms_key_id=kms_key_id, allow_advanced_tier=allow_advanced_tier,
                         writes_per_second=rate)
+    # late: import cycle: the adapters import this package for PutResult and the errors
     from keystow.migrate.stores.secretsmanager import SecretsManagerStore
 
     return SecretsManagerStore(session, kms_key_id=kms_key_id, writes_per_second=rate)

@@ -9,21 +9,22 @@ from typing import Any
 
 from keystow.migrate.stores.errors import StoreError, is_botocore_error, translate
 
-RETRY_CONFIG = {"mode": "standard", "total_max_attempts": 10}
+MAX_ATTEMPTS = 10  # botocore's "standard" retry mode, each call at most this often
 
 
 class AwsSession:
     def __init__(self, region: str | None = None, endpoint_url: str | None = None,
                  max_attempts: int | None = None) -> None:
         self.endpoint_url = endpoint_url or None
-        self.max_attempts = max_attempts or RETRY_CONFIG["total_max_attempts"]
+        self.max_attempts = max_attempts or MAX_ATTEMPTS
         self._region = region
         self._clients: dict[str, Any] = {}
 
     @cached_property
     def _boto_session(self):
         try:
-            import botocore.session  # from the `aws` extra (boto3); clients need nothing more
+            # late: botocore comes with the optional `aws` extra (boto3); clients need nothing more
+            import botocore.session
         except ModuleNotFoundError as exc:
             raise StoreError("AWS support needs boto3: pip install 'keystow[aws]'") from exc
         try:
@@ -50,12 +51,14 @@ class AwsSession:
 
     def client(self, service: str):
         if service not in self._clients:
+            session = self._boto_session  # first: says which extra to install when botocore is missing
+            # late: botocore comes with the optional `aws` extra, loaded (with its error) by _boto_session
             from botocore.config import Config
 
-            retries = {**RETRY_CONFIG, "total_max_attempts": self.max_attempts}
-            config = Config(retries=retries, connect_timeout=10, read_timeout=30)
+            config = Config(retries={"mode": "standard", "total_max_attempts": self.max_attempts},
+                            connect_timeout=10, read_timeout=30)
             try:
-                self._clients[service] = self._boto_session.create_client(
+                self._clients[service] = session.create_client(
                     service, region_name=self.region, endpoint_url=self.endpoint_url, config=config)
             except Exception as exc:
                 if is_botocore_error(exc):
@@ -89,6 +92,7 @@ class AwsSession:
 @lru_cache(maxsize=1)
 def _shared_loader():
     """One loader for every session: parsing the service models is the slow part of a client."""
+    # late: botocore comes with the optional `aws` extra, loaded (with its error) by _boto_session
     from botocore.loaders import create_loader
 
     return create_loader()

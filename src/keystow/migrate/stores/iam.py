@@ -41,11 +41,10 @@ def policy_json(policy: dict) -> str:
 
 def _arn(store: SecretStore, name: str) -> str:
     # A secret's ARN ends in a random suffix: the pattern survives re-creation of the secret.
-    pattern = getattr(store, "arn_pattern", None)
-    return pattern(name) if pattern else store.arn(name)
+    return store.arn_pattern(name)
 
 
-def _decrypt_statement(kind: str, store) -> dict:
+def _decrypt_statement(kind: str, store: SecretStore) -> dict:
     session = store.session
     condition = {"StringEquals": {"kms:ViaService": f"{kind}.{session.region}.amazonaws.com"}}
     try:

@@ -43,7 +43,9 @@ class SecretsManagerStore:
     def put(self, name: str, value: str, *, tags: dict[str, str], overwrite: bool = False) -> PutResult:
         return self._put(name, value, tags, overwrite, same=lambda current: current == value)
 
-    def put_json(self, name: str, mapping: dict[str, object], tags: dict[str, str], overwrite: bool = False) -> PutResult:
+    def put_json(
+        self, name: str, mapping: dict[str, object], tags: dict[str, str], overwrite: bool = False
+    ) -> PutResult:
         """One secret holding several keys (`secretsmanager:name#key` reads one of them)."""
         value = json.dumps(mapping)
         return self._put(name, value, tags, overwrite, same=lambda current: _as_json(current) == mapping)

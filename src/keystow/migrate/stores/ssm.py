@@ -117,8 +117,22 @@ class SsmStore:
         s = self.session
         return f"arn:{s.partition}:ssm:{s.region}:{s.account_id}:parameter/{name.lstrip('/')}"
 
+    def arn_pattern(self, name: str) -> str:
+        """A parameter's ARN has no random suffix: it is its own pattern."""
+        return self.arn(name)
+
     def kms_key_arn(self) -> str:
         return self.session.kms_key_arn(self.kms_key_id or DEFAULT_KMS_KEY, "ssm")
+
+    def put_json(self, name: str, mapping: dict[str, object], tags: dict[str, str],
+                 overwrite: bool = False) -> PutResult:
+        raise StoreError(f"ssm:{name}: Parameter Store holds one value per name; grouped keys need secretsmanager")
+
+    def get_json(self, name: str) -> dict | None:
+        raise StoreError(f"ssm:{name}: Parameter Store holds one value per name; grouped keys need secretsmanager")
+
+    def configure_rotation(self, name: str, lambda_arn: str, days: int) -> None:
+        raise StoreError(f"ssm:{name}: Parameter Store has no rotation; use secretsmanager")
 
     def delete(self, name: str) -> None:
         try:
