@@ -102,9 +102,10 @@ def test_malformed_journal_is_skipped_and_the_others_still_count(history_repo, s
             "targets": {value_id(secrets.password): {"store": "ssm", "name": "/shop/db", "key": None}},
         },
     )
-    result = run_keystow("purge", "--history", "--yes", cwd=history_repo)
+    result = run_keystow("purge", "--history", "--yes", "--include-head", cwd=history_repo)
     assert result.returncode == 0, result.stderr
-    assert 'db_password = "ssm:/shop/db"' in git(history_repo, "show", "v0.1:settings.py")
+    moved = 'db_password = "***REMOVED-BY-KEYSTOW:moved-to-ssm:/shop/db***"'
+    assert moved in git(history_repo, "show", "v0.1:settings.py")
 
 
 def test_unproven_purge_exits_1_and_keeps_the_backup(history_repo, secrets):
