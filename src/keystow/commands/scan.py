@@ -41,9 +41,17 @@ class ScanOptions(NamedTuple):
     baseline: Path | None = None
     use_baseline: bool = True
     recurse_submodules: bool = False  # path scans: also the files of checked-out submodules
+    # --range/--pre-push gate the changes under review: config, baseline and allow comments come
+    # from the base revision (keystow.pipeline.untrusted) unless the pipeline trusts the head.
+    trust_head_config: bool = False
+    allow_skipped: bool = False  # a gate passes although changed files could not be scanned
 
 
 def run_scan(options: ScanOptions) -> int:
+    if is_gate(options) and not options.trust_head_config:
+        from keystow.commands.scan_gate import run_gate_scan
+
+        return run_gate_scan(options)
     config = load_scan_config(options)
     result = collect(options, config)
     result = apply_baseline(options, config, result)
@@ -65,6 +73,15 @@ def load_scan_config(options: ScanOptions) -> Config:
 
 def collect(options: ScanOptions, config: Config) -> ScanResult:
     """Run the source the options name through a scanner built from config."""
+    check_modes(options)
+    scanner = build_scanner(config, options.engine, options.inline_allow)
+    if is_git_scan(options):
+        history = HistoryOptions(options.use_cache, options.show_secrets, options.jobs)
+        return scan_git_source(git_source(options), config, scanner, history)
+    return scan_paths(list(options.paths), config, scanner, options.recurse_submodules)
+
+
+def check_modes(options: ScanOptions) -> None:
     git_modes = [options.staged, options.history, bool(options.range), bool(options.since), options.pre_push]
     if sum(git_modes) > 1:
         raise FatalError("choose one of --staged, --history, --range, --since, --pre-push")
@@ -72,11 +89,11 @@ def collect(options: ScanOptions, config: Config) -> ScanResult:
         raise FatalError("--remote applies to --pre-push")
     if any(git_modes) and options.recurse_submodules:
         raise FatalError("--recurse-submodules applies to path scans; scan a submodule's history in its own directory")
-    scanner = build_scanner(config, options.engine, options.inline_allow)
-    if any(git_modes):
-        history = HistoryOptions(options.use_cache, options.show_secrets, options.jobs)
-        return scan_git_source(git_source(options), config, scanner, history)
-    return scan_paths(list(options.paths), config, scanner, options.recurse_submodules)
+
+
+def is_gate(options: ScanOptions) -> bool:
+    """The modes that judge changes before they land: a range (CI) or a push."""
+    return bool(options.range or options.since or options.pre_push)
 
 
 def git_source(options: ScanOptions) -> GitSource:
@@ -117,10 +134,11 @@ def _color(options: ScanOptions) -> bool:
     return options.output is None and stdout_is_tty()
 
 
-def _print_skips(result: ScanResult, options: ScanOptions) -> None:
-    """One line per file that could not be read; binary and oversized files only when verbose."""
+def _print_skips(result: ScanResult, options: ScanOptions, gate: bool = False) -> None:
+    """One line per file that could not be read; binary and oversized files when verbose, and
+    always in a gate (what a gate did not read must not pass silently)."""
     for item in result.skipped:
-        if item.kind == "unreadable" or options.verbose:
+        if item.kind == "unreadable" or options.verbose or gate:
             notice(f"skipped {item.path}: {item.reason}")
     for line in result.notices:
         notice(line)

@@ -12,6 +12,7 @@ class ReportOptions(NamedTuple):
     show_secrets: bool = False
     color: bool = False
     verbose: bool = False
+    list_skipped: bool = False  # a gate scan: every skipped file is part of the report
 
 
 def render(format_name: str, result, options: ReportOptions) -> str:

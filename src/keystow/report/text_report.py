@@ -19,6 +19,8 @@ def render(result, options) -> str:
         for finding in group:
             lines.extend(_finding_lines(finding, options, paint))
         lines.append("")
+    if getattr(options, "list_skipped", False):
+        lines.extend(f"skipped {item.path}: {item.reason}" for item in result.skipped)
     if findings:
         lines.append(paint(DIM, "To allow a false positive: add `keystow:allow` in a comment on its line, "
                                 "or record it with `keystow baseline update`."))
