@@ -35,3 +35,11 @@ def run_keystow(*args: str, cwd: Path, input: bytes | None = None, env: dict | N
     """The real CLI in a subprocess, as a user runs it."""
     return subprocess.run([sys.executable, "-m", "keystow", *args], cwd=cwd, input=input,
                           capture_output=True, env={**os.environ, **(env or {})})
+
+
+def report_fingerprint_in(repo: Path, rule_id: str, secret: str) -> str:
+    """The fingerprint reports of `repo` print for a secret: salted with the repository's salt."""
+    from keystow.baseline.fingerprints import repository_salt
+    from keystow.findings import fingerprint, report_fingerprint
+
+    return report_fingerprint(fingerprint(rule_id, secret), repository_salt(repo, repo / ".keystow-baseline.json"))

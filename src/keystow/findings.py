@@ -33,6 +33,23 @@ def fingerprint(rule_id: str, secret: str) -> str:
 UNSAFE_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
+_RUN_SALT: list[str] = []
+
+
+def report_fingerprint(fingerprint: str, salt: str | None) -> str:
+    """The fingerprint a report prints: `fingerprint` hashed again with the repository's salt
+    (keystow.baseline.fingerprints), or with a random one per run when there is none. The
+    constant-salt fingerprint never leaves the process: with a redacted prefix, it let a weak
+    password be recovered offline."""
+    if salt is None:
+        if not _RUN_SALT:
+            import os
+
+            _RUN_SALT.append(os.urandom(16).hex())
+        salt = _RUN_SALT[0]
+    return hashlib.sha256(f"{salt}\0{fingerprint}".encode()).hexdigest()[:32]
+
+
 def visible(text: str) -> str:
     """`text` with every control character shown as a Python-style escape (`\\x1b`, `\\n`)."""
     if text.isascii() and text.isprintable():

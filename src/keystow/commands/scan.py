@@ -17,6 +17,9 @@ from keystow.pipeline.scanning import build_scanner, scan_paths
 from keystow.report import ReportOptions, render
 
 
+FINGERPRINTED_FORMATS = ("json", "sarif", "gitlab")
+
+
 class ScanOptions(NamedTuple):
     paths: tuple[str, ...] = (".",)
     format: str = "text"
@@ -55,6 +58,8 @@ def run_scan(options: ScanOptions) -> int:
     config = load_scan_config(options)
     result = collect(options, config)
     result = apply_baseline(options, config, result)
+    scope = baseline_scope(options, config)
+    result = with_report_fingerprints(options, result, scope.root, scope.file)
     report_options = ReportOptions(options.show_secrets, _color(options), options.verbose)
     emit(render(options.format, result, report_options), options.output)
     _print_skips(result, options)
@@ -121,6 +126,16 @@ def apply_baseline(options: ScanOptions, config: Config, result: ScanResult) -> 
     if not options.use_baseline:
         return result
     return filter_result(result, baseline_scope(options, config))
+
+
+def with_report_fingerprints(options: ScanOptions, result: ScanResult, root: Path, baseline: Path | None) -> ScanResult:
+    """Fingerprints salted for the repository, in the formats that print them (the text report
+    and the hooks never pay for the salt)."""
+    if options.format in FINGERPRINTED_FORMATS:
+        from keystow.baseline.fingerprints import repository_salt, salted
+
+        result.findings = salted(result.findings, repository_salt(root, baseline))
+    return result
 
 
 def exit_code(findings: list[Finding], fail_on: str) -> int:

@@ -14,7 +14,15 @@ from pathlib import Path
 from keystow import git
 from keystow.baseline import Scope, filter_result, relative_path
 from keystow.commands.output import emit, notice
-from keystow.commands.scan import ScanOptions, _color, _print_skips, check_modes, exit_code, git_source
+from keystow.commands.scan import (
+    ScanOptions,
+    _color,
+    _print_skips,
+    check_modes,
+    exit_code,
+    git_source,
+    with_report_fingerprints,
+)
 from keystow.config import Config, load_config
 from keystow.errors import EXIT_FINDINGS
 from keystow.pipeline import untrusted
@@ -36,9 +44,10 @@ def run_gate_scan(options: ScanOptions) -> int:
         config, watched = _config(options, trusted, root)
         result = _scan(options, source, config, root, revisions)
         result = _baseline(options, config, trusted, root, result)
+        result.findings.extend(untrusted.config_changes(root, revisions, config.baseline, watched))
+        result = with_report_fingerprints(options, result, root, options.baseline or trusted.baseline(config.baseline))
     finally:
         trusted.close()
-    result.findings.extend(untrusted.config_changes(root, revisions, config.baseline, watched))
     report_options = ReportOptions(options.show_secrets, _color(options), options.verbose, list_skipped=True)
     emit(render(options.format, result, report_options), options.output)
     _print_skips(result, options, gate=True)
