@@ -57,3 +57,11 @@ def run_keystow_crashing(point: str, *args: str, cwd: Path) -> subprocess.Comple
     """keystow ARGS in a subprocess that dies as kill -9 would right after `point` (testing.crashpoint)."""
     return subprocess.run(wrapper_command("crashpoint", point, "--", *args), cwd=cwd, capture_output=True,
                           env=wrapper_env())
+
+
+def report_fingerprint_in(repo: Path, rule_id: str, secret: str) -> str:
+    """The fingerprint reports of `repo` print for a secret: salted with the repository's salt."""
+    from keystow.baseline.fingerprints import repository_salt
+    from keystow.findings import fingerprint, report_fingerprint
+
+    return report_fingerprint(fingerprint(rule_id, secret), repository_salt(repo, repo / ".keystow-baseline.json"))

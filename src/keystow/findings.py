@@ -7,6 +7,7 @@ secret, so it survives line moves, rebases and squashes. The secret itself lives
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import NamedTuple
 
 FINGERPRINT_SALT = b"keystow-v1"
@@ -22,6 +23,47 @@ def fingerprint(rule_id: str, secret: str) -> str:
     """Salted hash of rule and secret: stable across paths, lines and commits."""
     digest = hashlib.sha256(FINGERPRINT_SALT + b"\0" + rule_id.encode() + b"\0" + secret.encode())
     return digest.hexdigest()[:32]
+
+
+# What a repository controls (file names, author names, rule names of extra rules, secrets) must
+# not reach a terminal or a CI log as control characters: ANSI escapes repaint the screen, and a
+# newline lets a path start a line of its own (`::add-mask::`, `::set-output` in GitHub Actions).
+# C0/C1 controls, DEL, line/paragraph separators, bidi overrides, lone surrogates (undecodable
+# bytes of a file name, which would be written back raw).
+UNSAFE_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+_RUN_SALT: list[str] = []
+
+
+def report_fingerprint(fingerprint: str, salt: str | None) -> str:
+    """The fingerprint a report prints: `fingerprint` hashed again with the repository's salt
+    (keystow.baseline.fingerprints), or with a random one per run when there is none. The
+    constant-salt fingerprint never leaves the process: with a redacted prefix, it let a weak
+    password be recovered offline."""
+    if salt is None:
+        if not _RUN_SALT:
+            import os
+
+            _RUN_SALT.append(os.urandom(16).hex())
+        salt = _RUN_SALT[0]
+    return hashlib.sha256(f"{salt}\0{fingerprint}".encode()).hexdigest()[:32]
+
+
+def visible(text: str) -> str:
+    """`text` with every control character shown as a Python-style escape (`\\x1b`, `\\n`)."""
+    if text.isascii() and text.isprintable():
+        return text
+    return UNSAFE_CHARACTERS.sub(_escape, text)
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char)
+    if named:
+        return named
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def redact(secret: str) -> str:

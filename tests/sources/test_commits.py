@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from keystow.findings import fingerprint
-from tests.helpers import commit_file, git, run_keystow
+from tests.helpers import commit_file, git, report_fingerprint_in, run_keystow
 from tests.sources.gitcase import fakes, scan_json
 
 ZERO = "0" * 40
@@ -19,15 +18,15 @@ def build(repo):
     return base, c1, c2, old, new
 
 
-def fp(key):
-    return fingerprint("aws-access-key-id", key)
+def fp(repo, key):
+    return report_fingerprint_in(repo, "aws-access-key-id", key)
 
 
 def test_range_reports_only_commits_in_range(repo):
     base, c1, c2, old, new = build(repo)
     code, document = scan_json(repo, "--range", f"{base}..{c2}")
     assert code == 1
-    assert {f["fingerprint"] for f in document["findings"]} == {fp(new)}
+    assert {f["fingerprint"] for f in document["findings"]} == {fp(repo, new)}
     assert document["findings"][0]["commit"] == c1
     code, document = scan_json(repo, "--since", c1, "--no-cache")
     assert code == 0 and document["summary"]["scanned_blobs"] == 1
@@ -54,7 +53,7 @@ def test_base_that_is_not_an_ancestor_uses_the_merge_base(repo):
     topic_key = fakes(23).aws_access_key_id()
     topic = commit_file(repo, "topic.env", f"KEY={topic_key}\n", "topic")
     _, document = scan_json(repo, "--range", f"{c2}..{topic}")
-    assert {f["fingerprint"] for f in document["findings"]} == {fp(topic_key)}
+    assert {f["fingerprint"] for f in document["findings"]} == {fp(repo, topic_key)}
 
 
 def test_shallow_clone_scans_what_is_there_and_says_so(repo, tmp_path):
@@ -78,11 +77,11 @@ def test_pre_push_scans_commits_the_remote_lacks(repo, tmp_path):
     git(repo, "fetch", "-q", "origin")
     lines = f"refs/heads/main {c2} refs/heads/main {base}\n".encode()
     code, document = scan_json(repo, "--pre-push", input=lines)
-    assert {f["fingerprint"] for f in document["findings"]} == {fp(new)}
+    assert {f["fingerprint"] for f in document["findings"]} == {fp(repo, new)}
 
     new_branch = f"refs/heads/topic {c2} refs/heads/topic {ZERO}\n".encode()
     _, document = scan_json(repo, "--pre-push", input=new_branch)
-    assert {f["fingerprint"] for f in document["findings"]} == {fp(new)}  # base is on origin
+    assert {f["fingerprint"] for f in document["findings"]} == {fp(repo, new)}  # base is on origin
 
     deletion = f"(delete) {ZERO} refs/heads/old {c2}\n".encode()
     assert run_keystow("scan", "--pre-push", cwd=repo, input=deletion).returncode == 0
@@ -101,7 +100,7 @@ def test_pre_push_with_a_remote_counts_only_that_remotes_branches(repo, tmp_path
     _, to_mirror = scan_json(repo, "--pre-push", "--remote", "mirror", input=new_branch)
     _, to_url = scan_json(repo, "--pre-push", "--remote", str(tmp_path / "mirror.git"), input=new_branch)
     assert to_origin["findings"] == []
-    assert {f["fingerprint"] for f in to_mirror["findings"]} == {fp(old), fp(new)}
+    assert {f["fingerprint"] for f in to_mirror["findings"]} == {fp(repo, old), fp(repo, new)}
     assert to_url["findings"] == to_mirror["findings"]
     result = run_keystow("scan", "--remote", "origin", cwd=repo)
     assert result.returncode == 2 and b"--remote applies to --pre-push" in result.stderr

@@ -6,8 +6,7 @@ import json
 import os
 import stat
 
-from keystow.findings import fingerprint
-from tests.helpers import commit_file, git, loose_object, run_keystow
+from tests.helpers import commit_file, git, loose_object, report_fingerprint_in, run_keystow
 from tests.sources.gitcase import fakes, scan_json
 
 
@@ -25,7 +24,7 @@ def test_secret_added_then_deleted_is_found_in_history_only(repo):
     assert code == 1
     [finding] = document["findings"]
     assert finding["rule_id"] == "aws-access-key-id"
-    assert finding["fingerprint"] == fingerprint("aws-access-key-id", key)
+    assert finding["fingerprint"] == report_fingerprint_in(repo, "aws-access-key-id", key)
     assert (finding["path"], finding["line"], finding["commit"]) == ("config/app settings.env", 3, adding)
     assert finding["author_name"] == "Test Author"
     assert finding["author_email"] == "author@example.invalid"
@@ -61,7 +60,9 @@ def test_secret_on_unmerged_branch_in_tag_and_in_stashes_is_found(repo):
         (repo / "app.py").write_text(f"KEY = '{key}'\n")
         git(repo, "stash", "-q")
     code, document = scan_json(repo, "--history")
-    expected = {fingerprint("aws-access-key-id", k) for k in (branch_key, tag_key, stash_key, old_stash_key)}
+    expected = {
+        report_fingerprint_in(repo, "aws-access-key-id", k) for k in (branch_key, tag_key, stash_key, old_stash_key)
+    }
     assert {f["fingerprint"] for f in document["findings"]} == expected
 
 

@@ -7,8 +7,7 @@ import stat
 import subprocess
 import sys
 
-from keystow.findings import fingerprint
-from tests.helpers import commit_file, git, run_keystow
+from tests.helpers import commit_file, git, report_fingerprint_in, run_keystow
 from tests.sources.gitcase import fakes, scan_json
 
 
@@ -33,7 +32,7 @@ def test_unstaged_content_and_pre_existing_lines_are_ignored(repo):
     code, document = scan_json(repo, "--staged")
     assert code == 1
     [finding] = document["findings"]
-    assert finding["fingerprint"] == fingerprint("aws-access-key-id", new_key)
+    assert finding["fingerprint"] == report_fingerprint_in(repo, "aws-access-key-id", new_key)
     assert (finding["path"], finding["line"]) == ("settings.py", 3)
 
 

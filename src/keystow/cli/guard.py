@@ -13,10 +13,12 @@ from keystow.errors import FatalError
 
 
 def guarded(call: Callable[[], int]) -> int:
+    from keystow.findings import visible  # an error may quote a path or a git message
+
     try:
         return call()
     except FatalError as exc:
-        print(f"keystow: error: {exc}", file=sys.stderr)
+        print(f"keystow: error: {visible(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("keystow: interrupted", file=sys.stderr)

@@ -46,9 +46,14 @@ from keystow.report import FORMATS
 @click.option("--only-verified", is_flag=True, help="Report only credentials verified active (implies --verify).")
 @click.option("--fail-on-verified", is_flag=True,
               help="Exit 1 only when a credential is verified active (implies --verify).")
+@click.option("--trust-head-config", is_flag=True,
+              help="--range/--pre-push: use the config, baseline and allow comments of the changes under review "
+                   "(default: those of the base revision; for trusted pipelines only).")
+@click.option("--allow-skipped", is_flag=True,
+              help="--range/--pre-push: pass although changed files were skipped (too large or binary).")
 def scan(paths, staged, history, range_, since, pre_push, push_remote, format_, output, show_secrets, config_file,
          max_file_size, baseline, no_baseline, no_inline_allow, fail_on, no_cache, jobs, engine, color, verbose,
-         recurse_submodules, verify, only_verified, fail_on_verified):
+         recurse_submodules, verify, only_verified, fail_on_verified, trust_head_config, allow_skipped):
     """Scan files, staged changes, a commit range or all of history for secrets.
 
     Exit codes: 0 nothing found, 1 findings, 2 usage or configuration error, 3 internal error.
@@ -65,5 +70,6 @@ def scan(paths, staged, history, range_, since, pre_push, push_remote, format_, 
         use_cache=not no_cache, jobs=jobs, baseline=baseline, use_baseline=not no_baseline,
         recurse_submodules=recurse_submodules, verify=verify, only_verified=only_verified,
         fail_on_verified=fail_on_verified,
+        trust_head_config=trust_head_config, allow_skipped=allow_skipped,
     )
     sys.exit(run_scan(options))

@@ -24,7 +24,8 @@ from keystow.cli.options import SEVERITY_CHOICE
 @click.option(
     "--fail-on", type=SEVERITY_CHOICE, default="low", show_default=True, help="Lowest severity that fails the run."
 )
-@click.option("--no-inline-allow", is_flag=True, help="Ignore keystow:allow and similar comments (audits).")
+@click.option("--no-inline-allow", is_flag=True, hidden=True,
+              help="Accepted for compatibility: scan-repos always ignores inline allow comments.")
 @click.option("--no-cache", is_flag=True, help="History: rescan every blob of local repositories.")
 @click.option("--engine", type=click.Choice(["auto", "hyperscan", "re"]), default="auto", hidden=True)
 @click.option("--color/--no-color", default=None)
@@ -42,7 +43,7 @@ def scan_repos(list_file, format_, output, jobs, dask_address, mode, config_file
 
     options = ScanReposOptions(
         list_file=list_file, format=format_, output=output, jobs=jobs, dask=dask_address, mode=mode,
-        config_file=config_file, engine=engine, inline_allow=not no_inline_allow, use_cache=not no_cache,
+        config_file=config_file, engine=engine, use_cache=not no_cache,
         fail_on=fail_on, color=color, verbose=verbose,
     )
     sys.exit(run_scan_repos(options))

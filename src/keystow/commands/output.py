@@ -8,11 +8,14 @@ import sys
 from pathlib import Path
 
 from keystow import fs
+from keystow.findings import visible
 
 
 def notice(message: str) -> None:
-    """One line on stderr; never carries a secret (callers pass paths, counts and rule ids)."""
-    print(f"keystow: {message}", file=sys.stderr)
+    """One line on stderr; never carries a secret (callers pass paths, counts and rule ids).
+    Exactly one line: a path or ref name from the repository cannot start a line of its own
+    (a GitHub workflow command) or send terminal escapes."""
+    print(f"keystow: {visible(message)}", file=sys.stderr)
 
 
 def emit(text: str, output: Path | None = None) -> None:

@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Callable
 
 from keystow import git
+from keystow.baseline.fingerprints import repository_salt
 from keystow.commands.output import notice
 from keystow.config import Config, load_config
 from keystow.detect.scanner import Scanner
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, FatalError, GitError
+from keystow.findings import report_fingerprint
 from keystow.pipeline.scanning import build_scanner
 from keystow.purge import backup, dryrun, report, tips
 from keystow.purge.history import history_findings
@@ -74,10 +76,19 @@ def run_purge(options: PurgeOptions, confirm: Callable[[str], bool]) -> int:
 def select(repo: Path, scanner: Scanner, config: Config, options: PurgeOptions) -> PurgePlan:
     wanted = report_fingerprints(options.from_report) if options.from_report else None
     findings = history_findings(repo, scanner, config)
+    if wanted is not None:
+        wanted = _own_fingerprints(wanted, findings, repository_salt(repo, repo / config.baseline))
     plan = build_plan(findings, wanted, migrated_references(repo, findings), options.replacement)
     if plan.not_found:
         notice(f"{len(plan.not_found)} finding(s) of the report are not in this history (already purged?)")
     return plan
+
+
+def _own_fingerprints(reported: set[str], findings: list, salt: str | None) -> set[str]:
+    """A report prints fingerprints salted for the repository: each becomes the finding's own;
+    one matching no finding stays as it is, to be named as not found."""
+    by_report = {report_fingerprint(f.fingerprint, salt): f.fingerprint for f in findings}
+    return {by_report.get(fingerprint, fingerprint) for fingerprint in reported}
 
 
 def verified_statuses(plan: PurgePlan) -> dict[str, str]:

@@ -17,6 +17,8 @@ from keystow.pipeline.result import ScanResult
 from keystow.pipeline.scanning import build_scanner, scan_paths
 from keystow.report import ReportOptions, render
 
+FINGERPRINTED_FORMATS = ("json", "sarif", "gitlab")
+
 
 class ScanOptions(NamedTuple):
     paths: tuple[str, ...] = (".",)
@@ -45,14 +47,24 @@ class ScanOptions(NamedTuple):
     verify: bool = False  # ask each provider whether found credentials are live (keystow.verify)
     only_verified: bool = False  # report only findings verified active
     fail_on_verified: bool = False  # exit 1 only when a finding is verified active
+    # --range/--pre-push gate the changes under review: config, baseline and allow comments come
+    # from the base revision (keystow.pipeline.untrusted) unless the pipeline trusts the head.
+    trust_head_config: bool = False
+    allow_skipped: bool = False  # a gate passes although changed files could not be scanned
 
 
 def run_scan(options: ScanOptions) -> int:
+    if is_gate(options) and not options.trust_head_config:
+        from keystow.commands.scan_gate import run_gate_scan
+
+        return run_gate_scan(options)
     config = load_scan_config(options)
     result = collect(options, config)
     result = apply_baseline(options, config, result)
     if options.verify or options.only_verified or options.fail_on_verified:
         result = verify_result(options, result)
+    scope = baseline_scope(options, config)
+    result = with_report_fingerprints(options, result, scope.root, scope.file)
     hint = unblock_hint(options.staged, bool(options.pre_push or options.range or options.since), options.history)
     report_options = ReportOptions(options.show_secrets, _color(options), options.verbose, hint)
     emit(render(options.format, result, report_options), options.output)
@@ -106,6 +118,19 @@ def load_scan_config(options: ScanOptions) -> Config:
 
 def collect(options: ScanOptions, config: Config) -> ScanResult:
     """Run the source the options name through a scanner built from config."""
+    check_modes(options)
+    scanner = build_scanner(config, options.engine, options.inline_allow)
+    if is_git_scan(options):
+        history = HistoryOptions(options.use_cache, options.show_secrets, options.jobs)
+        result = scan_git_source(git_source(options), config, scanner, history)
+    else:
+        result = scan_paths(list(options.paths), config, scanner, options.recurse_submodules)
+    if not is_git_scan(options) or options.staged:  # history scans use workers and a cache: not counted
+        result.suppressed["inline_allowed"] = scanner.inline_allowed
+    return result
+
+
+def check_modes(options: ScanOptions) -> None:
     git_modes = [options.staged, options.history, bool(options.range), bool(options.since), options.pre_push]
     if sum(git_modes) > 1:
         raise FatalError("choose one of --staged, --history, --range, --since, --pre-push")
@@ -113,15 +138,11 @@ def collect(options: ScanOptions, config: Config) -> ScanResult:
         raise FatalError("--remote applies to --pre-push")
     if any(git_modes) and options.recurse_submodules:
         raise FatalError("--recurse-submodules applies to path scans; scan a submodule's history in its own directory")
-    scanner = build_scanner(config, options.engine, options.inline_allow)
-    if any(git_modes):
-        history = HistoryOptions(options.use_cache, options.show_secrets, options.jobs)
-        result = scan_git_source(git_source(options), config, scanner, history)
-    else:
-        result = scan_paths(list(options.paths), config, scanner, options.recurse_submodules)
-    if not any(git_modes) or options.staged:  # history scans use workers and a cache: not counted
-        result.suppressed["inline_allowed"] = scanner.inline_allowed
-    return result
+
+
+def is_gate(options: ScanOptions) -> bool:
+    """The modes that judge changes before they land: a range (CI) or a push."""
+    return bool(options.range or options.since or options.pre_push)
 
 
 def git_source(options: ScanOptions) -> GitSource:
@@ -151,6 +172,16 @@ def apply_baseline(options: ScanOptions, config: Config, result: ScanResult) -> 
     return filter_result(result, baseline_scope(options, config))
 
 
+def with_report_fingerprints(options: ScanOptions, result: ScanResult, root: Path, baseline: Path | None) -> ScanResult:
+    """Fingerprints salted for the repository, in the formats that print them (the text report
+    and the hooks never pay for the salt)."""
+    if options.format in FINGERPRINTED_FORMATS:
+        from keystow.baseline.fingerprints import repository_salt, salted
+
+        result.findings = salted(result.findings, repository_salt(root, baseline))
+    return result
+
+
 def exit_code(findings: list[Finding], fail_on: str) -> int:
     threshold = severity_rank(fail_on)
     return EXIT_FINDINGS if any(severity_rank(f.severity) >= threshold for f in findings) else EXIT_CLEAN
@@ -162,10 +193,11 @@ def _color(options: ScanOptions) -> bool:
     return options.output is None and stdout_is_tty()
 
 
-def _print_skips(result: ScanResult, options: ScanOptions) -> None:
-    """One line per file that could not be read; binary and oversized files only when verbose."""
+def _print_skips(result: ScanResult, options: ScanOptions, gate: bool = False) -> None:
+    """One line per file that could not be read; binary and oversized files when verbose, and
+    always in a gate (what a gate did not read must not pass silently)."""
     for item in result.skipped:
-        if item.kind == "unreadable" or options.verbose:
+        if item.kind == "unreadable" or options.verbose or gate:
             notice(f"skipped {item.path}: {item.reason}")
     for line in result.notices:
         notice(line)

@@ -32,7 +32,8 @@ class ScanReposOptions:
     mode: str | None = None  # None: history where available, else the work tree
     config_file: Path | None = None
     engine: str = "auto"
-    inline_allow: bool = True
+    # A repository cannot allow its own secrets: its `keystow:allow` comments are not honoured.
+    inline_allow: bool = False
     use_cache: bool = True
     fail_on: str = "low"
     color: bool | None = None

@@ -12,7 +12,7 @@ import binascii
 import re
 from typing import TYPE_CHECKING, Iterator, NamedTuple
 
-from keystow.detect.text import line_and_column
+from keystow.detect.text import TextIndex
 
 if TYPE_CHECKING:
     from keystow.findings import Finding
@@ -84,10 +84,10 @@ def decoded_views(data: bytes, path: str) -> list[DecodedView]:
     return [DecodedView(f"{item.key}: {_yaml_scalar(item.text)}\n".encode(), item) for item in k8s_secret_data(data)]
 
 
-def encoded_places(data: bytes, views: list[DecodedView]) -> set[tuple[int, int]]:
+def encoded_places(index: TextIndex, views: list[DecodedView]) -> set[tuple[int, int]]:
     """(line, column) of each encoded value: a finding on the encoding itself is dropped, since
     what a value decodes to is what it means."""
-    return {line_and_column(data, view.source.start) for view in views}
+    return {index.line_and_column(view.source.start) for view in views}
 
 
 def _yaml_scalar(text: str) -> str:
@@ -98,9 +98,9 @@ def _yaml_scalar(text: str) -> str:
     return f"'{text}'" if "'" not in text else text
 
 
-def relocate(finding: "Finding", data: bytes, item: Decoded) -> "Finding":
+def relocate(finding: "Finding", index: TextIndex, item: Decoded) -> "Finding":
     """The finding from a decoded view, placed at its encoded value in the blob."""
-    line, column = line_and_column(data, item.start)
-    end_line, end_column = line_and_column(data, item.end)
+    line, column = index.line_and_column(item.start)
+    end_line, end_column = index.line_and_column(item.end)
     location = finding.locations[0]._replace(line=line, column=column, end_line=end_line, end_column=end_column)
     return finding.with_locations((location,))

@@ -20,7 +20,7 @@ from keystow.detect.filters.overlap import (
 )
 from keystow.detect.matcher import Match, build_matcher
 from keystow.detect.ruleset import Rule, RuleSet
-from keystow.detect.text import line_and_column, line_at, to_scannable
+from keystow.detect.text import TextIndex, to_scannable
 from keystow.findings import Finding, Location, Provenance
 
 
@@ -70,10 +70,11 @@ class Scanner:
         findings = self._confirmed(data, blob)
         views = decoded_views(data, blob.path)  # k8s Secret `data:` values, base64-decoded
         if views:
-            encoded = encoded_places(data, views)
+            index = TextIndex(data)
+            encoded = encoded_places(index, views)
             findings = [f for f in findings if (f.location.line, f.location.column) not in encoded]
             for view in views:
-                findings += [relocate(f, data, view.source) for f in self._confirmed(view.text, blob)]
+                findings += [relocate(f, index, view.source) for f in self._confirmed(view.text, blob)]
         findings = drop_shadowed_generic(findings, self.generic_rule_ids)  # a provider rule wins over a generic one
         if self.policy.one_finding_per_position:
             findings = drop_same_span_duplicates(findings)
@@ -81,29 +82,39 @@ class Scanner:
 
     def _confirmed(self, data: bytes, blob: Blob) -> list[Finding]:
         """Every matcher hit in `data` that its rule confirms."""
-        findings = []
+        findings: list[Finding] = []
+        index: TextIndex | None = None
+        allowed_lines: dict[int, bool] = {}
         for match in self.matcher.matches(data):
-            finding = self._confirm(match, data, blob)
+            index = index or TextIndex(data)  # one per blob: positions of many hits stay linear
+            finding = self._confirm(match, index, blob, allowed_lines)
             if finding is not None:
                 findings.append(finding)
         return findings
 
-    def _confirm(self, match: Match, data: bytes, blob: Blob) -> Finding | None:
-        rule = match.rule
+    def _confirm(self, match: Match, index: TextIndex, blob: Blob, allowed_lines: dict[int, bool]) -> Finding | None:
+        rule, data = match.rule, index.data
         secret = data[match.secret_start:match.secret_end].decode("utf-8", errors="replace")
         confidence = rule_gate(rule, secret, self.policy)
         if confidence is None:
             return None
-        line_text, previous_line = line_at(data, match.secret_start)
-        if is_filtered(rule, secret, self.policy, line_text):
+        if is_filtered(rule, secret, self.policy, index.context(match.secret_start, match.secret_end)):
             return None
-        if self.policy.inline_allow and is_allowed_inline(line_text, previous_line):
+        if self.policy.inline_allow and self._allowed_inline(index, match.secret_start, allowed_lines):
             self.inline_allowed += 1
             return None
-        line, column = line_and_column(data, match.secret_start)
-        end_line, end_column = line_and_column(data, match.secret_end)
+        line, column = index.line_and_column(match.secret_start)
+        end_line, end_column = index.line_and_column(match.secret_end)
         location = Location(blob.path, line, column, end_line, end_column, blob.blob_id, blob.provenance)
         return Finding(rule.id, rule.name, rule.severity, secret, (location,), rule.tags, confidence)
+
+    @staticmethod
+    def _allowed_inline(index: TextIndex, offset: int, allowed_lines: dict[int, bool]) -> bool:
+        """Whether the line carries an allow comment, decided once per line."""
+        number = index.line_number(offset)
+        if number not in allowed_lines:
+            allowed_lines[number] = is_allowed_inline(*index.line_at(offset))
+        return allowed_lines[number]
 
 
 def rule_gate(rule: Rule, secret: str, policy: FilterPolicy) -> str | None:

@@ -7,9 +7,14 @@ re-encoded as UTF-8 so its lines and columns come out right.
 
 from __future__ import annotations
 
+import bisect
 import codecs
+import re
+from array import array
 
 BINARY_SNIFF = 8192
+# Line-aware filters read at most this much of the line either side of a candidate.
+CONTEXT_BYTES = 4096
 UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
@@ -44,17 +49,105 @@ def _recode(data: bytes, encoding: str) -> bytes:
 
 
 def line_and_column(data: bytes, offset: int) -> tuple[int, int]:
-    """1-based line and character column of a byte offset."""
-    line = data.count(b"\n", 0, offset) + 1
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
-    return line, column
+    """1-based line and character column of a byte offset (one-off; a scanner placing many
+    findings in one blob uses a `TextIndex`)."""
+    return TextIndex(data).line_and_column(offset)
 
 
 def line_at(data: bytes, offset: int) -> tuple[bytes, bytes]:
     """The line holding `offset` and the line before it (empty on the first line)."""
-    start = data.rfind(b"\n", 0, offset) + 1
-    end = data.find(b"\n", offset)
-    end = len(data) if end < 0 else end
-    prev_start = data.rfind(b"\n", 0, max(0, start - 1)) + 1 if start else start
-    return data[start:end], data[prev_start:max(prev_start, start - 1)]
+    return TextIndex(data).line_at(offset)
+
+
+class TextIndex:
+    """Positions in one blob in logarithmic time: a blob can hold thousands of findings, and
+    counting from offset 0 for each made a big file of keys quadratic (1 MB on one line: minutes).
+
+    Built once per blob that has a candidate; the newline offsets are found by C code. The
+    column is the number of characters between the line start and the offset as UTF-8 decoding
+    with replacement counts them: in valid UTF-8 that is bytes minus continuation bytes; invalid
+    bytes are counted per line by the decoder itself, once per line that is asked about.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.newlines = array("q", (m.start() for m in _NEWLINE.finditer(data)))
+        self._ascii = data.isascii()
+        self._continuations: array | None = None
+        self._valid_utf8: bool | None = None
+        self._line_columns: dict[int, array] = {}
+
+    def line_and_column(self, offset: int) -> tuple[int, int]:
+        number = bisect.bisect_left(self.newlines, offset)
+        start = self._line_start(number)
+        return number + 1, self._characters(start, offset) + 1
+
+    def line_at(self, offset: int) -> tuple[bytes, bytes]:
+        """The line holding `offset` and the line before it (callers ask once per line: a
+        minified file is one long line)."""
+        return self._line_and_previous(bisect.bisect_left(self.newlines, offset))
+
+    def line_number(self, offset: int) -> int:
+        return bisect.bisect_left(self.newlines, offset) + 1
+
+    def context(self, start: int, end: int, width: int = CONTEXT_BYTES) -> bytes:
+        """The line around `start:end`, at most `width` bytes either side: what line-aware
+        filters read, so their cost per finding does not grow with the line."""
+        number = bisect.bisect_left(self.newlines, start)
+        line_start = self._line_start(number)
+        line_end = self.newlines[number] if number < len(self.newlines) else len(self.data)
+        return self.data[max(line_start, start - width):min(line_end, end + width)]
+
+    def _line_and_previous(self, number: int) -> tuple[bytes, bytes]:
+        start = self._line_start(number)
+        end = self.newlines[number] if number < len(self.newlines) else len(self.data)
+        if not start:
+            return self.data[start:end], b""
+        previous_start = self._line_start(number - 1)
+        return self.data[start:end], self.data[previous_start:max(previous_start, start - 1)]
+
+    def _line_start(self, number: int) -> int:
+        return self.newlines[number - 1] + 1 if number else 0
+
+    def _characters(self, start: int, offset: int) -> int:
+        if self._ascii:
+            return offset - start
+        if self._is_valid_utf8():
+            continuations = self._continuation_offsets()
+            inside = bisect.bisect_left(continuations, offset) - bisect.bisect_left(continuations, start)
+            return offset - start - inside
+        return self._columns_of_line(start)[offset - start]
+
+    def _is_valid_utf8(self) -> bool:
+        if self._valid_utf8 is None:
+            try:
+                self.data.decode("utf-8")
+                self._valid_utf8 = True
+            except UnicodeDecodeError:
+                self._valid_utf8 = False
+        return self._valid_utf8
+
+    def _continuation_offsets(self) -> array:
+        if self._continuations is None:
+            self._continuations = array("q", (m.start() for m in _CONTINUATION.finditer(self.data)))
+        return self._continuations
+
+    def _columns_of_line(self, start: int) -> array:
+        """Characters before each byte offset of the line starting at `start` (invalid UTF-8):
+        what `decode("utf-8", "replace")` of the prefix would count, an unfinished sequence
+        being one replacement character."""
+        columns = self._line_columns.get(start)
+        if columns is None:
+            end = self.data.find(b"\n", start)
+            end = len(self.data) if end < 0 else end
+            decoder = codecs.getincrementaldecoder("utf-8")("replace")
+            columns, emitted = array("q", [0]), 0
+            for byte in self.data[start:end]:
+                emitted += len(decoder.decode(bytes((byte,))))
+                columns.append(emitted + (1 if decoder.getstate()[0] else 0))
+            self._line_columns[start] = columns
+        return columns
+
+
+_NEWLINE = re.compile(rb"\n")
+_CONTINUATION = re.compile(rb"[\x80-\xbf]")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from keystow import __version__
+from keystow.findings import visible
 from keystow.multirepo.model import RepoReport
 from keystow.report import ReportOptions, json_report, text_report
 
@@ -64,9 +65,9 @@ def render_text(reports: list[RepoReport], color: bool) -> str:
     parts = []
     for report in reports:
         if report.ok:
-            parts.append(f"== {report.spec.display}\n" + text_report.render(report, options))
+            parts.append(f"== {visible(report.spec.display)}\n" + text_report.render(report, options))
         else:
-            parts.append(f"== {report.spec.display}\nFAILED: {report.error}\n")
+            parts.append(f"== {visible(report.spec.display)}\nFAILED: {visible(report.error or '')}\n")
     parts.append(summary_line(totals(reports)))
     return "\n".join(parts)
 

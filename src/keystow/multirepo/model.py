@@ -31,7 +31,7 @@ class RepoScanSettings:
     mode: str = "history"
     config: Config = field(default_factory=Config)
     engine: str = "auto"
-    inline_allow: bool = True
+    inline_allow: bool = False  # an audit: the scanned repository's allow comments are its own say-so
     use_cache: bool = True
 
 

@@ -9,6 +9,7 @@ import re
 from typing import Iterable
 
 from keystow.config import Config
+from keystow.detect.backtracking import reject_backtracking_allow_regexes
 from keystow.detect.ruleset import RuleSet, load_rules
 from keystow.detect.scanner import Blob, FilterPolicy, Scanner
 from keystow.detect.text import to_scannable
@@ -22,6 +23,7 @@ def load_ruleset(config: Config) -> RuleSet:
 
 
 def build_scanner(config: Config, engine: str = "auto", inline_allow: bool = True) -> Scanner:
+    reject_backtracking_allow_regexes(config)
     policy = FilterPolicy(
         inline_allow=inline_allow,
         allow_regexes=tuple(re.compile(r) for r in config.allow_regexes),

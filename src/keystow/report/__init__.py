@@ -13,6 +13,7 @@ class ReportOptions(NamedTuple):
     color: bool = False
     verbose: bool = False
     hint: str | None = None  # how to unblock, for the scan's situation (keystow.commands.unblock)
+    list_skipped: bool = False  # a gate scan: every skipped file is part of the report
 
 
 def render(format_name: str, result, options: ReportOptions) -> str:

@@ -7,14 +7,15 @@ Values are escaped as GitHub's runner expects: in the message `%`, CR and LF; in
 
 from __future__ import annotations
 
-from keystow.findings import Finding, sort_findings
+from keystow.findings import Finding, sort_findings, visible
 from keystow.report.verification import verdict_label
 
 COMMANDS = {"critical": "error", "high": "error", "medium": "warning", "low": "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The runner's escapes, after other control characters (terminal escapes) are made visible."""
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

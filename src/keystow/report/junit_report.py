@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from keystow.findings import Finding, sort_findings
+from keystow.findings import Finding, sort_findings, visible
 from keystow.report.verification import verdict_label
 
 
@@ -26,8 +26,16 @@ def render(result, options) -> str:
     root = ET.Element("testsuites", {"name": "keystow", "tests": suite.get("tests", ""),
                                      "failures": suite.get("failures", "")})
     root.append(suite)
+    _make_visible(root)  # XML 1.0 cannot hold control characters, even escaped
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _make_visible(root: ET.Element) -> None:
+    for element in root.iter():
+        element.attrib.update({key: visible(value) for key, value in element.attrib.items()})
+        if element.text:
+            element.text = visible(element.text).replace("\\n", "\n")  # the details' own line breaks stay
 
 
 def _case(finding: Finding, show_secrets: bool, verdict: str = "", hint: str | None = None) -> ET.Element:

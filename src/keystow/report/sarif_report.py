@@ -16,7 +16,24 @@ SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "
 
 
 def render(result, options) -> str:
-    return json.dumps(to_document(result, options.show_secrets), indent=2) + "\n"
+    document = to_document(result, options.show_secrets)
+    if getattr(options, "list_skipped", False) and result.skipped:
+        document["runs"][0]["invocations"] = [_skipped_invocation(result.skipped)]
+    return json.dumps(document, indent=2) + "\n"
+
+
+def _skipped_invocation(skipped) -> dict:
+    """A gate lists what it could not scan: one error notification per skipped file."""
+    return {
+        "executionSuccessful": True,
+        "toolExecutionNotifications": [{
+            "level": "error",
+            "descriptor": {"id": f"keystow-skipped-{item.kind}"},
+            "message": {"text": f"not scanned: {item.reason}"},
+            "locations": [{"physicalLocation": {"artifactLocation": {
+                "uri": quote(item.path.replace("\\", "/"), safe="/", errors="surrogateescape")}}}],
+        } for item in skipped],
+    }
 
 
 def to_document(result, show_secrets: bool) -> dict:

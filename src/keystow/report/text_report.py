@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from keystow.findings import Finding, sort_findings
+from keystow.findings import Finding, sort_findings, visible
 from keystow.report.verification import verdict_counts, verdict_label
 
 COLORS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m"}
@@ -18,10 +18,12 @@ def render(result, options) -> str:
     lines: list[str] = []
     findings = sort_findings(result.findings)
     for path, group in groupby(findings, key=lambda f: f.path):
-        lines.append(paint(BOLD, path))
+        lines.append(paint(BOLD, visible(path)))
         for finding in group:
             lines.extend(_finding_lines(finding, options, paint, verdict_label(result, finding)))
         lines.append("")
+    if getattr(options, "list_skipped", False):
+        lines.extend(visible(f"skipped {item.path}: {item.reason}") for item in result.skipped)
     if findings:
         lines.append(paint(DIM, getattr(options, "hint", None) or DEFAULT_HINT))
     lines.append(summary_line(result))
@@ -32,13 +34,12 @@ def _finding_lines(finding: Finding, options, paint, verdict: str = "") -> list[
     loc = finding.location
     where = f"{loc.line}:{loc.column}"
     severity = paint(COLORS.get(finding.severity, ""), finding.severity)
-    secret = finding.shown_secret(options.show_secrets)
-    lines = [f"  {where:>8}  {severity:<8} {finding.rule_id}  {finding.rule_name}  {secret}{verdict}"]
+    secret = visible(finding.shown_secret(options.show_secrets))
+    lines = [f"  {where:>8}  {severity:<8} {visible(finding.rule_id)}  {visible(finding.rule_name)}  {secret}{verdict}"]
     if loc.provenance:
         p = loc.provenance
-        lines.append(
-            paint(DIM, f"            introduced in {p.commit[:12]} by {p.author_name} <{p.author_email}> on {p.date}")
-        )
+        introduced = f"introduced in {p.commit[:12]} by {p.author_name} <{p.author_email}> on {p.date}"
+        lines.append(paint(DIM, "            " + visible(introduced)))
     others = len(finding.locations) - 1
     if others:
         lines.append(paint(DIM, f"            and {others} more location{'s' if others > 1 else ''}"))

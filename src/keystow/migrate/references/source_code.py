@@ -27,7 +27,6 @@ EXTENSIONS = {".py": "python", ".js": "js", ".mjs": "js", ".cjs": "js", ".jsx": 
 ENV_READ = {"python": 'os.environ["{v}"]', "js": "process.env.{v}", "go": 'os.Getenv("{v}")',
             "java": 'System.getenv("{v}")'}
 PREFIXED = re.compile(r"[A-Za-z]$")
-PY_OS_IMPORT = re.compile(r"^import\s+(?:[\w.]+\s*,\s*)*os\b", re.M)  # top level only
 
 
 def language(path: str) -> str | None:
@@ -87,8 +86,6 @@ def _go_constant(text: str, site: BoundSite, change: FileChange) -> bool:
 
 
 def _ensure_python_os_import(ctx: FileContext, change: FileChange) -> None:
-    if PY_OS_IMPORT.search(ctx.text):
-        return
     try:
         module = ast.parse(ctx.text)
     except SyntaxError:
@@ -96,6 +93,9 @@ def _ensure_python_os_import(ctx: FileContext, change: FileChange) -> None:
         for site in change.rewritten:
             change.skip(site, "file does not parse as Python")
         change.rewritten.clear()
+        return
+    first_use = min(edit.start for edit in change.edits)
+    if _binds_os_before(module, ctx.text, first_use):
         return
     body = module.body
     index = 0
@@ -105,6 +105,17 @@ def _ensure_python_os_import(ctx: FileContext, change: FileChange) -> None:
     newline = "\r\n" if "\r\n" in ctx.text else "\n"
     prefix = "" if offset == 0 or ctx.text[offset - 1] == "\n" else newline
     change.edits.append(_insert(offset, prefix + "import os" + newline))
+
+
+def _binds_os_before(module: ast.Module, text: str, offset: int) -> bool:
+    """A real top-level `import os` (or `import os.path`) above the first rewritten site. The
+    parser, not a regex: `import os` in a docstring, `import os as o` or an import inside a
+    function binds nothing the module-level `os.environ` can use."""
+    for node in module.body:
+        if isinstance(node, ast.Import) and _offset_of_line(text, node.lineno) < offset:
+            if any(alias.asname is None and alias.name.split(".")[0] == "os" for alias in node.names):
+                return True
+    return False
 
 
 def _is_preamble(node: ast.stmt, index: int) -> bool:
