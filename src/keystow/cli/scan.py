@@ -29,6 +29,8 @@ from keystow.report import FORMATS
 @click.option("--no-baseline", is_flag=True, help="Report baselined findings too.")
 @click.option("--no-inline-allow", is_flag=True, help="Ignore keystow:allow and similar comments (audits).")
 @click.option("--fail-on", type=SEVERITY_CHOICE, default="low", show_default=True, help="Lowest severity that fails the run.")
+@click.option("--min-confidence", type=click.Choice(["low", "medium", "high"]), default="medium", show_default=True,
+              help="Lowest confidence reported; low also lists weak passwords under password names (audits).")
 @click.option("--no-cache", is_flag=True, help="History: rescan every blob.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: usable cores).")
 @click.option("--engine", type=click.Choice(["auto", "hyperscan", "re"]), default="auto", hidden=True)
@@ -36,7 +38,7 @@ from keystow.report import FORMATS
 @click.option("--verbose", "-v", is_flag=True, help="Also list skipped binary and oversized files.")
 @click.option("--recurse-submodules", is_flag=True, help="Path scans: also scan checked-out submodules.")
 def scan(paths, staged, history, range_, since, pre_push, push_remote, format_, output, show_secrets, config_file,
-         max_file_size, baseline, no_baseline, no_inline_allow, fail_on, no_cache, jobs, engine, color, verbose,
+         max_file_size, baseline, no_baseline, no_inline_allow, fail_on, min_confidence, no_cache, jobs, engine, color, verbose,
          recurse_submodules):
     """Scan files, staged changes, a commit range or all of history for secrets.
 
@@ -51,6 +53,6 @@ def scan(paths, staged, history, range_, since, pre_push, push_remote, format_, 
         staged=staged, history=history, range=range_, since=since, pre_push=pre_push,
         push_remote=push_remote or None,
         use_cache=not no_cache, jobs=jobs, baseline=baseline, use_baseline=not no_baseline,
-        recurse_submodules=recurse_submodules,
+        recurse_submodules=recurse_submodules, min_confidence=min_confidence,
     )
     sys.exit(run_scan(options))

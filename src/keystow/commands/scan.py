@@ -41,11 +41,15 @@ class ScanOptions(NamedTuple):
     baseline: Path | None = None
     use_baseline: bool = True
     recurse_submodules: bool = False  # path scans: also the files of checked-out submodules
+    # The lowest confidence reported (and so able to fail the run): "low" is an audit that also
+    # lists weak passwords under password names (`password: gorilla`).
+    min_confidence: str = "medium"
 
 
 def run_scan(options: ScanOptions) -> int:
     config = load_scan_config(options)
     result = collect(options, config)
+    result = at_least_confident(result, options.min_confidence)
     result = apply_baseline(options, config, result)
     report_options = ReportOptions(options.show_secrets, _color(options), options.verbose)
     emit(render(options.format, result, report_options), options.output)
@@ -77,6 +81,24 @@ def collect(options: ScanOptions, config: Config) -> ScanResult:
         history = HistoryOptions(options.use_cache, options.show_secrets, options.jobs)
         return scan_git_source(git_source(options), config, scanner, history)
     return scan_paths(list(options.paths), config, scanner, options.recurse_submodules)
+
+
+CONFIDENCES = ("low", "medium", "high")
+
+
+def at_least_confident(result: ScanResult, min_confidence: str) -> ScanResult:
+    """`result` without the findings below `min_confidence`."""
+    if min_confidence not in CONFIDENCES:
+        raise FatalError(f"--min-confidence must be one of {', '.join(CONFIDENCES)}, not {min_confidence!r}")
+    floor = CONFIDENCES.index(min_confidence)
+    kept = [f for f in result.findings if CONFIDENCES.index(_confidence(f)) >= floor]
+    if len(kept) != len(result.findings):
+        result.findings = kept
+    return result
+
+
+def _confidence(finding: Finding) -> str:
+    return finding.confidence if finding.confidence in CONFIDENCES else "high"
 
 
 def git_source(options: ScanOptions) -> GitSource:

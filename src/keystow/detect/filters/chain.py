@@ -49,8 +49,12 @@ GENERIC_IN_CONTEXT: tuple[tuple[str, LineFilter], ...] = (
 )
 
 
-# Filters a low-confidence rule skips: a weak password is a word.
+# Filters a low-confidence rule skips: a weak password is a word (`gorilla`, `hunter22`) ...
 KEPT_WHEN_WEAK = frozenset(("dummy-word", "prose"))
+# ... but not one of the words a schema, a form or a doc puts where a password goes.
+NOT_A_WEAK_PASSWORD = frozenset(("password", "passwd", "passphrase", "secret", "string", "required", "optional",
+                                 "boolean", "integer", "number", "undefined", "default", "hidden", "masked",
+                                 "sensitive", "redacted", "nullable", "unknown", "invalid", "missing"))
 
 
 def filter_reason(secret: str, line: bytes = b"", generic: bool = False, name: bytes = b"", path: str = "",
@@ -71,6 +75,8 @@ def filter_reason(secret: str, line: bytes = b"", generic: bool = False, name: b
     for reason, predicate in GENERIC_ONLY:
         if predicate(secret) and not (weak and reason in KEPT_WHEN_WEAK):
             return reason
+    if weak and secret.lower() in NOT_A_WEAK_PASSWORD:
+        return "schema-word"
     if placeholders.is_hex_digest_shape(secret) and context.digest_by_context(name, path):
         return "hex-digest"
     if context.names_an_expectation(name):
