@@ -70,6 +70,10 @@ def filter_reason(secret: str, line: bytes = b"", generic: bool = False, name: b
         for reason, line_predicate in EVERY_RULE_IN_CONTEXT:
             if line_predicate(secret, line):
                 return reason
+        if context.is_example_host_credential(secret, line):
+            return "example-host"
+        if context.is_doc_comment_placeholder(secret, line, path):
+            return "doc-comment-placeholder"
     if not generic:
         return None
     for reason, predicate in GENERIC_ONLY:

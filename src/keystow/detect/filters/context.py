@@ -40,6 +40,35 @@ def names_an_expectation(name: bytes) -> bool:
     return bool(EXPECTATION_NAME.match(name.lstrip()))
 
 
+# Hosts that only ever appear in documentation and local setups (RFC 2606/6761 names, loopback).
+EXAMPLE_HOST = re.compile(r"^(?:[\w-]+\.)*(?:example\.(?:com|org|net)|example|localhost|test|invalid)(?::\d+)?$"
+                          r"|^(?:127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::\d+)?$", re.I)
+# An obvious made-up password: a word or two, maybe digits or a `!` after (`admin123`, `mypassword`,
+# `postgres`, `s3cret!`), nothing random.
+WORDY_PASSWORD = re.compile(r"^[A-Za-z]{3,20}[_-]?[A-Za-z]{0,12}[0-9]{0,6}[!.]?$")
+DOC_FILE = re.compile(r"\.(?:md|markdown|rst|txt|adoc|asciidoc|textile|org)$", re.I)
+COMMENT_LINE = re.compile(rb"^\s*(?:#|//|--|;|\*|/\*|<!--|%|rem\b|>)", re.I)
+
+
+def is_example_host_credential(secret: str, line: bytes) -> bool:
+    """`https://admin:admin123@localhost:8080`, `postgres://app:secret1@db.example.com/app`: a
+    made-up password for a host that only exists in docs and local setups."""
+    if not WORDY_PASSWORD.match(secret):
+        return False
+    text = line.decode("utf-8", "replace")
+    at = text.find(":" + secret + "@")
+    if at < 0:
+        return False
+    host = re.match(r"[^/?#\s'\"<>]*", text[at + len(secret) + 2:]).group(0)
+    return bool(EXAMPLE_HOST.match(host))
+
+
+def is_doc_comment_placeholder(secret: str, line: bytes, path: str) -> bool:
+    """A wordy password on a comment line of a documentation file (`# password: mypassword` in a
+    README's code block): an illustration, not a credential."""
+    return bool(DOC_FILE.search(path)) and bool(COMMENT_LINE.match(line)) and bool(WORDY_PASSWORD.match(secret))
+
+
 def digest_by_context(name: bytes, path: str) -> bool:
     """Whether a value shaped like a hex digest should be taken for one: no name to read (the
     shape is all there is), a digest's name, or a lock file."""
