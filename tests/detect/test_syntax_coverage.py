@@ -76,6 +76,7 @@ def test_curl_user_password(scanner):
     "git clone https://jdoe:mypassword@git.example.com/team/app.git\n",
     "DATABASE_URL=postgres://postgres:postgres1@localhost:5432/app\n",
     "mysql://root:rootpass@127.0.0.1:3306/app\n",
+    "See `https://admin:admin123@localhost:8080`, for instance.\n",
 ])
 def test_wordy_password_on_an_example_host_is_not_reported(scanner, text):
     assert secrets_in(scanner, text, "docker-compose.yml") == []

@@ -59,7 +59,7 @@ def is_example_host_credential(secret: str, line: bytes) -> bool:
     at = text.find(":" + secret + "@")
     if at < 0:
         return False
-    host = re.match(r"[^/?#\s'\"<>]*", text[at + len(secret) + 2:]).group(0)
+    host = re.match(r"[\w.:\[\]-]*", text[at + len(secret) + 2:]).group(0)  # up to `/`, a quote, a backtick
     return bool(EXAMPLE_HOST.match(host))
 
 
