@@ -13,7 +13,7 @@ import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from kinds import B64, GENERIC_NAMES, NEGATIVES, PROVIDER_POSITIVES, clean, generic_password, integrity
+from kinds import ALNUM, B64, GENERIC_NAMES, HEX, NEGATIVES, PROVIDER_POSITIVES, clean, generic_password, integrity
 from syntaxes import SYNTAXES, yaml_scalar
 
 from testing.fakes import Fakes
@@ -95,6 +95,7 @@ def structured(w: Writer) -> None:
         _k8s_secret(w, i)
         _client_configs(w, i)
         _lockfiles(w, i)
+        _context_cases(w, i)
 
 
 def _public_material(w: Writer, i: int) -> None:
@@ -161,6 +162,32 @@ def _lockfiles(w: Writer, i: int) -> None:
     css = f"lock/{i}/styles.css"
     w.add(css, ".logo {\n  background-image: url(\"data:image/png;base64," + base64.b64encode(f.rng.randbytes(600)).decode() + "\");", "neg:base64-image", False)
     w.add(css, "}")
+
+
+def _context_cases(w: Writer, i: int) -> None:
+    """Context over shape and the command-line/credential-file syntaxes: hex keys under secret names
+    (and hex digests under digest names and in lock files), .netrc, .pgpass, .git-credentials, curl
+    headers and setup flags; made-up passwords on example hosts and expected values in tests."""
+    f = w.fakes
+    py = f"context/{i}/settings.py"
+    name = f.rng.choice(["SECRET_KEY", "JWT_SECRET", "API_KEY", "WEBHOOK_SECRET", "NEW_RELIC_LICENSE_KEY"])
+    w.add(py, f'{name} = "{f.chars(HEX, f.rng.choice([32, 40, 64]))}"', "hex-key")
+    digest_name = f.rng.choice(["FILE_SHA256", "checksum", "content_digest", "etag", "commit_rev", "asset_hash"])
+    w.add(py, f'{digest_name} = "{f.chars(HEX, 64)}"', "neg:hex-digest-named", False)
+    w.add(f"context/{i}/Cargo.lock", '[[package]]\nname = "serde"\nversion = "1.0.190"')
+    w.add(f"context/{i}/Cargo.lock", f'checksum = "{f.chars(HEX, 64)}"', "neg:lockfile-integrity", False)
+    w.add(f"context/{i}/tests/test_auth.py", f'EXPECTED_API_KEY = "{clean(generic_password, f)}"', "neg:test-expectation", False)
+    host = f.rng.choice(["localhost:8080", "git.example.com", "registry.example.org", "127.0.0.1:5432"])
+    word = f.rng.choice(["admin123", "mypassword", "postgres1", "letmein"])
+    w.add(f"context/{i}/README.md", f"    git clone https://jdoe:{word}@{host}/team/app.git", "neg:example-host-url", False)
+    password = clean(generic_password, f)
+    w.add(f"context/{i}/.netrc", f"machine git.acme.internal login ci password {password}", "netrc-password")
+    w.add(f"context/{i}/.pgpass", f"db.acme.internal:6432:app:app_rw:{clean(generic_password, f)}", "pgpass-entry")
+    token = f.chars(ALNUM, 32)
+    w.add(f"context/{i}/.git-credentials", f"https://ci-bot:{token}@git.acme.internal", "git-credentials")
+    header = f.rng.choice(["X-Auth-Token", "X-API-Key", "PRIVATE-TOKEN"])
+    w.add(f"context/{i}/ci.sh", f'curl -s -H "{header}: {f.chars(ALNUM, 32)}" https://api.acme.io/v1/servers', "curl-header")
+    w.add(f"context/{i}/Dockerfile", f"RUN /opt/app/bin/setup --set-admin-password={clean(generic_password, f)}", "cli-flag-password")
 
 
 def generate(root: Path, seed: int = 2024) -> list[Label]:

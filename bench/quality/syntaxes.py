@@ -57,6 +57,12 @@ XML_FILLER = ("<?xml version=\"1.0\"?>", "<configuration>", "  <appSettings>", "
               "</configuration>")
 TF_FILLER = ('resource "aws_instance" "web" {', '  ami = "ami-0c55b159cbfafe1f0"', "}",
              'variable "region" {', '  default = "eu-west-1"')
+MAKE_FILLER = (".PHONY: build test", "build:", "\tgo build ./...", "VERSION := 1.4.2", "# release settings")
+PHP_FILLER = ("<?php", "require __DIR__ . '/vendor/autoload.php';", "$debug = false;", "// database")
+RUBY_FILLER = ("require 'json'", "module Orders", "  TIMEOUT = 30", "end", "# client settings")
+KOTLIN_FILLER = ("package com.acme.orders", "import java.time.Duration", "val timeout = Duration.ofSeconds(30)",
+                 "// settings")
+SWIFT_FILLER = ("import Foundation", "let timeout: TimeInterval = 30", "struct Config {", "}", "// settings")
 JAVA_FILLER = ("package com.acme.orders;", "public class Config {", "    private int port = 8080;", "}")
 
 
@@ -66,6 +72,11 @@ YAML_INDICATORS = tuple("!&*?@%#|>{[`'\",-:")
 def yaml_scalar(value: str) -> str:
     """Quoted when YAML would read the value as something other than a plain string."""
     return f'"{value}"' if value.startswith(YAML_INDICATORS) or ": " in value or " #" in value else value
+
+
+def _xml_element(name: str, value: str) -> str:
+    """An element whose text sits on its own line (Maven settings.xml, pretty-printed configs)."""
+    return f"    <{camel(name)}>\n      {value}\n    </{camel(name)}>"
 
 
 def _xml(name: str, value: str) -> str:
@@ -87,6 +98,18 @@ SYNTAXES: dict[str, Syntax] = {s.name: s for s in (
     Syntax("dockerfile", "Dockerfile", lambda n, v: f"ENV {upper(n)}={v}", DOCKER_FILLER),
     Syntax("xml", "web.config", _xml, XML_FILLER),
     Syntax("terraform", "main.tf", lambda n, v: f'  {snake(n)} = "{v}"', TF_FILLER),
+    # Added with the syntax-coverage work: alignment, typed declarations, more operators.
+    Syntax("terraform-aligned", "variables.tf", lambda n, v: f'  {snake(n):<24}= "{v}"', TF_FILLER),
+    Syntax("yaml-aligned", "values.yaml", lambda n, v: f"  {snake(n) + ':':<26}{yaml_scalar(v)}", YAML_FILLER),
+    Syntax("go-var", "secrets.go", lambda n, v: f'var {camel(n)} string = "{v}"', GO_FILLER),
+    Syntax("php", "config.php", lambda n, v: f"${snake(n)} = '{v}';", PHP_FILLER),
+    Syntax("php-array", "settings.php", lambda n, v: f"    '{snake(n)}' => '{v}',", PHP_FILLER),
+    Syntax("makefile", "Makefile", lambda n, v: f"{upper(n)} := {v}", MAKE_FILLER),
+    Syntax("ruby-hash", "client.rb", lambda n, v: f'  {snake(n)}: "{v}",', RUBY_FILLER),
+    Syntax("ruby-symbol", "settings.rb", lambda n, v: f'  :{snake(n)} => "{v}",', RUBY_FILLER),
+    Syntax("kotlin", "Config.kt", lambda n, v: f'val {camel(n)} = "{v}"', KOTLIN_FILLER),
+    Syntax("swift", "Config.swift", lambda n, v: f'let {camel(n)}: String = "{v}"', SWIFT_FILLER),
+    Syntax("xml-element", "settings.xml", _xml_element, XML_FILLER),
 )}
 
 

@@ -35,6 +35,8 @@ from keystow.report import FORMATS
 @click.option(
     "--fail-on", type=SEVERITY_CHOICE, default="low", show_default=True, help="Lowest severity that fails the run."
 )
+@click.option("--min-confidence", type=click.Choice(["low", "medium", "high"]), default="medium", show_default=True,
+              help="Lowest confidence reported; low also lists weak passwords under password names (audits).")
 @click.option("--no-cache", is_flag=True, help="History: rescan every blob.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: usable cores).")
 @click.option("--engine", type=click.Choice(["auto", "hyperscan", "re"]), default="auto", hidden=True)
@@ -52,8 +54,8 @@ from keystow.report import FORMATS
 @click.option("--allow-skipped", is_flag=True,
               help="--range/--pre-push: pass although changed files were skipped (too large or binary).")
 def scan(paths, staged, history, range_, since, pre_push, push_remote, format_, output, show_secrets, config_file,
-         max_file_size, baseline, no_baseline, no_inline_allow, fail_on, no_cache, jobs, engine, color, verbose,
-         recurse_submodules, verify, only_verified, fail_on_verified, trust_head_config, allow_skipped):
+         max_file_size, baseline, no_baseline, no_inline_allow, fail_on, min_confidence, no_cache, jobs, engine, color,
+         verbose, recurse_submodules, verify, only_verified, fail_on_verified, trust_head_config, allow_skipped):
     """Scan files, staged changes, a commit range or all of history for secrets.
 
     Exit codes: 0 nothing found, 1 findings, 2 usage or configuration error, 3 internal error.
@@ -62,14 +64,33 @@ def scan(paths, staged, history, range_, since, pre_push, push_remote, format_, 
     from keystow.commands.scan import ScanOptions, run_scan
 
     options = ScanOptions(
-        paths=tuple(paths) or (".",), format=format_, output=output, show_secrets=show_secrets,
-        config_file=config_file, max_file_size=parse_size_option(max_file_size), engine=engine,
-        inline_allow=not no_inline_allow, fail_on=fail_on, color=color, verbose=verbose,
-        staged=staged, history=history, range=range_, since=since, pre_push=pre_push,
+        paths=tuple(paths) or (".",),
+        format=format_,
+        output=output,
+        show_secrets=show_secrets,
+        config_file=config_file,
+        max_file_size=parse_size_option(max_file_size),
+        engine=engine,
+        inline_allow=not no_inline_allow,
+        fail_on=fail_on,
+        color=color,
+        verbose=verbose,
+        staged=staged,
+        history=history,
+        range=range_,
+        since=since,
+        pre_push=pre_push,
         push_remote=push_remote or None,
-        use_cache=not no_cache, jobs=jobs, baseline=baseline, use_baseline=not no_baseline,
-        recurse_submodules=recurse_submodules, verify=verify, only_verified=only_verified,
+        use_cache=not no_cache,
+        jobs=jobs,
+        baseline=baseline,
+        use_baseline=not no_baseline,
+        recurse_submodules=recurse_submodules,
+        verify=verify,
+        only_verified=only_verified,
         fail_on_verified=fail_on_verified,
-        trust_head_config=trust_head_config, allow_skipped=allow_skipped,
+        trust_head_config=trust_head_config,
+        allow_skipped=allow_skipped,
+        min_confidence=min_confidence,
     )
     sys.exit(run_scan(options))

@@ -50,6 +50,14 @@ def rule_failures(ruleset: RuleSet, scanner: Scanner) -> list[str]:
     return failures
 
 
+def example_path(rule: Rule) -> str:
+    """Where a rule's examples are scanned: a file its `paths:` globs accept (`.netrc` for
+    `**/.netrc`), so a scoped rule is checked in the kind of file it is for."""
+    if not rule.paths:
+        return "<example>"
+    return rule.paths[0].replace("**/", "").replace("*", "x")
+
+
 def _found(scanner: Scanner, rule: Rule, text: str) -> bool:
-    findings = scanner.scan(Blob("<example>", text.encode("utf-8")))
+    findings = scanner.scan(Blob(example_path(rule), text.encode("utf-8")))
     return any(f.rule_id == rule.id for f in findings)

@@ -51,6 +51,9 @@ class ScanOptions(NamedTuple):
     # from the base revision (keystow.pipeline.untrusted) unless the pipeline trusts the head.
     trust_head_config: bool = False
     allow_skipped: bool = False  # a gate passes although changed files could not be scanned
+    # The lowest confidence reported (and so able to fail the run): "low" is an audit that also
+    # lists weak passwords under password names (`password: gorilla`).
+    min_confidence: str = "medium"
 
 
 def run_scan(options: ScanOptions) -> int:
@@ -60,6 +63,7 @@ def run_scan(options: ScanOptions) -> int:
         return run_gate_scan(options)
     config = load_scan_config(options)
     result = collect(options, config)
+    result = at_least_confident(result, options.min_confidence)
     result = apply_baseline(options, config, result)
     if options.verify or options.only_verified or options.fail_on_verified:
         result = verify_result(options, result)
@@ -143,6 +147,24 @@ def check_modes(options: ScanOptions) -> None:
 def is_gate(options: ScanOptions) -> bool:
     """The modes that judge changes before they land: a range (CI) or a push."""
     return bool(options.range or options.since or options.pre_push)
+
+
+CONFIDENCES = ("low", "medium", "high")
+
+
+def at_least_confident(result: ScanResult, min_confidence: str) -> ScanResult:
+    """`result` without the findings below `min_confidence`."""
+    if min_confidence not in CONFIDENCES:
+        raise FatalError(f"--min-confidence must be one of {', '.join(CONFIDENCES)}, not {min_confidence!r}")
+    floor = CONFIDENCES.index(min_confidence)
+    kept = [f for f in result.findings if CONFIDENCES.index(_confidence(f)) >= floor]
+    if len(kept) != len(result.findings):
+        result.findings = kept
+    return result
+
+
+def _confidence(finding: Finding) -> str:
+    return finding.confidence if finding.confidence in CONFIDENCES else "high"
 
 
 def git_source(options: ScanOptions) -> GitSource:

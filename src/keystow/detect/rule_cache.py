@@ -15,8 +15,8 @@ from keystow import __version__, fs
 from keystow.detect.rule_schema import schema_path
 
 # Part of the key: a pickle of another shape of Rule (2: Rule is a NamedTuple; 3: with kind and
-# confidence) is never tried.
-CACHE_FORMAT = "3"
+# confidence; 4: with paths) is never tried.
+CACHE_FORMAT = "4"
 
 
 def _key(files: list[Path]) -> str | None:

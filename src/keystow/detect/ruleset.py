@@ -40,6 +40,8 @@ class Rule(NamedTuple):
     kind: str = "provider"
     # What each finding reports as its confidence (a failed checksum can still lower it to low).
     confidence: str = "high"
+    # Globs a file's path (or base name) must match for the rule to fire; empty: every file.
+    paths: tuple[str, ...] = ()
 
     @property
     def is_generic(self) -> bool:
@@ -96,7 +98,7 @@ class RuleSet:
         h = hashlib.sha256()
         for rule in self.rules:
             h.update(repr((rule.id, rule.regex, rule.entropy, rule.validator, rule.window,
-                           rule.tags, rule.severity, rule.kind, rule.confidence)).encode())
+                           rule.tags, rule.severity, rule.kind, rule.confidence, rule.paths)).encode())
         return h.hexdigest()
 
     def without(self, disabled: set[str]) -> RuleSet:
@@ -194,6 +196,7 @@ def _build_rule(raw: dict, source: str, fragments: dict[str, str]) -> Rule:
         source=source,
         kind=raw.get("kind", "provider"),
         confidence=raw.get("confidence", "high"),
+        paths=tuple(raw.get("paths", ())),
     )
 
 

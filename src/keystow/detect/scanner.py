@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from keystow.detect import checksums
 from keystow.detect.decoders import decoded_views, encoded_places, relocate
-from keystow.detect.entropy import entropy_threshold, shannon_entropy
+from keystow.detect.entropy import charset_size, entropy_threshold, random_entropy, shannon_entropy
 from keystow.detect.filters.inline import is_allowed_inline
 from keystow.detect.filters.overlap import (
     drop_same_span_duplicates,
@@ -95,10 +95,14 @@ class Scanner:
     def _confirm(self, match: Match, index: TextIndex, blob: Blob, allowed_lines: dict[int, bool]) -> Finding | None:
         rule, data = match.rule, index.data
         secret = data[match.secret_start:match.secret_end].decode("utf-8", errors="replace")
+        if rule.paths and not rule_applies_to(rule, blob.path):
+            return None
         confidence = rule_gate(rule, secret, self.policy)
         if confidence is None:
             return None
-        if is_filtered(rule, secret, self.policy, index.context(match.secret_start, match.secret_end)):
+        line_text = index.context(match.secret_start, match.secret_end)
+        name = data[name_start(data, match.start):match.secret_start]  # the name the value is assigned to
+        if is_filtered(rule, secret, self.policy, line_text, name, blob.path):
             return None
         if self.policy.inline_allow and self._allowed_inline(index, match.secret_start, allowed_lines):
             self.inline_allowed += 1
@@ -106,7 +110,10 @@ class Scanner:
         line, column = index.line_and_column(match.secret_start)
         end_line, end_column = index.line_and_column(match.secret_end)
         location = Location(blob.path, line, column, end_line, end_column, blob.blob_id, blob.provenance)
-        return Finding(rule.id, rule.name, rule.severity, secret, (location,), rule.tags, confidence)
+        severity = rule.severity
+        if is_encrypted_key(secret):  # a passphrase still stands between the finder and the key
+            severity = confidence = "low"
+        return Finding(rule.id, rule.name, severity, secret, (location,), rule.tags, confidence)
 
     @staticmethod
     def _allowed_inline(index: TextIndex, offset: int, allowed_lines: dict[int, bool]) -> bool:
@@ -115,6 +122,38 @@ class Scanner:
         if number not in allowed_lines:
             allowed_lines[number] = is_allowed_inline(*index.line_at(offset))
         return allowed_lines[number]
+
+
+NAME_CHARACTERS = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-$@")
+NAME_REACH = 64
+
+
+def name_start(data: bytes, start: int) -> int:
+    """Where the identifier holding `start` begins: a rule matches from the secret's word, and the
+    whole name (`commit_token`, `sha256_secret`) is what says whether a hex value is a digest."""
+    floor = max(0, start - NAME_REACH)
+    while start > floor and data[start - 1] in NAME_CHARACTERS:
+        start -= 1
+    return start
+
+
+# A PKCS#1/SEC1 PEM key with an encryption header: `BEGIN RSA PRIVATE KEY` matches the plaintext
+# key's rule, but the body is ciphertext.
+ENCRYPTED_PEM_HEADER = "Proc-Type: 4,ENCRYPTED"
+
+
+def is_encrypted_key(secret: str) -> bool:
+    return secret.startswith("-----BEGIN") and ENCRYPTED_PEM_HEADER in secret.replace("\\n", "\n")
+
+
+def rule_applies_to(rule: Rule, path: str) -> bool:
+    """A rule scoped with `paths:` (a `.netrc`, `.pypirc` format) fires only in a file whose path
+    or base name matches one of its globs."""
+    from fnmatch import fnmatchcase
+
+    path = path.replace("\\", "/")
+    base = path.rsplit("/", 1)[-1]
+    return any(fnmatchcase(path, glob) or fnmatchcase(base, glob) for glob in rule.paths)
 
 
 def rule_gate(rule: Rule, secret: str, policy: FilterPolicy) -> str | None:
@@ -131,17 +170,31 @@ def _entropy_bar(rule: Rule, entropy: float, secret: str) -> float:
     """A generic rule's value can be any kind of secret, so its bar follows the value's length and
     character set; a provider rule knows its format (an AWS secret key is base64, so a hex string
     in its place is something else) and keeps its own bar."""
-    return entropy_threshold(entropy, secret) if rule.is_generic else entropy
+    if not rule.is_generic:
+        return entropy
+    if len(secret) >= HEX_KEY_LENGTH and charset_size(secret) == 16:
+        # `secrets.token_hex(16)` scores ~3.55 on average: a hex key is held to what random hex of
+        # its length scores, less a margin that keeps 99.99% of random keys (sampled: 0.4 lost
+        # ~0.5% of 32-hex keys), as the name already vouched for it.
+        return min(entropy, random_entropy(len(secret), 16) - HEX_KEY_MARGIN)
+    return entropy_threshold(entropy, secret)
 
 
-def is_filtered(rule: Rule, secret: str, policy: FilterPolicy, line: bytes = b"") -> bool:
-    """False-positive filters on the secret value (and the line it sits on): see filters.chain."""
+# From here up a hex value under a secret's name is judged as a key (16 random bytes and more).
+HEX_KEY_LENGTH = 32
+HEX_KEY_MARGIN = 0.6
+
+
+def is_filtered(rule: Rule, secret: str, policy: FilterPolicy, line: bytes = b"", name: bytes = b"",
+                path: str = "") -> bool:
+    """False-positive filters on the secret value (and the line it sits on, the name it is
+    assigned to, the file's path): see filters.chain."""
     # Imported on the first candidate, not at start-up: the filters compile dozens of regexes, and
     # a clean commit through the hook never needs them.
     # late: the hook imports this module; only a candidate finding needs the filter chain and its word lists
     from keystow.detect.filters.chain import filter_reason
 
-    if filter_reason(secret, line, rule.is_generic) is not None:
+    if filter_reason(secret, line, rule.is_generic, name, path, weak=rule.confidence == "low") is not None:
         return True
     lowered = secret.lower()
     if any(word in lowered for word in policy.stopwords):

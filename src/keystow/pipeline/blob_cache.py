@@ -31,7 +31,7 @@ def scanner_digest(scanner: Scanner, max_file_size: int) -> str:
     """Everything that changes what a blob yields: the rules, the filter policy, the size limit,
     and the detection code itself (an upgraded keystow must not trust an older keystow's results)."""
     rules = [(r.id, r.name, r.regex, r.severity, r.keywords, r.entropy, r.validator, r.window, r.tags,
-              r.kind, r.confidence)
+              r.kind, r.confidence, r.paths)
              for r in scanner.ruleset.rules]
     policy = [(name, _stable(getattr(scanner.policy, name))) for name in scanner.policy._fields]
     return fs.digest(repr((CACHE_FORMAT, rules, policy, max_file_size)), _detection_code_digest())[:24]

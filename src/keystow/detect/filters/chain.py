@@ -3,14 +3,17 @@
 Every filter is a named predicate. Some apply to every rule (a placeholder is never a secret);
 some only to generic rules, whose match has no provider prefix to vouch for it (a UUID assigned
 to `token` is an id; a string starting `ghp_` with a valid checksum is a token whatever it says).
-Predicates that look at the line get the line's bytes; none looks at the file's path.
+Predicates that look at the line get the line's bytes. A hex digest's shape is judged with the
+name the value is assigned to and the file's path (filters.context): under a secret's name it is a
+key. Low-confidence rules (weak passwords, for audits) keep words: `gorilla` is the weak password
+they exist to find.
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
-from keystow.detect.filters import heuristics, placeholders, words
+from keystow.detect.filters import context, heuristics, placeholders, words
 
 ValueFilter = Callable[[str], bool]
 LineFilter = Callable[[str, bytes], bool]
@@ -26,7 +29,7 @@ EVERY_RULE: tuple[tuple[str, ValueFilter], ...] = (
 )
 GENERIC_ONLY: tuple[tuple[str, ValueFilter], ...] = (
     ("uuid", placeholders.is_uuid),
-    ("hex-digest", placeholders.is_hex_digest),
+    ("hex-digest", placeholders.is_integrity_value),
     ("dummy-word", placeholders.is_dummy_word),
     ("prose", words.is_prose),
     ("identifier", words.is_identifier),
@@ -46,22 +49,44 @@ GENERIC_IN_CONTEXT: tuple[tuple[str, LineFilter], ...] = (
 )
 
 
-def filter_reason(secret: str, line: bytes = b"", generic: bool = False) -> str | None:
-    """The name of the first filter that says `secret` is not a secret, or None to keep it."""
-    for name, predicate in EVERY_RULE:
+# Filters a low-confidence rule skips: a weak password is a word (`gorilla`, `hunter22`) ...
+KEPT_WHEN_WEAK = frozenset(("dummy-word", "prose"))
+# ... but not one of the words a schema, a form or a doc puts where a password goes.
+NOT_A_WEAK_PASSWORD = frozenset(("password", "passwd", "passphrase", "secret", "string", "required", "optional",
+                                 "boolean", "integer", "number", "undefined", "default", "hidden", "masked",
+                                 "sensitive", "redacted", "nullable", "unknown", "invalid", "missing"))
+
+
+def filter_reason(secret: str, line: bytes = b"", generic: bool = False, name: bytes = b"", path: str = "",
+                  weak: bool = False) -> str | None:
+    """The name of the first filter that says `secret` is not a secret, or None to keep it.
+
+    `name`: the matched text before the value (its key or variable name); `path`: the file's;
+    `weak`: the rule reports weak values at low confidence."""
+    for reason, predicate in EVERY_RULE:
         if predicate(secret):
-            return name
+            return reason
     if line:
-        for name, line_predicate in EVERY_RULE_IN_CONTEXT:
+        for reason, line_predicate in EVERY_RULE_IN_CONTEXT:
             if line_predicate(secret, line):
-                return name
+                return reason
+        if context.is_example_host_credential(secret, line):
+            return "example-host"
+        if context.is_doc_comment_placeholder(secret, line, path):
+            return "doc-comment-placeholder"
     if not generic:
         return None
-    for name, predicate in GENERIC_ONLY:
-        if predicate(secret):
-            return name
+    for reason, predicate in GENERIC_ONLY:
+        if predicate(secret) and not (weak and reason in KEPT_WHEN_WEAK):
+            return reason
+    if weak and secret.lower() in NOT_A_WEAK_PASSWORD:
+        return "schema-word"
+    if placeholders.is_hex_digest_shape(secret) and context.digest_by_context(name, path):
+        return "hex-digest"
+    if context.names_an_expectation(name):
+        return "test-expectation"
     if line:
-        for name, line_predicate in GENERIC_IN_CONTEXT:
+        for reason, line_predicate in GENERIC_IN_CONTEXT:
             if line_predicate(secret, line):
-                return name
+                return reason
     return None

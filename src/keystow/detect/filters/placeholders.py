@@ -99,9 +99,22 @@ def _longest_sequence(text: str) -> int:
 
 
 def is_uuid(secret: str) -> bool:
-    return bool(UUID.match(secret))
+    """A UUID as written (with its dashes). 32 bare hex digits are also `secrets.token_hex(16)`:
+    the hex-digest check judges those by the name they are assigned to."""
+    return "-" in secret and bool(UUID.match(secret))
 
 
 def is_hex_digest(secret: str) -> bool:
     """Git SHAs and content hashes, and lock-file `integrity` values."""
-    return bool(HEX_DIGEST.match(secret) or INTEGRITY.match(secret))
+    return is_hex_digest_shape(secret) or is_integrity_value(secret)
+
+
+def is_hex_digest_shape(secret: str) -> bool:
+    """32/40/56/64/96/128 hex digits: a digest's length, and also `secrets.token_hex()`'s, so the
+    name it is assigned to decides (filters.context)."""
+    return bool(HEX_DIGEST.match(secret))
+
+
+def is_integrity_value(secret: str) -> bool:
+    """`sha512-...`, `sha256:...`, `h1:...`: a digest that says so itself."""
+    return bool(INTEGRITY.match(secret))

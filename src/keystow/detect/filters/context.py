@@ -1,0 +1,75 @@
+"""Context over shape: what the name a value is assigned to, and the file it is in, say about it.
+
+A 64-hex value is a SHA-256 by its shape, and `secrets.token_hex(32)` by its name: under
+`SECRET_KEY` it is a key, under `sha256`, `checksum` or `commit` (or in a lock file, whatever the
+key is called) a digest. The shape alone decides only when there is no name to read.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+# Names for digests, content hashes and revisions (`file_sha256`, `etag`, `git_rev`, `commitId`).
+DIGEST_NAME = re.compile(rb"sha(?:1|224|256|384|512)?(?![a-z])|md5|checksum|digest|integrity|hash|etag"
+                         rb"|commit|(?<![a-z])rev(?:ision)?(?![a-z])|fingerprint|(?<![a-z])oid(?![a-z])",
+                         re.I)
+# A test's expected value (`expected_password`, `EXPECTED_TOKEN`, `expectedApiKey`): what the code
+# under test should produce from fixtures, not a credential anyone uses.
+EXPECTATION_NAME = re.compile(rb"^[$@:]?(?:self\.|this\.)?expected(?:[_.-]|[A-Z])", re.I)
+# Dependency lock files: every hex string in them is a digest or a pinned revision.
+LOCK_FILES = frozenset((
+    "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "poetry.lock",
+    "pipfile.lock", "pdm.lock", "uv.lock", "cargo.lock", "go.sum", "gemfile.lock", "composer.lock",
+    "packages.lock.json", "podfile.lock", "package.resolved", "mix.lock", "pubspec.lock", "flake.lock",
+    "gradle.lockfile", "conan.lock", "requirements.lock", ".terraform.lock.hcl",
+))
+
+
+def is_lock_file(path: str) -> bool:
+    """`package-lock.json`, `go.sum`, `Cargo.lock`, ... anywhere in the tree (case-insensitive)."""
+    return posixpath.basename(path.replace("\\", "/")).lower() in LOCK_FILES
+
+
+def names_a_digest(name: bytes) -> bool:
+    """The text before a value (its key or variable name) calls it a digest or a revision."""
+    return bool(DIGEST_NAME.search(name))
+
+
+def names_an_expectation(name: bytes) -> bool:
+    return bool(EXPECTATION_NAME.match(name.lstrip()))
+
+
+# Hosts that only ever appear in documentation and local setups (RFC 2606/6761 names, loopback).
+EXAMPLE_HOST = re.compile(r"^(?:[\w-]+\.)*(?:example\.(?:com|org|net)|example|localhost|test|invalid)(?::\d+)?$"
+                          r"|^(?:127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::\d+)?$", re.I)
+# An obvious made-up password: a word or two, maybe digits or a `!` after (`admin123`, `mypassword`,
+# `postgres`, `s3cret!`), nothing random.
+WORDY_PASSWORD = re.compile(r"^[A-Za-z]{3,20}[_-]?[A-Za-z]{0,12}[0-9]{0,6}[!.]?$")
+DOC_FILE = re.compile(r"\.(?:md|markdown|rst|txt|adoc|asciidoc|textile|org)$", re.I)
+COMMENT_LINE = re.compile(rb"^\s*(?:#|//|--|;|\*|/\*|<!--|%|rem\b|>)", re.I)
+
+
+def is_example_host_credential(secret: str, line: bytes) -> bool:
+    """`https://admin:admin123@localhost:8080`, `postgres://app:secret1@db.example.com/app`: a
+    made-up password for a host that only exists in docs and local setups."""
+    if not WORDY_PASSWORD.match(secret):
+        return False
+    text = line.decode("utf-8", "replace")
+    at = text.find(":" + secret + "@")
+    if at < 0:
+        return False
+    host = re.match(r"[\w.:\[\]-]*", text[at + len(secret) + 2:])  # up to `/`, a quote, a backtick
+    return host is not None and bool(EXAMPLE_HOST.match(host.group(0)))
+
+
+def is_doc_comment_placeholder(secret: str, line: bytes, path: str) -> bool:
+    """A wordy password on a comment line of a documentation file (`# password: mypassword` in a
+    README's code block): an illustration, not a credential."""
+    return bool(DOC_FILE.search(path)) and bool(COMMENT_LINE.match(line)) and bool(WORDY_PASSWORD.match(secret))
+
+
+def digest_by_context(name: bytes, path: str) -> bool:
+    """Whether a value shaped like a hex digest should be taken for one: no name to read (the
+    shape is all there is), a digest's name, or a lock file."""
+    return not name.strip() or names_a_digest(name) or is_lock_file(path)
