@@ -40,7 +40,7 @@ def test_migrated_secrets_are_replaced_by_their_reference(history_repo, secrets)
     (journal_dir / "journal-20240102T030405Z.json").write_text(json.dumps(journal))
     plan = {"version": 1, "items": [{"name": "shop/ci", "store": "secretsmanager",
                                      "members": [{"value_hash": salted_hash(secrets.github_token), "key": "token"}]}]}
-    (history_repo / "keystow-plan.json").write_text(json.dumps(plan))
+    (history_repo / ".keystow" / "plan.json").write_text(json.dumps(plan))
 
     result = run_keystow("purge", "--history", "--yes", cwd=history_repo)
     assert result.returncode == 0, result.stderr

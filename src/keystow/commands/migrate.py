@@ -1,20 +1,30 @@
 """`keystow migrate`: plan, apply, resume or roll back a migration of found secrets into AWS.
 
-Without --apply nothing is written but the plan (`keystow-plan.json`, no values in it). With
+Without --apply nothing is written but the plan (`.keystow/plan.json`, no values in it). With
 --apply the plan (just computed, or a reviewed `--plan FILE`) is carried out after confirmation.
+
+A plan file says what to write; where to send it (endpoint, region, KMS key, rotation Lambda,
+tags, overwrite) comes from the command line only: a plan file sits in the repository, and an
+edited `endpoint_url` would otherwise send every value to someone else's server.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
+from keystow import fs
 from keystow.commands.output import emit, notice
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, FatalError
 
-PLAN_FILE = "keystow-plan.json"
+PLAN_FILE = ".keystow/plan.json"
+# Settings that decide where values go and who can read them: taken from the command line, and a
+# reviewed plan recording different ones is refused rather than followed.
+CONNECTION_SETTINGS = ("region", "endpoint_url", "kms_key_id", "tags", "overwrite", "rotation_lambda",
+                       "rotate_days", "allow_advanced_tier")
 
 
 @dataclass(frozen=True)
@@ -39,7 +49,7 @@ def run_migrate(options: MigrateOptions, confirm: Callable[[str], bool] | None) 
     root = root_of(options.path)
     settings, names = options.settings, None
     if options.plan_file:
-        settings, names, reviewed = _reviewed(options.plan_file)
+        settings, names, reviewed = _reviewed(options.plan_file, root)
         settings = _with_connection(settings, options.settings)
     stores = open_stores(settings)
     plan = _plan(root, options.path, settings, names, stores)
@@ -72,15 +82,18 @@ def _write_plan(root: Path, plan) -> None:
     from keystow.migrate.plan_output import dumps, render_text
 
     emit(render_text(plan))
-    (root / PLAN_FILE).write_text(dumps(plan), encoding="utf-8")
+    fs.ignored_state_directory(root)
+    fs.write_atomic(root / PLAN_FILE, dumps(plan).encode("utf-8"), within=root)
 
 
-def _reviewed(plan_file: Path):
+def _reviewed(plan_file: Path, root: Path):
     from keystow.migrate.plan import settings_from_dict
 
     try:
-        data = json.loads(plan_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        data = json.loads(fs.read_confined(Path(os.path.abspath(plan_file)), root, "plan"))
+    except FileNotFoundError:
+        raise FatalError(f"{plan_file}: no such plan") from None
+    except ValueError as exc:
         raise FatalError(f"{plan_file}: cannot read the plan: {exc}") from None
     try:
         settings = settings_from_dict(data["settings"])
@@ -91,11 +104,21 @@ def _reviewed(plan_file: Path):
 
 
 def _with_connection(reviewed, given):
-    """Where and how fast to write may differ between planning and applying; what to write may not."""
-    return replace(reviewed, region=given.region or reviewed.region,
-                   endpoint_url=given.endpoint_url or reviewed.endpoint_url,
-                   writes_per_second=given.writes_per_second or reviewed.writes_per_second,
-                   overwrite=given.overwrite or reviewed.overwrite)
+    """The reviewed plan's names with the command line's connection settings; a plan recording
+    different ones (edited, or made with other options) is refused, naming the setting."""
+    for name in CONNECTION_SETTINGS:
+        if getattr(reviewed, name) != getattr(given, name):
+            raise FatalError(f"the plan's {name} ({_shown(getattr(reviewed, name))}) differs from the command line's "
+                             f"({_shown(getattr(given, name))}); connection settings come from the command line: "
+                             "pass the same options, or make the plan again")
+    return replace(reviewed, writes_per_second=given.writes_per_second or reviewed.writes_per_second,
+                   **{name: getattr(given, name) for name in CONNECTION_SETTINGS})
+
+
+def _shown(value) -> str:
+    if value in (None, (), False):
+        return "not set"
+    return repr(value)[:120]
 
 
 def _check_fresh(plan, reviewed: dict) -> None:
@@ -120,8 +143,10 @@ def _confirmed(plan, yes: bool, confirm) -> bool:
 
 
 def _apply(plan, stores, path: Path) -> int:
+    from keystow.migrate.apply import check_targets
     from keystow.migrate.journal import Journal
 
+    check_targets(plan)  # before the journal and before any value leaves
     scanned = path.resolve().relative_to(plan.root).as_posix()
     journal = Journal.create(plan.root, plan.settings, {i.item_id: i.name for i in plan.items}, scanned)
     report = _carry_out(plan, stores, journal)
@@ -193,5 +218,5 @@ def _emit_policy(plan, stores, path: Path) -> None:
     targets = [item.target(m) for item in plan.items if not item.manual for m in item.members]
     kinds = {t.store for t in targets}
     policy = policy_for(targets, {kind: stores(kind) for kind in kinds})
-    path.write_text(policy_json(policy), encoding="utf-8")
+    fs.write_atomic(path, policy_json(policy).encode("utf-8"))  # a path the user chose: never through a link
     notice(f"IAM policy for reading the {len(targets)} migrated value(s) written to {path}")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from keystow.errors import FatalError
+from keystow import fs
 from keystow.fs import write_atomic
 from keystow.migrate.journal import Journal
 from keystow.migrate.manifest import MANIFEST, render_manifest
@@ -64,6 +65,7 @@ class Stores:
 
 
 def apply_plan(plan: Plan, stores: Stores, journal: Journal) -> ApplyReport:
+    check_targets(plan)
     report = ApplyReport()
     verified = set()
     for item in plan.items:
@@ -84,11 +86,28 @@ def apply_plan(plan: Plan, stores: Stores, journal: Journal) -> ApplyReport:
     if manifest:
         write_generated(plan, MANIFEST, lambda old: render_manifest(old, manifest), values, journal)
     for change, (data, new, applied) in ready:
-        _write_journalled(plan.root / change.path, change.path, data, new, applied, journal, existed=True)
+        _write_journalled(plan.root / change.path, change.path, data, new, applied, journal, existed=True,
+                          root=plan.root)
         report.files.append(change.path)
         crash_point("file-write")
     journal.finish()
     return report
+
+
+def check_targets(plan: Plan) -> None:
+    """Before any value leaves for the store: every file the plan would read or write is a plain
+    file (or missing) inside the repository, never a link out (`.keystow-refs.toml -> ~/.aws/credentials`)."""
+    paths = {MANIFEST}
+    for change in plan.changes:
+        paths.add(change.path)
+        paths.update(generated.path for generated in change.generated)
+    for path in sorted(paths):
+        full = plan.root / path
+        if not full.is_symlink():
+            fs.confine(full, plan.root, "migrate target")
+        else:
+            raise fs.UnsafePath(f"migrate target {path} is a symbolic link; keystow neither reads nor writes through it "
+                                "(replace it with a plain file, then run keystow migrate again)")
 
 
 def store_item(plan: Plan, item: Item, store, journal: Journal, report: ApplyReport) -> bool:
@@ -145,7 +164,7 @@ def _tag_value(text: str) -> str:
 def prepare_file(plan: Plan, path: str, edits, values: dict[str, str], report: ApplyReport):
     """(old bytes, new bytes, applied edits) for a file still as planned, else None (reported)."""
     try:
-        data = (plan.root / path).read_bytes()
+        data = fs.read_confined(plan.root / path, plan.root, "source file")
     except OSError as exc:
         report.skipped_files.append(f"{path}: cannot read it now ({exc.strerror})")
         return None
@@ -162,24 +181,40 @@ def prepare_file(plan: Plan, path: str, edits, values: dict[str, str], report: A
 
 
 def write_generated(plan: Plan, path: str, render, values: dict[str, str], journal: Journal) -> None:
-    real = plan.root / path
-    old = real.read_bytes() if real.exists() else None
+    real = fs.confine(plan.root / path, plan.root, "generated file")
+    try:
+        old = fs.read_confined(real, plan.root, "generated file")
+    except FileNotFoundError:
+        old = None
     old_text = decode(old) if old is not None else None
     new = encode(render(old_text))
     if new == old:
         return
     applied = [AppliedEdit(0, len(decode(new)), split_old(old_text, values))] if old_text is not None else []
-    real.parent.mkdir(parents=True, exist_ok=True)
-    _write_journalled(real, path, old, new, applied, journal, existed=old is not None)
+    _make_parents(real, plan.root)
+    _write_journalled(real, path, old, new, applied, journal, existed=old is not None, root=plan.root)
 
 
-def _write_journalled(real: Path, path: str, old: bytes | None, new: bytes, applied, journal: Journal, existed: bool) -> None:
-    mode = os.stat(real).st_mode & 0o7777 if existed else 0o644
+def _make_parents(real: Path, root: Path) -> None:
+    """Missing directories of a generated file, one at a time, none created through a link out."""
+    missing = []
+    for parent in real.parents:
+        if parent == root or os.path.lexists(parent):
+            break
+        missing.append(parent)
+    for parent in reversed(missing):
+        fs.confine(parent, root, "generated file's directory")
+        parent.mkdir(exist_ok=True)
+
+
+def _write_journalled(real: Path, path: str, old: bytes | None, new: bytes, applied, journal: Journal, existed: bool,
+                      root: Path) -> None:
+    mode = os.lstat(real).st_mode & 0o7777 if existed else 0o644
     entry = journal.begin_file({"path": path, "existed": existed, "mode": mode,
                                 "old_sha256": sha256_bytes(old) if old is not None else None,
                                 "new_sha256": sha256_bytes(new), "edits": [a.to_json() for a in applied]})
     try:
-        write_atomic(real, new, mode=mode, durable=True)
+        write_atomic(real, new, within=root, mode=mode, durable=True)
     except OSError as exc:  # disk full, permission denied: one line; the journal knows how far it got
         raise FatalError(f"{path}: cannot write: {exc.strerror or exc}") from None
     journal.finish_file(entry)

@@ -169,8 +169,13 @@ def _assign_env_vars(plan: Plan) -> None:
     from keystow.migrate.manifest import MANIFEST, existing_entries
     from keystow.migrate.references import reads_environment
 
-    manifest = plan.root / MANIFEST
-    taken = existing_entries(manifest.read_text(encoding="utf-8") if manifest.is_file() else None)
+    from keystow import fs
+
+    try:
+        text = fs.read_confined(plan.root / MANIFEST, plan.root, "manifest").decode("utf-8", "replace")
+    except FileNotFoundError:
+        text = None
+    taken = existing_entries(text)
     from_env = {s.item_id for s in plan.sites if reads_environment(s.path, plan.texts[s.path])}
     for item in sorted(plan.items, key=lambda i: i.name):
         for member in item.members:

@@ -1,4 +1,4 @@
-"""The plan as the user sees it: text on the terminal and `keystow-plan.json` on disk.
+"""The plan as the user sees it: text on the terminal and `.keystow/plan.json` on disk.
 
 Neither ever holds a secret value: values appear redacted (first characters and an ellipsis) and
 as salted hashes; each file's change is shown as the lines it will become.

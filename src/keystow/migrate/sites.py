@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from keystow import fs
 from keystow.findings import fingerprint, redact
 from keystow.migrate import naming
 from keystow.migrate.grouping import Member
@@ -55,7 +56,7 @@ def collect_sites(plan: Plan, findings: list) -> None:
 
 def _text(plan: Plan, path: str) -> str | None:
     if path not in plan.texts:
-        data = (plan.root / path).read_bytes()
+        data = fs.read_confined(plan.root / path, plan.root, "source file")
         plan.file_hashes[path] = sha256_bytes(data)
         plan.texts[path] = decode(data)
     return plan.texts[path]

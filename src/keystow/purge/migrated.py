@@ -1,7 +1,7 @@
 """Reference names of secrets `keystow migrate` already moved into AWS.
 
 Migrate stores no values: its journals (`.keystow/journal-*.json`) key each stored value by
-`value_id(secret)` with its store target, and its plan (`keystow-plan.json`) lists members by
+`value_id(secret)` with its store target, and its plan (`.keystow/plan.json`) lists members by
 `salted_hash(secret)`. Purge has the secrets in memory, so it computes the same hashes (with
 migrate's own functions) and uses the reference (`ssm:/app/db_password`) as the history
 replacement. Journals win over the plan: a journal records what was stored, a plan only intent.
@@ -50,7 +50,7 @@ def _journal_targets(repo: Path) -> dict[str, str]:
 
 
 def _plan_members(repo: Path) -> dict[str, str]:
-    plan = _load(repo / "keystow-plan.json")
+    plan = _load(repo / ".keystow" / "plan.json", repo)
     members = {}
     for item in plan.get("items") or []:
         for member in (item.get("members") or []) if isinstance(item, dict) else []:
@@ -67,10 +67,13 @@ def _reference(store: object, name: object, key: object) -> str | None:
     return f"{store}:{name}" + (f"#{key}" if isinstance(key, str) and key else "")
 
 
-def _load(path: Path) -> dict:
+def _load(path: Path, repo: Path | None = None) -> dict:
+    from keystow import fs
+    from keystow.errors import FatalError
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(fs.read_confined(path, repo, "plan") if repo else path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, FatalError):
         return {}
     return data if isinstance(data, dict) else {}
 
