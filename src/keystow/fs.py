@@ -129,11 +129,13 @@ def read_confined(path: Path, root: Path, what: str, limit: int = READ_LIMIT) ->
     return read_bounded(confine(path, root, what), what, limit)
 
 
-def read_bounded(path: Path, what: str, limit: int = READ_LIMIT) -> bytes:
-    """The bytes of a regular file (never through a final symbolic link, never a device or FIFO)
-    of at most `limit` bytes. FileNotFoundError passes through for callers that allow a miss."""
+def read_bounded(path: Path, what: str, limit: int = READ_LIMIT, follow: bool = False) -> bytes:
+    """The bytes of a regular file (never a device or FIFO; never through a final symbolic link
+    unless `follow`: a path the user named) of at most `limit` bytes. FileNotFoundError passes
+    through for callers that allow a miss."""
+    nofollow = 0 if follow else getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(path, os.O_RDONLY | nofollow | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise
     except OSError as exc:
