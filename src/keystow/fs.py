@@ -185,8 +185,9 @@ def repository_key(root: Path) -> bytes:
         finally:
             os.unlink(tmp)
     key = read_bounded(path, "repository key", 1024)
-    if len(key) != 32:
-        raise FatalError(f"{path}: damaged keystow key file; delete it (caches and journals keyed by it are then ignored)")
+    if len(key) != 32:  # damaged (a truncated write): a new key; what the old one signed is a cache miss
+        key = os.urandom(32)
+        write_atomic(path, key, mode=0o600)
     return key
 
 

@@ -124,3 +124,5 @@ def _print_skips(result: ScanResult, options: ScanOptions) -> None:
             notice(f"skipped {item.path}: {item.reason}")
     for line in result.notices:
         notice(line)
+    for line in result.details if options.verbose else ():
+        notice(line)
