@@ -40,22 +40,36 @@ KEYS = {"disabled_rules", "extra_rules", "allow_paths", "allow_regexes", "stopwo
         "max_file_size", "baseline", "invalid_checksum"}
 
 
-def find_config(start: Path) -> tuple[Path, dict] | None:
-    """The nearest `.keystow.toml`, else a `pyproject.toml` with `[tool.keystow]`, upwards."""
+def find_config(start: Path, ignored: list[str] | None = None) -> tuple[Path, dict] | None:
+    """The nearest `.keystow.toml`, else a `pyproject.toml` with `[tool.keystow]`, upwards.
+
+    Outside a git work tree, a config in a parent directory is applied only when it belongs to
+    the current user (or root): anyone can put a `.keystow.toml` in /tmp to switch rules off for
+    every scan below it. Such a file is skipped and named in `ignored`.
+    """
     directory = start.resolve()
     directory = directory if directory.is_dir() else directory.parent
-    for candidate in (directory, *directory.parents):
-        own = candidate / ".keystow.toml"
-        if own.is_file():
-            return own, _read_toml(own)
-        pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file():
-            table = _read_toml(pyproject).get("tool", {}).get("keystow")
+    chain = (directory, *directory.parents)
+    in_work_tree = any((candidate / ".git").exists() for candidate in chain)
+    for candidate in chain:
+        for path in (candidate / ".keystow.toml", candidate / "pyproject.toml"):
+            if not path.is_file():
+                continue
+            if candidate != directory and not in_work_tree and not _owned_by_us(path):
+                if ignored is not None:
+                    ignored.append(f"{path}: not applied: owned by another user (uid {path.stat().st_uid})")
+                continue
+            table = _read_toml(path)
+            table = table if path.name == ".keystow.toml" else table.get("tool", {}).get("keystow")
             if isinstance(table, dict):
-                return pyproject, table
+                return path, table
         if (candidate / ".git").exists():
             return None
     return None
+
+
+def _owned_by_us(path: Path) -> bool:
+    return os.stat(path).st_uid in (os.getuid(), 0)
 
 
 def load_config(start: Path, explicit: Path | None = None) -> Config:
@@ -65,8 +79,10 @@ def load_config(start: Path, explicit: Path | None = None) -> Config:
         table = _read_toml(explicit)
         table = table.get("tool", {}).get("keystow", {}) if explicit.name == "pyproject.toml" else table
         return parse_config(table, explicit, confined=False)
-    found = find_config(start)
-    return parse_config(found[1], found[0]) if found else Config()
+    ignored: list[str] = []
+    found = find_config(start, ignored)
+    config = parse_config(found[1], found[0]) if found else Config()
+    return config._replace(warnings=(*ignored, *config.warnings))
 
 
 def parse_config(table: dict, path: Path, confined: bool = True) -> Config:
