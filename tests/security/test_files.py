@@ -102,3 +102,17 @@ def test_extra_rules_from_config_named_on_the_command_line_stay_free(leaky_repo,
     config.write_text(f'extra_rules = ["{rules}"]\n')
     result = run_keystow("scan", "--config", str(config), ".", cwd=leaky_repo)
     assert result.returncode == 1, result.stderr.decode()
+
+
+def test_hook_install_does_not_read_a_planted_hook_link_forever(repo, tmp_path):
+    victim = tmp_path / "bashrc"
+    victim.write_text("export PATH=/usr/bin\n")
+    hooks = repo / ".git" / "hooks"
+    hooks.mkdir(exist_ok=True)
+    os.symlink("/dev/zero", hooks / "pre-commit")
+    os.symlink(victim, hooks / "pre-push")
+    result = run_keystow("hook", "install", "--pre-push", cwd=repo)
+    assert result.returncode == 0, result.stderr.decode()
+    assert not (hooks / "pre-commit").is_symlink() and not (hooks / "pre-push").is_symlink()
+    assert victim.read_text() == "export PATH=/usr/bin\n"  # replaced the link, never wrote through it
+    assert os.readlink(hooks / "pre-commit.legacy") == "/dev/zero"
