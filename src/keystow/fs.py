@@ -1,7 +1,7 @@
 """Every file keystow writes, and every file a repository names for it to read, goes through here.
 
 keystow runs on repositories it must not trust, so a write never goes *through* a symbolic link
-(a committed `keystow-plan.json -> ~/.bashrc` is replaced by a plain file, its target untouched),
+(a committed `.keystow-refs.toml -> ~/.bashrc` is replaced by a plain file, its target untouched),
 lands first in a temporary file with an unpredictable name beside the target and is renamed over
 it, and, when the caller names a confining directory (the repository, the user cache), refuses a
 target whose real parent directory lies outside it. Reads of paths a repository chose are
@@ -14,6 +14,7 @@ cache.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import stat
 import sys
@@ -88,8 +89,9 @@ def write_atomic(path: Path, data: bytes, *, within: Path | None = None, mode: i
     `durable`: fsync the file and the directory (journals and rewritten sources; caches and
     reports do not need it).
     """
-    if within is not None:
-        confine(path, within, "target")
+    if within is not None and not is_within(path.parent, within):
+        # Only the directory matters: a link at `path` itself is replaced, never followed.
+        raise UnsafePath(f"target {path} is outside {within}: keystow only reads and writes inside it")
 
     old = _regular_file_stat(path)
     if mode is None:
@@ -125,12 +127,21 @@ def write_cache(path: Path, data: bytes) -> bool:
 def read_confined(path: Path, root: Path, what: str, limit: int = READ_LIMIT) -> bytes:
     """The bytes of a file a repository named, if it is a regular file inside `root` and at most
     `limit` bytes; otherwise UnsafePath or FatalError with one line naming it."""
-    full = confine(path, root, what)
+    return read_bounded(confine(path, root, what), what, limit)
+
+
+def read_bounded(path: Path, what: str, limit: int = READ_LIMIT, follow: bool = False) -> bytes:
+    """The bytes of a regular file (never a device or FIFO; never through a final symbolic link
+    unless `follow`: a path the user named) of at most `limit` bytes. FileNotFoundError passes
+    through for callers that allow a miss."""
+    nofollow = 0 if follow else getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(full, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(path, os.O_RDONLY | nofollow | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise
     except OSError as exc:
+        if os.path.islink(path):
+            raise UnsafePath(f"{what} {path} is a symbolic link; keystow does not read through it") from None
         raise FatalError(f"{what} {path}: cannot read: {exc.strerror}") from None
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
@@ -140,6 +151,53 @@ def read_confined(path: Path, root: Path, what: str, limit: int = READ_LIMIT) ->
     if len(data) > limit:
         raise FatalError(f"{what} {path} is larger than {limit >> 20} MiB")
     return data
+
+
+def ignored_state_directory(root: Path) -> Path:
+    """`<root>/.keystow/`, created owner-only, holding a `.gitignore` of `*`: plans, journals and
+    other run state never end up in a commit (`git add -A`)."""
+    directory = confine(root / ".keystow", root, "state directory")
+    if directory.is_symlink():
+        raise UnsafePath(f"{directory} is a symbolic link; keystow keeps its state only in a plain directory")
+    directory.mkdir(mode=0o700, exist_ok=True)
+    ignore = directory / ".gitignore"
+    if _regular_file_stat(ignore) is None:
+        write_atomic(ignore, b"*\n", within=root)
+    return directory
+
+
+def repository_key(root: Path) -> bytes:
+    """A random per-user, per-repository secret kept in the user cache directory (keyed by the
+    repository's real path). Whatever keystow later trusts from inside a repository (the blob
+    cache, a migration journal) is authenticated with it, so a file shipped in a tarball or
+    committed by an attacker, who cannot know the key, is never trusted."""
+    keys = private_directory(cache_dir() / "keys")
+    path = keys / f"{digest(os.path.realpath(root))[:32]}.key"
+    if not os.path.lexists(path):
+        import tempfile
+
+        fd, tmp = tempfile.mkstemp(dir=keys, prefix=".key.")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(os.urandom(32))
+        try:
+            os.link(tmp, path)  # atomic and exclusive: two first runs agree on one key
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    key = read_bounded(path, "repository key", 1024)
+    if len(key) != 32:  # damaged (a truncated write): a new key; what the old one signed is a cache miss
+        key = os.urandom(32)
+        write_atomic(path, key, mode=0o600)
+    return key
+
+
+def authenticate(key: bytes, data: bytes) -> str:
+    return hmac.new(key, data, hashlib.sha256).hexdigest()
+
+
+def authentic(key: bytes, data: bytes, mac: object) -> bool:
+    return isinstance(mac, str) and hmac.compare_digest(authenticate(key, data), mac)
 
 
 def fsync_directory(directory: Path) -> None:

@@ -30,7 +30,7 @@ def _one_error_line(result) -> str:
 def test_written_plan_reads_back_typed(pair_repo, aws_env):
     repo, values = pair_repo
     assert migrate(repo, "--to", "secretsmanager", "--prefix", "shop").returncode == 0
-    plan = read_plan(repo / "keystow-plan.json")
+    plan = read_plan(repo / ".keystow" / "plan.json")
     assert plan.version == 1 and plan.settings.store == "secretsmanager"
     assert set(plan.files) == {"app/aws.py"}
     [pair] = [item for item in plan.items if len(item.members) == 2]
@@ -41,12 +41,12 @@ def test_written_plan_reads_back_typed(pair_repo, aws_env):
 def test_plan_from_a_newer_keystow_is_refused_before_anything_is_stored(pair_repo, aws_env):
     repo, _ = pair_repo
     assert migrate(repo, "--to", "ssm").returncode == 0
-    plan = repo / "keystow-plan.json"
+    plan = repo / ".keystow" / "plan.json"
     _bump(plan, 7)
     result = migrate(repo, "--apply", "--yes", "--plan", str(plan))
     assert "migrate plan written by a newer keystow (format 7); upgrade keystow" in _one_error_line(result)
     assert StoreReader(aws_env).parameter_names() == []
-    assert git(repo, "status", "--porcelain") == "?? keystow-plan.json\n"
+    assert git(repo, "status", "--porcelain") == ""  # the plan lives in the ignored .keystow/
 
 
 @pytest.mark.parametrize("document", [{"items": []}, {"version": 1, "items": {}}, [1],

@@ -32,7 +32,7 @@ def test_crash_after_store_write_then_resume(small_repo, aws_env):
     repo, values = small_repo
     crashed = migrate_killed_after("store-write", repo, "--to", "ssm", "--apply", "--yes")
     assert crashed.returncode == 137
-    assert git(repo, "status", "--porcelain") == "?? keystow-plan.json\n"  # files untouched
+    assert git(repo, "status", "--porcelain") == ""  # files untouched
     store = StoreReader(aws_env)
     assert len(store.parameter_names()) == 3  # ... but the values are stored
     journal = journal_of(repo)
@@ -56,7 +56,7 @@ def test_crash_after_first_file_then_rollback_restores_bytes(small_repo, aws_env
     assert changed.count(" M ") == 1 and "?? .keystow-refs.toml" in changed
     rolled = migrate(repo, "--rollback", str(journal_of(repo)))
     assert rolled.returncode == 0, rolled.stderr.decode()
-    assert git(repo, "status", "--porcelain") == "?? keystow-plan.json\n"
+    assert git(repo, "status", "--porcelain") == ""
     assert {p: (repo / p).read_bytes() for p in original} == original
     assert stat.S_IMODE((repo / "app/settings.py").stat().st_mode) == 0o640
 

@@ -52,8 +52,8 @@ def test_plan_and_journal_hold_neither_the_secret_nor_its_base64(secret_repo, aw
     repo, values, manifest = secret_repo
     planned = migrate(repo, "--to", "ssm")
     assert planned.returncode == 0, planned.stderr.decode()
-    plan_text = (repo / "keystow-plan.json").read_text() + planned.stdout.decode()
-    assert "deploy/secret.yaml" in json.loads((repo / "keystow-plan.json").read_text())["changes"]
+    plan_text = (repo / ".keystow" / "plan.json").read_text() + planned.stdout.decode()
+    assert "deploy/secret.yaml" in json.loads((repo / ".keystow" / "plan.json").read_text())["changes"]
     done = migrate(repo, "--to", "ssm", "--apply", "--yes")
     assert done.returncode == 0, done.stderr.decode()
     assert b64(values["data"]) not in (repo / "deploy/secret.yaml").read_text()
@@ -65,7 +65,7 @@ def test_plan_and_journal_hold_neither_the_secret_nor_its_base64(secret_repo, aw
     assert rolled.returncode == 0, rolled.stderr.decode()
     assert (repo / "deploy/secret.yaml").read_bytes() == manifest.encode()
     assert not (repo / "deploy/secret.externalsecret.yaml").exists()
-    assert git(repo, "status", "--porcelain") == "?? keystow-plan.json\n"
+    assert git(repo, "status", "--porcelain") == ""
 
 
 def test_a_base64_piece_is_recorded_by_id_and_restored():

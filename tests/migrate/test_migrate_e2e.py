@@ -127,10 +127,10 @@ def test_dry_run_writes_nothing(repo, aws_env):
     values = make_repo(repo)
     result = migrate(repo, "--to", "ssm")
     assert result.returncode == 0, result.stderr.decode()
-    assert git(repo, "status", "--porcelain") == "?? keystow-plan.json\n"
+    assert git(repo, "status", "--porcelain") == ""
     store = StoreReader(aws_env)
     assert store.parameter_names() == [] and store.secret_names() == []
-    plan_text = (repo / "keystow-plan.json").read_text()
+    plan_text = (repo / ".keystow" / "plan.json").read_text()
     output = result.stdout.decode()
     for value in values.values():
         assert value not in plan_text and value not in output
@@ -150,7 +150,7 @@ def test_non_interactive_apply_without_yes_applies_nothing(repo, aws_env):
     assert result.returncode == 2
     assert b"pass --yes" in result.stderr
     assert StoreReader(aws_env).parameter_names() == []
-    assert git(repo, "status", "--porcelain") == "?? keystow-plan.json\n"
+    assert git(repo, "status", "--porcelain") == ""
 
 
 def test_every_style_with_secretsmanager(repo, aws_env):

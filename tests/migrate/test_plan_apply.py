@@ -41,7 +41,7 @@ def test_conflict_is_skipped_until_overwrite(pair_repo, aws_env):
 def test_reviewed_plan_renames_and_stale_plan_is_refused(pair_repo, aws_env):
     repo, values = pair_repo
     assert migrate(repo, "--to", "ssm", "--prefix", "/shop/prod").returncode == 0
-    plan_path = repo / "keystow-plan.json"
+    plan_path = repo / ".keystow" / "plan.json"
     plan = json.loads(plan_path.read_text())
     assert {i["name"] for i in plan["items"]} == {"/shop/prod/app/aws/key_id",
                                                  "/shop/prod/app/aws/aws_secret_access_key", "/shop/prod/app/aws/token"}
@@ -91,5 +91,5 @@ def test_baselined_findings_are_not_migrated(pair_repo, aws_env):
     assert created.returncode == 0, created.stderr.decode()
     commit_file(repo, "app/new.py", f'TOKEN = "{Fakes(47).github_token()}"\n')
     assert migrate(repo, "--to", "ssm").returncode == 0
-    plan = json.loads((repo / "keystow-plan.json").read_text())
+    plan = json.loads((repo / ".keystow" / "plan.json").read_text())
     assert [i["name"] for i in plan["items"]] == ["/repo/app/new/token"]

@@ -29,7 +29,7 @@ def test_access_denied_stops_with_one_line_and_files_untouched(pair_repo, aws_en
     assert result.returncode == 2
     lines = result.stderr.decode().splitlines()
     assert "access denied" in lines[-1] and "--resume" in lines[0] and len(lines) == 2
-    assert git(repo, "status", "--porcelain") == "?? keystow-plan.json\n"
+    assert git(repo, "status", "--porcelain") == ""
 
 
 def test_rotation_failure_is_a_warning_not_a_lost_migration(pair_repo, aws_env):

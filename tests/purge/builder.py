@@ -45,10 +45,12 @@ def make_secrets(seed: int = 1234) -> Secrets:
 
 
 def use_fixture_rules(repo: Path) -> None:
-    """An untracked .keystow.toml (excluded, so the tree stays clean) adding the test rules."""
-    (repo / ".keystow.toml").write_text(f'extra_rules = ["{FIXTURE_RULES.as_posix()}"]\n')
+    """An untracked .keystow.toml (excluded, so the tree stays clean) adding the test rules,
+    copied into the repository: a repository's config may name only rule files inside it."""
+    (repo / ".keystow-test-rules.yaml").write_bytes(FIXTURE_RULES.read_bytes())
+    (repo / ".keystow.toml").write_text('extra_rules = [".keystow-test-rules.yaml"]\n')
     with open(repo / ".git" / "info" / "exclude", "a") as handle:
-        handle.write(".keystow.toml\n")
+        handle.write(".keystow.toml\n.keystow-test-rules.yaml\n")
 
 
 def build_history(repo: Path, secrets: Secrets) -> None:

@@ -53,7 +53,7 @@ def test_migrated_secrets_are_replaced_by_a_marker_naming_their_reference(histor
             }
         ],
     }
-    (history_repo / "keystow-plan.json").write_text(json.dumps(plan))
+    (history_repo / ".keystow" / "plan.json").write_text(json.dumps(plan))
 
     result = run_keystow("purge", "--history", "--yes", "--include-head", cwd=history_repo)
     assert result.returncode == 0, result.stderr
@@ -86,7 +86,8 @@ def test_migrate_files_from_a_newer_keystow_stop_the_purge(history_repo, secrets
     assert git(history_repo, "rev-parse", "HEAD") == head and grep_all_commits(history_repo, secrets.password)
 
     (history_repo / ".keystow" / "journal-20240102T030405Z.json").unlink()
-    (history_repo / "keystow-plan.json").write_text(json.dumps({"version": 3, "items": []}))
+    (history_repo / ".keystow").mkdir(exist_ok=True)
+    (history_repo / ".keystow" / "plan.json").write_text(json.dumps({"version": 3, "items": []}))
     result = run_keystow("purge", "--history", "--yes", cwd=history_repo)
     assert result.returncode == 2 and b"migrate plan written by a newer keystow (format 3)" in result.stderr
     assert git(history_repo, "rev-parse", "HEAD") == head

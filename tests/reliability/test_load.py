@@ -77,7 +77,7 @@ def test_damaged_caches_are_misses_not_errors(repo, tmp_path):
     cache = warm_cache_copy(tmp_path / "cache")
     warm = run_together(1, ["--history"], repo, {"KEYSTOW_CACHE_DIR": str(cache)})[0]
     expected = findings(warm)
-    for path in [*cache.iterdir(), *(repo / ".git" / "keystow").iterdir()]:
+    for path in [p for p in [*cache.rglob("*"), *(repo / ".git" / "keystow").iterdir()] if p.is_file()]:
         path.write_bytes(path.read_bytes()[: max(1, path.stat().st_size // 2)])  # truncated mid-write
     for args in (["--history"], ["."]):
         [result] = run_together(1, args, repo, {"KEYSTOW_CACHE_DIR": str(cache)})

@@ -141,7 +141,7 @@ def test_migrate_with_failing_aws_calls_leaks_nothing(leaky, aws_env):
         for result in (planned, applied):
             assert b"Traceback" not in result.stderr
             _check(repo, cache, secrets, before, result)
-    plan, journals = repo / "keystow-plan.json", list((repo / ".keystow").glob("journal-*.json"))
+    plan, journals = repo / ".keystow" / "plan.json", list((repo / ".keystow").glob("journal-*.json"))
     assert plan.exists() and journals
     assert owner_only(repo / ".keystow") and all(owner_only(j) for j in journals)
     assert not file_leaks(secrets, [plan, *journals])

@@ -16,7 +16,7 @@ def hit(fingerprint: str = "f" * 32) -> Hit:
 
 
 def test_round_trip_without_the_secret(tmp_path):
-    cache = BlobCache.open(tmp_path, "digest")
+    cache = BlobCache.open(tmp_path, "digest", tmp_path)
     cache.put("a" * 40, Outcome())
     cache.put("b" * 40, Outcome(skip=ReadProblem(BINARY)))
     cache.put("c" * 40, Outcome((hit(),), scanned_bytes=10))
@@ -25,7 +25,7 @@ def test_round_trip_without_the_secret(tmp_path):
     cache.put("f" * 40, Outcome(skip=ReadProblem(CORRUPT, detail="fatal: bad object")))
     cache.save()
     assert SECRET not in cache.path.read_text()
-    again = BlobCache.open(tmp_path, "digest")
+    again = BlobCache.open(tmp_path, "digest", tmp_path)
     assert again.get("a" * 40) == Outcome()
     assert again.get("b" * 40) == Outcome(skip=ReadProblem(BINARY))
     [cached] = again.get("c" * 40).hits
@@ -53,35 +53,37 @@ def test_skips_keep_the_on_disk_form_of_format_1(tmp_path):
 
 
 def test_two_writers_merge_instead_of_overwriting(tmp_path):
-    first, second = BlobCache.open(tmp_path, "digest"), BlobCache.open(tmp_path, "digest")
+    first, second = BlobCache.open(tmp_path, "digest", tmp_path), BlobCache.open(tmp_path, "digest", tmp_path)
     first.put("a" * 40, Outcome())
     second.put("b" * 40, Outcome())
     first.save()
     second.save()
-    merged = BlobCache.open(tmp_path, "digest")
+    merged = BlobCache.open(tmp_path, "digest", tmp_path)
     assert merged.get("a" * 40) is not None and merged.get("b" * 40) is not None
     assert [p.name for p in merged.path.parent.iterdir()] == [merged.path.name]  # no temp files left
 
 
 def test_damaged_or_foreign_file_is_a_miss(tmp_path):
-    cache = BlobCache.open(tmp_path, "digest")
+    cache = BlobCache.open(tmp_path, "digest", tmp_path)
     cache.path.parent.mkdir(parents=True)
     cache.path.write_text("{not json")
-    assert BlobCache.open(tmp_path, "digest").get("a" * 40) is None
+    assert BlobCache.open(tmp_path, "digest", tmp_path).get("a" * 40) is None
     cache.path.write_text(json.dumps({"format": "0", "clean": "a" * 40}))
-    assert BlobCache.open(tmp_path, "digest").get("a" * 40) is None
+    assert BlobCache.open(tmp_path, "digest", tmp_path).get("a" * 40) is None
 
 
 def test_only_the_latest_digests_are_kept(tmp_path):
     import os
 
+    names = []
     for index in range(6):
-        cache = BlobCache.open(tmp_path, f"digest{index}")
+        cache = BlobCache.open(tmp_path, f"digest{index}", tmp_path)
+        names.append(cache.path.name)
         cache.put("a" * 40, Outcome())
         cache.save()
         os.utime(cache.path, (1000 + index, 1000 + index))
-    cache = BlobCache.open(tmp_path, "digest6")
+    cache = BlobCache.open(tmp_path, "digest6", tmp_path)
     cache.put("a" * 40, Outcome())
     cache.save()
     kept = sorted(p.name for p in cache.path.parent.iterdir())
-    assert kept == [f"blobs-digest{i}.json" for i in (3, 4, 5, 6)]
+    assert kept == sorted([*names[3:], cache.path.name])

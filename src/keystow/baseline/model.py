@@ -106,12 +106,15 @@ class Baseline:
         return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def load(path: Path) -> Baseline:
+def load(path: Path, within: Path | None = None) -> Baseline:
+    """`within`: the repository a configured baseline must stay in (read bounded, never through a
+    link out); None for a baseline the user named on the command line."""
     # late: the hook imports this module; json is on its no-import list
     import json
 
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        data = fs.read_confined(path, within, "baseline") if within else fs.read_bounded(path, "baseline", follow=True)
+        document = json.loads(data.decode("utf-8"))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read baseline: {exc.strerror}") from None
     except ValueError as exc:
@@ -172,9 +175,10 @@ def _date() -> type[datetime.date]:
     return datetime.date
 
 
-def save(baseline: Baseline, path: Path) -> None:
-    """Atomic replace, so a concurrent scan reads the old baseline or the new one."""
-    fs.write_atomic(path, baseline.to_text().encode("utf-8"))
+def save(baseline: Baseline, path: Path, within: Path | None = None) -> None:
+    """Atomic replace, so a concurrent scan reads the old baseline or the new one; never through
+    a link, and inside `within` (the repository) when the repository's config chose the path."""
+    fs.write_atomic(path, baseline.to_text().encode("utf-8"), within=within)
 
 
 # --- filtering a scan result (called by `keystow scan` and the hooks) -----------------------
@@ -186,7 +190,7 @@ def filter_result(result: ScanResult, scope: Scope) -> ScanResult:
     path = scope.file
     if not path.is_file():
         return result
-    baseline = load(path)
+    baseline = load(path, scope.within)
     today = _date().today()
     unexpired = [e for e in baseline.entries if not e.is_expired(today)]
     active = [e for e in unexpired if e.suppresses]

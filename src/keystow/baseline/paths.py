@@ -18,6 +18,7 @@ class Scope(NamedTuple):
     file: Path    # the baseline file
     root: Path    # the scanned repository's root (history findings re-read their secrets there)
     anchor: Path  # what a finding's relative path is relative to
+    within: Path | None = None  # where a configured baseline must stay (None: --baseline FILE, the user's choice)
 
 
 def scope_for(paths: tuple[str, ...], git_scan: bool, configured: str, explicit: Path | None = None) -> Scope:
@@ -25,7 +26,24 @@ def scope_for(paths: tuple[str, ...], git_scan: bool, configured: str, explicit:
     repository's root. Git sources report repository paths; files on disk are reported relative
     to the current directory."""
     root = repository_root(scan_start(paths))
-    return Scope(explicit or root / configured, root, root if git_scan else Path.cwd())
+    anchor = root if git_scan else Path.cwd()
+    if explicit is not None:
+        return Scope(explicit, root, anchor)
+    return Scope(configured_file(root, configured), root, anchor, root)
+
+
+def configured_file(root: Path, configured: str) -> Path:
+    """The baseline a repository's config names: a path inside the repository (a config saying
+    `baseline = "/home/u/.bash_profile"` must not make `baseline create` write there)."""
+    from keystow import fs
+    from keystow.errors import ConfigError
+
+    path = root / configured
+    if os.path.isabs(configured) or not fs.is_within(path.parent, root) or \
+            (path.is_symlink() and not fs.is_within(path, root)):
+        raise ConfigError(f"baseline {configured!r} is outside the repository {root}; the config may only name a "
+                          "file inside it (pass --baseline FILE to use another)")
+    return path
 
 
 def scan_start(paths: tuple[str, ...]) -> Path:

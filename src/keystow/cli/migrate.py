@@ -47,7 +47,7 @@ def migrate(path, store, prefix, kms_key_id, tags, region, endpoint_url, allow_a
             writes_per_second, verify):
     """Move found secrets into Parameter Store or Secrets Manager and rewrite their references.
 
-    Without --apply only the plan is printed and written to keystow-plan.json.
+    Without --apply only the plan is printed and written to .keystow/plan.json.
     """
     # late: click callback: `keystow <other command>` and the hook do not load this command's modules
     from keystow.commands.migrate import MigrateOptions, run_migrate

@@ -17,6 +17,7 @@ from keystow.commands.baseline import (
     located,
     matched_keys,
     scan_findings,
+    within_of,
 )
 from keystow.commands.scan import ScanOptions
 from keystow.errors import EXIT_CLEAN
@@ -26,7 +27,7 @@ from keystow.findings import Finding
 def audit_summary(options: ScanOptions) -> dict:
     """What `baseline audit --json` prints: counts and entries, never a secret."""
     findings, path, anchor = scan_findings(options)
-    baseline = existing_baseline(path)
+    baseline = existing_baseline(path, within_of(options))
     matched = matched_keys(baseline, findings, path, anchor)
     today = datetime.date.today()
     entries = [{**e.to_json(), "matched": e.key in matched, "expired": e.is_expired(today)}
@@ -54,7 +55,7 @@ def audit_json(options: ScanOptions) -> int:
 def audit_interactive(options: ScanOptions, ask: Callable[..., str], say: Callable[[str], None]) -> int:
     """Walk the entries not yet audited: show the redacted line, ask for a verdict and a reason."""
     findings, path, anchor = scan_findings(options)
-    baseline = existing_baseline(path)
+    baseline = existing_baseline(path, within_of(options))
     base = path.resolve().parent
     where: dict[tuple, tuple[Finding, str, int]] = {}
     for finding, relative, line in located(findings, base, anchor):
@@ -74,7 +75,7 @@ def audit_interactive(options: ScanOptions, ask: Callable[..., str], say: Callab
         verdict = "true-positive" if answer.lower().startswith("t") else "false-positive"
         reason = ask("reason", default="") or None
         _swap(baseline, entry, entry._replace(verdict=verdict, reason=reason or entry.reason))
-    bl.save(baseline, path)
+    bl.save(baseline, path, within_of(options))
     return EXIT_CLEAN
 
 

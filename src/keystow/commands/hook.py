@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from keystow import git
+from keystow import fs, git
 from keystow.commands.output import notice
 from keystow.errors import EXIT_CLEAN, FatalError
 from keystow.fs import write_atomic
@@ -71,9 +71,9 @@ def hooks_directory(cwd: Path) -> Path:
 
 
 def is_ours(path: Path) -> bool:
-    try:
-        return MARKER in path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    try:  # bounded, never through a link: a planted `.git/hooks/pre-commit -> /dev/zero` is not ours
+        return MARKER in fs.read_bounded(path, "hook", 1 << 20).decode("utf-8", "replace")
+    except (OSError, FatalError):
         return False
 
 

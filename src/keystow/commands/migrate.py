@@ -1,18 +1,24 @@
 """`keystow migrate`: plan, apply, resume or roll back a migration of found secrets into AWS.
 
-Without --apply nothing is written but the plan (`keystow-plan.json`, no values in it). With
+Without --apply nothing is written but the plan (`.keystow/plan.json`, no values in it). With
 --apply the plan (just computed, or a reviewed `--plan FILE`) is carried out after confirmation.
+
+A plan file says what to write; where to send it (endpoint, region, KMS key, rotation Lambda,
+tags, overwrite) comes from the command line only: a plan file sits in the repository, and an
+edited `endpoint_url` would otherwise send every value to someone else's server.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
+from keystow import fs
 from keystow.commands.output import emit, notice
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, FatalError
-from keystow.migrate.apply import apply_plan
+from keystow.migrate.apply import apply_plan, check_targets
 from keystow.migrate.journal import Journal
 from keystow.migrate.model import Settings
 from keystow.migrate.plan_output import dumps, render_text
@@ -20,7 +26,11 @@ from keystow.migrate.recovery import rollback, settle_pending
 from keystow.migrate.stores.iam import policy_for, policy_json
 from keystow.migrate.workflow import make_plan, open_stores, root_of, settings_from_journal
 
-PLAN_FILE = "keystow-plan.json"  # keystow.migrate.plan_output.PLAN_FILE, without importing migrate at startup
+PLAN_FILE = ".keystow/plan.json"  # keystow.migrate.plan_output.PLAN_FILE, without importing migrate at startup
+# Settings that decide where values go and who can read them: taken from the command line, and a
+# reviewed plan recording different ones is refused rather than followed.
+CONNECTION_SETTINGS = ("region", "endpoint_url", "kms_key_id", "tags", "overwrite", "rotation_lambda",
+                       "rotate_days", "allow_advanced_tier")
 
 
 @dataclass(frozen=True)
@@ -44,7 +54,7 @@ def run_migrate(options: MigrateOptions, confirm: Callable[[str], bool] | None) 
     root = root_of(options.path)
     settings, names = options.settings, None
     if options.plan_file:
-        settings, names, reviewed = _reviewed(options.plan_file)
+        settings, names, reviewed = _reviewed(options.plan_file, root)
         settings = _with_connection(settings, options.settings)
     stores = open_stores(settings)
     plan = _plan(root, options.path, settings, names, stores, options.verify)
@@ -74,24 +84,35 @@ def _plan(root: Path, path: Path, settings, names, stores, verify: bool = False)
 
 def _write_plan(root: Path, plan) -> None:
     emit(render_text(plan))
-    (root / PLAN_FILE).write_text(dumps(plan), encoding="utf-8")
+    fs.ignored_state_directory(root)
+    fs.write_atomic(root / PLAN_FILE, dumps(plan).encode("utf-8"), within=root)
 
 
-def _reviewed(plan_file: Path):
+def _reviewed(plan_file: Path, root: Path):
     from keystow.migrate.plan_output import read_plan
 
-    reviewed = read_plan(plan_file)
+    reviewed = read_plan(Path(os.path.abspath(plan_file)), root)
     if reviewed.settings is None:
         raise FatalError(f"{plan_file}: not a keystow migrate plan (no settings)")
     return reviewed.settings, {item.item_id: item.name for item in reviewed.items}, reviewed
 
 
 def _with_connection(reviewed, given):
-    """Where and how fast to write may differ between planning and applying; what to write may not."""
-    return replace(reviewed, region=given.region or reviewed.region,
-                   endpoint_url=given.endpoint_url or reviewed.endpoint_url,
-                   writes_per_second=given.writes_per_second or reviewed.writes_per_second,
-                   overwrite=given.overwrite or reviewed.overwrite)
+    """The reviewed plan's names with the command line's connection settings; a plan recording
+    different ones (edited, or made with other options) is refused, naming the setting."""
+    for name in CONNECTION_SETTINGS:
+        if getattr(reviewed, name) != getattr(given, name):
+            raise FatalError(f"the plan's {name} ({_shown(getattr(reviewed, name))}) differs from the command line's "
+                             f"({_shown(getattr(given, name))}); connection settings come from the command line: "
+                             "pass the same options, or make the plan again")
+    return replace(reviewed, writes_per_second=given.writes_per_second or reviewed.writes_per_second,
+                   **{name: getattr(given, name) for name in CONNECTION_SETTINGS})
+
+
+def _shown(value) -> str:
+    if value in (None, (), False):
+        return "not set"
+    return repr(value)[:120]
 
 
 def _check_fresh(plan, reviewed) -> None:
@@ -118,6 +139,7 @@ def _confirmed(plan, yes: bool, confirm) -> bool:
 
 
 def _apply(plan, stores, path: Path) -> int:
+    check_targets(plan)  # before the journal and before any value leaves
     scanned = path.resolve().relative_to(plan.root).as_posix()
     journal = Journal.create(plan.root, plan.settings, {i.item_id: i.name for i in plan.items}, scanned)
     report = _carry_out(plan, stores, journal)
@@ -183,5 +205,5 @@ def _emit_policy(plan, stores, path: Path) -> None:
     targets = [item.target(m) for item in plan.items if not item.manual for m in item.members]
     kinds = {t.store for t in targets}
     policy = policy_for(targets, {kind: stores(kind) for kind in kinds})
-    path.write_text(policy_json(policy), encoding="utf-8")
+    fs.write_atomic(path, policy_json(policy).encode("utf-8"))  # a path the user chose: never through a link
     notice(f"IAM policy for reading the {len(targets)} migrated value(s) written to {path}")

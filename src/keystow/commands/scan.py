@@ -223,3 +223,5 @@ def _print_skips(result: ScanResult, options: ScanOptions, gate: bool = False) -
             notice(f"skipped {item.path}: {item.reason}")
     for line in result.notices:
         notice(line)
+    for line in result.details if options.verbose else ():
+        notice(line)

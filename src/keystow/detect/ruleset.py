@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
+from keystow import fs
 from keystow.detect import rule_cache, rule_schema
 from keystow.detect.checksums import VALIDATORS
 from keystow.detect.rule_schema import expand
@@ -149,7 +150,9 @@ def load_rule_file(path: Path) -> list[Rule]:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster
     try:
-        document = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader)
+        # bounded, a regular file only: extra_rules = ["/dev/zero"] must not read forever
+        text = fs.read_bounded(Path(path), "rule file", follow=True).decode("utf-8")
+        document = yaml.load(text, Loader=loader)
     except OSError as exc:
         raise RuleError(f"{path}: cannot read rule file: {exc.strerror}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

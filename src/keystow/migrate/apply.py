@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from keystow import fs
 from keystow.errors import FatalError
 from keystow.fs import write_atomic
 from keystow.migrate.journal import Journal
@@ -67,6 +68,7 @@ class Stores:
 
 
 def apply_plan(plan: Plan, stores: Stores, journal: Journal) -> ApplyReport:
+    check_targets(plan)
     report = ApplyReport()
     verified = store_items(plan, stores, journal, report)
     changes = plan_changes(plan, lambda target: stores(target.store).arn(target.name), only=verified)
@@ -100,8 +102,26 @@ def store_items(plan: Plan, stores: Stores, journal: Journal, report: ApplyRepor
 def rewrite_file(plan: Plan, path: str, prepared: tuple, journal: Journal, report: ApplyReport) -> None:
     """One source file rewritten to its references (after the store holds their values)."""
     data, new, applied = prepared
-    _write_journalled(plan.root / path, path, data, new, applied, journal, existed=True)
+    _write_journalled(plan.root / path, path, data, new, applied, journal, existed=True, root=plan.root)
     report.files.append(path)
+
+
+def check_targets(plan: Plan) -> None:
+    """Before any value leaves for the store: every file the plan would read or write is a plain
+    file (or missing) inside the repository, never a link out (`.keystow-refs.toml -> ~/.aws/credentials`)."""
+    paths = {MANIFEST}
+    for change in plan.changes:
+        paths.add(change.path)
+        paths.update(generated.path for generated in change.generated)
+    for path in sorted(paths):
+        full = plan.root / path
+        if not full.is_symlink():
+            fs.confine(full, plan.root, "migrate target")
+        else:
+            raise fs.UnsafePath(
+                f"migrate target {path} is a symbolic link; keystow neither reads nor writes through it "
+                "(replace it with a plain file, then run keystow migrate again)"
+            )
 
 
 def store_item(plan: Plan, item: Item, store, journal: Journal, report: ApplyReport) -> bool:
@@ -146,8 +166,12 @@ def _configure_rotation(plan: Plan, item: Item, store: SecretStore, report: Appl
 
 def _tags(plan: Plan, item: Item) -> dict[str, str]:
     first = next(s for s in plan.sites if s.item_id in item.member_ids())
-    return {"managed-by": "keystow", "keystow-repo": _tag_value(plan.root.name),
-            "keystow-path": _tag_value(first.path), **dict(plan.settings.tags)}
+    return {
+        "managed-by": "keystow",
+        "keystow-repo": _tag_value(plan.root.name),
+        "keystow-path": _tag_value(first.path),
+        **dict(plan.settings.tags),
+    }
 
 
 def _tag_value(text: str) -> str:
@@ -158,7 +182,7 @@ def _tag_value(text: str) -> str:
 def prepare_file(plan: Plan, path: str, edits, values: dict[str, str], report: ApplyReport):
     """(old bytes, new bytes, applied edits) for a file still as planned, else None (reported)."""
     try:
-        data = (plan.root / path).read_bytes()
+        data = fs.read_confined(plan.root / path, plan.root, "source file")
     except OSError as exc:
         report.skipped_files.append(f"{path}: cannot read it now ({exc.strerror})")
         return None
@@ -175,27 +199,49 @@ def prepare_file(plan: Plan, path: str, edits, values: dict[str, str], report: A
 
 
 def write_generated(plan: Plan, path: str, render, values: dict[str, str], journal: Journal) -> None:
-    real = plan.root / path
-    old = real.read_bytes() if real.exists() else None
+    real = fs.confine(plan.root / path, plan.root, "generated file")
+    try:
+        old = fs.read_confined(real, plan.root, "generated file")
+    except FileNotFoundError:
+        old = None
     old_text = decode(old) if old is not None else None
     new_text = render(old_text)
     new = encode(new_text)
     if new == old:
         return
     applied = [AppliedEdit(0, len(new_text), split_old(old_text, values))] if old_text is not None else []
-    real.parent.mkdir(parents=True, exist_ok=True)
-    _write_journalled(real, path, old, new, applied, journal, existed=old is not None)
+    _make_parents(real, plan.root)
+    _write_journalled(real, path, old, new, applied, journal, existed=old is not None, root=plan.root)
+
+
+def _make_parents(real: Path, root: Path) -> None:
+    """Missing directories of a generated file, one at a time, none created through a link out."""
+    missing = []
+    for parent in real.parents:
+        if parent == root or os.path.lexists(parent):
+            break
+        missing.append(parent)
+    for parent in reversed(missing):
+        fs.confine(parent, root, "generated file's directory")
+        parent.mkdir(exist_ok=True)
 
 
 def _write_journalled(
-    real: Path, path: str, old: bytes | None, new: bytes, applied, journal: Journal, existed: bool
+    real: Path, path: str, old: bytes | None, new: bytes, applied, journal: Journal, existed: bool, root: Path
 ) -> None:
-    mode = os.stat(real).st_mode & 0o7777 if existed else 0o644
-    entry = journal.begin_file({"path": path, "existed": existed, "mode": mode,
-                                "old_sha256": sha256_bytes(old) if old is not None else None,
-                                "new_sha256": sha256_bytes(new), "edits": [a.to_json() for a in applied]})
+    mode = os.lstat(real).st_mode & 0o7777 if existed else 0o644
+    entry = journal.begin_file(
+        {
+            "path": path,
+            "existed": existed,
+            "mode": mode,
+            "old_sha256": sha256_bytes(old) if old is not None else None,
+            "new_sha256": sha256_bytes(new),
+            "edits": [a.to_json() for a in applied],
+        }
+    )
     try:
-        write_atomic(real, new, mode=mode, durable=True)
+        write_atomic(real, new, within=root, mode=mode, durable=True)
     except OSError as exc:  # disk full, permission denied: one line; the journal knows how far it got
         raise FatalError(f"{path}: cannot write: {exc.strerror or exc}") from None
     journal.finish_file(entry)
@@ -207,4 +253,3 @@ def _check_no_literal_secret(plan: Plan, applied: list[AppliedEdit]) -> None:
         for kind, text in edit.old:
             if kind == "text" and any(v and v in text for v in plan.values.values()):
                 raise RewriteError("an edit would record another secret; left for a manual fix")
-

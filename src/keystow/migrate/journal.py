@@ -1,5 +1,10 @@
 """The migration journal: `.keystow/journal-<timestamp>.json`, written as the run goes.
 
+The journal lives in the repository it is about; that repository is the only place a resume or a
+rollback touches (the `root` recorded inside is informational, never trusted), and the file is
+authenticated with a per-user, per-repository key (`fs.repository_key`), so a journal crafted by
+someone else (committed, shipped in a tarball) is refused rather than followed.
+
 It records what a resume or a rollback needs and no secret value: the settings and item names,
 each value's store target (store, name, JSON key), store versions, and per file the sha256 of
 the old and new contents, its mode, and per edit where it sits in the new text and how to rebuild
@@ -16,6 +21,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import NamedTuple
 
+from keystow import fs
 from keystow.errors import FatalError, NewerFormatError
 from keystow.fs import write_atomic
 
@@ -38,15 +44,14 @@ class ItemRecord(NamedTuple):
 
 
 class Journal:
-    def __init__(self, path: Path, data: dict) -> None:
+    def __init__(self, path: Path, data: dict, root: Path) -> None:
         self.path = path
         self.data = data
+        self._root = root
 
     @classmethod
     def create(cls, root: Path, settings, names: dict[str, str], scan_path: str = ".") -> Journal:
-        directory = root / ".keystow"
-        directory.mkdir(mode=0o700, exist_ok=True)
-        _ignore_directory(directory)
+        directory = fs.ignored_state_directory(root)
         stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
         path = directory / f"journal-{stamp}.json"
         n = 1
@@ -55,26 +60,37 @@ class Journal:
             path = directory / f"journal-{stamp}-{n}.json"
         data = {"version": JOURNAL_VERSION, "state": "running", "root": str(root), "settings": asdict(settings),
                 "names": names, "scan_path": scan_path, "targets": {}, "items": {}, "files": []}
-        journal = cls(path, data)
+        journal = cls(path, data, root)
         journal.save()
         return journal
 
     @classmethod
     def load(cls, path: Path) -> Journal:
+        path = Path(os.path.abspath(path))
+        if path.parent.name != ".keystow":
+            raise FatalError(f"{path}: a journal is read only from a repository's .keystow/ directory")
+        root = path.parent.parent
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            document = json.loads(fs.read_confined(path, root, "journal"))
+        except FileNotFoundError:
+            raise FatalError(f"{path}: no such journal") from None
+        except ValueError as exc:
             raise FatalError(f"{path}: cannot read the journal: {exc}") from None
-        version = data.get("version") if isinstance(data, dict) else None
+        version = document.get("version") if isinstance(document, dict) else None
         if isinstance(version, int) and not isinstance(version, bool) and version > JOURNAL_VERSION:
             raise NewerFormatError(path, "migrate journal", version)
-        if version != JOURNAL_VERSION or not _well_formed(data):
+        if version != JOURNAL_VERSION or not _well_formed(document):
             raise FatalError(f"{path}: not a keystow migrate journal")
-        return cls(Path(path), data)
+        mac = document.pop("mac", None)
+        if not fs.authentic(fs.repository_key(root), _canonical(document), mac):
+            raise FatalError(f"{path}: not a journal keystow wrote for this repository as this user "
+                             "(its authentication code does not match); refused")
+        return cls(path, document, root)
 
     def save(self) -> None:
-        text = json.dumps(self.data, indent=1, sort_keys=True) + "\n"
-        write_atomic(self.path, text.encode("utf-8"), mode=0o600, durable=True)
+        mac = fs.authenticate(fs.repository_key(self._root), _canonical(self.data))
+        text = json.dumps({**self.data, "mac": mac}, indent=1, sort_keys=True) + "\n"
+        write_atomic(self.path, text.encode("utf-8"), within=self._root, mode=0o600, durable=True)
 
     def record_target(self, value_id: str, store: str, name: str, key: str | None) -> None:
         self.data["targets"][value_id] = {"store": store, "name": name, "key": key}
@@ -117,11 +133,15 @@ class Journal:
 
     @property
     def root(self) -> Path:
-        return Path(self.data["root"])
+        """The repository holding the journal (not the `root` recorded inside it)."""
+        return self._root
 
     @property
     def scan_path(self) -> Path:
-        return self.root / self.data.get("scan_path", ".")
+        path = self.root / str(self.data.get("scan_path", "."))
+        if not fs.is_within(path, self.root):
+            raise FatalError(f"{self.path}: its scan path is outside {self.root}; refused")
+        return path
 
 
 def _well_formed(data: dict) -> bool:
@@ -146,10 +166,5 @@ def _well_formed(data: dict) -> bool:
     )
 
 
-def _ignore_directory(directory: Path) -> None:
-    """`.keystow/` holds run state, never something to commit."""
-    ignore = directory / ".gitignore"
-    if not ignore.exists():
-        fd = os.open(ignore, os.O_WRONLY | os.O_CREAT, 0o644)
-        with os.fdopen(fd, "w") as handle:
-            handle.write("*\n")
+def _canonical(data: dict) -> bytes:
+    return json.dumps(data, sort_keys=True, separators=(",", ":")).encode("utf-8")

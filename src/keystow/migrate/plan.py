@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from keystow import fs
 from keystow.migrate import naming
 from keystow.migrate.grouping import group_members
 from keystow.migrate.manifest import MANIFEST, existing_entries
@@ -96,8 +97,11 @@ def _check_sizes(plan: Plan, store_check) -> None:
 def _assign_env_vars(plan: Plan) -> None:
     """Environment variable names, unique in the manifest; only values read from the
     environment claim one, so a name used by a template elsewhere does not push it aside."""
-    manifest = plan.root / MANIFEST
-    taken = existing_entries(manifest.read_text(encoding="utf-8") if manifest.is_file() else None)
+    try:
+        text = fs.read_confined(plan.root / MANIFEST, plan.root, "manifest").decode("utf-8", "replace")
+    except FileNotFoundError:
+        text = None
+    taken = existing_entries(text)
     from_env = {s.item_id for s in plan.sites if reads_environment(s.path, plan.texts[s.path])}
     for item in sorted(plan.items, key=lambda i: i.name):
         for member in item.members:

@@ -1,4 +1,4 @@
-"""The plan as the user sees it: text on the terminal and `keystow-plan.json` on disk.
+"""The plan as the user sees it: text on the terminal and `.keystow/plan.json` on disk.
 
 Neither ever holds a secret value: values appear redacted (first characters and an ellipsis) and
 as salted hashes; each file's change is shown as the lines it will become.
@@ -12,12 +12,13 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import NamedTuple
 
+from keystow import fs
 from keystow.errors import ConfigError, FatalError, NewerFormatError
 from keystow.migrate.model import Plan, Settings, settings_from_dict
 from keystow.migrate.plan import salted_hash
 from keystow.migrate.rewrite import PIECE_KINDS, apply_edits, piece_text
 
-PLAN_FILE = "keystow-plan.json"
+PLAN_FILE = ".keystow/plan.json"
 PLAN_VERSION = 1
 
 
@@ -34,7 +35,7 @@ class PlannedItem(NamedTuple):
 
 
 class PlanFile(NamedTuple):
-    """What keystow reads back from `keystow-plan.json` (the rest is for people): `migrate
+    """What keystow reads back from `.keystow/plan.json` (the rest is for people): `migrate
     --apply --plan` the settings, names and file hashes; purge the members' store targets."""
 
     version: int
@@ -143,11 +144,15 @@ def render_text(plan: Plan) -> str:
 # --- reading the file back ------------------------------------------------------------------
 
 
-def read_plan(path: Path) -> PlanFile:
-    """The plan file at `path`. FatalError when it is unreadable or not a plan; NewerFormatError
-    when a newer keystow wrote it (its items may mean something this version does not know)."""
+def read_plan(path: Path, root: Path | None = None) -> PlanFile:
+    """The plan file at `path` (inside `root`, read bounded and never through a link out, when
+    given). FatalError when it is unreadable or not a plan; NewerFormatError when a newer keystow
+    wrote it (its items may mean something this version does not know)."""
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        raw = fs.read_confined(Path(path), root, "plan") if root else Path(path).read_bytes()
+        document = json.loads(raw.decode("utf-8"))
+    except FileNotFoundError:
+        raise FatalError(f"{path}: no such plan") from None
     except (OSError, ValueError) as exc:
         raise FatalError(f"{path}: cannot read the migrate plan: {exc}") from None
     version = document.get("version") if isinstance(document, dict) else None

@@ -5,15 +5,21 @@ new text with each edit's reference replaced by the literal pieces and the value
 the store; the result must hash to the recorded old sha256 or the file is left alone. Store
 entries are kept (a rollback never deletes a secret). A file changed since the migration is
 reported and left alone.
+
+The journal is authenticated (see journal.py), and each entry is checked again on its own: a path
+that is absolute, climbs out with `..`, or reaches outside the repository through a symbolic link
+is refused with a line and the rest of the rollback still runs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Callable
 
-from keystow.fs import write_atomic
+from keystow import fs
+from keystow.errors import FatalError
+from keystow.fs import UnsafePath, write_atomic
 from keystow.migrate.journal import Journal
 from keystow.migrate.rewrite import AppliedEdit, decode, encode, restore, sha256_bytes
 from keystow.migrate.stores import SecretStore, StoreError
@@ -32,15 +38,15 @@ def rollback(journal: Journal, stores) -> RollbackReport:
     for entry in reversed(journal.data["files"]):
         try:
             _undo(journal.root, entry, values, report)
-        except StoreError as exc:
-            report.problems.append(f"{entry['path']}: {exc}")
+        except (StoreError, FatalError, KeyError, TypeError, ValueError) as exc:
+            report.problems.append(f"{entry.get('path')!s:.200}: {exc}")
     journal.finish("rolled-back" if not report.problems else "rollback-incomplete")
     return report
 
 
 def _undo(root: Path, entry: dict, values: "ValueReader", report: RollbackReport) -> None:
-    path = root / entry["path"]
-    current = path.read_bytes() if path.exists() else None
+    path = entry_path(root, entry)
+    current = _current(path, root)
     digest = sha256_bytes(current) if current is not None else None
     if digest == entry["old_sha256"]:
         return  # never written, or already restored
@@ -48,7 +54,7 @@ def _undo(root: Path, entry: dict, values: "ValueReader", report: RollbackReport
         report.problems.append(f"{entry['path']}: changed since the migration; left alone")
         return
     if not entry["existed"]:
-        path.unlink()
+        path.unlink()  # a regular file inside the repository holding exactly what the run wrote
         report.removed.append(entry["path"])
         return
     edits = [AppliedEdit.from_json(e) for e in entry["edits"]]
@@ -61,7 +67,7 @@ def _undo(root: Path, entry: dict, values: "ValueReader", report: RollbackReport
     if sha256_bytes(old) != entry["old_sha256"]:
         report.problems.append(f"{entry['path']}: the values read back do not rebuild the original; left alone")
         return
-    write_atomic(path, old, mode=entry["mode"], durable=True)
+    write_atomic(path, old, within=root, mode=int(entry["mode"]) & 0o777, durable=True)
     report.restored.append(entry["path"])
 
 
@@ -92,13 +98,32 @@ class ValueReader:
         return str(value)
 
 
+def entry_path(root: Path, entry: dict) -> Path:
+    """The file a journal entry names, if it is a plain relative path inside `root`."""
+    relative = entry["path"]
+    if not isinstance(relative, str) or not relative or PurePosixPath(relative).is_absolute() \
+            or ".." in PurePosixPath(relative).parts or "\\" in relative:
+        raise UnsafePath("not a path inside the repository; refused")
+    return fs.confine(root / relative, root, "journal entry")
+
+
+def _current(path: Path, root: Path) -> bytes | None:
+    try:
+        return fs.read_confined(path, root, "journal entry")
+    except FileNotFoundError:
+        return None
+
+
 def settle_pending(journal: Journal) -> None:
     """Before a resume: a file the journal saw start is either written (new hash) or not."""
     for entry in journal.data["files"]:
         if entry.get("state") != "pending":
             continue
-        path = journal.root / entry["path"]
-        if path.exists() and sha256_bytes(path.read_bytes()) == entry["new_sha256"]:
+        try:
+            current = _current(entry_path(journal.root, entry), journal.root)
+        except (UnsafePath, KeyError, TypeError):
+            current = None
+        if current is not None and sha256_bytes(current) == entry["new_sha256"]:
             entry["state"] = "written"
         else:
             entry["state"] = "not-written"

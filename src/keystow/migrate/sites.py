@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from keystow import fs
 from keystow.findings import fingerprint, redact
 from keystow.migrate import naming
 from keystow.migrate.model import Member, Plan
@@ -51,7 +52,7 @@ def collect_sites(plan: Plan, findings: list) -> None:
 
 def _text(plan: Plan, path: str) -> str | None:
     if path not in plan.file_hashes:  # read once; only UTF-8 text goes into plan.texts
-        data = (plan.root / path).read_bytes()
+        data = fs.read_confined(plan.root / path, plan.root, "source file")
         plan.file_hashes[path] = sha256_bytes(data)
         text = decode(data)
         if text is not None:

@@ -5,6 +5,11 @@ per scanner digest (rules, filter policy and size limit), so a rule change start
 stores, per blob: nothing (clean), a skip kind, or hits as rule, position, fingerprint and
 redacted form. Never a secret: a report that must show one re-reads the blob.
 
+The cache is trusted to say "nothing here", so it is bound to this repository and this user: its
+file name and contents are authenticated (HMAC) with a per-user, per-repository key kept in the
+user cache directory (`fs.repository_key`). A cache planted in `.git/keystow/` (a tarball, a
+shared volume) cannot carry a valid code, fails verification and is ignored, never trusted.
+
 Writes are atomic (temporary file + `os.replace`) and merge with what is on disk at that moment,
 so two concurrent runs never corrupt the file and rarely lose each other's work.
 """
@@ -25,6 +30,7 @@ from keystow.pipeline.blob_hits import Outcome, hit_from_cache
 # these; `ReadProblem` in memory did not change them, so existing caches stay valid.
 CACHE_FORMAT = "1"
 KEEP = 4
+CACHE_READ_LIMIT = 1 << 30  # ~40 bytes per clean blob: room for the largest histories
 
 
 def scanner_digest(scanner: Scanner, max_file_size: int) -> str:
@@ -54,17 +60,20 @@ def _detection_code_digest() -> bytes:
 
 
 class BlobCache:
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, key: bytes, git_dir: Path | None = None) -> None:
+        self.path, self.key, self.git_dir = path, key, git_dir or path.parent
+        self.rejected = False  # a cache file was there but failed verification
         self.clean: set[str] = set()
         self.skipped: dict[str, ReadProblem] = {}
         self.hits: dict[str, list] = {}
         self.new: dict[str, Outcome] = {}
-        self._merge(_read(path))
+        self._merge(self._read())
 
     @classmethod
-    def open(cls, git_dir: Path, digest: str) -> "BlobCache":
-        return cls(git_dir / "keystow" / f"blobs-{digest}.json")
+    def open(cls, git_dir: Path, digest: str, root: Path) -> "BlobCache":
+        key = fs.repository_key(root)
+        name = fs.authenticate(key, digest.encode())[:24]  # not predictable without the key
+        return cls(git_dir / "keystow" / f"blobs-{name}.json", key, git_dir)
 
     def get(self, blob: str) -> Outcome | None:
         if blob in self.clean:
@@ -83,7 +92,9 @@ class BlobCache:
     def save(self) -> None:
         if not self.new:
             return
-        self._merge(_read(self.path))  # what a concurrent run wrote meanwhile
+        if not fs.is_within(self.path.parent, self.git_dir):
+            return  # .git/keystow is a link out of the repository: write nothing there
+        self._merge(self._read())  # what a concurrent run wrote meanwhile
         for blob, outcome in self.new.items():
             if outcome.skip:
                 self.skipped[blob] = outcome.skip
@@ -93,6 +104,7 @@ class BlobCache:
                 self.clean.add(blob)
         document = {"format": CACHE_FORMAT, "clean": " ".join(sorted(self.clean)),
                     "skipped": {blob: skip_to_cache(p) for blob, p in self.skipped.items()}, "hits": self.hits}
+        document["mac"] = fs.authenticate(self.key, _canonical(document))
         fs.write_cache(self.path, json.dumps(document, separators=(",", ":")).encode())
         self.new.clear()
         _prune(self.path.parent)
@@ -107,6 +119,20 @@ class BlobCache:
             if problem is not None:  # an entry this version cannot read is a cache miss
                 self.skipped[blob] = problem
         self.hits.update(document.get("hits", {}))
+
+    def _read(self) -> dict:
+        """The verified document on disk; {} when missing, damaged or not authentic."""
+        try:
+            document = json.loads(fs.read_bounded(self.path, "history cache", CACHE_READ_LIMIT))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError, fs.FatalError):
+            document = None  # damaged, a link, not a regular file: a cache miss, never an error
+        mac = document.pop("mac", None) if isinstance(document, dict) else None
+        if not isinstance(document, dict) or not fs.authentic(self.key, _canonical(document), mac):
+            self.rejected = True
+            return {}
+        return document
 
 
 def skip_to_cache(problem: ReadProblem) -> str:
@@ -132,10 +158,5 @@ def _prune(directory: Path) -> None:
         pass  # a concurrent run pruned it first
 
 
-def _read(path: Path) -> dict:
-    try:
-        with open(path, "rb") as handle:
-            document = json.load(handle)
-    except (OSError, ValueError):
-        return {}  # missing or damaged: a cache miss, never an error
-    return document if isinstance(document, dict) else {}
+def _canonical(document: dict) -> bytes:
+    return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()

@@ -57,11 +57,13 @@ def scan_revisions(root: Path, revisions: list[str], scanner: Scanner, config: C
                    tagged_objects: bool = False) -> ScanResult:
     """Scan the blobs introduced by the commits `git log REVISIONS` lists (and, with
     `tagged_objects`, the trees and blobs refs point at directly)."""
-    cache = (
-        BlobCache.open(git.common_git_dir(root), scanner_digest(scanner, config.max_file_size)) if use_cache else None
-    )
+    digest = scanner_digest(scanner, config.max_file_size)
+    cache = BlobCache.open(git.common_git_dir(root), digest, root) if use_cache else None
     walk = HistoryWalk(root, revisions, config, cache, need_secrets, tagged_objects)
     result = ScanResult()
+    if cache and cache.rejected:
+        result.details.append(f"ignored the history cache {cache.path}: it failed verification (not written by "
+                              "keystow for this repository as this user); every blob is scanned")
     noteworthy: list[tuple[str, Outcome]] = []  # blobs with hits or skips; clean ones are only counted
     for blob, outcome in read_and_scan(root, walk.blobs_to_read(), scanner, config.max_file_size, jobs):
         result.scanned_blobs += outcome.skip is None

@@ -14,6 +14,7 @@ class ScanResult:
         self.findings = findings if findings is not None else []
         self.skipped = skipped if skipped is not None else []
         self.notices = notices if notices is not None else []
+        self.details: list[str] = []  # notices shown only with -v
         self.scanned_blobs = scanned_blobs
         self.scanned_bytes = scanned_bytes
         # findings kept out of (or, for audited true positives, kept in) the report, by why:

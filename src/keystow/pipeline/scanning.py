@@ -51,5 +51,13 @@ def scan_blobs(scanner: Scanner, items: Iterable[Blob | Skipped], result: ScanRe
 
 
 def scan_paths(paths: list[str], config: Config, scanner: Scanner, recurse_submodules: bool = False) -> ScanResult:
-    blobs = iter_path_blobs(paths, config.max_file_size, path_allowlist(config), recurse_submodules)
-    return scan_blobs(scanner, blobs)
+    ignored: dict[str, int] = {}
+    notices: list[str] = []
+    blobs = iter_path_blobs(paths, config.max_file_size, path_allowlist(config), recurse_submodules, ignored, notices)
+    result = scan_blobs(scanner, blobs)
+    result.notices.extend(notices)
+    if ignored and not result.scanned_blobs and not result.skipped:
+        hidden = sum(ignored.values())
+        result.notices.append(f"nothing was scanned: {hidden} path(s) under {', '.join(paths)} ignored by "
+                              f"{', '.join(sorted(ignored))}")
+    return result

@@ -1,7 +1,7 @@
 """Reference names of secrets `keystow migrate` already moved into AWS.
 
 Migrate stores no values: its journals (`.keystow/journal-*.json`) key each stored value by
-`value_id(secret)` with its store target, and its plan (`keystow-plan.json`) lists members by
+`value_id(secret)` with its store target, and its plan (`.keystow/plan.json`) lists members by
 `salted_hash(secret)`. Purge has the secrets in memory, so it computes the same hashes (with
 migrate's own functions) and uses the reference (`ssm:/app/db_password`) as the history
 replacement. Journals win over the plan: a journal records what was stored, a plan only intent.
@@ -48,7 +48,7 @@ def _journal_targets(repo: Path) -> dict[str, str]:
 
 
 def _plan_members(repo: Path) -> dict[str, str]:
-    plan = _readable(read_plan, repo / PLAN_FILE)
+    plan = _readable(lambda path: read_plan(path, repo), repo / PLAN_FILE)
     members = {}
     for item in plan.items if plan else ():
         for member in item.members:

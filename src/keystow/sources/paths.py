@@ -1,8 +1,10 @@
 """Files and directories on disk.
 
 Inside a git work tree the files are the tracked ones plus untracked ones not ignored (asked of
-git); elsewhere the walk honours `.gitignore` files itself. Symlinks are never followed. Sizes are
-checked before reading, so a huge file costs a `stat`, not a read.
+git); elsewhere the walk honours `.gitignore` files itself, counting what each one hid (a
+scanned directory's `.gitignore` of `*` must not pass for a clean result), and a file named on
+the command line is read even when a `.gitignore` covers it. Symlinks are never followed. Sizes
+are checked before reading, so a huge file costs a `stat`, not a read.
 """
 
 from __future__ import annotations
@@ -26,12 +28,19 @@ STDIN = "-"
 
 
 def iter_path_blobs(paths: list[str], max_file_size: int, allowed: "PathAllowlist",
-                    recurse_submodules: bool = False) -> Iterator[Blob | Skipped]:
+                    recurse_submodules: bool = False, ignored: dict[str, int] | None = None,
+                    notices: list[str] | None = None) -> Iterator[Blob | Skipped]:
+    """`ignored`: per ignore file, how many files it hid (outside git); `notices`: named files
+    read although an ignore file covers them."""
+    ignored = {} if ignored is None else ignored
     for given in paths:
         if given == STDIN:
             yield Blob("<stdin>", sys.stdin.buffer.read())
             continue
-        for display, real in _expand(Path(given), recurse_submodules):
+        covering = _covering_ignore_file(Path(given))
+        if covering is not None and notices is not None:
+            notices.append(f"{given}: scanned although {covering} ignores it (named on the command line)")
+        for display, real in _expand(Path(given), recurse_submodules, ignored):
             if isinstance(real, Skipped):  # a directory that could not be listed
                 yield real
                 continue
@@ -64,7 +73,22 @@ def _mib(size: int) -> str:
     return f"{size / (1 << 20):.1f} MiB"
 
 
-def _expand(path: Path, recurse_submodules: bool = False) -> Iterator[tuple[str, Path | Skipped]]:
+def _covering_ignore_file(path: Path) -> Path | None:
+    """The `.gitignore` (outside a git work tree) that would hide a file named on the command line."""
+    if not os.path.isfile(path) or os.path.islink(path):
+        return None
+    real = Path(os.path.abspath(path))
+    if any((directory / ".git").exists() for directory in real.parents):
+        return None  # inside a work tree git decides, and a named file is read there anyway
+    for directory in real.parents:
+        spec = _gitignore(directory)
+        if spec is not None and spec.match_file(real.relative_to(directory).as_posix()):
+            return directory / ".gitignore"
+    return None
+
+
+def _expand(path: Path, recurse_submodules: bool = False,
+            ignored: dict[str, int] | None = None) -> Iterator[tuple[str, Path | Skipped]]:
     """(display path, real path) for each file under `path`."""
     if not os.path.lexists(path):
         yield str(path), path  # read_file reports it missing
@@ -76,7 +100,7 @@ def _expand(path: Path, recurse_submodules: bool = False) -> Iterator[tuple[str,
     if root is not None:
         yield from _git_files(path, root, recurse_submodules)
     else:
-        yield from _walk(path)
+        yield from _walk(path, {} if ignored is None else ignored)
 
 
 def _git_files(path: Path, root: Path, recurse_submodules: bool = False) -> Iterator[tuple[str, Path | Skipped]]:
@@ -93,8 +117,9 @@ def _git_files(path: Path, root: Path, recurse_submodules: bool = False) -> Iter
         yield (name if prefix == "." else os.path.join(prefix, name)), real
 
 
-def _walk(top: Path) -> Iterator[tuple[str, Path | Skipped]]:
-    """os.walk honouring nested .gitignore files; symlinked directories are not entered."""
+def _walk(top: Path, ignored: dict[str, int]) -> Iterator[tuple[str, Path | Skipped]]:
+    """os.walk honouring nested .gitignore files; symlinked directories are not entered. What
+    each ignore file hid is counted in `ignored` (a hidden directory counts as one)."""
     ignores: list = []
     errors: list[OSError] = []  # directories os.walk could not list: warned, never silently dropped
     for directory, dirnames, filenames in os.walk(top, onerror=errors.append):
@@ -105,10 +130,10 @@ def _walk(top: Path) -> Iterator[tuple[str, Path | Skipped]]:
         if spec is not None:
             ignores.append((here, spec))
         dirnames[:] = sorted(d for d in dirnames
-                             if d != ".git" and not _ignored(here / d, ignores, is_dir=True))
+                             if d != ".git" and not _ignored(here / d, ignores, True, ignored))
         for name in sorted(filenames):
             real = here / name
-            if not _ignored(real, ignores, is_dir=False):
+            if not _ignored(real, ignores, False, ignored):
                 yield _display(real), real
     yield from _unlistable(errors)
 
@@ -131,10 +156,13 @@ def _gitignore(directory: Path) -> pathspec.PathSpec | None:
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-def _ignored(path: Path, ignores: list, is_dir: bool) -> bool:
+def _ignored(path: Path, ignores: list, is_dir: bool, counts: dict[str, int] | None = None) -> bool:
     for base, spec in ignores:
         relative = path.relative_to(base).as_posix() + ("/" if is_dir else "")
         if spec.match_file(relative):
+            if counts is not None:
+                key = _display(base / ".gitignore")
+                counts[key] = counts.get(key, 0) + 1
             return True
     return False
 
