@@ -81,6 +81,20 @@ def stash_commits(repo: Path) -> list[str]:
 
 
 
+def history_overrides(repo: Path) -> list[str]:
+    """Notices for what would make plain git show a different history than the stored one:
+    replace refs and an `info/grafts` file (keystow's git calls ignore both)."""
+    found = []
+    replaced = refs(repo, "refs/replace")
+    if replaced:
+        found.append(f"this repository has {len(replaced)} replace ref(s) (refs/replace/*): git would show "
+                     "other objects in their place; keystow scanned the objects as stored")
+    if (common_git_dir(repo) / "info" / "grafts").is_file():
+        found.append("this repository has info/grafts: git would show a rewritten ancestry; keystow "
+                     "scanned the commits as stored")
+    return found
+
+
 def is_dirty(repo: Path) -> bool:
     """Uncommitted changes to tracked files (staged or not); untracked files do not count."""
     result = run_git(["status", "--porcelain=v1", "-z", "--untracked-files=no"], repo)

@@ -44,6 +44,7 @@ def scan_history(repo: Path, scanner: Scanner, config: Config, *, use_cache: boo
     revisions = ["--all", *git.stash_commits(root)]
     result = scan_revisions(root, revisions, scanner, config, use_cache=use_cache,
                             need_secrets=need_secrets, jobs=jobs, tagged_objects=True)
+    result.notices.extend(git.history_overrides(root))
     if git.shallow_boundary(root):  # say so: "every version" is only what the clone holds
         result.notices.append("shallow clone: commits older than the clone's depth are not here and were not "
                               "scanned (git fetch --unshallow to scan them)")
