@@ -36,13 +36,19 @@ run_keystow() {{
     fi
 }}
 legacy="${{0%/*}}/{hook}.legacy"
+# Chain only to someone else's hook, once: after `pre-commit install` renames this script to
+# {hook}.legacy, "$legacy" is this very file, and calling it would recurse until fork fails.
+chain_legacy() {{
+    [ -x "$legacy" ] && [ -z "${{KEYSTOW_HOOK_CHAINED:-}}" ] && ! grep -qF {marker_id} "$legacy"
+}}
 {body}
 """
-PRE_COMMIT_BODY = """if [ -x "$legacy" ]; then "$legacy" "$@" || exit $?; fi
+MARKER_ID = "keystow-hook-marker"
+PRE_COMMIT_BODY = """if chain_legacy; then KEYSTOW_HOOK_CHAINED=1 "$legacy" "$@" || exit $?; fi
 run_keystow"""
 # git gives pre-push its ref lines on stdin: both the legacy hook and keystow need them.
 PRE_PUSH_BODY = """refs="$(cat)"
-if [ -x "$legacy" ]; then printf '%s\\n' "$refs" | "$legacy" "$@" || exit $?; fi
+if chain_legacy; then printf '%s\\n' "$refs" | KEYSTOW_HOOK_CHAINED=1 "$legacy" "$@" || exit $?; fi
 printf '%s\\n' "$refs" | run_keystow "$@"
 """
 
@@ -51,7 +57,7 @@ def hook_script(hook: str, python: str = sys.executable) -> str:
     what = "staged changes before each commit" if hook == "pre-commit" else "the commits being pushed"
     body = PRE_COMMIT_BODY if hook == "pre-commit" else PRE_PUSH_BODY
     return TEMPLATE.format(marker=MARKER, what=what, hook=hook, python=_sh_quote(python), body=body,
-                           fallback=HOOKS[hook])
+                           fallback=HOOKS[hook], marker_id=MARKER_ID)
 
 
 def _sh_quote(text: str) -> str:
