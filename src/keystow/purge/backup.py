@@ -8,6 +8,7 @@ in a 0700 directory inside `.git`, where no commit or push can pick it up.
 from __future__ import annotations
 
 import os
+import shlex
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,8 +38,9 @@ def create_backup(repo: Path) -> Path:
 
 def restore_commands(bundle: Path) -> list[str]:
     """A fresh clone of the original history, or the original refs put back in place."""
-    return [f"git clone {bundle} restored",
-            f"git fetch --update-head-ok {bundle} '+refs/*:refs/*' && git reset --hard  (in this repository)"]
+    quoted = shlex.quote(str(bundle))  # the repository's directory name is in the path
+    return [f"git clone {quoted} restored",
+            f"git fetch --update-head-ok {quoted} '+refs/*:refs/*' && git reset --hard  (in this repository)"]
 
 
 @dataclass(frozen=True)
