@@ -55,6 +55,7 @@ def run_purge(options: PurgeOptions, confirm: Callable[[str], bool]) -> int:
     if not plan.targets:
         print("nothing to purge: none of the selected secrets is in this repository's history")
         return EXIT_CLEAN
+    _warn_filters(repo)
     if options.dry_run:
         print_dry_run(dryrun.dry_run(repo, plan.targets), plan)
         return EXIT_CLEAN
@@ -122,6 +123,16 @@ def _check_selection(options: PurgeOptions) -> None:
         raise FatalError("choose what to purge: --history (every secret in history) or --from-report FILE")
     if options.replacement is not None:
         check_replacement(options.replacement)
+
+
+def _warn_filters(repo: Path) -> None:
+    """filter-repo ends with a checkout, and a checkout runs the repository's smudge filters:
+    commands its own config names. Said once, before anything is rewritten."""
+    filters = git.configured_filters(repo)
+    if filters:
+        notice(f"warning: this repository configures clean/smudge filters ({', '.join(filters)}); "
+               "purge's final checkout runs them, as any checkout would; check .gitattributes and "
+               ".git/config first if you did not write them")
 
 
 def _refuse_unsafe(repo: Path, options: PurgeOptions) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -129,6 +130,24 @@ def config_entries(repo: Path, key_regex: str) -> list[tuple[str, str]]:
             key, _, value = item.partition(b"\n")
             entries.append((key.decode(), value.decode("utf-8", "surrogateescape")))
     return entries
+
+
+FILTER_ATTRIBUTE = re.compile(rb"(?:^|\s)filter=([^\s]+)")
+
+
+def configured_filters(repo: Path) -> list[str]:
+    """Clean/smudge filter drivers the repository itself names: `filter=NAME` in a tracked
+    `.gitattributes` or in `info/attributes`, and `filter.NAME.*` in its local config."""
+    names = [key.split(".")[1] for key, _ in config_entries(repo, r"^filter\.") if key.count(".") >= 2]
+    files = [repo / path for path in listed_files(repo) if path.rsplit("/", 1)[-1] == ".gitattributes"]
+    files.append(common_git_dir(repo) / "info" / "attributes")
+    for path in files:
+        try:
+            text = path.read_bytes()
+        except OSError:
+            continue
+        names += [os.fsdecode(match) for match in FILTER_ATTRIBUTE.findall(text)]
+    return sorted(set(names))
 
 
 def config_add(repo: Path, key: str, value: str) -> None:
