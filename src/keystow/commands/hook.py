@@ -121,15 +121,29 @@ def uninstall_hooks(cwd: Path) -> int:
     return EXIT_CLEAN
 
 
-def pre_commit_push_range(environ: dict[str, str]) -> str | None:
-    """The `--range` the pre-commit framework's pre-push stage means, from its variables.
+ZERO_SHA = "0" * 40
 
-    pre-commit reads git's ref lines itself and passes PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF;
-    when the push brings a root commit it sets neither and gives the local branch: then every
-    commit reachable from that branch is new (an empty base means exactly that to `--range`).
+
+def pre_commit_push_lines(environ: dict[str, str], cwd: Path) -> bytes | None:
+    """Pre-push ref lines (as git gives them) for the pre-commit framework's pre-push stage, or
+    None outside it.
+
+    pre-commit reads git's ref lines itself and tells its hooks about the FIRST pushed ref only
+    (PRE_COMMIT_FROM_REF/TO_REF, or PRE_COMMIT_LOCAL_BRANCH for a push with a root commit); the
+    other lines never reach a hook. So `git push origin clean leaky` would scan `clean` alone.
+    keystow therefore treats every local branch and tag as pushed, besides the ref pre-commit
+    names: with the remote's tracking branches excluded (as in `scan --pre-push`), that is a
+    superset of any push, at the price of also blocking on a local branch not being pushed.
     """
-    from_ref, to_ref = environ.get("PRE_COMMIT_FROM_REF"), environ.get("PRE_COMMIT_TO_REF")
-    if from_ref and to_ref:
-        return f"{from_ref}..{to_ref}"
-    local_branch = environ.get("PRE_COMMIT_LOCAL_BRANCH")
-    return f"..{local_branch}" if local_branch else None
+    remote = environ.get("PRE_COMMIT_REMOTE_NAME")
+    to_ref, local_branch = environ.get("PRE_COMMIT_TO_REF"), environ.get("PRE_COMMIT_LOCAL_BRANCH")
+    if not (remote or to_ref or local_branch):
+        return None
+    root = git.require_repository(cwd)
+    lines = []
+    if to_ref:
+        remote_sha = environ.get("PRE_COMMIT_FROM_REF") or ZERO_SHA
+        lines.append(f"{local_branch or to_ref} {to_ref} {environ.get('PRE_COMMIT_REMOTE_BRANCH', to_ref)} {remote_sha}")
+    for ref, sha in git.ref_targets(root, "refs/heads", "refs/tags"):
+        lines.append(f"{ref} {sha} {ref} {ZERO_SHA}")
+    return "".join(line + "\n" for line in lines).encode("utf-8", "surrogateescape")

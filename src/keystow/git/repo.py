@@ -108,6 +108,17 @@ def refs(repo: Path, *prefixes: str) -> list[str]:
     return result.stdout.decode("utf-8", "surrogateescape").split()
 
 
+def ref_targets(repo: Path, *prefixes: str) -> list[tuple[str, str]]:
+    """(full ref name, object id) of each ref under `prefixes`."""
+    result = run_git(["for-each-ref", "--format=%(refname) %(objectname)", *prefixes], repo)
+    pairs = []
+    for line in result.stdout.decode("utf-8", "surrogateescape").splitlines():
+        name, _, sha = line.rpartition(" ")
+        if name:
+            pairs.append((name, sha))
+    return pairs
+
+
 def remote_names(repo: Path) -> list[str]:
     return run_git(["remote"], repo).stdout.decode("utf-8", "surrogateescape").split()
 
