@@ -26,6 +26,7 @@ from keystow.errors import GitError
 from keystow.findings import Finding, Location, Provenance
 from keystow.pipeline.blob_cache import BlobCache, scanner_digest
 from keystow.pipeline.blob_hits import Outcome, scan_blob, to_finding
+from keystow.pipeline.messages import scan_messages
 from keystow.pipeline.result import ScanResult
 from keystow.sources import Skipped
 from keystow.sources.git_log import iter_introductions
@@ -53,9 +54,10 @@ def scan_history(repo: Path, scanner: Scanner, config: Config, *, use_cache: boo
 
 def scan_revisions(root: Path, revisions: list[str], scanner: Scanner, config: Config, *,
                    use_cache: bool = True, need_secrets: bool = False, jobs: int | None = None,
-                   tagged_objects: bool = False) -> ScanResult:
+                   tagged_objects: bool = False, messages: bool = True) -> ScanResult:
     """Scan the blobs introduced by the commits `git log REVISIONS` lists (and, with
-    `tagged_objects`, the trees and blobs refs point at directly)."""
+    `tagged_objects`, the trees and blobs refs point at directly), and those commits' messages
+    and their annotated tags' messages (every annotated tag with `tagged_objects`)."""
     cache = BlobCache.open(git.common_git_dir(root), scanner_digest(scanner, config.max_file_size)) if use_cache else None
     walk = HistoryWalk(root, revisions, config, cache, need_secrets, tagged_objects)
     result = ScanResult()
@@ -67,6 +69,12 @@ def scan_revisions(root: Path, revisions: list[str], scanner: Scanner, config: C
             noteworthy.append((blob, outcome))
         if cache:
             cache.put(blob, outcome)
+    if messages:  # after the log pass: its introductions are complete, messages join them
+        for key, path, provenance, outcome in scan_messages(root, revisions, tagged_objects, scanner, cache,
+                                                             need_secrets):
+            walk.introductions[key] = [(path, provenance)]
+            if outcome.hits or outcome.skip:
+                noteworthy.append((key, outcome))
     if cache:
         cache.save()
     placer = FindingPlacer(scanner, walk.introductions)  # complete now: the log pass has ended
