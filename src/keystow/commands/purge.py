@@ -44,6 +44,9 @@ class PurgeOptions:
 
 def run_purge(options: PurgeOptions, confirm: Callable[[str], bool]) -> int:
     repo = _repository(options.path)
+    recovered = backup.recover_interrupted(repo)
+    if recovered:
+        notice(recovered)
     _check_selection(options)
     if not options.dry_run:
         _refuse_unsafe(repo, options)
@@ -75,17 +78,22 @@ def select(repo: Path, scanner: Scanner, config: Config, options: PurgeOptions) 
 
 
 def purge(repo: Path, scanner: Scanner, config: Config, plan: PurgePlan) -> int:
-    remotes = backup.record_remotes(repo)
     commits_before = len(git.all_commits(repo))
     bundle = backup.create_backup(repo)
     print(f"backup of every ref: {bundle}")
+    saved = backup.save_state(repo, bundle)  # before filter-repo can drop remotes: survives a kill
+    remotes = saved.remotes
     try:
-        rewrite_history(repo, plan.targets)
+        with backup.terminate_as_interrupt():
+            rewrite_history(repo, plan.targets)
     except BaseException:  # failed or interrupted: the user needs to know where the original is
-        notice(f"the rewrite did not finish; the original history is in {bundle}")
+        backup.restore_state(repo, saved)  # config and remote-tracking refs, as before the run
+        backup.forget_state(repo)
+        notice(f"the rewrite did not finish; the original history is in {bundle}; the remote "
+               "configuration and remote-tracking refs were restored")
         raise
-    finally:
-        backup.restore_remotes(repo, remotes)
+    backup.restore_remotes(repo, remotes)  # tracking refs stay dropped: they hold the old history
+    backup.forget_state(repo)
     remaining = remaining_findings(repo, scanner, config, plan.fingerprints)
     outcome = report.Outcome(
         plan.targets, bundle, _short(git.refs(repo, "refs/heads"), "refs/heads/"),

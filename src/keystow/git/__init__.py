@@ -22,6 +22,7 @@ from keystow.git.repo import (
                               config_entries,
                               configured_filters,
                               empty_tree,
+                              fetch_refs,
                               history_overrides,
                               is_dirty,
                               listed_files,
@@ -32,6 +33,7 @@ from keystow.git.repo import (
                               resolve_commit,
                               shallow_boundary,
                               stash_commits,
+                              update_ref,
                               work_tree_root,
 )
 from keystow.git.run import (
@@ -45,8 +47,8 @@ from keystow.git.run import (
 
 __all__ = [
     "HARDENING", "CatFile", "all_commits", "bare_git_dir", "bundle_create", "changed_blobs_by_commit",
-    "clone_repository", "common_git_dir", "config_add", "config_entries", "configured_filters", "empty_tree", "filter_repo_command",
+    "clone_repository", "common_git_dir", "config_add", "config_entries", "configured_filters", "empty_tree", "fetch_refs", "filter_repo_command",
     "filter_repo_env", "git_command", "git_env", "history_overrides", "is_dirty", "listed_files", "ref_targets", "refs", "remote_names",
     "require_repository", "resolve_commit", "run_filter_repo", "run_git", "shallow_boundary", "split_nul",
-    "stash_commits", "stream_git", "work_tree_root",
+    "stash_commits", "stream_git", "update_ref", "work_tree_root",
 ]

@@ -161,6 +161,19 @@ def configured_filters(repo: Path) -> list[str]:
     return sorted(set(names))
 
 
+def update_ref(repo: Path, ref: str, object_id: str) -> bool:
+    """Create `ref` at `object_id` if that object is here; whether it was created."""
+    if run_git(["cat-file", "-e", object_id], repo, check=False).returncode != 0:
+        return False
+    return run_git(["update-ref", ref, object_id, ""], repo, check=False).returncode == 0
+
+
+def fetch_refs(repo: Path, source: str, refs: list[str]) -> None:
+    """Fetch each of `refs` from `source` (a bundle) to the same name here."""
+    run_git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--", source,
+             *(f"+{ref}:{ref}" for ref in refs)], repo, check=False)
+
+
 def config_add(repo: Path, key: str, value: str) -> None:
     run_git(["config", "--local", "--add", key, value], repo)
 
