@@ -27,10 +27,12 @@ from keystow.cli.options import SEVERITY_CHOICE
 @click.option("--engine", type=click.Choice(["auto", "hyperscan", "re"]), default="auto", hidden=True)
 @click.option("--task-delay", type=click.FloatRange(min=0), default=0.0, hidden=True,
               help="Seconds each task sleeps first (tests kill a worker mid-scan with it).")
+@click.option("--clone-timeout", type=click.FloatRange(min=1), default=1800.0, show_default=True, metavar="SECONDS",
+              help="Kill a clone (and every git process it started) that takes longer.")
 @click.option("--color/--no-color", default=None)
 @click.option("--verbose", "-v", is_flag=True, help="One progress line per repository on stderr.")
 def scan_repos(list_file, format_, output, jobs, dask_address, mode, config_file, fail_on, no_inline_allow,
-               no_cache, engine, task_delay, color, verbose):
+               no_cache, engine, task_delay, clone_timeout, color, verbose):
     """Scan every repository named in LIST and write one combined report.
 
     LIST is a file ('-' for stdin) with one local path or clone URL per line; '#' starts a
@@ -42,6 +44,6 @@ def scan_repos(list_file, format_, output, jobs, dask_address, mode, config_file
     options = ScanReposOptions(
         list_file=list_file, format=format_, output=output, jobs=jobs, dask=dask_address, mode=mode,
         config_file=config_file, engine=engine, inline_allow=not no_inline_allow, use_cache=not no_cache,
-        fail_on=fail_on, color=color, verbose=verbose, delay=task_delay,
+        fail_on=fail_on, color=color, verbose=verbose, delay=task_delay, clone_timeout=clone_timeout,
     )
     sys.exit(run_scan_repos(options))

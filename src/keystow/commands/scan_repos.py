@@ -37,6 +37,7 @@ class ScanReposOptions:
     color: bool | None = None
     verbose: bool = False
     delay: float = 0.0  # seconds each task sleeps first (tests)
+    clone_timeout: float = 1800.0
 
 
 def run_scan_repos(options: ScanReposOptions) -> int:
@@ -44,7 +45,7 @@ def run_scan_repos(options: ScanReposOptions) -> int:
         raise FatalError("--jobs is for local runs; with --dask the cluster's workers set the parallelism")
     specs = read_repo_list(options.list_file)
     settings = RepoScanSettings(resolve_mode(options.mode), _config(options.config_file), options.engine,
-                                options.inline_allow, options.use_cache, options.delay)
+                                options.inline_allow, options.use_cache, options.delay, options.clone_timeout)
     reports = collect(specs, settings, options)
     color = options.color if options.color is not None else options.output is None and stdout_is_tty()
     emit(render(options.format, reports, color), options.output)

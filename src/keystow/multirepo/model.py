@@ -35,6 +35,7 @@ class RepoScanSettings:
     use_cache: bool = True
     # Seconds each task sleeps before scanning; lets tests kill a worker mid-scan.
     delay: float = 0.0
+    clone_timeout: float = 1800.0  # seconds a clone may take before it is killed
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ def _scan(spec: RepoSpec, settings: RepoScanSettings) -> RepoReport:
         return _scan_local(spec, Path(spec.source), settings, settings.use_cache)
     with tempfile.TemporaryDirectory(prefix="keystow-clone-") as tmp:
         clone = Path(tmp) / "repo"
-        git.clone_repository(spec.source, clone, bare=settings.mode == "history")
+        git.clone_repository(spec.source, clone, bare=settings.mode == "history", timeout=settings.clone_timeout)
         return _scan_local(spec, clone, settings, use_cache=False)  # a cache in a temp clone dies with it
 
 
