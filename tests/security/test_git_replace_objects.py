@@ -38,14 +38,15 @@ def test_history_scan_reads_the_replaced_blob(repo):
     assert "replace" in stderr and "refs/replace" in stderr
 
 
-def test_grafts_are_reported(repo):
-    commit_file(repo, "a.txt", "one\n", "one")
-    commit_file(repo, "a.txt", "two\n", "two")
+def test_history_behind_a_graft_is_scanned_and_the_graft_reported(repo):
+    commit_file(repo, "deploy.sh", f"export GITHUB_TOKEN={Fakes(502).github_token()}\n", "one")
+    commit_file(repo, "deploy.sh", "export GITHUB_TOKEN=$CI_TOKEN\n", "two")
     head = git(repo, "rev-parse", "HEAD").strip()
     (repo / ".git" / "info").mkdir(exist_ok=True)
-    (repo / ".git" / "info" / "grafts").write_text(head + "\n")
-    code, _, stderr = _history_json(repo)
-    assert code == 0
+    (repo / ".git" / "info" / "grafts").write_text(head + "\n")  # HEAD now has no parents
+    assert git(repo, "rev-list", "--count", "HEAD").strip() == "1"  # git is fooled
+    code, report, stderr = _history_json(repo)
+    assert code == 1 and report["findings"]
     assert "grafts" in stderr
 
 
