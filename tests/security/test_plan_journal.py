@@ -125,7 +125,8 @@ def test_edited_connection_setting_in_a_plan_is_refused(env_repo, aws_env, setti
     path.write_text(json.dumps(plan))
     result = migrate(repo, "--to", "ssm", "--apply", "--plan", ".keystow/plan.json", "--yes")
     assert result.returncode == 2
-    assert f"the plan's {setting}" in result.stderr.decode() and "differs from the command line" in result.stderr.decode()
+    error = result.stderr.decode()
+    assert f"the plan's {setting}" in error and "differs from the command line" in error
     assert StoreReader(aws_env).parameter_names() == []
     assert git(repo, "status", "--porcelain") == ""
 

@@ -43,14 +43,16 @@ def hook_uninstall():
 @hook.command("pre-push")
 @click.option("--format", "format_", default="text", hidden=True)
 def hook_pre_push(format_):
-    """Scan what is being pushed: the pre-commit framework's PRE_COMMIT_FROM_REF/TO_REF, else git's
-    ref lines on stdin (as `keystow scan --pre-push`)."""
+    """Scan what is being pushed: under the pre-commit framework, every local branch and tag the
+    remote lacks (pre-commit names only the first pushed ref), else git's ref lines on stdin (as
+    `keystow scan --pre-push`)."""
     # late: click callback: `keystow <other command>` and the hook do not load this command's modules
-    from keystow.commands.hook import pre_commit_push_range
+    from keystow.commands.hook import pre_commit_push_lines
     from keystow.commands.scan import ScanOptions, run_scan
 
-    range_ = pre_commit_push_range(dict(os.environ))
-    sys.exit(run_scan(ScanOptions(format=format_, range=range_, pre_push=range_ is None)))
+    lines = pre_commit_push_lines(dict(os.environ), Path.cwd())
+    remote = os.environ.get("PRE_COMMIT_REMOTE_NAME") if lines is not None else None
+    sys.exit(run_scan(ScanOptions(format=format_, pre_push=True, push_remote=remote, push_lines=lines)))
 
 
 def scan_options(function):

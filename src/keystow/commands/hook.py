@@ -36,13 +36,19 @@ run_keystow() {{
     fi
 }}
 legacy="${{0%/*}}/{hook}.legacy"
+# Chain only to someone else's hook, once: after `pre-commit install` renames this script to
+# {hook}.legacy, "$legacy" is this very file, and calling it would recurse until fork fails.
+chain_legacy() {{
+    [ -x "$legacy" ] && [ -z "${{KEYSTOW_HOOK_CHAINED:-}}" ] && ! grep -qF {marker_id} "$legacy"
+}}
 {body}
 """
-PRE_COMMIT_BODY = """if [ -x "$legacy" ]; then "$legacy" "$@" || exit $?; fi
+MARKER_ID = "keystow-hook-marker"
+PRE_COMMIT_BODY = """if chain_legacy; then KEYSTOW_HOOK_CHAINED=1 "$legacy" "$@" || exit $?; fi
 run_keystow"""
 # git gives pre-push its ref lines on stdin: both the legacy hook and keystow need them.
 PRE_PUSH_BODY = """refs="$(cat)"
-if [ -x "$legacy" ]; then printf '%s\\n' "$refs" | "$legacy" "$@" || exit $?; fi
+if chain_legacy; then printf '%s\\n' "$refs" | KEYSTOW_HOOK_CHAINED=1 "$legacy" "$@" || exit $?; fi
 printf '%s\\n' "$refs" | run_keystow "$@"
 """
 
@@ -51,7 +57,7 @@ def hook_script(hook: str, python: str = sys.executable) -> str:
     what = "staged changes before each commit" if hook == "pre-commit" else "the commits being pushed"
     body = PRE_COMMIT_BODY if hook == "pre-commit" else PRE_PUSH_BODY
     return TEMPLATE.format(marker=MARKER, what=what, hook=hook, python=_sh_quote(python), body=body,
-                           fallback=HOOKS[hook])
+                           fallback=HOOKS[hook], marker_id=MARKER_ID)
 
 
 def _sh_quote(text: str) -> str:
@@ -115,15 +121,30 @@ def uninstall_hooks(cwd: Path) -> int:
     return EXIT_CLEAN
 
 
-def pre_commit_push_range(environ: dict[str, str]) -> str | None:
-    """The `--range` the pre-commit framework's pre-push stage means, from its variables.
+ZERO_SHA = "0" * 40
 
-    pre-commit reads git's ref lines itself and passes PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF;
-    when the push brings a root commit it sets neither and gives the local branch: then every
-    commit reachable from that branch is new (an empty base means exactly that to `--range`).
+
+def pre_commit_push_lines(environ: dict[str, str], cwd: Path) -> bytes | None:
+    """Pre-push ref lines (as git gives them) for the pre-commit framework's pre-push stage, or
+    None outside it.
+
+    pre-commit reads git's ref lines itself and tells its hooks about the FIRST pushed ref only
+    (PRE_COMMIT_FROM_REF/TO_REF, or PRE_COMMIT_LOCAL_BRANCH for a push with a root commit); the
+    other lines never reach a hook. So `git push origin clean leaky` would scan `clean` alone.
+    keystow therefore treats every local branch and tag as pushed, besides the ref pre-commit
+    names: with the remote's tracking branches excluded (as in `scan --pre-push`), that is a
+    superset of any push, at the price of also blocking on a local branch not being pushed.
     """
-    from_ref, to_ref = environ.get("PRE_COMMIT_FROM_REF"), environ.get("PRE_COMMIT_TO_REF")
-    if from_ref and to_ref:
-        return f"{from_ref}..{to_ref}"
-    local_branch = environ.get("PRE_COMMIT_LOCAL_BRANCH")
-    return f"..{local_branch}" if local_branch else None
+    remote = environ.get("PRE_COMMIT_REMOTE_NAME")
+    to_ref, local_branch = environ.get("PRE_COMMIT_TO_REF"), environ.get("PRE_COMMIT_LOCAL_BRANCH")
+    if not (remote or to_ref or local_branch):
+        return None
+    root = git.require_repository(cwd)
+    lines = []
+    if to_ref:
+        remote_sha = environ.get("PRE_COMMIT_FROM_REF") or ZERO_SHA
+        remote_branch = environ.get("PRE_COMMIT_REMOTE_BRANCH", to_ref)
+        lines.append(f"{local_branch or to_ref} {to_ref} {remote_branch} {remote_sha}")
+    for ref, sha in git.ref_targets(root, "refs/heads", "refs/tags"):
+        lines.append(f"{ref} {sha} {ref} {ZERO_SHA}")
+    return "".join(line + "\n" for line in lines).encode("utf-8", "surrogateescape")

@@ -48,6 +48,9 @@ class PurgeOptions:
 
 def run_purge(options: PurgeOptions, confirm: Callable[[str], bool]) -> int:
     repo = _repository(options.path)
+    recovered = backup.recover_interrupted(repo)
+    if recovered:
+        notice(recovered)
     _check_selection(options)
     if not options.dry_run:
         _refuse_unsafe(repo, options)
@@ -60,6 +63,7 @@ def run_purge(options: PurgeOptions, confirm: Callable[[str], bool]) -> int:
         print("nothing to purge: none of the selected secrets is in this repository's history")
         return EXIT_CLEAN
     in_tips = tips.tip_files(repo, plan.targets)
+    _warn_filters(repo)
     if options.dry_run:
         print_dry_run(dryrun.dry_run(repo, plan.targets), plan)
         print_tip_files(in_tips, options.include_head)
@@ -107,13 +111,19 @@ def purge(repo: Path, scanner: Scanner, config: Config, plan: PurgePlan,
     commits_before = len(git.all_commits(repo))
     bundle = backup.create_backup(repo)
     print(f"backup of every ref: {bundle}")
+    saved = backup.save_state(repo, bundle)  # before filter-repo can drop remotes: survives a kill
+    remotes = saved.remotes
     try:
-        rewrite_history(repo, plan.targets)
+        with backup.terminate_as_interrupt():
+            rewrite_history(repo, plan.targets)
     except BaseException:  # failed or interrupted: the user needs to know where the original is
-        notice(f"the rewrite did not finish; the original history is in {bundle}")
+        backup.restore_state(repo, saved)  # config and remote-tracking refs, as before the run
+        backup.forget_state(repo)
+        notice(f"the rewrite did not finish; the original history is in {bundle}; the remote "
+               "configuration and remote-tracking refs were restored")
         raise
-    finally:
-        backup.restore_remotes(repo, remotes)
+    backup.restore_remotes(repo, remotes)  # tracking refs stay dropped: they hold the old history
+    backup.forget_state(repo)
     remaining = remaining_findings(repo, scanner, config, plan.fingerprints)
     outcome = report.Outcome(
         plan.targets, bundle, _short(git.refs(repo, "refs/heads"), "refs/heads/"),
@@ -163,6 +173,16 @@ def _check_selection(options: PurgeOptions) -> None:
         raise FatalError("choose what to purge: --history (every secret in history) or --from-report FILE")
     if options.replacement is not None:
         check_replacement(options.replacement)
+
+
+def _warn_filters(repo: Path) -> None:
+    """filter-repo ends with a checkout, and a checkout runs the repository's smudge filters:
+    commands its own config names. Said once, before anything is rewritten."""
+    filters = git.configured_filters(repo)
+    if filters:
+        notice(f"warning: this repository configures clean/smudge filters ({', '.join(filters)}); "
+               "purge's final checkout runs them, as any checkout would; check .gitattributes and "
+               ".git/config first if you did not write them")
 
 
 def _refuse_unsafe(repo: Path, options: PurgeOptions) -> None:

@@ -39,6 +39,7 @@ class ScanOptions(NamedTuple):
     since: str | None = None
     pre_push: bool = False
     push_remote: str | None = None  # with pre_push: the remote pushed to (the hook's first argument)
+    push_lines: bytes | None = None  # with pre_push: ref lines to use instead of reading stdin
     use_cache: bool = True
     jobs: int | None = None
     baseline: Path | None = None
@@ -176,7 +177,8 @@ def git_source(options: ScanOptions) -> GitSource:
         return GitSource("history", repo)
     if options.range or options.since:
         return GitSource("range", repo, range=options.range or f"{options.since}..HEAD")
-    return GitSource("pre-push", repo, push_lines=sys.stdin.buffer.read(), push_remote=options.push_remote)
+    lines = options.push_lines if options.push_lines is not None else sys.stdin.buffer.read()
+    return GitSource("pre-push", repo, push_lines=lines, push_remote=options.push_remote)
 
 
 def is_git_scan(options: ScanOptions) -> bool:

@@ -19,7 +19,7 @@ from keystow.findings import severity_rank
 from keystow.multirepo import runners
 from keystow.multirepo.combined import render
 from keystow.multirepo.model import MODES, RepoReport, RepoScanSettings, RepoSpec
-from keystow.multirepo.repolist import read_repo_list
+from keystow.multirepo.repolist import has_literal_credential, read_repo_list
 
 
 @dataclass(frozen=True)
@@ -38,14 +38,17 @@ class ScanReposOptions:
     fail_on: str = "low"
     color: bool | None = None
     verbose: bool = False
+    clone_timeout: float = 1800.0
 
 
 def run_scan_repos(options: ScanReposOptions) -> int:
     if options.dask and options.jobs:
         raise FatalError("--jobs is for local runs; with --dask the cluster's workers set the parallelism")
     specs = read_repo_list(options.list_file)
+    if options.dask:
+        _refuse_literal_credentials(specs)
     settings = RepoScanSettings(resolve_mode(options.mode), _config(options.config_file), options.engine,
-                                options.inline_allow, options.use_cache)
+                                options.inline_allow, options.use_cache, clone_timeout=options.clone_timeout)
     reports = collect(specs, settings, options)
     color = options.color if options.color is not None else options.output is None and stdout_is_tty()
     emit(render(options.format, reports, color), options.output)
@@ -66,6 +69,16 @@ def collect(specs: list[RepoSpec], settings: RepoScanSettings, options: ScanRepo
         elif options.verbose:
             notice(f"[{done}/{len(specs)}] {report.spec.display}: {len(report.findings)} findings")
     return sorted(reports, key=lambda r: r.spec.index)
+
+
+def _refuse_literal_credentials(specs: list[RepoSpec]) -> None:
+    """Dask task arguments cross the network to the scheduler and the workers (and sit in their
+    memory and logs): a token written in a URL must stay on this machine."""
+    literal = [spec.display for spec in specs if spec.is_url and has_literal_credential(spec.source)]
+    if literal:
+        raise FatalError(f"--dask: {len(literal)} URL(s) carry a literal credential ({', '.join(literal[:3])}); "
+                         "write it as ${VARIABLE} (e.g. https://x-access-token:${GITHUB_TOKEN}@host/repo.git) "
+                         "and set VARIABLE in every worker's environment")
 
 
 def exit_code(reports: list[RepoReport], fail_on: str) -> int:

@@ -20,9 +20,13 @@ from keystow.git.repo import (
                               common_git_dir,
                               config_add,
                               config_entries,
+                              configured_filters,
                               empty_tree,
+                              fetch_refs,
+                              history_overrides,
                               is_dirty,
                               listed_files,
+                              ref_targets,
                               refs,
                               remote_names,
                               require_repository,
@@ -30,6 +34,7 @@ from keystow.git.repo import (
                               shallow_boundary,
                               stash_commits,
                               tree_blobs,
+                              update_ref,
                               work_tree_root,
 )
 from keystow.git.run import (
@@ -43,8 +48,9 @@ from keystow.git.run import (
 
 __all__ = [
     "HARDENING", "CatFile", "all_commits", "bare_git_dir", "bundle_create", "changed_blobs_by_commit",
-    "clone_repository", "common_git_dir", "config_add", "config_entries", "empty_tree", "filter_repo_command",
-    "filter_repo_env", "git_command", "git_env", "is_dirty", "listed_files", "refs", "remote_names",
-    "require_repository", "resolve_commit", "run_filter_repo", "run_git", "shallow_boundary", "split_nul",
-    "stash_commits", "stream_git", "tree_blobs", "work_tree_root",
+    "clone_repository", "common_git_dir", "config_add", "config_entries", "configured_filters", "empty_tree",
+    "fetch_refs", "filter_repo_command", "filter_repo_env", "git_command", "git_env", "history_overrides",
+    "is_dirty", "listed_files", "ref_targets", "refs", "remote_names", "require_repository", "resolve_commit",
+    "run_filter_repo", "run_git", "shallow_boundary", "split_nul", "stash_commits", "stream_git", "tree_blobs",
+    "update_ref", "work_tree_root",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -81,6 +82,20 @@ def stash_commits(repo: Path) -> list[str]:
 
 
 
+def history_overrides(repo: Path) -> list[str]:
+    """Notices for what would make plain git show a different history than the stored one:
+    replace refs and an `info/grafts` file (keystow's git calls ignore both)."""
+    found = []
+    replaced = refs(repo, "refs/replace")
+    if replaced:
+        found.append(f"this repository has {len(replaced)} replace ref(s) (refs/replace/*): git would show "
+                     "other objects in their place; keystow scanned the objects as stored")
+    if (common_git_dir(repo) / "info" / "grafts").is_file():
+        found.append("this repository has info/grafts: git would show a rewritten ancestry; keystow "
+                     "scanned the commits as stored")
+    return found
+
+
 def is_dirty(repo: Path) -> bool:
     """Uncommitted changes to tracked files (staged or not); untracked files do not count."""
     result = run_git(["status", "--porcelain=v1", "-z", "--untracked-files=no"], repo)
@@ -105,6 +120,17 @@ def tree_blobs(repo: Path, rev: str) -> list[tuple[str, str]]:
     return entries
 
 
+def ref_targets(repo: Path, *prefixes: str) -> list[tuple[str, str]]:
+    """(full ref name, object id) of each ref under `prefixes`."""
+    result = run_git(["for-each-ref", "--format=%(refname) %(objectname)", *prefixes], repo)
+    pairs = []
+    for line in result.stdout.decode("utf-8", "surrogateescape").splitlines():
+        name, _, sha = line.rpartition(" ")
+        if name:
+            pairs.append((name, sha))
+    return pairs
+
+
 def remote_names(repo: Path) -> list[str]:
     return run_git(["remote"], repo).stdout.decode("utf-8", "surrogateescape").split()
 
@@ -127,6 +153,37 @@ def config_entries(repo: Path, key_regex: str) -> list[tuple[str, str]]:
             key, _, value = item.partition(b"\n")
             entries.append((key.decode(), value.decode("utf-8", "surrogateescape")))
     return entries
+
+
+FILTER_ATTRIBUTE = re.compile(rb"(?:^|\s)filter=([^\s]+)")
+
+
+def configured_filters(repo: Path) -> list[str]:
+    """Clean/smudge filter drivers the repository itself names: `filter=NAME` in a tracked
+    `.gitattributes` or in `info/attributes`, and `filter.NAME.*` in its local config."""
+    names = [key.split(".")[1] for key, _ in config_entries(repo, r"^filter\.") if key.count(".") >= 2]
+    files = [repo / path for path in listed_files(repo) if path.rsplit("/", 1)[-1] == ".gitattributes"]
+    files.append(common_git_dir(repo) / "info" / "attributes")
+    for path in files:
+        try:
+            text = path.read_bytes()
+        except OSError:
+            continue
+        names += [os.fsdecode(match) for match in FILTER_ATTRIBUTE.findall(text)]
+    return sorted(set(names))
+
+
+def update_ref(repo: Path, ref: str, object_id: str) -> bool:
+    """Create `ref` at `object_id` if that object is here; whether it was created."""
+    if run_git(["cat-file", "-e", object_id], repo, check=False).returncode != 0:
+        return False
+    return run_git(["update-ref", ref, object_id, ""], repo, check=False).returncode == 0
+
+
+def fetch_refs(repo: Path, source: str, refs: list[str]) -> None:
+    """Fetch each of `refs` from `source` (a bundle) to the same name here."""
+    run_git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--", source,
+             *(f"+{ref}:{ref}" for ref in refs)], repo, check=False)
 
 
 def config_add(repo: Path, key: str, value: str) -> None:

@@ -33,6 +33,7 @@ class RepoScanSettings:
     engine: str = "auto"
     inline_allow: bool = False  # an audit: the scanned repository's allow comments are its own say-so
     use_cache: bool = True
+    clone_timeout: float = 1800.0  # seconds a clone may take before it is killed
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ an exception, so one bad entry cannot sink the run; anything else is left to the
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from keystow.multirepo.model import (
     RepoSpec,
     failed,
 )
-from keystow.multirepo.repolist import anonymize_url
+from keystow.multirepo.repolist import anonymize_url, resolve_references
 from keystow.pipeline.history import scan_history
 from keystow.pipeline.result import ScanResult
 from keystow.pipeline.scanning import build_scanner, scan_blobs
@@ -54,7 +55,8 @@ def _scan(spec: RepoSpec, settings: RepoScanSettings) -> RepoReport:
         return _scan_local(spec, Path(spec.source), settings, settings.use_cache)
     with tempfile.TemporaryDirectory(prefix="keystow-clone-") as tmp:
         clone = Path(tmp) / "repo"
-        git.clone_repository(spec.source, clone, bare=settings.mode == "history")
+        url = resolve_references(spec.source, dict(os.environ))  # here, on the worker: never in the task
+        git.clone_repository(url, clone, bare=settings.mode == "history", timeout=settings.clone_timeout)
         return _scan_local(spec, clone, settings, use_cache=False)  # a cache in a temp clone dies with it
 
 

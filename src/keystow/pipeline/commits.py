@@ -88,6 +88,7 @@ def _base(root: Path, base_spec: str, head_spec: str, notices: list[str]) -> str
 
 def _scan(root: Path, revisions: list[str], scanner: Scanner, config: Config, notices: list[str],
           options: dict, missing_base: str | None = None) -> ScanResult:
+    notices.extend(git.history_overrides(root))
     notices.extend(_shallow_notice(root, revisions, missing_base))
     result = scan_revisions(root, revisions, scanner, config, **options)
     result.notices[:0] = notices

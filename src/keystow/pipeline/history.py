@@ -27,6 +27,7 @@ from keystow.findings import Finding, Location, Provenance
 from keystow.git.catfile import BINARY, MISSING, Answer, ReadProblem
 from keystow.pipeline.blob_cache import BlobCache, scanner_digest
 from keystow.pipeline.blob_hits import Outcome, scan_blob, to_finding
+from keystow.pipeline.messages import scan_messages
 from keystow.pipeline.result import ScanResult
 from keystow.pipeline.workers import default_jobs, scan_in_workers
 from keystow.sources import Skipped
@@ -46,6 +47,7 @@ def scan_history(repo: Path, scanner: Scanner, config: Config, *, use_cache: boo
     revisions = ["--all", *git.stash_commits(root)]
     result = scan_revisions(root, revisions, scanner, config, use_cache=use_cache,
                             need_secrets=need_secrets, jobs=jobs, tagged_objects=True)
+    result.notices.extend(git.history_overrides(root))
     if git.shallow_boundary(root):  # say so: "every version" is only what the clone holds
         result.notices.append("shallow clone: commits older than the clone's depth are not here and were not "
                               "scanned (git fetch --unshallow to scan them)")
@@ -54,9 +56,10 @@ def scan_history(repo: Path, scanner: Scanner, config: Config, *, use_cache: boo
 
 def scan_revisions(root: Path, revisions: list[str], scanner: Scanner, config: Config, *,
                    use_cache: bool = True, need_secrets: bool = False, jobs: int | None = None,
-                   tagged_objects: bool = False) -> ScanResult:
+                   tagged_objects: bool = False, messages: bool = True) -> ScanResult:
     """Scan the blobs introduced by the commits `git log REVISIONS` lists (and, with
-    `tagged_objects`, the trees and blobs refs point at directly)."""
+    `tagged_objects`, the trees and blobs refs point at directly), and those commits' messages
+    and their annotated tags' messages (every annotated tag with `tagged_objects`)."""
     digest = scanner_digest(scanner, config.max_file_size)
     cache = BlobCache.open(git.common_git_dir(root), digest, root) if use_cache else None
     walk = HistoryWalk(root, revisions, config, cache, need_secrets, tagged_objects)
@@ -72,6 +75,12 @@ def scan_revisions(root: Path, revisions: list[str], scanner: Scanner, config: C
             noteworthy.append((blob, outcome))
         if cache:
             cache.put(blob, outcome)
+    if messages:  # after the log pass: its introductions are complete, messages join them
+        for key, path, provenance, outcome in scan_messages(root, revisions, tagged_objects, scanner, cache,
+                                                             need_secrets):
+            walk.introductions[key] = [(path, provenance)]
+            if outcome.hits or outcome.skip:
+                noteworthy.append((key, outcome))
     if cache:
         cache.save()
     placer = FindingPlacer(scanner, walk.introductions)  # complete now: the log pass has ended

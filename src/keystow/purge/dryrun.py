@@ -14,6 +14,7 @@ from pathlib import Path
 
 from keystow import git
 from keystow.purge.plan import Target
+from keystow.sources.messages import COMMIT_MESSAGE
 
 
 @dataclass
@@ -30,15 +31,23 @@ class DryRun:
 def dry_run(repo: Path, targets: list[Target]) -> DryRun:
     blobs = {loc.blob for t in targets for loc in t.finding.locations if loc.blob}
     result = DryRun(occurrences=sum(len(t.finding.locations) for t in targets))
+    messages = _message_commits(targets)
     changed: set[str] = set()
     for commit, parents, added in reversed(_commits(repo, blobs)):  # parents before children
         paths = sorted(path for path, count in added.items() if count >= max(1, len(parents)))
+        paths += [COMMIT_MESSAGE] if commit in messages else []
         if paths:
             result.introducing[commit] = paths
         if paths or any(p in changed for p in parents):
             changed.add(commit)
             result.commits.append(commit)
     return result
+
+
+def _message_commits(targets: list[Target]) -> set[str]:
+    """Commits whose own message holds a target secret (their location is the message)."""
+    return {loc.provenance.commit for t in targets for loc in t.finding.locations
+            if loc.path == COMMIT_MESSAGE and loc.provenance is not None}
 
 
 def _commits(repo: Path, blobs: set[str]) -> list[tuple[str, list[str], Counter]]:

@@ -7,6 +7,7 @@ report sits in the work tree next to code that gets shared.
 from __future__ import annotations
 
 import os
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,10 +119,11 @@ def _push(outcome: Outcome) -> str:
     remotes = outcome.remotes or ["<remote>"]
     lines = ["## Force-push the rewritten history", "",
              "Lift branch protection first where it forbids force pushes. Then, for each remote:", "", "```"]
-    for remote in remotes:
-        lines += [f"git push --force {remote} {branch}" for branch in outcome.branches]
-        lines += [f"git push --force {remote} refs/tags/{tag}" for tag in outcome.tags]
-        lines += [f"git push --force {remote} refs/notes/{notes}" for notes in outcome.notes]
+    # ref and remote names come from the repository: quoted, so pasting a command runs only git
+    for remote in (shlex.quote(name) if outcome.remotes else name for name in remotes):
+        lines += [f"git push --force {remote} {shlex.quote(branch)}" for branch in outcome.branches]
+        lines += [f"git push --force {remote} {shlex.quote('refs/tags/' + tag)}" for tag in outcome.tags]
+        lines += [f"git push --force {remote} {shlex.quote('refs/notes/' + notes)}" for notes in outcome.notes]
         lines.append(f"git push --force --tags {remote}")
     lines += ["```", ""]
     if outcome.remotes:

@@ -40,8 +40,11 @@ def staged_blobs(root: Path, base: str) -> list[tuple[str, str]]:
 
 
 def added_lines(root: Path, base: str) -> dict[str, list[tuple[int, int]]]:
-    """path → [(first, last)] line ranges added or changed in the staged version."""
-    output = git.run_git(["diff", *DIFF_OPTIONS, "-U0", "--src-prefix=a/", "--dst-prefix=b/", base, "--"],
+    """path → [(first, last)] line ranges added or changed in the staged version.
+
+    `--text`: a scanned repository's `.gitattributes` (`-diff`, `binary`, a `diff=` driver set
+    binary) would otherwise turn the diff into "Binary files differ" with no lines at all."""
+    output = git.run_git(["diff", *DIFF_OPTIONS, "--text", "-U0", "--src-prefix=a/", "--dst-prefix=b/", base, "--"],
                          root, keep_index=True).stdout
     ranges: dict[str, list[tuple[int, int]]] = {}
     current: list[tuple[int, int]] | None = None
