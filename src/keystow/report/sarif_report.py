@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from urllib.parse import quote
 
@@ -32,7 +33,7 @@ def to_document(result, show_secrets: bool) -> dict:
                 "informationUri": "https://pypi.org/project/keystow/",
                 "rules": rules,
             }},
-            "results": [_result(f, index[f.rule_id], show_secrets) for f in findings],
+            "results": [result for f in findings for result in _results(f, index[f.rule_id], show_secrets)],
             "columnKind": "unicodeCodePoints",
         }],
     }
@@ -54,20 +55,43 @@ def _rules(findings: list[Finding]) -> list[dict]:
     return [seen[key] for key in sorted(seen)]
 
 
-def _result(finding: Finding, rule_index: int, show_secrets: bool) -> dict:
+def _results(finding: Finding, rule_index: int, show_secrets: bool) -> list[dict]:
+    """One result per location: GitHub code scanning shows only a result's first location, so a
+    secret committed in three files is three alerts, each with its own fingerprint."""
+    occurrences: dict[str, int] = {}
+    results = []
+    for location in finding.locations:
+        nth = occurrences[location.path] = occurrences.get(location.path, 0) + 1
+        results.append(_result(finding, location, rule_index, show_secrets, nth))
+    return results
+
+
+def _result(finding: Finding, location: Location, rule_index: int, show_secrets: bool, nth: int) -> dict:
     secret = finding.shown_secret(show_secrets)
+    others = len(finding.locations) - 1
+    also = f" (and {others} other location{'s' if others != 1 else ''})" if others else ""
     result = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
         "level": LEVELS.get(finding.severity, "warning"),
-        "message": {"text": f"{finding.rule_name} found: {secret}"},
-        "locations": [_location(loc) for loc in finding.locations],
-        "partialFingerprints": {"keystowFingerprint/v1": finding.fingerprint},
+        "message": {"text": f"{finding.rule_name} found: {secret}{also}"},
+        "locations": [_location(location)],
+        "partialFingerprints": {
+            # the secret's identity (shared by its locations) and this place's: path and the
+            # how-manieth time it occurs in that file, not the line, so an alert survives edits above it
+            "keystowSecret/v1": finding.fingerprint,
+            "keystowFingerprint/v1": location_fingerprint(finding.fingerprint, location.path, nth),
+        },
     }
-    commit = finding.location.provenance
+    commit = location.provenance
     if commit:
         result["properties"] = {"commit": commit.commit, "author": commit.author_email, "date": commit.date}
     return result
+
+
+def location_fingerprint(secret_fingerprint: str, path: str, nth: int) -> str:
+    data = f"{secret_fingerprint}\0{path}\0{nth}".encode("utf-8", errors="surrogateescape")
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 def _location(location: Location) -> dict:
