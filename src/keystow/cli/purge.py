@@ -17,8 +17,10 @@ import click
               help="Replace every secret with TEXT (default: its reference name if migrated, else a marker).")
 @click.option("--dry-run", is_flag=True, help="Show which commits and files would change; change nothing.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (required without a terminal).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
-def purge(path, history, from_report, replacement, dry_run, yes, config_file):
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="keystow config file (default: .keystow.toml or [tool.keystow] in pyproject.toml).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress display on stderr.")
+def purge(path, history, from_report, replacement, dry_run, yes, config_file, quiet):
     """Rewrite history so that no commit, branch or tag holds the selected secrets.
 
     Backs up every ref to a git bundle first, verifies with a fresh history scan afterwards and
@@ -29,7 +31,8 @@ def purge(path, history, from_report, replacement, dry_run, yes, config_file):
     from keystow.commands.purge import PurgeOptions, run_purge
 
     options = PurgeOptions(path=path, from_report=from_report, history=history, replacement=replacement,
-                           dry_run=dry_run, yes=yes, interactive=sys.stdin.isatty(), config_file=config_file)
+                           dry_run=dry_run, yes=yes, interactive=sys.stdin.isatty(), config_file=config_file,
+                           quiet=quiet)
     sys.exit(run_purge(options, lambda question: click.confirm(question, default=False)))
 
 

@@ -33,11 +33,12 @@ from keystow.report import FORMATS
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: usable cores).")
 @click.option("--engine", type=click.Choice(["auto", "hyperscan", "re"]), default="auto", hidden=True)
 @click.option("--color/--no-color", default=None)
-@click.option("--verbose", "-v", is_flag=True, help="Also list skipped binary and oversized files.")
+@click.option("--verbose", "-v", is_flag=True, help="List every location of a finding, and skipped binary and oversized files.")
 @click.option("--recurse-submodules", is_flag=True, help="Path scans: also scan checked-out submodules.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary line on stderr.")
 def scan(paths, staged, history, range_, since, pre_push, push_remote, format_, output, show_secrets, config_file,
          max_file_size, baseline, no_baseline, no_inline_allow, fail_on, no_cache, jobs, engine, color, verbose,
-         recurse_submodules):
+         recurse_submodules, quiet):
     """Scan files, staged changes, a commit range or all of history for secrets.
 
     Exit codes: 0 nothing found, 1 findings, 2 usage or configuration error, 3 internal error.
@@ -51,6 +52,6 @@ def scan(paths, staged, history, range_, since, pre_push, push_remote, format_, 
         staged=staged, history=history, range=range_, since=since, pre_push=pre_push,
         push_remote=push_remote or None,
         use_cache=not no_cache, jobs=jobs, baseline=baseline, use_baseline=not no_baseline,
-        recurse_submodules=recurse_submodules,
+        recurse_submodules=recurse_submodules, quiet=quiet,
     )
     sys.exit(run_scan(options))

@@ -29,8 +29,9 @@ from keystow.cli.options import SEVERITY_CHOICE
               help="Seconds each task sleeps first (tests kill a worker mid-scan with it).")
 @click.option("--color/--no-color", default=None)
 @click.option("--verbose", "-v", is_flag=True, help="One progress line per repository on stderr.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress display on stderr.")
 def scan_repos(list_file, format_, output, jobs, dask_address, mode, config_file, fail_on, no_inline_allow,
-               no_cache, engine, task_delay, color, verbose):
+               no_cache, engine, task_delay, color, verbose, quiet):
     """Scan every repository named in LIST and write one combined report.
 
     LIST is a file ('-' for stdin) with one local path or clone URL per line; '#' starts a
@@ -42,6 +43,6 @@ def scan_repos(list_file, format_, output, jobs, dask_address, mode, config_file
     options = ScanReposOptions(
         list_file=list_file, format=format_, output=output, jobs=jobs, dask=dask_address, mode=mode,
         config_file=config_file, engine=engine, inline_allow=not no_inline_allow, use_cache=not no_cache,
-        fail_on=fail_on, color=color, verbose=verbose, delay=task_delay,
+        fail_on=fail_on, color=color, verbose=verbose, delay=task_delay, quiet=quiet,
     )
     sys.exit(run_scan_repos(options))

@@ -13,6 +13,7 @@ from typing import Callable
 
 from keystow import git
 from keystow.commands.output import notice
+from keystow.commands.progress import Progress, wanted as progress_wanted
 from keystow.config import Config, load_config
 from keystow.detect.scanner import Scanner
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, FatalError, GitError
@@ -40,6 +41,7 @@ class PurgeOptions:
     yes: bool = False
     interactive: bool = False  # stdin is a terminal: ask instead of refusing
     config_file: Path | None = None
+    quiet: bool = False  # no progress display
 
 
 def run_purge(options: PurgeOptions, confirm: Callable[[str], bool]) -> int:
@@ -61,31 +63,35 @@ def run_purge(options: PurgeOptions, confirm: Callable[[str], bool]) -> int:
     if not options.yes and not confirm(f"Rewrite every branch and tag of {repo} to purge "
                                        f"{len(plan.targets)} secret(s)?"):
         raise FatalError("purge cancelled; nothing was changed")
-    return purge(repo, scanner, config, plan)
+    return purge(repo, scanner, config, plan, progress_wanted(options.quiet))
 
 
 def select(repo: Path, scanner: Scanner, config: Config, options: PurgeOptions) -> PurgePlan:
     wanted = report_fingerprints(options.from_report) if options.from_report else None
-    findings = history_findings(repo, scanner, config)
+    with Progress("scanning history", progress_wanted(options.quiet)) as display:
+        findings = history_findings(repo, scanner, config, progress=lambda done: display.update(
+            done.total_blobs, done.scanned_bytes))
     plan = build_plan(findings, wanted, migrated_references(repo, findings), options.replacement)
     if plan.not_found:
         notice(f"{len(plan.not_found)} finding(s) of the report are not in this history (already purged?)")
     return plan
 
 
-def purge(repo: Path, scanner: Scanner, config: Config, plan: PurgePlan) -> int:
+def purge(repo: Path, scanner: Scanner, config: Config, plan: PurgePlan, show_progress: bool = False) -> int:
     remotes = backup.record_remotes(repo)
     commits_before = len(git.all_commits(repo))
     bundle = backup.create_backup(repo)
     print(f"backup of every ref: {bundle}")
     try:
-        rewrite_history(repo, plan.targets)
+        with Progress("rewriting history with git-filter-repo", show_progress, "commits"):
+            rewrite_history(repo, plan.targets)
     except BaseException:  # failed or interrupted: the user needs to know where the original is
         notice(f"the rewrite did not finish; the original history is in {bundle}")
         raise
     finally:
         backup.restore_remotes(repo, remotes)
-    remaining = remaining_findings(repo, scanner, config, plan.fingerprints)
+    with Progress("verifying the rewritten history", show_progress):
+        remaining = remaining_findings(repo, scanner, config, plan.fingerprints)
     outcome = report.Outcome(
         plan.targets, bundle, _short(git.refs(repo, "refs/heads"), "refs/heads/"),
         _short(git.refs(repo, "refs/tags"), "refs/tags/"), remotes.remotes,

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from keystow.baseline import Scope, filter_result, scope_for
 from keystow.commands.output import emit, notice, stdout_is_tty
+from keystow.commands.progress import Progress, wanted
 from keystow.config import Config, load_config
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, FatalError
 from keystow.findings import Finding, severity_rank
@@ -41,16 +42,45 @@ class ScanOptions(NamedTuple):
     baseline: Path | None = None
     use_baseline: bool = True
     recurse_submodules: bool = False  # path scans: also the files of checked-out submodules
+    quiet: bool = False  # no progress display, no summary line on stderr
 
 
 def run_scan(options: ScanOptions) -> int:
     config = load_scan_config(options)
-    result = collect(options, config)
+    unit = "blobs" if is_git_scan(options) else "files"
+    with Progress(progress_label(options), wanted(options.quiet) and not options.staged, unit) as display:
+        result = collect(options, config, lambda done: display.update(
+            done.total_blobs, done.scanned_bytes, note=f"{done.cached_blobs:,} from cache" if done.cached_blobs else ""))
     result = apply_baseline(options, config, result)
     report_options = ReportOptions(options.show_secrets, _color(options), options.verbose)
     emit(render(options.format, result, report_options), options.output)
     _print_skips(result, options)
+    if options.output is not None and not options.quiet:
+        notice(written_summary(result, options))
     return exit_code(result.findings, options.fail_on)
+
+
+def progress_label(options: ScanOptions) -> str:
+    if options.history:
+        return "scanning history"
+    return "scanning commits" if is_git_scan(options) else "scanning files"
+
+
+def written_summary(result: ScanResult, options: ScanOptions) -> str:
+    """`3 findings (2 high, 1 medium) in 19,661 blobs, 0 read from git this run; report written to X`:
+    the one line a person sees when the report went to a file."""
+    by_severity: dict[str, int] = {}
+    for finding in sorted(result.findings, key=lambda f: -severity_rank(f.severity)):
+        by_severity[finding.severity] = by_severity.get(finding.severity, 0) + 1
+    count = len(result.findings)
+    found = f"{count} finding{'s' if count != 1 else ''}"
+    if by_severity:
+        found += " (" + ", ".join(f"{n} {severity}" for severity, n in by_severity.items()) + ")"
+    total = result.total_blobs
+    scanned = f"{total:,} blob{'s' if total != 1 else ''}"
+    if is_git_scan(options) and not options.staged:
+        scanned += f", {result.scanned_blobs:,} read from git this run"
+    return f"{found} in {scanned}; report written to {options.output}"
 
 
 def load_scan_config(options: ScanOptions) -> Config:
@@ -63,8 +93,9 @@ def load_scan_config(options: ScanOptions) -> Config:
     return config
 
 
-def collect(options: ScanOptions, config: Config) -> ScanResult:
-    """Run the source the options name through a scanner built from config."""
+def collect(options: ScanOptions, config: Config, progress=None) -> ScanResult:
+    """Run the source the options name through a scanner built from config; `progress` is
+    called with the result as it fills."""
     git_modes = [options.staged, options.history, bool(options.range), bool(options.since), options.pre_push]
     if sum(git_modes) > 1:
         raise FatalError("choose one of --staged, --history, --range, --since, --pre-push")
@@ -74,9 +105,9 @@ def collect(options: ScanOptions, config: Config) -> ScanResult:
         raise FatalError("--recurse-submodules applies to path scans; scan a submodule's history in its own directory")
     scanner = build_scanner(config, options.engine, options.inline_allow)
     if any(git_modes):
-        history = HistoryOptions(options.use_cache, options.show_secrets, options.jobs)
+        history = HistoryOptions(options.use_cache, options.show_secrets, options.jobs, progress)
         return scan_git_source(git_source(options), config, scanner, history)
-    return scan_paths(list(options.paths), config, scanner, options.recurse_submodules)
+    return scan_paths(list(options.paths), config, scanner, options.recurse_submodules, progress)
 
 
 def git_source(options: ScanOptions) -> GitSource:

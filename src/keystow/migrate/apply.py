@@ -63,12 +63,15 @@ class Stores:
         return self.open[kind]
 
 
-def apply_plan(plan: Plan, stores: Stores, journal: Journal) -> ApplyReport:
+def apply_plan(plan: Plan, stores: Stores, journal: Journal, progress=None) -> ApplyReport:
+    """`progress(done, total)`, when given, is called as each store entry is done."""
     report = ApplyReport()
     verified = set()
-    for item in plan.items:
+    for done, item in enumerate(plan.items, start=1):
         if item.manual is None and store_item(plan, item, stores(item.store), journal, report):
             verified.add(item.item_id)
+        if progress is not None:
+            progress(done, len(plan.items))
     crash_point("store-write")
     changes = plan_changes(plan, lambda target: stores(target.store).arn(target.name), only=verified)
     values = {m.value_id: m.value for i in plan.items if i.item_id in verified for m in i.members}

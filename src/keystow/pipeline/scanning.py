@@ -6,7 +6,7 @@ The CLI calls these functions and renders what they return; nothing here prints.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Callable, Iterable
 
 from keystow.config import Config
 from keystow.detect.ruleset import RuleSet, load_rules
@@ -31,10 +31,14 @@ def build_scanner(config: Config, engine: str = "auto", inline_allow: bool = Tru
     return Scanner(load_ruleset(config), policy, engine)
 
 
-def scan_blobs(scanner: Scanner, items: Iterable[Blob | Skipped], result: ScanResult | None = None) -> ScanResult:
-    """Run each blob through the scanner; binary blobs become `Skipped`."""
+def scan_blobs(scanner: Scanner, items: Iterable[Blob | Skipped], result: ScanResult | None = None,
+               progress: Callable[[ScanResult], None] | None = None) -> ScanResult:
+    """Run each blob through the scanner; binary blobs become `Skipped`. `progress`, when given,
+    is called with the result after each item (a display reads its counts)."""
     result = result or ScanResult()
     for item in items:
+        if progress is not None:
+            progress(result)
         if isinstance(item, Skipped):
             result.skipped.append(item)
             continue
@@ -48,6 +52,7 @@ def scan_blobs(scanner: Scanner, items: Iterable[Blob | Skipped], result: ScanRe
     return result
 
 
-def scan_paths(paths: list[str], config: Config, scanner: Scanner, recurse_submodules: bool = False) -> ScanResult:
+def scan_paths(paths: list[str], config: Config, scanner: Scanner, recurse_submodules: bool = False,
+               progress: Callable[[ScanResult], None] | None = None) -> ScanResult:
     blobs = iter_path_blobs(paths, config.max_file_size, path_allowlist(config), recurse_submodules)
-    return scan_blobs(scanner, blobs)
+    return scan_blobs(scanner, blobs, progress=progress)
