@@ -6,7 +6,7 @@ import hashlib
 import json
 from urllib.parse import quote
 
-from keystow import __version__
+from keystow import PROJECT_URL, __version__
 from keystow.findings import Finding, Location, sort_findings
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -30,7 +30,7 @@ def to_document(result, show_secrets: bool) -> dict:
             "tool": {"driver": {
                 "name": "keystow",
                 "version": __version__,
-                "informationUri": "https://pypi.org/project/keystow/",
+                "informationUri": PROJECT_URL,
                 "rules": rules,
             }},
             "results": [result for f in findings for result in _results(f, index[f.rule_id], show_secrets)],
