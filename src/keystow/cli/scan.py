@@ -20,17 +20,23 @@ from keystow.report import FORMATS
 @click.option("--pre-push", is_flag=True, help="Read pre-push ref lines on stdin; scan the commits being pushed.")
 @click.option("--remote", "push_remote", metavar="NAME",
               help="With --pre-push: the remote pushed to; only its branches count as already pushed.")
-@click.option("--format", "format_", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--format", "format_", type=click.Choice(FORMATS), default="text", show_default=True,
+              envvar="KEYSTOW_FORMAT", show_envvar=True, help="Report format (jsonl: one finding per line).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
 @click.option("--show-secrets", is_flag=True, help="Print secrets in full (default: redacted).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), envvar="KEYSTOW_CONFIG",
+              show_envvar=True, help="Config file (default: the nearest .keystow.toml, or [tool.keystow] in pyproject.toml).")
 @click.option("--max-file-size", metavar="SIZE", help="Skip files larger than SIZE (default 10MiB).")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), help="Baseline file (default .keystow-baseline.json).")
 @click.option("--no-baseline", is_flag=True, help="Report baselined findings too.")
 @click.option("--no-inline-allow", is_flag=True, help="Ignore keystow:allow and similar comments (audits).")
-@click.option("--fail-on", type=SEVERITY_CHOICE, default="low", show_default=True, help="Lowest severity that fails the run.")
+@click.option("--fail-on", type=SEVERITY_CHOICE, default="low", show_default=True, envvar="KEYSTOW_FAIL_ON",
+              show_envvar=True, help="Lowest severity that fails the run.")
+@click.option("--exit-code", "findings_exit_code", type=click.IntRange(1, 125), default=1, show_default=True,
+              metavar="N", help="Exit code when findings fail the run (not 2 or 3: those mean usage and internal errors).")
 @click.option("--no-cache", is_flag=True, help="History: rescan every blob.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: usable cores).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Worker processes for history scans (default: usable cores - 1, at least 1).")
 @click.option("--engine", type=click.Choice(["auto", "hyperscan", "re"]), default="auto", hidden=True)
 @click.option("--color/--no-color", default=None)
 @click.option("--verbose", "-v", is_flag=True, help="List every location of a finding, and skipped binary and oversized files.")
@@ -38,7 +44,7 @@ from keystow.report import FORMATS
 @click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary line on stderr.")
 def scan(paths, staged, history, range_, since, pre_push, push_remote, format_, output, show_secrets, config_file,
          max_file_size, baseline, no_baseline, no_inline_allow, fail_on, no_cache, jobs, engine, color, verbose,
-         recurse_submodules, quiet):
+         recurse_submodules, quiet, findings_exit_code):
     """Scan files, staged changes, a commit range or all of history for secrets.
 
     Exit codes: 0 nothing found, 1 findings, 2 usage or configuration error, 3 internal error.
@@ -52,6 +58,6 @@ def scan(paths, staged, history, range_, since, pre_push, push_remote, format_, 
         staged=staged, history=history, range=range_, since=since, pre_push=pre_push,
         push_remote=push_remote or None,
         use_cache=not no_cache, jobs=jobs, baseline=baseline, use_baseline=not no_baseline,
-        recurse_submodules=recurse_submodules, quiet=quiet,
+        recurse_submodules=recurse_submodules, quiet=quiet, findings_exit_code=findings_exit_code,
     )
     sys.exit(run_scan(options))

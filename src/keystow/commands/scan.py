@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import NamedTuple
@@ -10,7 +11,7 @@ from keystow.baseline import Scope, filter_result, scope_for
 from keystow.commands.output import emit, notice, stdout_is_tty
 from keystow.commands.progress import Progress, wanted
 from keystow.config import Config, load_config
-from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, FatalError
+from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, FatalError
 from keystow.findings import Finding, severity_rank
 from keystow.pipeline.git_modes import GitSource, HistoryOptions, scan_git_source
 from keystow.pipeline.result import ScanResult
@@ -43,9 +44,13 @@ class ScanOptions(NamedTuple):
     use_baseline: bool = True
     recurse_submodules: bool = False  # path scans: also the files of checked-out submodules
     quiet: bool = False  # no progress display, no summary line on stderr
+    findings_exit_code: int = EXIT_FINDINGS  # --exit-code: what findings that fail the run exit with
 
 
 def run_scan(options: ScanOptions) -> int:
+    if options.findings_exit_code in (EXIT_CLEAN, EXIT_USAGE, EXIT_INTERNAL):
+        raise FatalError(f"--exit-code {options.findings_exit_code} would read as "
+                         f"{'a clean run' if options.findings_exit_code == EXIT_CLEAN else 'an error'}; choose 1 or 4-125")
     config = load_scan_config(options)
     unit = "blobs" if is_git_scan(options) else "files"
     with Progress(progress_label(options), wanted(options.quiet) and not options.staged, unit) as display:
@@ -57,7 +62,8 @@ def run_scan(options: ScanOptions) -> int:
     _print_skips(result, options)
     if options.output is not None and not options.quiet:
         notice(written_summary(result, options))
-    return exit_code(result.findings, options.fail_on)
+    code = exit_code(result.findings, options.fail_on)
+    return options.findings_exit_code if code == EXIT_FINDINGS else code
 
 
 def progress_label(options: ScanOptions) -> str:
@@ -145,6 +151,8 @@ def exit_code(findings: list[Finding], fail_on: str) -> int:
 def _color(options: ScanOptions) -> bool:
     if options.color is not None:
         return options.color
+    if os.environ.get("FORCE_COLOR") and not os.environ.get("NO_COLOR"):  # force-color.org; NO_COLOR still wins
+        return True
     return options.output is None and stdout_is_tty()
 
 

@@ -1,0 +1,74 @@
+"""Options people reach for: --format jsonl, --exit-code, environment variables, FORCE_COLOR."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from testing.fakes import Fakes
+from tests.helpers import run_keystow
+
+
+@pytest.fixture
+def leaky(repo):
+    fakes = Fakes(12)
+    (repo / "a.py").write_text(f'T = "{fakes.github_token()}"\nK = "{fakes.aws_access_key_id()}"\n')
+    return repo
+
+
+def test_jsonl_is_one_finding_per_line(leaky):
+    result = run_keystow("scan", ".", "--format", "jsonl", cwd=leaky)
+    assert result.returncode == 1
+    lines = result.stdout.decode().splitlines()
+    assert len(lines) == 2
+    findings = [json.loads(line) for line in lines]
+    assert {f["rule_id"] for f in findings} >= {"aws-access-key-id"}
+    assert all(f["redacted"] and f["locations"][0]["path"] == "a.py" for f in findings)
+
+
+def test_jsonl_of_a_clean_scan_is_empty(repo):
+    (repo / "ok.py").write_text("x = 1\n")
+    result = run_keystow("scan", ".", "--format", "jsonl", cwd=repo)
+    assert result.returncode == 0 and result.stdout == b""
+
+
+def test_exit_code_for_findings(leaky):
+    assert run_keystow("scan", ".", "--exit-code", "42", cwd=leaky).returncode == 42
+    assert run_keystow("scan", ".", "--exit-code", "42", "--fail-on", "critical", "-q",
+                       cwd=leaky).returncode in (0, 42)
+    refused = run_keystow("scan", ".", "--exit-code", "3", cwd=leaky)
+    assert refused.returncode == 2 and b"--exit-code 3" in refused.stderr
+
+
+def test_exit_code_leaves_a_clean_run_at_zero(repo):
+    (repo / "ok.py").write_text("x = 1\n")
+    assert run_keystow("scan", ".", "--exit-code", "42", cwd=repo).returncode == 0
+
+
+def test_environment_variables_set_format_fail_on_and_config(leaky, tmp_path):
+    as_json = run_keystow("scan", ".", cwd=leaky, env={"KEYSTOW_FORMAT": "json"})
+    assert json.loads(as_json.stdout)["summary"]["findings"] == 2
+    passing = run_keystow("scan", ".", cwd=leaky, env={"KEYSTOW_FAIL_ON": "critical"})
+    failing_rules = {f["rule_id"] for f in json.loads(as_json.stdout)["findings"] if f["severity"] == "critical"}
+    assert passing.returncode == (1 if failing_rules else 0)
+    config = tmp_path / "elsewhere.toml"
+    config.write_text('disabled_rules = ["aws-access-key-id"]\n')
+    configured = run_keystow("scan", ".", "--format", "json", cwd=leaky, env={"KEYSTOW_CONFIG": str(config)})
+    assert "aws-access-key-id" not in {f["rule_id"] for f in json.loads(configured.stdout)["findings"]}
+    flag_wins = run_keystow("scan", ".", "--format", "text", cwd=leaky, env={"KEYSTOW_FORMAT": "json"})
+    assert flag_wins.stdout.startswith(b"a.py")
+
+
+def test_help_documents_config_and_environment():
+    result = run_keystow("scan", "--help", cwd=None)
+    text = result.stdout.decode()
+    assert "KEYSTOW_CONFIG" in text and "KEYSTOW_FORMAT" in text and "KEYSTOW_FAIL_ON" in text
+    assert "usable cores - 1" in text
+
+
+def test_force_color_colours_a_piped_report_unless_no_color(leaky):
+    coloured = run_keystow("scan", ".", cwd=leaky, env={"FORCE_COLOR": "1"})
+    assert b"\033[" in coloured.stdout
+    assert b"\033[" not in run_keystow("scan", ".", cwd=leaky).stdout
+    assert b"\033[" not in run_keystow("scan", ".", cwd=leaky, env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout
