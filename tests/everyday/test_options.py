@@ -72,3 +72,10 @@ def test_force_color_colours_a_piped_report_unless_no_color(leaky):
     assert b"\033[" in coloured.stdout
     assert b"\033[" not in run_keystow("scan", ".", cwd=leaky).stdout
     assert b"\033[" not in run_keystow("scan", ".", cwd=leaky, env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout
+
+
+def test_unknown_rule_id_in_disabled_rules_is_a_notice(leaky):
+    (leaky / ".keystow.toml").write_text('disabled_rules = ["aws-acess-key-id", "aws-access-key-id"]\n')
+    result = run_keystow("scan", "a.py", cwd=leaky)
+    assert b"no rule has the id 'aws-acess-key-id'" in result.stderr
+    assert b"'aws-access-key-id'" not in result.stderr

@@ -15,7 +15,7 @@ from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE,
 from keystow.findings import Finding, severity_rank
 from keystow.pipeline.git_modes import GitSource, HistoryOptions, scan_git_source
 from keystow.pipeline.result import ScanResult
-from keystow.pipeline.scanning import build_scanner, scan_paths
+from keystow.pipeline.scanning import build_scanner, scan_paths, unknown_disabled_rules
 from keystow.report import ReportOptions, render
 
 
@@ -94,6 +94,8 @@ def load_scan_config(options: ScanOptions) -> Config:
     config = load_config(start if start.exists() else Path.cwd(), options.config_file)
     for warning in config.warnings:
         notice(warning)
+    for rule_id in unknown_disabled_rules(config):
+        notice(f"disabled_rules: no rule has the id {rule_id!r} (see `keystow rules list`); nothing was disabled by it")
     if options.max_file_size is not None:
         config = config._replace(max_file_size=options.max_file_size)
     return config

@@ -21,6 +21,14 @@ def load_ruleset(config: Config) -> RuleSet:
     return load_rules(config.extra_rules).without(set(config.disabled_rules))
 
 
+def unknown_disabled_rules(config: Config) -> list[str]:
+    """Ids in `disabled_rules` that name no rule: a typo there silently disables nothing."""
+    if not config.disabled_rules:  # the usual case, and the hook's: no second rule load
+        return []
+    known = {rule.id for rule in load_rules(config.extra_rules).rules}
+    return [rule_id for rule_id in config.disabled_rules if rule_id not in known]
+
+
 def build_scanner(config: Config, engine: str = "auto", inline_allow: bool = True) -> Scanner:
     policy = FilterPolicy(
         inline_allow=inline_allow,
