@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
 from testing.fakes import Fakes
-from tests.helpers import run_keystow
+from tests.helpers import commit_file, run_keystow
 
 
 @pytest.fixture
@@ -79,3 +80,26 @@ def test_unknown_rule_id_in_disabled_rules_is_a_notice(leaky):
     result = run_keystow("scan", "a.py", cwd=leaky)
     assert b"no rule has the id 'aws-acess-key-id'" in result.stderr
     assert b"'aws-access-key-id'" not in result.stderr
+
+
+def test_log_opts_narrow_a_history_scan(repo):
+    fakes = Fakes(13)
+    commit_file(repo, "old.py", f'T = "{fakes.github_token()}"\n')
+    env = {"GIT_AUTHOR_DATE": "2025-06-01T00:00:00+00:00", "GIT_COMMITTER_DATE": "2025-06-01T00:00:00+00:00"}
+    os.environ.update(env)
+    try:
+        commit_file(repo, "new.py", f'T = "{fakes.github_token()}"\n')
+    finally:
+        os.environ.update({"GIT_AUTHOR_DATE": "2024-01-02T03:04:05+00:00", "GIT_COMMITTER_DATE": "2024-01-02T03:04:05+00:00"})
+    everything = run_keystow("scan", "--history", "--format", "json", cwd=repo)
+    recent = run_keystow("scan", "--history", "--format", "json", "--log-opts", "--since=2025-01-01", cwd=repo)
+    paths = lambda r: sorted(f["path"] for f in json.loads(r.stdout)["findings"])  # noqa: E731
+    assert paths(everything) == ["new.py", "old.py"]
+    assert paths(recent) == ["new.py"]
+
+
+@pytest.mark.parametrize("option", ["--format=%H", "--ext-diff", "--output=/tmp/x", "-p"])
+def test_log_opts_outside_the_allow_list_are_refused(repo, option):
+    commit_file(repo, "a.py", "x = 1\n")
+    result = run_keystow("scan", "--history", "--log-opts", option, cwd=repo)
+    assert result.returncode == 2 and b"is not allowed" in result.stderr

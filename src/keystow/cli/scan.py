@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 
@@ -41,10 +42,14 @@ from keystow.report import FORMATS
 @click.option("--color/--no-color", default=None)
 @click.option("--verbose", "-v", is_flag=True, help="List every location of a finding, and skipped binary and oversized files.")
 @click.option("--recurse-submodules", is_flag=True, help="Path scans: also scan checked-out submodules.")
+@click.option("--log-opts", metavar="OPTIONS",
+              help="History/range: extra git log options that narrow the walk, e.g. '--since=2024-01-01 --author=x' "
+                   "(allowed: --since/--until/--after/--before/--author/--committer/--max-count/--skip/--grep=..., "
+                   "--no-merges, --first-parent).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary line on stderr.")
 def scan(paths, staged, history, range_, since, pre_push, push_remote, format_, output, show_secrets, config_file,
          max_file_size, baseline, no_baseline, no_inline_allow, fail_on, no_cache, jobs, engine, color, verbose,
-         recurse_submodules, quiet, findings_exit_code):
+         recurse_submodules, quiet, findings_exit_code, log_opts):
     """Scan files, staged changes, a commit range or all of history for secrets.
 
     Exit codes: 0 nothing found, 1 findings, 2 usage or configuration error, 3 internal error.
@@ -59,5 +64,6 @@ def scan(paths, staged, history, range_, since, pre_push, push_remote, format_, 
         push_remote=push_remote or None,
         use_cache=not no_cache, jobs=jobs, baseline=baseline, use_baseline=not no_baseline,
         recurse_submodules=recurse_submodules, quiet=quiet, findings_exit_code=findings_exit_code,
+        log_options=tuple(shlex.split(log_opts)) if log_opts else (),
     )
     sys.exit(run_scan(options))

@@ -44,6 +44,7 @@ class ScanOptions(NamedTuple):
     use_baseline: bool = True
     recurse_submodules: bool = False  # path scans: also the files of checked-out submodules
     quiet: bool = False  # no progress display, no summary line on stderr
+    log_options: tuple[str, ...] = ()  # --log-opts, split: history and range scans only
     findings_exit_code: int = EXIT_FINDINGS  # --exit-code: what findings that fail the run exit with
 
 
@@ -109,11 +110,13 @@ def collect(options: ScanOptions, config: Config, progress=None) -> ScanResult:
         raise FatalError("choose one of --staged, --history, --range, --since, --pre-push")
     if options.push_remote and not options.pre_push:
         raise FatalError("--remote applies to --pre-push")
+    if options.log_options and not (options.history or options.range or options.since):
+        raise FatalError("--log-opts applies to --history, --range and --since")
     if any(git_modes) and options.recurse_submodules:
         raise FatalError("--recurse-submodules applies to path scans; scan a submodule's history in its own directory")
     scanner = build_scanner(config, options.engine, options.inline_allow)
     if any(git_modes):
-        history = HistoryOptions(options.use_cache, options.show_secrets, options.jobs, progress)
+        history = HistoryOptions(options.use_cache, options.show_secrets, options.jobs, progress, options.log_options)
         return scan_git_source(git_source(options), config, scanner, history)
     return scan_paths(list(options.paths), config, scanner, options.recurse_submodules, progress)
 

@@ -26,6 +26,7 @@ class HistoryOptions(NamedTuple):
     need_secrets: bool = False  # re-read blobs the cache answered, to show their secrets
     jobs: int | None = None
     progress: Callable[[ScanResult], None] | None = None  # history sources: called as blobs are done
+    log_options: tuple[str, ...] = ()  # --log-opts: extra `git log` options that narrow the walk
 
 
 def scan_git_source(source: GitSource, config: Config, scanner: Scanner,

@@ -28,7 +28,7 @@ from keystow.pipeline.blob_cache import BlobCache, scanner_digest
 from keystow.pipeline.blob_hits import Outcome, scan_blob, to_finding
 from keystow.pipeline.result import ScanResult
 from keystow.sources import Skipped
-from keystow.sources.git_log import iter_introductions
+from keystow.sources.git_log import checked_log_options, iter_introductions
 from keystow.sources.paths import path_allowlist
 from keystow.sources.tagged_objects import iter_tagged_introductions
 
@@ -43,11 +43,12 @@ ProgressCallback = Callable[[ScanResult], None]
 
 def scan_history(repo: Path, scanner: Scanner, config: Config, *, use_cache: bool = True,
                  need_secrets: bool = False, jobs: int | None = None,
-                 progress: ProgressCallback | None = None) -> ScanResult:
+                 progress: ProgressCallback | None = None, log_options: tuple[str, ...] = ()) -> ScanResult:
     root = git.require_repository(Path(repo))
     revisions = ["--all", *git.stash_commits(root)]
     result = scan_revisions(root, revisions, scanner, config, use_cache=use_cache,
-                            need_secrets=need_secrets, jobs=jobs, tagged_objects=True, progress=progress)
+                            need_secrets=need_secrets, jobs=jobs, tagged_objects=not log_options,
+                            progress=progress, log_options=log_options)
     if git.shallow_boundary(root):  # say so: "every version" is only what the clone holds
         result.notices.append("shallow clone: commits older than the clone's depth are not here and were not "
                               "scanned (git fetch --unshallow to scan them)")
@@ -56,9 +57,12 @@ def scan_history(repo: Path, scanner: Scanner, config: Config, *, use_cache: boo
 
 def scan_revisions(root: Path, revisions: list[str], scanner: Scanner, config: Config, *,
                    use_cache: bool = True, need_secrets: bool = False, jobs: int | None = None,
-                   tagged_objects: bool = False, progress: ProgressCallback | None = None) -> ScanResult:
-    """Scan the blobs introduced by the commits `git log REVISIONS` lists (and, with
-    `tagged_objects`, the trees and blobs refs point at directly)."""
+                   tagged_objects: bool = False, progress: ProgressCallback | None = None,
+                   log_options: tuple[str, ...] = ()) -> ScanResult:
+    """Scan the blobs introduced by the commits `git log REVISIONS LOG_OPTIONS` lists (and, with
+    `tagged_objects`, the trees and blobs refs point at directly). `log_options` narrow the walk
+    (`--since=...`; checked against git_log.LOG_OPTION_ALLOWLIST)."""
+    revisions = [*revisions, *checked_log_options(list(log_options))]
     cache = BlobCache.open(git.common_git_dir(root), scanner_digest(scanner, config.max_file_size)) if use_cache else None
     result = ScanResult()
     tick = progress or _no_progress
