@@ -103,3 +103,15 @@ def test_log_opts_outside_the_allow_list_are_refused(repo, option):
     commit_file(repo, "a.py", "x = 1\n")
     result = run_keystow("scan", "--history", "--log-opts", option, cwd=repo)
     assert result.returncode == 2 and b"is not allowed" in result.stderr
+
+
+def test_redact_n_keeps_n_characters_in_path_and_history_scans(repo):
+    token = Fakes(14).github_token()
+    commit_file(repo, "a.py", f'T = "{token}"\n')
+    for args in (["."], ["--history"]):
+        run_keystow("scan", *args, cwd=repo)  # fills the history cache with the default form
+        shown = json.loads(run_keystow("scan", *args, "--redact", "8", "--format", "json", cwd=repo).stdout)
+        secret = shown["findings"][0]["secret"]
+        assert secret.startswith(token[:8] + "…#") and token not in secret, args
+        default = json.loads(run_keystow("scan", *args, "--format", "json", cwd=repo).stdout)
+        assert default["findings"][0]["secret"].startswith(token[:4] + "…#")

@@ -25,6 +25,8 @@ from keystow.report import FORMATS
               envvar="KEYSTOW_FORMAT", show_envvar=True, help="Report format (jsonl: one finding per line).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
 @click.option("--show-secrets", is_flag=True, help="Print secrets in full (default: redacted).")
+@click.option("--redact", "redact_keep", type=click.IntRange(0, 64), metavar="N",
+              help="Characters of each secret shown when redacted (default 4; never more than a quarter of it).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), envvar="KEYSTOW_CONFIG",
               show_envvar=True, help="Config file (default: the nearest .keystow.toml, or [tool.keystow] in pyproject.toml).")
 @click.option("--max-file-size", metavar="SIZE", help="Skip files larger than SIZE (default 10MiB).")
@@ -49,7 +51,7 @@ from keystow.report import FORMATS
 @click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary line on stderr.")
 def scan(paths, staged, history, range_, since, pre_push, push_remote, format_, output, show_secrets, config_file,
          max_file_size, baseline, no_baseline, no_inline_allow, fail_on, no_cache, jobs, engine, color, verbose,
-         recurse_submodules, quiet, findings_exit_code, log_opts):
+         recurse_submodules, quiet, findings_exit_code, log_opts, redact_keep):
     """Scan files, staged changes, a commit range or all of history for secrets.
 
     Exit codes: 0 nothing found, 1 findings, 2 usage or configuration error, 3 internal error.
@@ -64,6 +66,6 @@ def scan(paths, staged, history, range_, since, pre_push, push_remote, format_, 
         push_remote=push_remote or None,
         use_cache=not no_cache, jobs=jobs, baseline=baseline, use_baseline=not no_baseline,
         recurse_submodules=recurse_submodules, quiet=quiet, findings_exit_code=findings_exit_code,
-        log_options=tuple(shlex.split(log_opts)) if log_opts else (),
+        log_options=tuple(shlex.split(log_opts)) if log_opts else (), redact=redact_keep,
     )
     sys.exit(run_scan(options))

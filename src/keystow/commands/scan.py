@@ -12,7 +12,7 @@ from keystow.commands.output import emit, notice, stdout_is_tty
 from keystow.commands.progress import Progress, wanted
 from keystow.config import Config, load_config
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, FatalError
-from keystow.findings import Finding, severity_rank
+from keystow.findings import Finding, redact, severity_rank
 from keystow.pipeline.git_modes import GitSource, HistoryOptions, scan_git_source
 from keystow.pipeline.result import ScanResult
 from keystow.pipeline.scanning import build_scanner, scan_paths, unknown_disabled_rules
@@ -44,6 +44,7 @@ class ScanOptions(NamedTuple):
     use_baseline: bool = True
     recurse_submodules: bool = False  # path scans: also the files of checked-out submodules
     quiet: bool = False  # no progress display, no summary line on stderr
+    redact: int | None = None  # --redact N: characters kept in redacted secrets (default findings.REDACT_KEEP)
     log_options: tuple[str, ...] = ()  # --log-opts, split: history and range scans only
     findings_exit_code: int = EXIT_FINDINGS  # --exit-code: what findings that fail the run exit with
 
@@ -58,6 +59,9 @@ def run_scan(options: ScanOptions) -> int:
         result = collect(options, config, lambda done: display.update(
             done.total_blobs, done.scanned_bytes, note=f"{done.cached_blobs:,} from cache" if done.cached_blobs else ""))
     result = apply_baseline(options, config, result)
+    if options.redact is not None:
+        result.findings = [f.replace(known_redacted=redact(f.secret, options.redact)) if f.secret else f
+                           for f in result.findings]
     report_options = ReportOptions(options.show_secrets, _color(options), options.verbose)
     emit(render(options.format, result, report_options), options.output)
     _print_skips(result, options)
@@ -116,7 +120,8 @@ def collect(options: ScanOptions, config: Config, progress=None) -> ScanResult:
         raise FatalError("--recurse-submodules applies to path scans; scan a submodule's history in its own directory")
     scanner = build_scanner(config, options.engine, options.inline_allow)
     if any(git_modes):
-        history = HistoryOptions(options.use_cache, options.show_secrets, options.jobs, progress, options.log_options)
+        need_secrets = options.show_secrets or options.redact is not None  # cached blobs keep only the default redaction
+        history = HistoryOptions(options.use_cache, need_secrets, options.jobs, progress, options.log_options)
         return scan_git_source(git_source(options), config, scanner, history)
     return scan_paths(list(options.paths), config, scanner, options.recurse_submodules, progress)
 

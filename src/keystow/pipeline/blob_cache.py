@@ -20,7 +20,7 @@ from keystow import __version__, fs
 from keystow.detect.scanner import Scanner
 from keystow.pipeline.blob_hits import Outcome, hit_from_cache
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"  # 2: redacted forms carry a hash tag
 KEEP = 4
 
 
