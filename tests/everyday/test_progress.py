@@ -113,3 +113,15 @@ def test_describe_gives_counts_bytes_and_rate():
     assert describe("scanning history", "blobs", 19661, 4_000_000, 2.0, "12 from cache") == \
         "scanning history: 19,661 blobs, 4.0 MB at 2.0 MB/s (12 from cache)"
     assert describe("scanning repositories", "repositories", 3, None, 1.0) == "scanning repositories: 3 repositories"
+
+
+def test_path_scan_scan_repos_and_purge_show_progress_on_a_terminal(repo, tmp_path):
+    _history(repo, files=5)
+    code, terminal, _ = _run_on_pty(["scan", "."], repo)
+    assert code == 1 and b"scanning files" in terminal
+    listing = tmp_path / "repos.txt"
+    listing.write_text(f"{repo}\n")
+    code, terminal, _ = _run_on_pty(["scan-repos", str(listing), "-o", str(tmp_path / "all.txt")], tmp_path)
+    assert code == 1 and b"scanning repositories" in terminal
+    code, terminal, _ = _run_on_pty(["purge", "--history", "--dry-run"], repo)
+    assert code == 0 and b"scanning history" in terminal
