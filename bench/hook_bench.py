@@ -6,6 +6,11 @@
   pre-commit framework would).
 
     python bench/hook_bench.py [--runs 20] [--markdown]
+    python bench/hook_bench.py --startup [--runs 21]
+
+`--startup` times the hook's own process instead (issue "everyday use", item 5: the hook's CPU
+time on a 3-file commit against the bare interpreter, `python -c pass` from the same venv,
+interleaved; the hook's figure includes the git processes it runs).
 
 Each round commits 3 new small files under each variant in turn (interleaved, so machine noise
 hits all three alike); the result is the median over `--runs` rounds after 2 warm-up rounds
@@ -124,11 +129,49 @@ def markdown(times: dict[str, list[tuple[float, float]]], runs: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def measure_startup(runs: int, warmup: int = 2) -> dict[str, list[float]]:
+    """CPU seconds (user + system, the process and the git it runs) of `python -c pass` and of
+    `python -m keystow.cli.hook_entry pre-commit` with 3 small files staged, interleaved."""
+    work = Path(tempfile.mkdtemp(prefix="keystow-hook-startup-"))
+    try:
+        env = bench_env(work)
+        repo = work / "repo"
+        make_repo(repo, "no hook", env)
+        names = [f"mod{i}.py" for i in range(3)]
+        for i, name in enumerate(names):
+            (repo / name).write_text(FILE_TEXT.format(n=i))
+        run(["git", "add", *names], repo, env)
+        commands = {"python -c pass": [sys.executable, "-c", "pass"],
+                    "keystow pre-commit hook": [sys.executable, "-m", "keystow.cli.hook_entry", "pre-commit"]}
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for round_number in range(warmup + runs):
+            for name, command in commands.items():
+                before = children_cpu()
+                subprocess.run(command, cwd=repo, env=env, capture_output=True, check=True)
+                if round_number >= warmup:
+                    times[name].append(children_cpu() - before)
+        return times
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def startup_report(times: dict[str, list[float]]) -> str:
+    bare, hook = (statistics.median(times[name]) for name in ("python -c pass", "keystow pre-commit hook"))
+    lines = [f"{name}: median {statistics.median(values) * 1000:.0f} ms CPU "
+             f"(min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f}) over {len(values)} runs"
+             for name, values in times.items()]
+    return "\n".join([*lines, f"ratio hook / bare interpreter: {hook / bare:.1f}x (target <= 3x)"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--markdown", action="store_true", help="print the RESULTS.md table")
+    parser.add_argument("--startup", action="store_true", help="the hook process alone against python -c pass")
     args = parser.parse_args()
+    if args.startup:
+        print(startup_report(measure_startup(args.runs)))
+        return
     times = measure(args.runs)
     if args.markdown:
         print(markdown(times, args.runs))

@@ -77,3 +77,23 @@ def _stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def main() -> int:
+    """`python -m testing.local_moto` (or `make moto`): a moto server for trying `keystow
+    migrate` by hand; prints the endpoint and the environment to use, runs until Ctrl-C."""
+    with local_moto_server() as endpoint:
+        print(endpoint, flush=True)
+        print("# in another shell:", flush=True)
+        print("export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1", flush=True)
+        print(f"keystow migrate --to ssm --endpoint-url {endpoint}          # the plan", flush=True)
+        print(f"keystow migrate --to ssm --endpoint-url {endpoint} --apply  # store and rewrite", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from keystow.findings import Finding, Location, fingerprint, group_by_secret, redact
+from testing.fakes import Fakes
 
 
 def make(secret: str, path: str, line: int, rule: str = "demo") -> Finding:
@@ -18,9 +19,24 @@ def test_fingerprint_depends_on_rule_and_secret():
 
 
 def test_redaction_shows_at_most_four_characters_and_a_quarter():
-    assert redact("abcdefghijklmnopqrstuvwxyz") == "abcd…"
+    assert redact("abcdefghijklmnopqrstuvwxyz").startswith("abcd…#")
     assert redact("abcdefgh") == "ab…"
     assert redact("abc") == "…"
+
+
+def test_redaction_tells_two_tokens_with_one_prefix_apart():
+    fakes = Fakes(seed=21)
+    first, second = fakes.github_token(), fakes.github_token()
+    assert redact(first) != redact(second)
+    assert redact(first) == redact(first) and redact(first).startswith(first[:4] + "…#")
+    assert len(redact(first)) == 4 + 1 + 1 + 4
+
+
+def test_redaction_keeps_the_asked_number_of_characters_up_to_a_quarter():
+    secret = "abcdefghijklmnopqrstuvwxyz0123456789"
+    assert redact(secret, 8).startswith("abcdefgh…#")
+    assert redact(secret, 0).startswith("…#")
+    assert redact(secret, 30).startswith(secret[:9] + "…")  # a quarter of 36
 
 
 def test_group_by_secret_merges_locations_in_order():

@@ -66,13 +66,23 @@ def _escape(match: re.Match) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def redact(secret: str) -> str:
-    """The first few characters and an ellipsis: enough to recognise, never enough to use.
+REDACT_KEEP = 4  # characters shown by default (`scan --redact N` changes it)
+# A secret at least this long also shows a 4-hex tag of its hash, so two tokens with the same
+# prefix (every `ghp_...`) do not look alike. Shorter ones do not: 16 bits of the hash of a short
+# password would narrow a brute force too much.
+REDACT_TAG_FROM = 16
+_REDACT_SALT = b"keystow-redact-v1\0"
 
-    Four characters for ordinary secrets; fewer for short ones so that at most a quarter shows.
-    """
-    shown = min(4, len(secret) // 4)
-    return secret[:shown] + "…"
+
+def redact(secret: str, keep: int = REDACT_KEEP) -> str:
+    """`ghp_…#3fa9`: the first `keep` characters (never more than a quarter of the secret), an
+    ellipsis, and for long secrets a short tag of their hash: enough to recognise and tell apart,
+    never enough to use."""
+    shown = min(keep, len(secret) // 4)
+    if len(secret) < REDACT_TAG_FROM:
+        return secret[:shown] + "…"
+    tag = hashlib.sha256(_REDACT_SALT + secret.encode("utf-8", "surrogateescape")).hexdigest()[:4]
+    return f"{secret[:shown]}…#{tag}"
 
 
 # Value types on the pre-commit hook's path are NamedTuples or plain classes, not dataclasses:

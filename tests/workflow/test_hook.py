@@ -132,6 +132,7 @@ HEAVY_FOR_THE_HOOK = (
     "base64",
     "datetime",
     "platformdirs",
+    "rich",
 )
 
 

@@ -42,9 +42,10 @@ def _tags(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
               help="Store write rate (default 2/s for SSM, 10/s for Secrets Manager).")
 @click.option("--verify", is_flag=True,
               help="Ask each provider which secrets are live (network); those lead the plan.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress display on stderr.")
 def migrate(path, store, prefix, kms_key_id, tags, region, endpoint_url, allow_advanced_tier, overwrite,
             apply_, plan_file, yes, resume, rollback, emit_iam_policy, rotation_lambda, rotate_days,
-            writes_per_second, verify):
+            writes_per_second, verify, quiet):
     """Move found secrets into Parameter Store or Secrets Manager and rewrite their references.
 
     Without --apply only the plan is printed and written to .keystow/plan.json.
@@ -61,6 +62,6 @@ def migrate(path, store, prefix, kms_key_id, tags, region, endpoint_url, allow_a
                         writes_per_second=writes_per_second)
     options = MigrateOptions(path=path, settings=settings, apply=apply_ or bool(plan_file), plan_file=plan_file,
                              yes=yes, resume=resume, rollback=rollback, emit_iam_policy=emit_iam_policy,
-                             verify=verify)
+                             verify=verify, quiet=quiet)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     sys.exit(run_migrate(options, (lambda text: click.confirm(text, default=False)) if interactive else None))

@@ -21,8 +21,10 @@ import click
 @click.option("--verify", is_flag=True,
               help="Ask each provider which secrets are still live (network); they lead the rotation list.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (required without a terminal).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
-def purge(path, history, from_report, replacement, dry_run, include_head, verify, yes, config_file):
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="keystow config file (default: .keystow.toml or [tool.keystow] in pyproject.toml).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress display on stderr.")
+def purge(path, history, from_report, replacement, dry_run, include_head, verify, yes, config_file, quiet):
     """Rewrite history so that no commit, branch or tag holds the selected secrets.
 
     Backs up every ref to a git bundle first, verifies with a fresh history scan afterwards and
@@ -47,5 +49,6 @@ def purge(path, history, from_report, replacement, dry_run, include_head, verify
         yes=yes,
         interactive=sys.stdin.isatty(),
         config_file=config_file,
+        quiet=quiet,
     )
     sys.exit(run_purge(options, lambda question: click.confirm(question, default=False)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 
@@ -20,10 +21,20 @@ from keystow.report import FORMATS
 @click.option("--pre-push", is_flag=True, help="Read pre-push ref lines on stdin; scan the commits being pushed.")
 @click.option("--remote", "push_remote", metavar="NAME",
               help="With --pre-push: the remote pushed to; only its branches count as already pushed.")
-@click.option("--format", "format_", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--format", "format_", type=click.Choice(FORMATS), default="text", show_default=True,
+              envvar="KEYSTOW_FORMAT", show_envvar=True, help="Report format (jsonl: one finding per line).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
 @click.option("--show-secrets", is_flag=True, help="Print secrets in full (default: redacted).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--redact", "redact_keep", type=click.IntRange(0, 64), metavar="N",
+              help="Characters of each secret shown when redacted (default 4; never more than a quarter of it).")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="KEYSTOW_CONFIG",
+    show_envvar=True,
+    help="Config file (default: the nearest .keystow.toml, or [tool.keystow] in pyproject.toml).",
+)
 @click.option("--max-file-size", metavar="SIZE", help="Skip files larger than SIZE (default 10MiB).")
 @click.option(
     "--baseline",
@@ -33,29 +44,101 @@ from keystow.report import FORMATS
 @click.option("--no-baseline", is_flag=True, help="Report baselined findings too.")
 @click.option("--no-inline-allow", is_flag=True, help="Ignore keystow:allow and similar comments (audits).")
 @click.option(
-    "--fail-on", type=SEVERITY_CHOICE, default="low", show_default=True, help="Lowest severity that fails the run."
+    "--fail-on",
+    type=SEVERITY_CHOICE,
+    default="low",
+    show_default=True,
+    envvar="KEYSTOW_FAIL_ON",
+    show_envvar=True,
+    help="Lowest severity that fails the run.",
 )
-@click.option("--min-confidence", type=click.Choice(["low", "medium", "high"]), default="medium", show_default=True,
-              help="Lowest confidence reported; low also lists weak passwords under password names (audits).")
+@click.option(
+    "--exit-code",
+    "findings_exit_code",
+    type=click.IntRange(1, 125),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="Exit code when findings fail the run (not 2 or 3: those mean usage and internal errors).",
+)
+@click.option(
+    "--min-confidence",
+    type=click.Choice(["low", "medium", "high"]),
+    default="medium",
+    show_default=True,
+    help="Lowest confidence reported; low also lists weak passwords under password names (audits).",
+)
 @click.option("--no-cache", is_flag=True, help="History: rescan every blob.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: usable cores).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Worker processes for history scans (default: usable cores - 1, at least 1).",
+)
 @click.option("--engine", type=click.Choice(["auto", "hyperscan", "re"]), default="auto", hidden=True)
 @click.option("--color/--no-color", default=None)
-@click.option("--verbose", "-v", is_flag=True, help="Also list skipped binary and oversized files.")
+@click.option(
+    "--verbose", "-v", is_flag=True, help="List every location of a finding, and skipped binary and oversized files."
+)
 @click.option("--recurse-submodules", is_flag=True, help="Path scans: also scan checked-out submodules.")
-@click.option("--verify", is_flag=True,
-              help="Ask each credential's own provider whether it is live (network; opt-in).")
+@click.option("--verify", is_flag=True, help="Ask each credential's own provider whether it is live (network; opt-in).")
 @click.option("--only-verified", is_flag=True, help="Report only credentials verified active (implies --verify).")
-@click.option("--fail-on-verified", is_flag=True,
-              help="Exit 1 only when a credential is verified active (implies --verify).")
-@click.option("--trust-head-config", is_flag=True,
-              help="--range/--pre-push: use the config, baseline and allow comments of the changes under review "
-                   "(default: those of the base revision; for trusted pipelines only).")
-@click.option("--allow-skipped", is_flag=True,
-              help="--range/--pre-push: pass although changed files were skipped (too large or binary).")
-def scan(paths, staged, history, range_, since, pre_push, push_remote, format_, output, show_secrets, config_file,
-         max_file_size, baseline, no_baseline, no_inline_allow, fail_on, min_confidence, no_cache, jobs, engine, color,
-         verbose, recurse_submodules, verify, only_verified, fail_on_verified, trust_head_config, allow_skipped):
+@click.option(
+    "--fail-on-verified", is_flag=True, help="Exit 1 only when a credential is verified active (implies --verify)."
+)
+@click.option(
+    "--trust-head-config",
+    is_flag=True,
+    help="--range/--pre-push: use the config, baseline and allow comments of the changes under review "
+    "(default: those of the base revision; for trusted pipelines only).",
+)
+@click.option(
+    "--allow-skipped",
+    is_flag=True,
+    help="--range/--pre-push: pass although changed files were skipped (too large or binary).",
+)
+@click.option(
+    "--log-opts",
+    metavar="OPTIONS",
+    help="History/range: extra git log options that narrow the walk, e.g. '--since=2024-01-01 --author=x' "
+    "(allowed: --since/--until/--after/--before/--author/--committer/--max-count/--skip/--grep=..., "
+    "--no-merges, --first-parent).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary line on stderr.")
+def scan(
+    paths,
+    staged,
+    history,
+    range_,
+    since,
+    pre_push,
+    push_remote,
+    format_,
+    output,
+    show_secrets,
+    config_file,
+    max_file_size,
+    baseline,
+    no_baseline,
+    no_inline_allow,
+    fail_on,
+    findings_exit_code,
+    min_confidence,
+    no_cache,
+    jobs,
+    engine,
+    color,
+    verbose,
+    recurse_submodules,
+    verify,
+    only_verified,
+    fail_on_verified,
+    trust_head_config,
+    allow_skipped,
+    log_opts,
+    quiet,
+    redact_keep,
+):
     """Scan files, staged changes, a commit range or all of history for secrets.
 
     Exit codes: 0 nothing found, 1 findings, 2 usage or configuration error, 3 internal error.
@@ -92,5 +175,9 @@ def scan(paths, staged, history, range_, since, pre_push, push_remote, format_, 
         trust_head_config=trust_head_config,
         allow_skipped=allow_skipped,
         min_confidence=min_confidence,
+        quiet=quiet,
+        findings_exit_code=findings_exit_code,
+        log_options=tuple(shlex.split(log_opts)) if log_opts else (),
+        redact=redact_keep,
     )
     sys.exit(run_scan(options))

@@ -32,8 +32,9 @@ from keystow.cli.options import SEVERITY_CHOICE
               help="Kill a clone (and every git process it started) that takes longer.")
 @click.option("--color/--no-color", default=None)
 @click.option("--verbose", "-v", is_flag=True, help="One progress line per repository on stderr.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress display on stderr.")
 def scan_repos(list_file, format_, output, jobs, dask_address, mode, config_file, fail_on, no_inline_allow,
-               no_cache, engine, clone_timeout, color, verbose):
+               no_cache, engine, clone_timeout, color, verbose, quiet):
     """Scan every repository named in LIST and write one combined report.
 
     LIST is a file ('-' for stdin) with one local path or clone URL per line; '#' starts a
@@ -46,6 +47,6 @@ def scan_repos(list_file, format_, output, jobs, dask_address, mode, config_file
     options = ScanReposOptions(
         list_file=list_file, format=format_, output=output, jobs=jobs, dask=dask_address, mode=mode,
         config_file=config_file, engine=engine, use_cache=not no_cache,
-        fail_on=fail_on, color=color, verbose=verbose, clone_timeout=clone_timeout,
+        fail_on=fail_on, color=color, verbose=verbose, clone_timeout=clone_timeout, quiet=quiet,
     )
     sys.exit(run_scan_repos(options))

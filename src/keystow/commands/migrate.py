@@ -17,6 +17,7 @@ from typing import Callable
 
 from keystow import fs
 from keystow.commands.output import emit, notice
+from keystow.commands.progress import Progress, wanted
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, FatalError
 from keystow.migrate.apply import apply_plan, check_targets
 from keystow.migrate.journal import Journal
@@ -44,6 +45,7 @@ class MigrateOptions:
     rollback: Path | None = None
     emit_iam_policy: Path | None = None
     verify: bool = False  # ask providers which secrets are live; those lead the plan
+    quiet: bool = False  # no progress display
 
 
 def run_migrate(options: MigrateOptions, confirm: Callable[[str], bool] | None) -> int:
@@ -74,7 +76,7 @@ def run_migrate(options: MigrateOptions, confirm: Callable[[str], bool] | None) 
     if not _confirmed(plan, options.yes, confirm):
         notice("nothing was applied")
         return EXIT_USAGE
-    return _apply(plan, stores, options.path)
+    return _apply(plan, stores, options.path, wanted(options.quiet))
 
 
 def _plan(root: Path, path: Path, settings, names, stores, verify: bool = False):
@@ -138,19 +140,20 @@ def _confirmed(plan, yes: bool, confirm) -> bool:
     return confirm(f"Store {names} secret(s) and rewrite {len([c for c in plan.changes if c.edits])} file(s)?")
 
 
-def _apply(plan, stores, path: Path) -> int:
+def _apply(plan, stores, path: Path, show_progress: bool = False) -> int:
     check_targets(plan)  # before the journal and before any value leaves
     scanned = path.resolve().relative_to(plan.root).as_posix()
     journal = Journal.create(plan.root, plan.settings, {i.item_id: i.name for i in plan.items}, scanned)
-    report = _carry_out(plan, stores, journal)
+    with Progress("writing to the store", show_progress, "entries") as display:
+        report = _carry_out(plan, stores, journal, lambda done, total: display.update(done, total=total))
     _print_report(report, journal.path, plan.root)
     return EXIT_FINDINGS if report.conflicts or report.failed or report.skipped_files else EXIT_CLEAN
 
 
-def _carry_out(plan, stores, journal):
+def _carry_out(plan, stores, journal, progress=None):
     """apply_plan, pointing at the journal when an AWS error stops the run half-way."""
     try:
-        return apply_plan(plan, stores, journal)
+        return apply_plan(plan, stores, journal, progress)
     except FatalError:
         notice(
             f"stopped; what was done is in {journal.path}: fix the cause, then "

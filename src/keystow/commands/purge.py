@@ -14,6 +14,8 @@ from typing import Callable
 from keystow import git
 from keystow.baseline.fingerprints import repository_salt
 from keystow.commands.output import notice
+from keystow.commands.progress import Progress
+from keystow.commands.progress import wanted as progress_wanted
 from keystow.config import Config, load_config
 from keystow.detect.scanner import Scanner
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, FatalError, GitError
@@ -44,6 +46,7 @@ class PurgeOptions:
     yes: bool = False
     interactive: bool = False  # stdin is a terminal: ask instead of refusing
     config_file: Path | None = None
+    quiet: bool = False  # no progress display
 
 
 def run_purge(options: PurgeOptions, confirm: Callable[[str], bool]) -> int:
@@ -74,12 +77,14 @@ def run_purge(options: PurgeOptions, confirm: Callable[[str], bool]) -> int:
                                        f"{len(plan.targets)} secret(s)?"):
         raise FatalError("purge cancelled; nothing was changed")
     verdicts = verified_statuses(plan) if options.verify else {}
-    return purge(repo, scanner, config, plan, tips.changed_tips(in_tips), verdicts)
+    return purge(repo, scanner, config, plan, tips.changed_tips(in_tips), verdicts, progress_wanted(options.quiet))
 
 
 def select(repo: Path, scanner: Scanner, config: Config, options: PurgeOptions) -> PurgePlan:
     wanted = report_fingerprints(options.from_report) if options.from_report else None
-    findings = history_findings(repo, scanner, config)
+    with Progress("scanning history", progress_wanted(options.quiet)) as display:
+        findings = history_findings(repo, scanner, config, progress=lambda done: display.update(
+            done.total_blobs, done.scanned_bytes))
     if wanted is not None:
         wanted = _own_fingerprints(wanted, findings, repository_salt(repo, repo / config.baseline))
     plan = build_plan(findings, wanted, migrated_references(repo, findings), options.replacement)
@@ -106,7 +111,8 @@ def verified_statuses(plan: PurgePlan) -> dict[str, str]:
 
 
 def purge(repo: Path, scanner: Scanner, config: Config, plan: PurgePlan,
-          changed_tips: dict[str, list[str]] | None = None, verdicts: dict[str, str] | None = None) -> int:
+          changed_tips: dict[str, list[str]] | None = None, verdicts: dict[str, str] | None = None,
+          show_progress: bool = False) -> int:
     remotes = backup.record_remotes(repo)
     commits_before = len(git.all_commits(repo))
     bundle = backup.create_backup(repo)
@@ -114,22 +120,36 @@ def purge(repo: Path, scanner: Scanner, config: Config, plan: PurgePlan,
     saved = backup.save_state(repo, bundle)  # before filter-repo can drop remotes: survives a kill
     remotes = saved.remotes
     try:
-        with backup.terminate_as_interrupt():
+        with (
+            backup.terminate_as_interrupt(),
+            Progress("rewriting history with git-filter-repo", show_progress, "commits"),
+        ):
             rewrite_history(repo, plan.targets)
     except BaseException:  # failed or interrupted: the user needs to know where the original is
         backup.restore_state(repo, saved)  # config and remote-tracking refs, as before the run
         backup.forget_state(repo)
-        notice(f"the rewrite did not finish; the original history is in {bundle}; the remote "
-               "configuration and remote-tracking refs were restored")
+        notice(
+            f"the rewrite did not finish; the original history is in {bundle}; the remote "
+            "configuration and remote-tracking refs were restored"
+        )
         raise
     backup.restore_remotes(repo, remotes)  # tracking refs stay dropped: they hold the old history
     backup.forget_state(repo)
-    remaining = remaining_findings(repo, scanner, config, plan.fingerprints)
+    with Progress("verifying the rewritten history", show_progress):
+        remaining = remaining_findings(repo, scanner, config, plan.fingerprints)
     outcome = report.Outcome(
-        plan.targets, bundle, _short(git.refs(repo, "refs/heads"), "refs/heads/"),
-        _short(git.refs(repo, "refs/tags"), "refs/tags/"), remotes.remotes,
-        sorted({f.fingerprint for f in remaining}), commits_before, commit_map(repo),
-        _short(git.refs(repo, "refs/notes"), "refs/notes/"), changed_tips or {}, verdicts or {})
+        plan.targets,
+        bundle,
+        _short(git.refs(repo, "refs/heads"), "refs/heads/"),
+        _short(git.refs(repo, "refs/tags"), "refs/tags/"),
+        remotes.remotes,
+        sorted({f.fingerprint for f in remaining}),
+        commits_before,
+        commit_map(repo),
+        _short(git.refs(repo, "refs/notes"), "refs/notes/"),
+        changed_tips or {},
+        verdicts or {},
+    )
     path = report.write_report(repo, outcome)
     print(report.render(outcome))
     print(f"aftercare checklist written to {path}")
@@ -138,11 +158,15 @@ def purge(repo: Path, scanner: Scanner, config: Config, plan: PurgePlan,
 
 def print_dry_run(result: dryrun.DryRun, plan: PurgePlan) -> None:
     files = result.files
-    print(f"dry run: {len(plan.targets)} secret(s), {result.occurrences} occurrence(s) in {len(files)} file(s); "
-          f"{len(result.commits)} commit(s) would get new ids")
+    print(
+        f"dry run: {len(plan.targets)} secret(s), {result.occurrences} occurrence(s) in {len(files)} file(s); "
+        f"{len(result.commits)} commit(s) would get new ids"
+    )
     for target in sorted(plan.targets, key=lambda t: (t.finding.rule_id, t.fingerprint)):
-        print(f"  {target.finding.rule_id}  {target.finding.redacted}  {target.fingerprint[:12]}  "
-              f"{len(target.finding.locations)} occurrence(s)  -> {target.replacement}")
+        print(
+            f"  {target.finding.rule_id}  {target.finding.redacted}  {target.fingerprint[:12]}  "
+            f"{len(target.finding.locations)} occurrence(s)  -> {target.replacement}"
+        )
     print("commits that add a secret:")
     for commit, paths in result.introducing.items():
         print(f"  {commit[:12]}  {', '.join(paths)}")
@@ -180,9 +204,11 @@ def _warn_filters(repo: Path) -> None:
     commands its own config names. Said once, before anything is rewritten."""
     filters = git.configured_filters(repo)
     if filters:
-        notice(f"warning: this repository configures clean/smudge filters ({', '.join(filters)}); "
-               "purge's final checkout runs them, as any checkout would; check .gitattributes and "
-               ".git/config first if you did not write them")
+        notice(
+            f"warning: this repository configures clean/smudge filters ({', '.join(filters)}); "
+            "purge's final checkout runs them, as any checkout would; check .gitattributes and "
+            ".git/config first if you did not write them"
+        )
 
 
 def _refuse_unsafe(repo: Path, options: PurgeOptions) -> None:
@@ -193,4 +219,4 @@ def _refuse_unsafe(repo: Path, options: PurgeOptions) -> None:
 
 
 def _short(names: list[str], prefix: str) -> list[str]:
-    return [name[len(prefix):] for name in names]
+    return [name[len(prefix) :] for name in names]

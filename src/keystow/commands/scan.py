@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import NamedTuple
 
 from keystow.baseline import Scope, filter_result, scope_for
 from keystow.commands.output import emit, notice, stdout_is_tty
+from keystow.commands.progress import Progress, wanted
 from keystow.commands.unblock import unblock_hint
 from keystow.config import Config, load_config
-from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, FatalError
-from keystow.findings import Finding, severity_rank
+from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, FatalError
+from keystow.findings import Finding, redact, severity_rank
 from keystow.pipeline.git_modes import GitSource, HistoryOptions, scan_git_source
 from keystow.pipeline.result import ScanResult
-from keystow.pipeline.scanning import build_scanner, scan_paths
+from keystow.pipeline.scanning import build_scanner, scan_paths, unknown_disabled_rules
 from keystow.report import ReportOptions, render
 
 FINGERPRINTED_FORMATS = ("json", "sarif", "gitlab")
@@ -56,27 +58,84 @@ class ScanOptions(NamedTuple):
     # lists weak passwords under password names (`password: gorilla`).
     min_confidence: str = "medium"
 
+    quiet: bool = False  # no progress display, no summary line on stderr
+    redact: int | None = None  # --redact N: characters kept in redacted secrets (default findings.REDACT_KEEP)
+    log_options: tuple[str, ...] = ()  # --log-opts, split: history and range scans only
+    findings_exit_code: int = EXIT_FINDINGS  # --exit-code: what findings that fail the run exit with
+
+
 
 def run_scan(options: ScanOptions) -> int:
+    if options.findings_exit_code in (EXIT_CLEAN, EXIT_USAGE, EXIT_INTERNAL):
+        raise FatalError(
+            f"--exit-code {options.findings_exit_code} would read as "
+            f"{'a clean run' if options.findings_exit_code == EXIT_CLEAN else 'an error'}; choose 1 or 4-125"
+        )
     if is_gate(options) and not options.trust_head_config:
         from keystow.commands.scan_gate import run_gate_scan
 
         return run_gate_scan(options)
     config = load_scan_config(options)
-    result = collect(options, config)
+    result = collect_with_progress(options, config)
     result = at_least_confident(result, options.min_confidence)
     result = apply_baseline(options, config, result)
     if options.verify or options.only_verified or options.fail_on_verified:
         result = verify_result(options, result)
+    if options.redact is not None:
+        result.findings = [
+            f.replace(known_redacted=redact(f.secret, options.redact)) if f.secret else f for f in result.findings
+        ]
     scope = baseline_scope(options, config)
     result = with_report_fingerprints(options, result, scope.root, scope.file)
     hint = unblock_hint(options.staged, bool(options.pre_push or options.range or options.since), options.history)
     report_options = ReportOptions(options.show_secrets, _color(options), options.verbose, hint)
     emit(render(options.format, result, report_options), options.output)
     _print_skips(result, options)
+    if options.output is not None and not options.quiet:
+        notice(written_summary(result, options))
     if options.fail_on_verified:
-        return EXIT_FINDINGS if active_findings(result) else EXIT_CLEAN
-    return exit_code(result.findings, options.fail_on)
+        code = EXIT_FINDINGS if active_findings(result) else EXIT_CLEAN
+    else:
+        code = exit_code(result.findings, options.fail_on)
+    return options.findings_exit_code if code == EXIT_FINDINGS else code
+
+
+def collect_with_progress(options: ScanOptions, config: Config) -> ScanResult:
+    """`collect`, with a progress display on a terminal (never for the staged hook path)."""
+    unit = "blobs" if is_git_scan(options) else "files"
+    with Progress(progress_label(options), wanted(options.quiet) and not options.staged, unit) as display:
+        return collect(
+            options,
+            config,
+            lambda done: display.update(
+                done.total_blobs,
+                done.scanned_bytes,
+                note=f"{done.cached_blobs:,} from cache" if done.cached_blobs else "",
+            ),
+        )
+
+
+def progress_label(options: ScanOptions) -> str:
+    if options.history:
+        return "scanning history"
+    return "scanning commits" if is_git_scan(options) else "scanning files"
+
+
+def written_summary(result: ScanResult, options: ScanOptions) -> str:
+    """`3 findings (2 high, 1 medium) in 19,661 blobs, 0 read from git this run; report written to X`:
+    the one line a person sees when the report went to a file."""
+    by_severity: dict[str, int] = {}
+    for finding in sorted(result.findings, key=lambda f: -severity_rank(f.severity)):
+        by_severity[finding.severity] = by_severity.get(finding.severity, 0) + 1
+    count = len(result.findings)
+    found = f"{count} finding{'s' if count != 1 else ''}"
+    if by_severity:
+        found += " (" + ", ".join(f"{n} {severity}" for severity, n in by_severity.items()) + ")"
+    total = result.total_blobs
+    scanned = f"{total:,} blob{'s' if total != 1 else ''}"
+    if is_git_scan(options) and not options.staged:
+        scanned += f", {result.scanned_blobs:,} read from git this run"
+    return f"{found} in {scanned}; report written to {options.output}"
 
 
 def verify_result(options: ScanOptions, result: ScanResult) -> ScanResult:
@@ -116,20 +175,26 @@ def load_scan_config(options: ScanOptions) -> Config:
     config = load_config(start if start.exists() else Path.cwd(), options.config_file)
     for warning in config.warnings:
         notice(warning)
+    for rule_id in unknown_disabled_rules(config):
+        notice(f"disabled_rules: no rule has the id {rule_id!r} (see `keystow rules list`); nothing was disabled by it")
     if options.max_file_size is not None:
         config = config._replace(max_file_size=options.max_file_size)
     return config
 
 
-def collect(options: ScanOptions, config: Config) -> ScanResult:
-    """Run the source the options name through a scanner built from config."""
+def collect(options: ScanOptions, config: Config, progress=None) -> ScanResult:
+    """Run the source the options name through a scanner built from config; `progress` is
+    called with the result as it fills."""
     check_modes(options)
     scanner = build_scanner(config, options.engine, options.inline_allow)
     if is_git_scan(options):
-        history = HistoryOptions(options.use_cache, options.show_secrets, options.jobs)
+        need_secrets = (
+            options.show_secrets or options.redact is not None
+        )  # cached blobs keep only the default redaction
+        history = HistoryOptions(options.use_cache, need_secrets, options.jobs, progress, options.log_options)
         result = scan_git_source(git_source(options), config, scanner, history)
     else:
-        result = scan_paths(list(options.paths), config, scanner, options.recurse_submodules)
+        result = scan_paths(list(options.paths), config, scanner, options.recurse_submodules, progress)
     if not is_git_scan(options) or options.staged:  # history scans use workers and a cache: not counted
         result.suppressed["inline_allowed"] = scanner.inline_allowed
     return result
@@ -141,6 +206,8 @@ def check_modes(options: ScanOptions) -> None:
         raise FatalError("choose one of --staged, --history, --range, --since, --pre-push")
     if options.push_remote and not options.pre_push:
         raise FatalError("--remote applies to --pre-push")
+    if options.log_options and not (options.history or options.range or options.since):
+        raise FatalError("--log-opts applies to --history, --range and --since")
     if any(git_modes) and options.recurse_submodules:
         raise FatalError("--recurse-submodules applies to path scans; scan a submodule's history in its own directory")
 
@@ -214,6 +281,8 @@ def exit_code(findings: list[Finding], fail_on: str) -> int:
 def _color(options: ScanOptions) -> bool:
     if options.color is not None:
         return options.color
+    if os.environ.get("FORCE_COLOR") and not os.environ.get("NO_COLOR"):  # force-color.org; NO_COLOR still wins
+        return True
     return options.output is None and stdout_is_tty()
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from keystow.commands.output import emit, notice, stdout_is_tty
+from keystow.commands.progress import Progress, wanted
 from keystow.config import Config, load_config
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, FatalError
 from keystow.findings import severity_rank
@@ -39,6 +40,7 @@ class ScanReposOptions:
     color: bool | None = None
     verbose: bool = False
     clone_timeout: float = 1800.0
+    quiet: bool = False  # no progress display
 
 
 def run_scan_repos(options: ScanReposOptions) -> int:
@@ -62,12 +64,12 @@ def collect(specs: list[RepoSpec], settings: RepoScanSettings, options: ScanRepo
     else:
         results = runners.iter_local(specs, settings, options.jobs or usable_cores())
     reports = []
-    for done, report in enumerate(results, start=1):
-        reports.append(report)
-        if not report.ok:
-            notice(f"{report.spec.display}: {report.error}")
-        elif options.verbose:
-            notice(f"[{done}/{len(specs)}] {report.spec.display}: {len(report.findings)} findings")
+    display = Progress("scanning repositories", wanted(options.quiet) and not options.verbose, "repositories")
+    with display:
+        for done, report in enumerate(results, start=1):
+            _arrived(report, done, len(specs), options)
+            reports.append(report)
+            display.update(done, total=len(specs), note=report.spec.display)
     return sorted(reports, key=lambda r: r.spec.index)
 
 
@@ -79,6 +81,13 @@ def _refuse_literal_credentials(specs: list[RepoSpec]) -> None:
         raise FatalError(f"--dask: {len(literal)} URL(s) carry a literal credential ({', '.join(literal[:3])}); "
                          "write it as ${VARIABLE} (e.g. https://x-access-token:${GITHUB_TOKEN}@host/repo.git) "
                          "and set VARIABLE in every worker's environment")
+
+
+def _arrived(report: RepoReport, done: int, total: int, options: ScanReposOptions) -> None:
+    if not report.ok:
+        notice(f"{report.spec.display}: {report.error}")
+    elif options.verbose:
+        notice(f"[{done}/{total}] {report.spec.display}: {len(report.findings)} findings")
 
 
 def exit_code(reports: list[RepoReport], fail_on: str) -> int:

@@ -67,10 +67,11 @@ class Stores:
         return self.open[kind]
 
 
-def apply_plan(plan: Plan, stores: Stores, journal: Journal) -> ApplyReport:
+def apply_plan(plan: Plan, stores: Stores, journal: Journal, progress=None) -> ApplyReport:
+    """`progress(done, total)`, when given, is called as each store entry is done."""
     check_targets(plan)
     report = ApplyReport()
-    verified = store_items(plan, stores, journal, report)
+    verified = store_items(plan, stores, journal, report, progress)
     changes = plan_changes(plan, lambda target: stores(target.store).arn(target.name), only=verified)
     values = {m.value_id: m.value for i in plan.items if i.item_id in verified for m in i.members}
     ready = [(change, prepared) for change in changes if change.edits
@@ -90,12 +91,14 @@ def apply_plan(plan: Plan, stores: Stores, journal: Journal) -> ApplyReport:
     return report
 
 
-def store_items(plan: Plan, stores: Stores, journal: Journal, report: ApplyReport) -> set[str]:
+def store_items(plan: Plan, stores: Stores, journal: Journal, report: ApplyReport, progress=None) -> set[str]:
     """Every item the plan can store, stored; the ids of those verified in the store."""
     verified = set()
-    for item in plan.items:
+    for done, item in enumerate(plan.items, start=1):
         if item.manual is None and store_item(plan, item, stores(item.store), journal, report):
             verified.add(item.item_id)
+        if progress is not None:
+            progress(done, len(plan.items))
     return verified
 
 

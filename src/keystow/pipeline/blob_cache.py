@@ -26,9 +26,8 @@ from keystow.detect.scanner import Scanner
 from keystow.git.catfile import BINARY, TOO_LARGE, ReadProblem
 from keystow.pipeline.blob_hits import Outcome, hit_from_cache
 
-# On disk a skip is a string: "binary" or "too-large:<size>". Format "1" has always written
-# these; `ReadProblem` in memory did not change them, so existing caches stay valid.
-CACHE_FORMAT = "1"
+# On disk a skip is a string: "binary" or "too-large:<size>" (`ReadProblem` in memory).
+CACHE_FORMAT = "2"  # 2: redacted forms carry a hash tag
 KEEP = 4
 CACHE_READ_LIMIT = 1 << 30  # ~40 bytes per clean blob: room for the largest histories
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from keystow.config import Config
 from keystow.detect.scanner import Scanner
@@ -25,6 +25,8 @@ class HistoryOptions(NamedTuple):
     use_cache: bool = True
     need_secrets: bool = False  # re-read blobs the cache answered, to show their secrets
     jobs: int | None = None
+    progress: Callable[[ScanResult], None] | None = None  # history sources: called as blobs are done
+    log_options: tuple[str, ...] = ()  # --log-opts: extra `git log` options that narrow the walk
 
 
 def scan_git_source(source: GitSource, config: Config, scanner: Scanner,

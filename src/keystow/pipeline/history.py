@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from keystow import git
 from keystow.config import Config
@@ -31,7 +31,7 @@ from keystow.pipeline.messages import scan_messages
 from keystow.pipeline.result import ScanResult
 from keystow.pipeline.workers import default_jobs, scan_in_workers
 from keystow.sources import Skipped
-from keystow.sources.git_log import iter_introductions
+from keystow.sources.git_log import checked_log_options, iter_introductions
 from keystow.sources.paths import path_allowlist
 from keystow.sources.tagged_objects import iter_tagged_introductions
 
@@ -39,14 +39,19 @@ from keystow.sources.tagged_objects import iter_tagged_introductions
 PARALLEL_AFTER = 2000
 
 Introductions = dict[str, list[tuple[str, Provenance]]]
+# Called with the result as it fills (from the reading loop and the log pass): a display reads
+# its counts. It must be cheap; the caller throttles redraws.
+ProgressCallback = Callable[[ScanResult], None]
 
 
 def scan_history(repo: Path, scanner: Scanner, config: Config, *, use_cache: bool = True,
-                 need_secrets: bool = False, jobs: int | None = None) -> ScanResult:
+                 need_secrets: bool = False, jobs: int | None = None,
+                 progress: ProgressCallback | None = None, log_options: tuple[str, ...] = ()) -> ScanResult:
     root = git.require_repository(Path(repo))
     revisions = ["--all", *git.stash_commits(root)]
     result = scan_revisions(root, revisions, scanner, config, use_cache=use_cache,
-                            need_secrets=need_secrets, jobs=jobs, tagged_objects=True)
+                            need_secrets=need_secrets, jobs=jobs, tagged_objects=not log_options,
+                            progress=progress, log_options=log_options)
     result.notices.extend(git.history_overrides(root))
     if git.shallow_boundary(root):  # say so: "every version" is only what the clone holds
         result.notices.append("shallow clone: commits older than the clone's depth are not here and were not "
@@ -56,17 +61,21 @@ def scan_history(repo: Path, scanner: Scanner, config: Config, *, use_cache: boo
 
 def scan_revisions(root: Path, revisions: list[str], scanner: Scanner, config: Config, *,
                    use_cache: bool = True, need_secrets: bool = False, jobs: int | None = None,
-                   tagged_objects: bool = False, messages: bool = True) -> ScanResult:
-    """Scan the blobs introduced by the commits `git log REVISIONS` lists (and, with
+                   tagged_objects: bool = False, messages: bool = True, progress: ProgressCallback | None = None,
+                   log_options: tuple[str, ...] = ()) -> ScanResult:
+    """Scan the blobs introduced by the commits `git log REVISIONS LOG_OPTIONS` lists (and, with
     `tagged_objects`, the trees and blobs refs point at directly), and those commits' messages
-    and their annotated tags' messages (every annotated tag with `tagged_objects`)."""
+    and their annotated tags' messages (every annotated tag with `tagged_objects`). `log_options`
+    narrow the walk (`--since=...`; checked against git_log.LOG_OPTION_ALLOWLIST)."""
+    revisions = [*revisions, *checked_log_options(list(log_options))]
     digest = scanner_digest(scanner, config.max_file_size)
     cache = BlobCache.open(git.common_git_dir(root), digest, root) if use_cache else None
-    walk = HistoryWalk(root, revisions, config, cache, need_secrets, tagged_objects)
     result = ScanResult()
     if cache and cache.rejected:
         result.details.append(f"ignored the history cache {cache.path}: it failed verification (not written by "
                               "keystow for this repository as this user); every blob is scanned")
+    tick = progress or _no_progress
+    walk = HistoryWalk(root, revisions, config, cache, need_secrets, tagged_objects, result, lambda: tick(result))
     noteworthy: list[tuple[str, Outcome]] = []  # blobs with hits or skips; clean ones are only counted
     for blob, outcome in read_and_scan(root, walk.blobs_to_read(), scanner, config.max_file_size, jobs):
         result.scanned_blobs += outcome.skip is None
@@ -75,6 +84,7 @@ def scan_revisions(root: Path, revisions: list[str], scanner: Scanner, config: C
             noteworthy.append((blob, outcome))
         if cache:
             cache.put(blob, outcome)
+        tick(result)
     if messages:  # after the log pass: its introductions are complete, messages join them
         for key, path, provenance, outcome in scan_messages(root, revisions, tagged_objects, scanner, cache,
                                                              need_secrets):
@@ -91,18 +101,25 @@ def scan_revisions(root: Path, revisions: list[str], scanner: Scanner, config: C
     return result
 
 
+def _no_progress(_result: ScanResult) -> None:
+    pass
+
+
 class HistoryWalk:
     """The `git log` pass, run as the id source of `git cat-file` (in its writer thread): it
     records where each blob was introduced and yields each new blob the cache cannot answer."""
 
     def __init__(self, root: Path, revisions: list[str], config: Config, cache: BlobCache | None,
-                 need_secrets: bool, tagged_objects: bool = False) -> None:
+                 need_secrets: bool, tagged_objects: bool = False, counts: ScanResult | None = None,
+                 on_blob: Callable[[], None] | None = None) -> None:
         self.root, self.revisions, self.cache, self.need_secrets = root, revisions, cache, need_secrets
         self.tagged_objects = tagged_objects
         self.allowlist = path_allowlist(config)
         self.introductions: Introductions = {}
         self.from_cache: list[tuple[str, Outcome]] = []
         self.notices: list[str] = []
+        self.counts = counts if counts is not None else ScanResult()  # its cached_blobs: answered by the cache
+        self.on_blob = on_blob
 
     def blobs_to_read(self) -> Iterator[str]:
         """New blobs to read; a `git log` that dies on a damaged commit or tree becomes a notice
@@ -122,6 +139,8 @@ class HistoryWalk:
                 places = self.introductions[blob] = []
                 if self._needs_reading(blob):
                     yield blob
+                elif self.on_blob:
+                    self.on_blob()
             places.append((paths.setdefault(path, path), provenance))
 
     def _introductions(self) -> Iterator[tuple[str, str, Provenance]]:
@@ -137,6 +156,7 @@ class HistoryWalk:
         cached = self.cache.get(blob) if self.cache else None
         if cached is None or (self.need_secrets and cached.hits):
             return True
+        self.counts.cached_blobs += cached.skip is None
         if cached.hits or cached.skip:
             self.from_cache.append((blob, cached))
         return False

@@ -10,7 +10,8 @@ class ScanResult:
     """What a scan found and what it could not scan (filled in as the scan goes)."""
 
     def __init__(self, findings: list[Finding] | None = None, skipped: list[Skipped] | None = None,
-                 notices: list[str] | None = None, scanned_blobs: int = 0, scanned_bytes: int = 0) -> None:
+                 notices: list[str] | None = None, scanned_blobs: int = 0, scanned_bytes: int = 0,
+                 cached_blobs: int = 0) -> None:
         self.findings = findings if findings is not None else []
         self.skipped = skipped if skipped is not None else []
         self.notices = notices if notices is not None else []
@@ -22,6 +23,11 @@ class ScanResult:
         self.suppressed: dict[str, int] = {}
         # fingerprint → keystow.verify.Verdict, filled by `scan --verify` (empty otherwise)
         self.verifications: dict = {}
+        self.cached_blobs = cached_blobs  # history: blobs the cache answered, not read from git this run
+
+    @property
+    def total_blobs(self) -> int:
+        return self.scanned_blobs + self.cached_blobs
 
     def __repr__(self) -> str:
         return (f"ScanResult({len(self.findings)} findings, {len(self.skipped)} skipped, "

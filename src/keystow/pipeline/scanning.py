@@ -6,7 +6,7 @@ The CLI calls these functions and renders what they return; nothing here prints.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Callable, Iterable
 
 from keystow.config import Config
 from keystow.detect.backtracking import reject_backtracking_allow_regexes
@@ -22,6 +22,14 @@ def load_ruleset(config: Config) -> RuleSet:
     return load_rules(config.extra_rules).without(set(config.disabled_rules))
 
 
+def unknown_disabled_rules(config: Config) -> list[str]:
+    """Ids in `disabled_rules` that name no rule: a typo there silently disables nothing."""
+    if not config.disabled_rules:  # the usual case, and the hook's: no second rule load
+        return []
+    known = {rule.id for rule in load_rules(config.extra_rules).rules}
+    return [rule_id for rule_id in config.disabled_rules if rule_id not in known]
+
+
 def build_scanner(config: Config, engine: str = "auto", inline_allow: bool = True) -> Scanner:
     reject_backtracking_allow_regexes(config)
     policy = FilterPolicy(
@@ -33,10 +41,14 @@ def build_scanner(config: Config, engine: str = "auto", inline_allow: bool = Tru
     return Scanner(load_ruleset(config), policy, engine)
 
 
-def scan_blobs(scanner: Scanner, items: Iterable[Blob | Skipped], result: ScanResult | None = None) -> ScanResult:
-    """Run each blob through the scanner; binary blobs become `Skipped`."""
+def scan_blobs(scanner: Scanner, items: Iterable[Blob | Skipped], result: ScanResult | None = None,
+               progress: Callable[[ScanResult], None] | None = None) -> ScanResult:
+    """Run each blob through the scanner; binary blobs become `Skipped`. `progress`, when given,
+    is called with the result after each item (a display reads its counts)."""
     result = result or ScanResult()
     for item in items:
+        if progress is not None:
+            progress(result)
         if isinstance(item, Skipped):
             result.skipped.append(item)
             continue
@@ -50,11 +62,12 @@ def scan_blobs(scanner: Scanner, items: Iterable[Blob | Skipped], result: ScanRe
     return result
 
 
-def scan_paths(paths: list[str], config: Config, scanner: Scanner, recurse_submodules: bool = False) -> ScanResult:
+def scan_paths(paths: list[str], config: Config, scanner: Scanner, recurse_submodules: bool = False,
+               progress: Callable[[ScanResult], None] | None = None) -> ScanResult:
     ignored: dict[str, int] = {}
     notices: list[str] = []
     blobs = iter_path_blobs(paths, config.max_file_size, path_allowlist(config), recurse_submodules, ignored, notices)
-    result = scan_blobs(scanner, blobs)
+    result = scan_blobs(scanner, blobs, progress=progress)
     result.notices.extend(notices)
     if ignored and not result.scanned_blobs and not result.skipped:
         hidden = sum(ignored.values())

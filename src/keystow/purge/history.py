@@ -10,8 +10,9 @@ from keystow.findings import Finding
 from keystow.pipeline.history import scan_history
 
 
-def history_findings(repo: Path, scanner: Scanner, config: Config, *, use_cache: bool = True) -> list[Finding]:
+def history_findings(repo: Path, scanner: Scanner, config: Config, *, use_cache: bool = True,
+                     progress=None) -> list[Finding]:
     """Every (rule, secret) reachable from any ref, each with all its locations. One scanner
     serves selection and verification: the rules cannot change (or break) in between."""
-    result = scan_history(repo, scanner, config, use_cache=use_cache, need_secrets=True)
+    result = scan_history(repo, scanner, config, use_cache=use_cache, need_secrets=True, progress=progress)
     return list(result.findings)

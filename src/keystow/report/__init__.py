@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import NamedTuple
 
-FORMATS = ("text", "json", "sarif", "junit", "gitlab", "github")
+FORMATS = ("text", "json", "jsonl", "sarif", "junit", "gitlab", "github")
 
 
 class ReportOptions(NamedTuple):

@@ -11,7 +11,7 @@ import datetime
 import json
 import uuid
 
-from keystow import __version__
+from keystow import PROJECT_URL, __version__
 from keystow.findings import Finding, Location, sort_findings
 from keystow.report.verification import verdict_label
 
@@ -35,7 +35,7 @@ def to_document(result, show_secrets: bool) -> dict:
                             for f in sort_findings(result.findings) for loc in f.locations],
         "scan": {
             "analyzer": TOOL,
-            "scanner": {**TOOL, "url": "https://pypi.org/project/keystow/"},
+            "scanner": {**TOOL, "url": PROJECT_URL},
             "type": "secret_detection",
             "start_time": _timestamp(started) if started else now,
             "end_time": now,

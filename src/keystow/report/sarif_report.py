@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from urllib.parse import quote
 
-from keystow import __version__
+from keystow import PROJECT_URL, __version__
 from keystow.findings import Finding, Location, sort_findings
 from keystow.report.verification import verdict_json
 
@@ -47,11 +48,11 @@ def to_document(result, show_secrets: bool) -> dict:
             "tool": {"driver": {
                 "name": "keystow",
                 "version": __version__,
-                "informationUri": "https://pypi.org/project/keystow/",
+                "informationUri": PROJECT_URL,
                 "rules": rules,
             }},
-            "results": [_verified(_result(f, index[f.rule_id], show_secrets), verdict_json(result, f))
-                        for f in findings],
+            "results": [_verified(r, verdict_json(result, f)) for f in findings
+                        for r in _results(f, index[f.rule_id], show_secrets)],
             "columnKind": "unicodeCodePoints",
         }],
     }
@@ -73,17 +74,35 @@ def _rules(findings: list[Finding]) -> list[dict]:
     return [seen[key] for key in sorted(seen)]
 
 
-def _result(finding: Finding, rule_index: int, show_secrets: bool) -> dict:
+def _results(finding: Finding, rule_index: int, show_secrets: bool) -> list[dict]:
+    """One result per location: GitHub code scanning shows only a result's first location, so a
+    secret committed in three files is three alerts, each with its own fingerprint."""
+    occurrences: dict[str, int] = {}
+    results = []
+    for location in finding.locations:
+        nth = occurrences[location.path] = occurrences.get(location.path, 0) + 1
+        results.append(_result(finding, location, rule_index, show_secrets, nth))
+    return results
+
+
+def _result(finding: Finding, location: Location, rule_index: int, show_secrets: bool, nth: int) -> dict:
     secret = finding.shown_secret(show_secrets)
+    others = len(finding.locations) - 1
+    also = f" (and {others} other location{'s' if others != 1 else ''})" if others else ""
     result = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
         "level": LEVELS.get(finding.severity, "warning"),
-        "message": {"text": f"{finding.rule_name} found: {secret}"},
-        "locations": [_location(loc) for loc in finding.locations],
-        "partialFingerprints": {"keystowFingerprint/v1": finding.fingerprint},
+        "message": {"text": f"{finding.rule_name} found: {secret}{also}"},
+        "locations": [_location(location)],
+        "partialFingerprints": {
+            # the secret's identity (shared by its locations) and this place's: path and the
+            # how-manieth time it occurs in that file, not the line, so an alert survives edits above it
+            "keystowSecret/v1": finding.fingerprint,
+            "keystowFingerprint/v1": location_fingerprint(finding.fingerprint, location.path, nth),
+        },
     }
-    commit = finding.location.provenance
+    commit = location.provenance
     if commit:
         result["properties"] = {"commit": commit.commit, "author": commit.author_email, "date": commit.date}
     return result
@@ -93,6 +112,11 @@ def _verified(result: dict, verification: dict | None) -> dict:
     if verification is not None:
         result["properties"] = {**result.get("properties", {}), "verification": verification}
     return result
+
+
+def location_fingerprint(secret_fingerprint: str, path: str, nth: int) -> str:
+    data = f"{secret_fingerprint}\0{path}\0{nth}".encode("utf-8", errors="surrogateescape")
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 def _location(location: Location) -> dict:

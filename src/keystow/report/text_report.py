@@ -11,6 +11,9 @@ COLORS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "l
 BOLD, DIM, RESET = "\033[1m", "\033[2m", "\033[0m"
 DEFAULT_HINT = ("To allow a false positive: add `keystow:allow` in a comment on its line, "
                 "or record it with `keystow baseline update`.")
+# Locations listed per finding without -v: a secret copied into a hundred commits should not
+# bury the rest of the report, and the count of the others is still said.
+LOCATION_LIMIT = 5
 
 
 def render(result, options) -> str:
@@ -40,10 +43,24 @@ def _finding_lines(finding: Finding, options, paint, verdict: str = "") -> list[
         p = loc.provenance
         introduced = f"introduced in {p.commit[:12]} by {p.author_name} <{p.author_email}> on {p.date}"
         lines.append(paint(DIM, "            " + visible(introduced)))
-    others = len(finding.locations) - 1
-    if others:
-        lines.append(paint(DIM, f"            and {others} more location{'s' if others > 1 else ''}"))
+    if len(finding.locations) > 1:
+        lines.extend(paint(DIM, visible(line)) for line in location_lines(finding.locations, options.verbose))
     return lines
+
+
+def location_lines(locations, verbose: bool) -> list[str]:
+    """Each place the secret is, as `path:line (commit)`: all with -v, else the first few."""
+    shown = locations if verbose else locations[:LOCATION_LIMIT]
+    lines = [f"            at {_place(loc)}" for loc in shown]
+    hidden = len(locations) - len(shown)
+    if hidden:
+        lines.append(f"            and {hidden} more location{'s' if hidden > 1 else ''} (use -v)")
+    return lines
+
+
+def _place(location) -> str:
+    commit = f" (commit {location.provenance.commit[:12]})" if location.provenance else ""
+    return f"{location.path}:{location.line}{commit}"
 
 
 def summary_line(result) -> str:

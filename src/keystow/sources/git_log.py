@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 from keystow import git
+from keystow.errors import FatalError
 from keystow.findings import Provenance
 
 HEADER = b"\x01"
@@ -22,6 +23,24 @@ FIELD = b"\x1f"
 LOG_FORMAT = "--format=%x01%H%x1f%an%x1f%ae%x1f%aI"
 SCANNED_MODES = (b"100644", b"100755", b"100664")  # regular files; not symlinks or submodules
 NULL_PREFIX = "0" * 20
+
+
+# `scan --log-opts`: git log options that only narrow which commits are walked. Anything else
+# could change the output keystow parses (--format, --raw), run programs (--ext-diff, textconv)
+# or read files (--stdin), so it is refused rather than passed on.
+LOG_OPTION_ALLOWLIST = ("--since=", "--until=", "--after=", "--before=", "--author=", "--committer=",
+                        "--max-count=", "--skip=", "--grep=", "--no-merges", "--first-parent",
+                        "--max-age=", "--min-age=")
+
+
+def checked_log_options(options: list[str]) -> list[str]:
+    """`options` if every one is on the allow-list (exact flag or `--name=value`), else FatalError."""
+    for option in options:
+        if not any(option == allowed or (allowed.endswith("=") and option.startswith(allowed))
+                   for allowed in LOG_OPTION_ALLOWLIST):
+            names = ", ".join(a + ("VALUE" if a.endswith("=") else "") for a in LOG_OPTION_ALLOWLIST)
+            raise FatalError(f"--log-opts: {option!r} is not allowed; allowed: {names}")
+    return options
 
 
 def log_args(revisions: list[str]) -> list[str]:
