@@ -49,7 +49,7 @@ def run_gate_scan(options: ScanOptions) -> int:
         result = with_report_fingerprints(options, result, root, options.baseline or trusted.baseline(config.baseline))
     finally:
         trusted.close()
-    hint = unblock_hint(staged=False, committed=True, history=False)
+    hint = unblock_hint(staged=False, committed=True, history=False, gate="push" if options.pre_push else "range")
     report_options = ReportOptions(options.show_secrets, _color(options), options.verbose, hint, list_skipped=True)
     emit(render(options.format, result, report_options), options.output)
     _print_skips(result, options, gate=True)
