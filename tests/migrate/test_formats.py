@@ -78,7 +78,8 @@ def test_journal_from_a_newer_keystow_is_refused_by_resume_and_rollback(pair_rep
 
 
 def test_journal_with_malformed_targets_is_not_a_journal(tmp_path):
-    path = tmp_path / "journal-x.json"
+    path = tmp_path / ".keystow" / "journal-x.json"  # journals are read only from a .keystow/ directory
+    path.parent.mkdir()
     path.write_text(json.dumps({"version": 1, "targets": {"v": {"store": "ssm"}}, "items": {}}))
     with pytest.raises(FatalError, match="not a keystow migrate journal"):
         Journal.load(path)

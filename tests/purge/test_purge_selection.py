@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+from keystow.migrate.journal import Journal
 from keystow.migrate.plan import salted_hash
 from keystow.migrate.sites import value_id
 from tests.helpers import commit_file, git, run_keystow
@@ -42,7 +43,7 @@ def test_migrated_secrets_are_replaced_by_a_marker_naming_their_reference(histor
         "targets": {value_id(secrets.password): {"store": "ssm", "name": "/shop/db_password", "key": None}},
         "items": {"i1": {"name": "/shop/db_password", "store": "ssm", "status": "created"}},
     }
-    (journal_dir / "journal-20240102T030405Z.json").write_text(json.dumps(journal))
+    Journal(journal_dir / "journal-20240102T030405Z.json", journal, history_repo).save()  # authenticated
     plan = {
         "version": 1,
         "items": [
@@ -72,7 +73,7 @@ def _journal(repo, document: dict, stamp: str = "20240102T030405Z") -> None:
     directory = repo / ".keystow"
     directory.mkdir(exist_ok=True)
     (directory / ".gitignore").write_text("*\n")
-    (directory / f"journal-{stamp}.json").write_text(json.dumps(document))
+    Journal(directory / f"journal-{stamp}.json", document, repo).save()  # authenticated, as migrate writes it
 
 
 def test_migrate_files_from_a_newer_keystow_stop_the_purge(history_repo, secrets):

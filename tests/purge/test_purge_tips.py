@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from keystow.migrate.journal import Journal
 from keystow.migrate.sites import value_id
 from tests.helpers import commit_file, git, run_keystow
 from tests.purge.builder import use_fixture_rules
@@ -82,7 +83,7 @@ def test_a_migrated_value_becomes_a_marker_never_the_bare_reference(tmp_path, se
     journal = {"version": 1, "state": "complete",
                "targets": {value_id(secrets.password): {"store": "ssm", "name": "/app/db_password", "key": None}},
                "items": {"i1": {"name": "/app/db_password", "store": "ssm", "status": "created"}}}
-    (journal_dir / "journal-20240102T030405Z.json").write_text(json.dumps(journal))
+    Journal(journal_dir / "journal-20240102T030405Z.json", journal, repo).save()  # authenticated, as migrate writes it
 
     result = run_keystow("purge", "--history", "--yes", cwd=repo)
     assert result.returncode == 0, result.stderr

@@ -37,7 +37,7 @@ def test_weak_secret_is_not_recovered_from_its_report_fingerprint(repo):
     recovered = [c for c in CANDIDATES if old_fingerprint(finding["rule_id"], c) == finding["fingerprint"]]
     assert recovered == []
     sarif = json.loads(run_keystow("scan", "--history", "--format", "sarif", cwd=repo).stdout)
-    printed = sarif["runs"][0]["results"][0]["partialFingerprints"]["keystowFingerprint/v1"]
+    printed = sarif["runs"][0]["results"][0]["partialFingerprints"]["keystowSecret/v1"]
     assert printed == finding["fingerprint"]
     assert [c for c in CANDIDATES if old_fingerprint(finding["rule_id"], c) == printed] == []
 

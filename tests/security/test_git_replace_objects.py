@@ -71,7 +71,7 @@ def test_purge_dry_run_sees_through_replace_refs(repo):
 
 def test_purge_rewrites_the_stored_blob_not_its_replacement(repo):
     token = _replaced_secret(repo)
-    result = run_keystow("purge", "--history", "--yes", cwd=repo)
+    result = run_keystow("purge", "--history", "--yes", "--include-head", cwd=repo)
     assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()
     stored = git(repo, "--no-replace-objects", "log", "--all", "-p", "--format=%B")
     assert token not in stored

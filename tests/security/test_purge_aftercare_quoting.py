@@ -20,7 +20,7 @@ def test_every_printed_command_is_quoted(repo, tmp_path):
     commit_file(repo, "deploy.sh", f"export GITHUB_TOKEN={Fakes(31).github_token()}\n", "deploy")
     git(repo, "tag", HOSTILE_TAG)
     git(repo, "remote", "add", "up;touch${IFS}remote", str(tmp_path / "nowhere.git"))
-    result = run_keystow("purge", "--history", "--yes", cwd=repo)
+    result = run_keystow("purge", "--history", "--yes", "--include-head", cwd=repo)
     assert result.returncode == 0, result.stderr.decode()
     report = (repo / "keystow-purge-report.md").read_text()
     pushes = [c for c in _commands(report) if c.startswith("git push")]

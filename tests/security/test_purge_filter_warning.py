@@ -22,7 +22,7 @@ def test_filters_in_gitattributes_and_config_are_announced_before_the_rewrite(re
     _leaky(repo)
     dry = run_keystow("purge", "--history", "--dry-run", cwd=repo)
     assert len(_filter_lines(dry.stderr)) == 1
-    result = run_keystow("purge", "--history", "--yes", cwd=repo)
+    result = run_keystow("purge", "--history", "--yes", "--include-head", cwd=repo)
     assert result.returncode == 0, result.stderr.decode()
     lines = _filter_lines(result.stderr)
     assert len(lines) == 1 and "shout" in lines[0]
@@ -37,6 +37,6 @@ def test_filter_only_in_config_is_announced(repo):
 
 def test_no_filters_no_warning(repo):
     _leaky(repo)
-    result = run_keystow("purge", "--history", "--yes", cwd=repo)
+    result = run_keystow("purge", "--history", "--yes", "--include-head", cwd=repo)
     assert result.returncode == 0
     assert _filter_lines(result.stderr) == []

@@ -62,7 +62,7 @@ def _tracking(repo: Path) -> list[str]:
 
 def _start_purge(repo: Path, tmp_path: Path) -> tuple[subprocess.Popen, Path]:
     started = tmp_path / "filter-repo-finished"
-    process = subprocess.Popen([sys.executable, "-c", HARNESS, str(started), "purge", "--history", "--yes"],
+    process = subprocess.Popen([sys.executable, "-c", HARNESS, str(started), "purge", "--history", "--yes", "--include-head"],
                                cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 120
     while not started.exists():
@@ -107,7 +107,7 @@ def test_config_comes_back_when_the_purge_is_interrupted(repo, tmp_path, sig):
 
 def test_successful_purge_keeps_remote_config_and_leaves_no_state(repo, tmp_path):
     before = _with_remote(repo, tmp_path)
-    result = run_keystow("purge", "--history", "--yes", cwd=repo)
+    result = run_keystow("purge", "--history", "--yes", "--include-head", cwd=repo)
     assert result.returncode == 0, result.stderr.decode()
     assert _config(repo) == before["config"]
     assert not (repo / ".git" / "keystow" / "purge-state.json").exists()

@@ -34,22 +34,17 @@ def test_round_trip_without_the_secret(tmp_path):
     assert again.get("e" * 40) == Outcome(skip=ReadProblem(TOO_LARGE, 5 << 20))
 
 
-def test_skips_keep_the_on_disk_form_of_format_1(tmp_path):
-    """Caches written before skips were typed ("binary", "too-large:<size>") still read, and
-    what is written now reads the same, so upgrading keystow does not rescan a history."""
-    cache = BlobCache.open(tmp_path, "digest")
-    cache.path.parent.mkdir(parents=True)
-    cache.path.write_text(json.dumps({"format": "1", "clean": "", "hits": {},
-                                      "skipped": {"a" * 40: "binary", "b" * 40: "too-large:123",
-                                                  "c" * 40: "too-large:lots", "d" * 40: "gone"}}))
-    old = BlobCache.open(tmp_path, "digest")
-    assert old.get("a" * 40) == Outcome(skip=ReadProblem(BINARY))
-    assert old.get("b" * 40) == Outcome(skip=ReadProblem(TOO_LARGE, 123))
-    assert old.get("c" * 40) is None and old.get("d" * 40) is None  # unreadable entries: a miss
-    old.put("e" * 40, Outcome(skip=ReadProblem(TOO_LARGE, 9)))
-    old.save()
-    skipped = json.loads(old.path.read_text())["skipped"]
-    assert skipped == {"a" * 40: "binary", "b" * 40: "too-large:123", "e" * 40: "too-large:9"}
+def test_skips_are_written_as_strings_and_read_back_typed(tmp_path):
+    """On disk a skip stays the string older caches wrote ("binary", "too-large:<size>"); in
+    memory it is a typed ReadProblem again."""
+    cache = BlobCache.open(tmp_path, "digest", tmp_path)
+    cache.put("a" * 40, Outcome(skip=ReadProblem(BINARY)))
+    cache.put("b" * 40, Outcome(skip=ReadProblem(TOO_LARGE, 123)))
+    cache.save()
+    assert json.loads(cache.path.read_text())["skipped"] == {"a" * 40: "binary", "b" * 40: "too-large:123"}
+    again = BlobCache.open(tmp_path, "digest", tmp_path)
+    assert again.get("a" * 40) == Outcome(skip=ReadProblem(BINARY))
+    assert again.get("b" * 40) == Outcome(skip=ReadProblem(TOO_LARGE, 123))
 
 
 def test_two_writers_merge_instead_of_overwriting(tmp_path):

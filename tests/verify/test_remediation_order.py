@@ -22,14 +22,14 @@ def test_migrate_plan_leads_with_verified_active_secrets(repo, aws_env):
         plain = run_keystow("migrate", "--endpoint-url", aws_env, cwd=repo)
     assert result.returncode == 0, result.stderr
     assert len(server.requests) == 2  # only --verify asked
-    items = json.loads((repo / "keystow-plan.json").read_text())["items"]
+    items = json.loads((repo / ".keystow" / "plan.json").read_text())["items"]
     assert plain.returncode == 0
     verified = result.stdout.decode()
     first = verified.split("\n1. ", 1)[1].split("\n2. ", 1)[0]
     assert "b_live.env" in first and "verified active by its provider" in first
     assert "verified active" not in plain.stdout.decode()
     assert [i["members"][0]["occurrences"][0]["path"] for i in items][0] == "a_dead.env"  # plain order
-    assert LIVE not in verified and LIVE not in (repo / "keystow-plan.json").read_text()
+    assert LIVE not in verified and LIVE not in (repo / ".keystow" / "plan.json").read_text()
 
 
 def test_purge_rotation_list_leads_with_verified_active_secrets(tmp_path):

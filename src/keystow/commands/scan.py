@@ -79,14 +79,14 @@ def run_scan(options: ScanOptions) -> int:
     result = collect_with_progress(options, config)
     result = at_least_confident(result, options.min_confidence)
     result = apply_baseline(options, config, result)
+    scope = baseline_scope(options, config)
+    result = with_report_fingerprints(options, result, scope.root, scope.file)  # verdicts are keyed by these
     if options.verify or options.only_verified or options.fail_on_verified:
         result = verify_result(options, result)
     if options.redact is not None:
         result.findings = [
             f.replace(known_redacted=redact(f.secret, options.redact)) if f.secret else f for f in result.findings
         ]
-    scope = baseline_scope(options, config)
-    result = with_report_fingerprints(options, result, scope.root, scope.file)
     hint = unblock_hint(options.staged, bool(options.pre_push or options.range or options.since), options.history)
     report_options = ReportOptions(options.show_secrets, _color(options), options.verbose, hint)
     emit(render(options.format, result, report_options), options.output)
