@@ -3,8 +3,6 @@ value becomes a marker that cannot pass for a working value, never the bare refe
 
 from __future__ import annotations
 
-import json
-
 from keystow.migrate.journal import Journal
 from keystow.migrate.sites import value_id
 from tests.helpers import commit_file, git, run_keystow

@@ -62,8 +62,13 @@ def _tracking(repo: Path) -> list[str]:
 
 def _start_purge(repo: Path, tmp_path: Path) -> tuple[subprocess.Popen, Path]:
     started = tmp_path / "filter-repo-finished"
-    process = subprocess.Popen([sys.executable, "-c", HARNESS, str(started), "purge", "--history", "--yes", "--include-head"],
-                               cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", HARNESS, str(started), "purge", "--history", "--yes", "--include-head"],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     while not started.exists():
         assert process.poll() is None, process.communicate()
