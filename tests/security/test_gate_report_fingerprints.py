@@ -56,3 +56,20 @@ def test_fingerprint_is_stable_per_repository_and_differs_between_repositories(r
     git(other, "pull", "-q")
     assert reported(other, "--history", "--no-baseline")[0]["fingerprint"] == \
         reported(repo, "--history", "--no-baseline")[0]["fingerprint"]
+
+
+def test_scan_repos_reports_no_fingerprint_for_a_weak_secret(repo, tmp_path):
+    """scan-repos has no repository salt to travel with its report: a weak secret's finding
+    carries no fingerprint at all, a strong token's still does (it cannot be guessed)."""
+    from testing.fakes import Fakes
+
+    weak_password_repo(repo)
+    commit_file(repo, "ci.sh", f"export GITHUB_TOKEN={Fakes(811).github_token()}\n")
+    (tmp_path / "repos.txt").write_text(f"{repo}\n")
+    result = run_keystow("scan-repos", str(tmp_path / "repos.txt"), "--format", "json", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    [repository] = json.loads(result.stdout)["repositories"]
+    fingerprints = {f["rule_id"]: f["fingerprint"] for f in repository["findings"]}
+    weak = [fp for rule, fp in fingerprints.items() if "password" in rule]
+    assert weak == [""]
+    assert len(fingerprints["github-classic-pat"]) == 32

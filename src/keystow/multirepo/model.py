@@ -7,9 +7,11 @@ cross the network to a Dask scheduler.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from keystow.config import Config
+from keystow.detect.entropy import charset_size
 from keystow.findings import Finding, Located, Location
 from keystow.sources import Skipped
 
@@ -36,6 +38,17 @@ class RepoScanSettings:
     clone_timeout: float = 1800.0  # seconds a clone may take before it is killed
 
 
+# scan-repos reports leave this process (a Dask cluster, a shared file) without a repository salt
+# to hash with, and a constant-salt fingerprint of a weak secret is recovered by hashing guesses
+# next to its redacted prefix. A secret with fewer bits than this gets no fingerprint at all.
+UNGUESSABLE_BITS = 96
+
+
+def guessable_bits(secret: str) -> float:
+    """log2 of the search space a guesser faces: length times the bits of its character set."""
+    return len(secret) * math.log2(charset_size(secret)) if secret else 0.0
+
+
 @dataclass(frozen=True)
 class RedactedFinding(Located):
     """A finding without its secret; duck-types `Finding` for the JSON and text reports."""
@@ -51,7 +64,8 @@ class RedactedFinding(Located):
 
     @classmethod
     def of(cls, finding: Finding) -> RedactedFinding:
-        return cls(finding.rule_id, finding.rule_name, finding.severity, finding.fingerprint,
+        fingerprint = finding.fingerprint if guessable_bits(finding.secret) >= UNGUESSABLE_BITS else ""
+        return cls(finding.rule_id, finding.rule_name, finding.severity, fingerprint,
                    finding.redacted, finding.locations, finding.tags, finding.confidence)
 
     def shown_secret(self, show_secrets: bool) -> str:
