@@ -14,7 +14,6 @@ cache.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 import stat
 import sys
@@ -193,10 +192,14 @@ def repository_key(root: Path) -> bytes:
 
 
 def authenticate(key: bytes, data: bytes) -> str:
+    import hmac  # late: only the history cache and journals are authenticated; the hook is neither
+
     return hmac.new(key, data, hashlib.sha256).hexdigest()
 
 
 def authentic(key: bytes, data: bytes, mac: object) -> bool:
+    import hmac  # late: as in authenticate
+
     return isinstance(mac, str) and hmac.compare_digest(authenticate(key, data), mac)
 
 

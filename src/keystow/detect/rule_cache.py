@@ -12,16 +12,19 @@ import pickle
 from pathlib import Path
 
 from keystow import __version__, fs
-from keystow.detect.rule_schema import schema_path
 
 # Part of the key: a pickle of another shape of Rule (2: Rule is a NamedTuple; 3: with kind and
 # confidence; 4: with paths) is never tried.
+# The rule schema is part of the key (a stricter schema must re-check cached rules). Spelled out
+# here, not imported from rule_schema: the hook computes this key on every commit.
+SCHEMA = Path(__file__).resolve().parent.parent / "rules" / "rule.schema.json"
+
 CACHE_FORMAT = "4"
 
 
 def _key(files: list[Path]) -> str | None:
     parts = [__version__, CACHE_FORMAT]
-    for path in [*files, schema_path()]:
+    for path in [*files, SCHEMA]:
         try:
             info = os.stat(path)
         except OSError:

@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from keystow import fs
-from keystow.detect import rule_cache, rule_schema
+from keystow.detect import rule_cache
 from keystow.detect.checksums import VALIDATORS
-from keystow.detect.rule_schema import expand
 from keystow.errors import RuleError
 
 DEFAULT_WINDOW = 1024
@@ -148,6 +147,8 @@ def load_rule_file(path: Path) -> list[Rule]:
     # late: the hook imports this module; yaml is on its no-import list; its cached path reads no rule file
     import yaml
 
+    from keystow.detect import rule_schema
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster
     try:
         # bounded, a regular file only: extra_rules = ["/dev/zero"] must not read forever
@@ -164,6 +165,8 @@ def load_rule_file(path: Path) -> list[Rule]:
 
 def parse_rule(raw: object, source: str, fragments: dict[str, str] | None = None) -> Rule:
     """One rule (a mapping as in a rule file's `rules` list), checked against the schema."""
+    from keystow.detect import rule_schema  # late: parsing is a rule-cache miss, never the hook's path
+
     rule_schema.validate_rule(raw, source)
     assert isinstance(raw, dict)  # the schema accepts only a mapping
     return _build_rule(raw, source, fragments or {})
@@ -171,6 +174,9 @@ def parse_rule(raw: object, source: str, fragments: dict[str, str] | None = None
 
 def _build_rule(raw: dict, source: str, fragments: dict[str, str]) -> Rule:
     """A Rule from a mapping the schema accepted: the checks a schema cannot express, then defaults."""
+    # late: only a rule-cache miss parses rules; the hook's warm path never does
+    from keystow.detect.rule_schema import expand
+
     where = f"{source}: rule {raw['id']!r}"
     regex = expand(raw["regex"], fragments, where)
     _check_regex(regex, where)

@@ -9,7 +9,6 @@ import re
 from typing import Callable, Iterable
 
 from keystow.config import Config
-from keystow.detect.backtracking import reject_backtracking_allow_regexes
 from keystow.detect.ruleset import RuleSet, load_rules
 from keystow.detect.scanner import Blob, FilterPolicy, Scanner
 from keystow.detect.text import to_scannable
@@ -31,7 +30,11 @@ def unknown_disabled_rules(config: Config) -> list[str]:
 
 
 def build_scanner(config: Config, engine: str = "auto", inline_allow: bool = True) -> Scanner:
-    reject_backtracking_allow_regexes(config)
+    if config.allow_regexes:
+        # late: the hook builds a scanner on every commit; only allow regexes need the ReDoS check
+        from keystow.detect.backtracking import reject_backtracking_allow_regexes
+
+        reject_backtracking_allow_regexes(config)
     policy = FilterPolicy(
         inline_allow=inline_allow,
         allow_regexes=tuple(re.compile(r) for r in config.allow_regexes),
