@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 from keystow import git
@@ -33,15 +34,25 @@ def repository_salt(root: Path | None, baseline_file: Path | None = None) -> str
             pass  # an unreadable baseline is reported where it is applied
     if root is None or not root.is_dir():
         return None
-    kept = [value for _, value in git.config_entries(root, f"^{SALT_KEY}$") if SALT_SHAPE.match(value)]
-    if kept:
-        return kept[-1]
-    salt = os.urandom(16).hex()
-    try:
-        git.config_add(root, SALT_KEY, salt)
-    except FatalError:
-        return None  # not a repository, or a read-only one: this run's fingerprints are its own
-    return salt
+    kept = _kept_salts(root)
+    if not kept:
+        try:
+            git.config_add(root, SALT_KEY, os.urandom(16).hex())
+        except FatalError:
+            pass  # a concurrent run holds the config lock (its salt is read back below), or read-only
+        kept = _kept_salts(root, wait_for_one=True)
+    # The first salt ever written wins: runs that raced to add one all read back the same value.
+    return kept[0] if kept else None
+
+
+def _kept_salts(root: Path, wait_for_one: bool = False) -> list[str]:
+    for _ in range(20 if wait_for_one else 1):
+        kept = [value for _, value in git.config_entries(root, f"^{SALT_KEY}$") if SALT_SHAPE.match(value)]
+        if kept:
+            return kept
+        if wait_for_one:
+            time.sleep(0.05)  # another run's write may still hold config.lock
+    return []
 
 
 def salted(findings: list[Finding], salt: str | None) -> list[Finding]:
