@@ -6,8 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from testing.fakes import Fakes
 from tests.helpers import commit_file, git, run_keystow
 
@@ -84,14 +82,6 @@ def test_core_hooks_path_is_honoured(repo):
     assert _commit(repo, "leak.py", f'T = "{Fakes(5).github_token()}"\n').returncode != 0
     run_keystow("hook", "uninstall", cwd=repo)
     assert not (repo / ".githooks" / "pre-commit").exists()
-
-
-@pytest.fixture
-def remote(tmp_path, repo) -> Path:
-    bare = tmp_path / "remote.git"
-    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
-    git(repo, "remote", "add", "origin", str(bare))
-    return bare
 
 
 def test_pre_push_blocks_a_pushed_secret_and_lets_clean_pushes_through(repo, remote):

@@ -33,14 +33,6 @@ def _install(repo: Path, *args: str) -> None:
     assert run_keystow("hook", "install", *args, cwd=repo).returncode == 0
 
 
-@pytest.fixture
-def remote(tmp_path, repo) -> Path:
-    bare = tmp_path / "remote.git"
-    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
-    git(repo, "remote", "add", "origin", str(bare))
-    return bare
-
-
 def test_staged_hint_baseline_update_then_the_commit_passes(repo):
     commit_file(repo, "README", "hello\n")
     _install(repo)
