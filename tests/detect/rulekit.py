@@ -27,3 +27,17 @@ _fakes = Fakes(31)
 PASSWORD = _fakes.password(14)
 DEMO_TOKEN = "dmo_" + _fakes.chars(string.ascii_lowercase + string.digits, 20)
 DEMO_TOKEN_2 = "dmo_" + _fakes.chars(string.ascii_lowercase + string.digits, 20)
+
+
+# A minimal valid rule file, for the loader and schema tests.
+VALID = """
+rules:
+  - id: demo-token
+    name: Demo token
+    severity: high
+    keywords: [dmo_]
+    regex: '\\b(?P<secret>dmo_[a-z0-9]{20})\\b'
+    tags: [demo]
+    examples: ['t = dmo_k3j4h5g6f7d8s9a0q1w2']
+    negative_examples: ['t = dmo_short']
+"""

@@ -19,22 +19,11 @@ from keystow.detect.ruleset import DEFAULT_WINDOW, Rule, builtin_rule_files, loa
 from keystow.detect.scanner import Blob, FilterPolicy, Scanner
 from keystow.errors import RuleError
 from keystow.findings import SEVERITIES
-from tests.detect.rulekit import DEMO, DEMO_TOKEN, GH, rule, ruleset
+from tests.detect.rulekit import DEMO, DEMO_TOKEN, GH, VALID, rule, ruleset
 
 SCHEMA = json.loads(schema_path().read_text(encoding="utf-8"))
 RULE_SCHEMA = SCHEMA["$defs"]["rule"]
 
-VALID = """
-rules:
-  - id: demo-token
-    name: Demo token
-    severity: high
-    keywords: [dmo_]
-    regex: '\\b(?P<secret>dmo_[a-z0-9]{20})\\b'
-    tags: [demo]
-    examples: ['t = dmo_k3j4h5g6f7d8s9a0q1w2']
-    negative_examples: ['t = dmo_short']
-"""
 
 
 def load(tmp_path, text):

@@ -9,18 +9,7 @@ import pytest
 from keystow.detect.matcher import compile_database, hyperscan_available
 from keystow.detect.ruleset import load_rule_file, load_rules
 from keystow.errors import RuleError
-
-VALID = """
-rules:
-  - id: demo-token
-    name: Demo token
-    severity: high
-    keywords: [dmo_]
-    regex: '\\b(?P<secret>dmo_[a-z0-9]{20})\\b'
-    tags: [demo]
-    examples: ['t = dmo_k3j4h5g6f7d8s9a0q1w2']
-    negative_examples: ['t = dmo_short']
-"""
+from tests.detect.rulekit import VALID
 
 
 def write(tmp_path, text):
