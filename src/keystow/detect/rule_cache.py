@@ -19,7 +19,7 @@ from keystow import __version__, fs
 # here, not imported from rule_schema: the hook computes this key on every commit.
 SCHEMA = Path(__file__).resolve().parent.parent / "rules" / "rule.schema.json"
 
-CACHE_FORMAT = "4"
+CACHE_FORMAT = "5"
 
 
 def _key(files: list[Path]) -> str | None:

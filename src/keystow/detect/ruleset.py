@@ -42,6 +42,8 @@ class Rule(NamedTuple):
     confidence: str = "high"
     # Globs a file's path (or base name) must match for the rule to fire; empty: every file.
     paths: tuple[str, ...] = ()
+    # Where the provider documents the format (https URLs); `rules check` wants one per provider rule.
+    references: tuple[str, ...] = ()
 
     @property
     def is_generic(self) -> bool:
@@ -206,6 +208,7 @@ def _build_rule(raw: dict, source: str, fragments: dict[str, str]) -> Rule:
         kind=raw.get("kind", "provider"),
         confidence=raw.get("confidence", "high"),
         paths=tuple(raw.get("paths", ())),
+        references=tuple(raw.get("references", ())),
     )
 
 
