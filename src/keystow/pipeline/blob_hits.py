@@ -26,10 +26,11 @@ class Hit:
     redacted: str
     confidence: str
     secret: str = ""  # "" when the hit came from the cache
+    public_example: str = ""  # where the secret is published as a documentation example, or ""
 
     def cacheable(self) -> list:
         return [self.rule_id, self.line, self.column, self.end_line, self.end_column,
-                self.fingerprint, self.redacted, self.confidence]
+                self.fingerprint, self.redacted, self.confidence, self.public_example]
 
 
 @dataclass(frozen=True)
@@ -52,16 +53,20 @@ def scan_blob(scanner: Scanner, data: bytes) -> Outcome:
 def hit_from_finding(finding: Finding) -> Hit:
     loc = finding.location
     return Hit(finding.rule_id, loc.line, loc.column, loc.end_line, loc.end_column,
-               finding.fingerprint, finding.redacted, finding.confidence, finding.secret)
+               finding.fingerprint, finding.redacted, finding.confidence, finding.secret,
+               finding.public_example or "")
 
 
 def hit_from_cache(entry: list) -> Hit:
-    return Hit(*entry[:8])
+    rule_id, line, column, end_line, end_column, fingerprint, redacted, confidence, public_example = entry[:9]
+    return Hit(rule_id, line, column, end_line, end_column, fingerprint, redacted, confidence,
+               public_example=public_example)  # the cache keeps no secret
 
 
 def to_finding(hit: Hit, rules: dict[str, Rule], path: str, blob: str, provenance: Provenance | None) -> Finding:
     rule = rules[hit.rule_id]
     location = Location(path, hit.line, hit.column, hit.end_line, hit.end_column, blob, provenance)
-    return Finding(rule.id, rule.name, rule.severity, hit.secret, (location,), rule.tags, hit.confidence,
+    severity = "low" if hit.public_example else rule.severity
+    return Finding(rule.id, rule.name, severity, hit.secret, (location,), rule.tags, hit.confidence,
                    known_fingerprint=None if hit.secret else hit.fingerprint,
-                   known_redacted=None if hit.secret else hit.redacted)
+                   known_redacted=None if hit.secret else hit.redacted, public_example=hit.public_example or None)
