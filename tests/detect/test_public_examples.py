@@ -109,3 +109,17 @@ def test_a_key_that_is_not_published_still_fails(repo):
     result = run_keystow("scan", ".", "--format", "json", cwd=repo)
     assert result.returncode == 1
     assert [f.get("public_example") for f in json.loads(result.stdout)["findings"]] == [None]
+
+
+def test_migrate_and_purge_leave_published_examples_alone(examples_repo):
+    from keystow.config import load_config
+    from keystow.migrate.workflow import find_secrets
+    from keystow.pipeline.scanning import build_scanner
+    from keystow.purge.history import history_findings
+
+    # the same scan reports them (informational), but nothing moves them to a store or rewrites history
+    assert find_secrets(examples_repo, examples_repo) == []
+    config = load_config(examples_repo)
+    assert history_findings(examples_repo, build_scanner(config), config, use_cache=False) == []
+    commit_file(examples_repo, "app.py", 'stripe.api_key = "sk_test_9qV2mXk7LpR4tZw8NbC3jHd6"\n')  # keystow:allow
+    assert [f.rule_id for f in find_secrets(examples_repo, examples_repo)] == ["stripe-test-secret-key"]
