@@ -123,3 +123,11 @@ def test_migrate_and_purge_leave_published_examples_alone(examples_repo):
     assert history_findings(examples_repo, build_scanner(config), config, use_cache=False) == []
     commit_file(examples_repo, "app.py", 'stripe.api_key = "sk_test_9qV2mXk7LpR4tZw8NbC3jHd6"\n')  # keystow:allow
     assert [f.rule_id for f in find_secrets(examples_repo, examples_repo)] == ["stripe-test-secret-key"]
+
+
+def test_history_scans_keep_the_lowered_severity_through_the_blob_cache(examples_repo):
+    # twice: the second run answers from the blob cache, which must keep the finding's own severity
+    for _ in range(2):
+        history = _findings(run_keystow("scan", ".", "--history", "--min-confidence", "low", "--format", "json",
+                                        cwd=examples_repo))
+        assert history and {f["severity"] for f in history} == {"low"}, {f["rule_id"]: f["severity"] for f in history}

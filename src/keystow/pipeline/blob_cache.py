@@ -28,7 +28,7 @@ from keystow.git.catfile import BINARY, TOO_LARGE, ReadProblem
 from keystow.pipeline.blob_hits import Outcome, hit_from_cache
 
 # On disk a skip is a string: "binary" or "too-large:<size>" (`ReadProblem` in memory).
-CACHE_FORMAT = "3"  # 2: redacted forms carry a hash tag; 3: hits carry public_example
+CACHE_FORMAT = "3"  # 2: redacted forms carry a hash tag; 3: hits carry public_example and severity
 KEEP = 4
 CACHE_READ_LIMIT = 1 << 30  # ~40 bytes per clean blob: room for the largest histories
 
