@@ -54,3 +54,12 @@ def test_a_user_provider_rule_with_a_reference_passes_quietly(tmp_path):
     out = result.stdout.decode()
     assert result.returncode == 0, out[-2000:]
     assert "notice" not in out and "0 failures" in out
+
+
+def test_rules_list_shows_each_rules_references(tmp_path):
+    import json
+
+    listed = json.loads(run_keystow("rules", "list", "--json", cwd=tmp_path).stdout)["rules"]
+    by_id = {rule["id"]: rule for rule in listed}
+    assert by_id["aws-access-key-id"]["references"][0].startswith("https://docs.aws.amazon.com/")
+    assert all(rule["references"] for rule in listed if rule["id"].startswith("stripe-"))

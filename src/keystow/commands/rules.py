@@ -17,7 +17,8 @@ def list_rules(config: Config, as_json: bool) -> int:
     ruleset = load_ruleset(config)
     if as_json:
         rules = [{"id": r.id, "name": r.name, "severity": r.severity, "tags": list(r.tags),
-                  "validator": r.validator, "source": r.source} for r in ruleset.rules]
+                  "validator": r.validator, "source": r.source, "references": list(r.references)}
+                 for r in ruleset.rules]
         print(json.dumps({"count": len(rules), "rules": rules}, indent=2))
         return EXIT_CLEAN
     for rule in ruleset.rules:
