@@ -19,6 +19,7 @@ from keystow.detect.filters.overlap import (
     drop_shadowed_generic,
 )
 from keystow.detect.matcher import Match, build_matcher
+from keystow.detect.public_examples import public_example_source
 from keystow.detect.ruleset import Rule, RuleSet
 from keystow.detect.text import TextIndex, to_scannable
 from keystow.findings import Finding, Location, Provenance
@@ -100,9 +101,10 @@ class Scanner:
         confidence = rule_gate(rule, secret, self.policy)
         if confidence is None:
             return None
+        published = public_example_source(secret)  # reported as such, not dropped as a placeholder
         line_text = index.context(match.secret_start, match.secret_end)
         name = data[name_start(data, match.start):match.secret_start]  # the name the value is assigned to
-        if is_filtered(rule, secret, self.policy, line_text, name, blob.path):
+        if published is None and is_filtered(rule, secret, self.policy, line_text, name, blob.path):
             return None
         if self.policy.inline_allow and self._allowed_inline(index, match.secret_start, allowed_lines):
             self.inline_allowed += 1
@@ -111,9 +113,10 @@ class Scanner:
         end_line, end_column = index.line_and_column(match.secret_end)
         location = Location(blob.path, line, column, end_line, end_column, blob.blob_id, blob.provenance)
         severity = rule.severity
-        if is_encrypted_key(secret):  # a passphrase still stands between the finder and the key
+        if is_encrypted_key(secret) or published:  # a passphrase still stands between the finder and the key
             severity = confidence = "low"
-        return Finding(rule.id, rule.name, severity, secret, (location,), rule.tags, confidence)
+        return Finding(rule.id, rule.name, severity, secret, (location,), rule.tags, confidence,
+                       public_example=published)
 
     @staticmethod
     def _allowed_inline(index: TextIndex, offset: int, allowed_lines: dict[int, bool]) -> bool:
