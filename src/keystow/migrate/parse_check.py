@@ -36,7 +36,7 @@ def _parse(kind: str, text: str) -> None:
     if kind == "json":
         json.loads(text)
     elif kind == "python":
-        ast.parse(text)
+        ast.parse(text.removeprefix("\ufeff"))  # Python reads a BOM as an encoding mark
     elif kind == "toml":
         tomllib = toml_parser()
 
