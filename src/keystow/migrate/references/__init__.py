@@ -23,11 +23,17 @@ from keystow.migrate.references import (
     shell,
     source_code,
     terraform,
+    tfstate,
+    tfvars,
 )
 from keystow.migrate.references.base import FileChange, FileContext
 
 
 def writer_for(path: str, text: str) -> ModuleType | None:
+    if tfstate.detect(path):
+        return tfstate
+    if tfvars.detect(path):
+        return tfvars
     if envfile.is_envfile(path):
         return envfile
     if terraform.detect(path):
