@@ -14,7 +14,8 @@ import yaml
 
 from keystow.config import toml_parser
 
-PARSERS = {".json": "json", ".yml": "yaml", ".yaml": "yaml", ".template": "yaml", ".toml": "toml", ".py": "python"}
+PARSERS = {".json": "json", ".ipynb": "json", ".yml": "yaml", ".yaml": "yaml", ".template": "yaml", ".toml": "toml",
+           ".py": "python"}
 
 
 def parses(path: str, text: str) -> bool:

@@ -18,6 +18,7 @@ from keystow.migrate.references import (
     ecs,
     envfile,
     kubernetes,
+    notebook,
     properties,
     serverless,
     shell,
@@ -32,6 +33,8 @@ from keystow.migrate.references.base import FileChange, FileContext
 def writer_for(path: str, text: str) -> ModuleType | None:
     if tfstate.detect(path):
         return tfstate
+    if notebook.detect(path):
+        return notebook
     if tfvars.detect(path):
         return tfvars
     if envfile.is_envfile(path):
@@ -88,4 +91,4 @@ def secretsmanager_reason(path: str, text: str, site) -> str | None:
 
 def reads_environment(path: str, text: str) -> bool:
     """Whether this file's references are environment variables (listed in the manifest)."""
-    return writer_for(path, text) in (envfile, shell, source_code, compose, properties)
+    return writer_for(path, text) in (envfile, shell, source_code, compose, properties, notebook)

@@ -76,7 +76,7 @@ def plan(ctx: FileContext) -> FileChange:
     assert lang is not None  # writer_for picks this writer only for a language it knows
     change = FileChange(ctx.path, f"{KIND}:{lang}", RESOLVES, NOTE)
     for site in ctx.sites:
-        _rewrite_site(ctx.text, site, lang, change)
+        rewrite_site(ctx.text, site, lang, change)
     if change.edits and lang == "python":
         _ensure_python_os_import(ctx, change)
     if change.edits and lang == "go":
@@ -84,7 +84,7 @@ def plan(ctx: FileContext) -> FileChange:
     return change
 
 
-def _rewrite_site(text: str, site: BoundSite, lang: str, change: FileChange) -> None:
+def rewrite_site(text: str, site: BoundSite, lang: str, change: FileChange) -> None:
     found = enclosing_quotes(text, site)
     if found is None:
         return change.skip(site, "not inside a one-line string literal")
