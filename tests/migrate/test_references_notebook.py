@@ -75,7 +75,7 @@ def test_rollback_record_restores_the_notebook_byte_for_byte():
 def test_markdown_gets_a_placeholder_naming_the_reference():
     cell = {"cell_type": "markdown", "id": "notes", "metadata": {}, "source": [f"Token was `{SECRET}`."]}
     new, change, _ = _sites(notebook(SECRET, cell), SECRET)
-    assert json.loads(new)["cells"][3]["source"] == ["Token was `<from ssm:/app/db_password>`."]
+    assert json.loads(new)["cells"][3]["source"] == ["Token was `<from SSM: /app/db_password>`."]
     nbformat.validate(nbformat.reads(new, as_version=4))
 
 

@@ -15,8 +15,11 @@ from keystow.migrate.references import (
     cloudformation,
     codebuild,
     compose,
+    docs,
     ecs,
     envfile,
+    ini,
+    jsonconfig,
     kubernetes,
     notebook,
     properties,
@@ -26,6 +29,7 @@ from keystow.migrate.references import (
     terraform,
     tfstate,
     tfvars,
+    xmlconfig,
 )
 from keystow.migrate.references.base import FileChange, FileContext
 
@@ -61,6 +65,14 @@ def writer_for(path: str, text: str) -> ModuleType | None:
         return shell
     if source_code.language(path):
         return source_code
+    return _config_or_docs(path)
+
+
+def _config_or_docs(path: str) -> ModuleType | None:
+    """Files no ecosystem claims above: configuration an application reads, and documentation."""
+    for writer in (jsonconfig, xmlconfig, ini, docs):
+        if writer.detect(path):
+            return writer
     return None
 
 
@@ -91,4 +103,5 @@ def secretsmanager_reason(path: str, text: str, site) -> str | None:
 
 def reads_environment(path: str, text: str) -> bool:
     """Whether this file's references are environment variables (listed in the manifest)."""
-    return writer_for(path, text) in (envfile, shell, source_code, compose, properties, notebook)
+    return writer_for(path, text) in (envfile, shell, source_code, compose, properties, notebook, ini, xmlconfig,
+                                           jsonconfig)

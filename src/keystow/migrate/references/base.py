@@ -100,6 +100,13 @@ def encoded(value: str, encoding: str) -> str:
     return value
 
 
+def placeholder(target: StoreTarget) -> str:
+    """What a document shows instead of a value: `<from SSM: /app/db/password>`."""
+    store = "SSM" if target.store == "ssm" else "Secrets Manager"
+    key = f"#{target.key}" if target.key else ""
+    return f"<from {store}: {target.name}{key}>"
+
+
 def line_bounds(text: str, offset: int) -> tuple[int, int]:
     """[start, end) of the line holding offset, without its line ending."""
     start = text.rfind("\n", 0, offset) + 1

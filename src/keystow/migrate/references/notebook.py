@@ -15,7 +15,7 @@ import json
 import re
 
 from keystow.migrate.references import source_code
-from keystow.migrate.references.base import BoundSite, Edit, FileChange, FileContext
+from keystow.migrate.references.base import BoundSite, Edit, FileChange, FileContext, placeholder
 
 KIND = "notebook"
 RESOLVES = "runtime"
@@ -73,7 +73,7 @@ def _rewrite_cell(cell: dict, sites: list[BoundSite], change: FileChange, handle
     if cell.get("cell_type") == "code":
         text = _rewrite_code(text, [sites[n] for n in numbers], numbers, change)
     else:
-        text = MARKER_RE.sub(lambda m: f"<from {sites[int(m.group(1))].target.reference()}>", text)
+        text = MARKER_RE.sub(lambda m: placeholder(sites[int(m.group(1))].target), text)
     handled.update(numbers)
     cell["source"] = text.splitlines(keepends=True) if isinstance(source, list) else text
 
