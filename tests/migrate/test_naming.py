@@ -32,7 +32,8 @@ def test_properties_keys_are_whole(tmp_path):
 def test_ecs_parameter_named_after_the_variable(tmp_path):
     secret = Fakes(62).github_token()
     text = ('{\n  "containerDefinitions": [\n    {\n      "name": "web",\n      "environment": [\n'
-            f'        {{\n          "name": "API_TOKEN",\n          "value": "{secret}"\n        }}\n      ]\n    }}\n  ]\n}}\n')
+            f'        {{\n          "name": "API_TOKEN",\n          "value": "{secret}"\n        }}\n'
+            '      ]\n    }\n  ]\n}\n')
     plan = plan_for(tmp_path / "m2", {"taskdef.json": text}, [("taskdef.json", secret, "r")])
     assert [item.name for item in plan.items] == ["/m2/taskdef/api_token"]
 
@@ -40,9 +41,11 @@ def test_ecs_parameter_named_after_the_variable(tmp_path):
 def test_no_numeric_suffix_for_one_value_used_twice_only_for_two_values(tmp_path):
     fakes = Fakes(63)
     one, two = fakes.github_token(), fakes.github_token()
-    files = {"a/.env": f"API_TOKEN={one}\n", "b/settings.py": f'API_TOKEN = "{one}"\n', "c/run.sh": f"API_TOKEN={two}\n"}
-    plan = plan_for(tmp_path / "repo", files, [("a/.env", one, "r"), ("b/settings.py", one, "r"), ("c/run.sh", two, "r")])
+    files = {"a/.env": f"API_TOKEN={one}\n", "b/settings.py": f'API_TOKEN = "{one}"\n',
+             "c/run.sh": f"API_TOKEN={two}\n"}
+    found = [("a/.env", one, "r"), ("b/settings.py", one, "r"), ("c/run.sh", two, "r")]
+    plan = plan_for(tmp_path / "repo", files, found)
     env_vars = sorted(m.env_var for item in plan.items for m in item.members)
     assert env_vars == ["API_TOKEN", "API_TOKEN_2"]  # two different values: only then a suffix
-    plan = plan_for(tmp_path / "repo2", dict(list(files.items())[:2]), [("a/.env", one, "r"), ("b/settings.py", one, "r")])
+    plan = plan_for(tmp_path / "repo2", dict(list(files.items())[:2]), found[:2])
     assert [m.env_var for item in plan.items for m in item.members] == ["API_TOKEN"]

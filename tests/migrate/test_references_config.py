@@ -144,7 +144,8 @@ def test_terraform_aws_provider_keys_are_removed_never_a_data_source():
 
 
 def test_terraform_variable_default_moves_to_tf_var():
-    text = f'variable "token" {{\n  type    = string\n  default = "{A}"\n}}\n\nresource "x" "y" {{\n  token = "{B}"\n}}\n'
+    text = (f'variable "token" {{\n  type    = string\n  default = "{A}"\n}}\n\n'
+            f'resource "x" "y" {{\n  token = "{B}"\n}}\n')
     new, change = rewrite("main.tf", text, {A: SSM, B: SSM})
     assert A not in new and "  # default: default removed (Terraform reads TF_VAR_token)" in new
     assert change.manifest == {"TF_VAR_token": "ssm:/app/db_password"}

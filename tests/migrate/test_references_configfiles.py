@@ -33,7 +33,8 @@ def test_spring_xml_and_web_config_stay_valid_xml():
     new, change = rewrite("src/main/resources/applicationContext.xml", text, {A: SSM}, {A: "DS_PASSWORD"})
     assert 'value="${DS_PASSWORD}"' in new
     ElementTree.fromstring(new)
-    text = f'<configuration>\n  <appSettings>\n    <add key="StripeKey" value="{B}" />\n  </appSettings>\n</configuration>\n'
+    text = (f'<configuration>\n  <appSettings>\n    <add key="StripeKey" value="{B}" />\n  </appSettings>\n'
+            '</configuration>\n')
     new, change = rewrite("web/Web.config", text, {B: SSM}, {B: "STRIPE_KEY"})
     assert 'value="${STRIPE_KEY}"' in new and "EnvironmentConfigBuilder" in change.note
     ElementTree.fromstring(new)

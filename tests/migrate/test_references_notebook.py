@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from testing.fakes import ALNUM, Fakes
-from tests.migrate.reference_cases import SSM, rewrite
+from tests.migrate.reference_cases import SSM
 
 SECRET = Fakes(41).chars(ALNUM, 24)
 

@@ -15,7 +15,6 @@ from typing import Any, Callable
 
 from keystow.migrate.stores import StoreTarget
 
-
 # A manual reason starting with this is manual on purpose (a Terraform state file): the plan
 # counts it apart from what keystow could not do, with the remedy in the reason.
 BY_DESIGN = "by design: "

@@ -81,7 +81,7 @@ def _rewrite_cell(cell: dict, sites: list[BoundSite], change: FileChange, handle
 def _rewrite_code(text: str, sites: list[BoundSite], numbers: list[int], change: FileChange) -> str:
     """The cell's Python rewritten by the source writer, the marker standing in for the value."""
     cell_sites = []
-    for site, number in zip(sites, numbers):
+    for site, number in zip(sites, numbers, strict=True):
         start = text.index(MARKER.format(number))
         cell_sites.append(BoundSite.bind(site, site.target, start=start, end=start + len(MARKER.format(number))))
     cell = FileChange("cell", KIND, RESOLVES)
