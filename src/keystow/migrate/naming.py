@@ -30,7 +30,8 @@ def variable_name(text_before: str, fallback: str, dotted: bool = False) -> str:
     Inside a quoted literal the name is what precedes the opening quote, so the `app` of
     `"postgres://app:…"` is not taken for it; a URI's password gets `_password` appended.
     """
-    line = text_before.rsplit("\n", 1)[-1]
+    # A JSON string holding code (a notebook cell) escapes its quotes: `"TOKEN = \"` reads `"TOKEN = "`.
+    line = text_before.rsplit("\n", 1)[-1].replace('\\"', '"')
     quote = max(line.rfind(q) for q in "\"'`")
     in_uri = URI_PASSWORD.search(line) is not None
     nearest, first = BEFORE_VALUE.search(line), LINE_START.match(line)
