@@ -18,6 +18,7 @@ from keystow.migrate.references import (
     docs,
     ecs,
     envfile,
+    iac_source,
     ini,
     jsonconfig,
     kubernetes,
@@ -63,6 +64,8 @@ def writer_for(path: str, text: str) -> ModuleType | None:
         return ansible
     if shell.is_dockerfile(path) or path.endswith(shell.SHELL_EXTENSIONS):
         return shell
+    if iac_source.detect(path, text):
+        return iac_source
     if source_code.language(path):
         return source_code
     return _config_or_docs(path)
@@ -96,8 +99,11 @@ def plan_file(ctx: FileContext) -> FileChange:
 
 def secretsmanager_reason(path: str, text: str, site) -> str | None:
     """Why an item bound for SSM must live in Secrets Manager because of this site, if it must."""
-    if writer_for(path, text) is cloudformation:
+    writer = writer_for(path, text)
+    if writer is cloudformation:
         return cloudformation.needs_secretsmanager(text, site)
+    if writer is iac_source and iac_source.framework(path, text) == "cdk":
+        return iac_source.SECRETS_MANAGER_REASON
     return None
 
 

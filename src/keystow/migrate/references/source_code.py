@@ -84,7 +84,10 @@ def plan(ctx: FileContext) -> FileChange:
     return change
 
 
-def rewrite_site(text: str, site: BoundSite, lang: str, change: FileChange) -> None:
+def rewrite_site(text: str, site: BoundSite, lang: str, change: FileChange, read: str | None = None,
+                 whole_only: bool = False) -> None:
+    """The literal becomes `read` (default: the language's environment read, listed in the
+    manifest); `whole_only`: a value that is only part of a literal is manual."""
     found = enclosing_quotes(text, site)
     if found is None:
         return change.skip(site, "not inside a one-line string literal")
@@ -98,19 +101,23 @@ def rewrite_site(text: str, site: BoundSite, lang: str, change: FileChange) -> N
     syntax = LANGUAGES[lang]
     if syntax.constant and _constant(text, site, syntax, change):
         return None
-    read = syntax.read.format(v=site.env_var)
+    from_environment = read is None
+    read = syntax.read.format(v=site.env_var) if read is None else read
     whole = open_at == site.start - 1 and close_at == site.end
+    if whole_only and not whole:
+        return change.skip(site, "part of a string literal: this reference cannot be joined to text here")
     if whole:
         change.replace(site, open_at, close_at + 1, read)
     elif quote == "`" and lang == "js":
         change.replace(site, site.start, site.end, "${" + read + "}")
-    elif syntax.interpolate and quote == '"':
+    elif syntax.interpolate and quote == '"' and from_environment:
         change.replace(site, site.start, site.end, syntax.interpolate.format(v=site.env_var))
     elif syntax.concat:
         change.replace(site, site.start, site.end, f"{quote} {syntax.concat} {read} {syntax.concat} {quote}")
     else:
         return change.skip(site, "part of a string literal this language cannot join to a variable here")
-    change.manifest[site.env_var] = site.target.reference()
+    if from_environment:
+        change.manifest[site.env_var] = site.target.reference()
     return None
 
 
