@@ -27,7 +27,7 @@ from tests.moto_server import AWS_TEST_ENV
 EVERYTYPE = Path(__file__).resolve().parents[1] / "fixtures" / "migrate" / "everytype"
 # This helper's part of the shared fixture directory (the CI and package-manager files are tested
 # by test_everytype_e2e.py); numbers 50 and up are this part's placeholders.
-OURS = ("infra/", "app/", "scripts/", "notebooks/", "config/", "web/", "docs/", "src/main/")
+OURS = ("infra/", "app/", "scripts/", "notebooks/", "config/", "web/", "docs/", "src/main/", "cdk/", "pulumi/")
 FAKERS = {"GH": lambda f: f.github_token(), "PW": lambda f: f.password(20),
           "AKID": lambda f: f.aws_access_key_id(), "AWSSK": lambda f: f.aws_secret_access_key()}
 
@@ -144,7 +144,18 @@ def test_terraform_validates(migrated, tmp_path):
         assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_rollback_restores_every_byte(migrated):
+def test_cdk_and_pulumi_read_the_store_at_deploy(migrated):
+    repo, values, _, store = migrated
+    cdk = (repo / "cdk/app.ts").read_text()
+    name = re.search(r"cdk\.SecretValue\.secretsManager\('([^']+)'\)\.unsafeUnwrap\(\)", cdk).group(1)
+    assert store.secret(name) == values["GH72"]
+    pulumi = (repo / "pulumi/__main__.py").read_text()
+    name = re.search(r'aws\.ssm\.get_parameter_output\(name="([^"]+)", with_decryption=True\)\.value', pulumi).group(1)
+    assert store.parameter(name) == values["GH73"]
+    ast.parse(pulumi)
+
+
+def test_rollback_restores_every_byte(migrated):  # last: it undoes the shared migration
     repo, _, original, _ = migrated
     result = migrate(repo, "--rollback", str(journal_of(repo)))
     assert result.returncode == 0, result.stderr.decode()
