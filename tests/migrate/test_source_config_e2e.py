@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import yaml
 
 from testing.fakes import Fakes
 from testing.local_moto import reset
@@ -27,7 +28,8 @@ from tests.moto_server import AWS_TEST_ENV
 EVERYTYPE = Path(__file__).resolve().parents[1] / "fixtures" / "migrate" / "everytype"
 # This helper's part of the shared fixture directory (the CI and package-manager files are tested
 # by test_everytype_e2e.py); numbers 50 and up are this part's placeholders.
-OURS = ("infra/", "app/", "scripts/", "notebooks/", "config/", "web/", "docs/", "src/main/", "cdk/", "pulumi/")
+OURS = ("infra/", "app/", "scripts/", "notebooks/", "config/", "web/", "docs/", "src/main/", "cdk/", "pulumi/",
+        "deploy/")
 FAKERS = {"GH": lambda f: f.github_token(), "PW": lambda f: f.password(20),
           "AKID": lambda f: f.aws_access_key_id(), "AWSSK": lambda f: f.aws_secret_access_key()}
 
@@ -153,6 +155,20 @@ def test_cdk_and_pulumi_read_the_store_at_deploy(migrated):
     name = re.search(r'aws\.ssm\.get_parameter_output\(name="([^"]+)", with_decryption=True\)\.value', pulumi).group(1)
     assert store.parameter(name) == values["GH73"]
     ast.parse(pulumi)
+
+
+def test_helm_and_kustomize_take_the_value_at_deploy(migrated):
+    repo, values, _, store = migrated
+    helm = yaml.safe_load((repo / "deploy/helm/orders/values.yaml").read_text())
+    assert helm["github"]["token"] == "" and helm["replicaCount"] == 2
+    kustomization = yaml.safe_load((repo / "deploy/kustomize/kustomization.yaml").read_text())
+    assert kustomization["secretGenerator"] == [
+        {"name": "orders", "files": ["GITHUB_TOKEN=keystow-secrets/GITHUB_TOKEN"], "literals": ["LOG_LEVEL=info"]}]
+    assert (repo / "deploy/kustomize/keystow-secrets/.gitignore").is_file()
+    plan = json.loads((repo / ".keystow/plan.json").read_text())
+    notes = [o["note"] for i in plan["items"] for m in i["members"] for o in m["occurrences"]
+             if o.get("style") == "helm"]
+    assert notes and "--set-string 'github.token'=" in notes[0]
 
 
 def test_rollback_restores_every_byte(migrated):  # last: it undoes the shared migration

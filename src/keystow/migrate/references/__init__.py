@@ -18,10 +18,12 @@ from keystow.migrate.references import (
     docs,
     ecs,
     envfile,
+    helm,
     iac_source,
     ini,
     jsonconfig,
     kubernetes,
+    kustomize,
     notebook,
     properties,
     serverless,
@@ -60,6 +62,10 @@ def writer_for(path: str, text: str) -> ModuleType | None:
         return cloudformation
     if kubernetes.detect(path, text):
         return kubernetes
+    if helm.detect(path):
+        return helm
+    if kustomize.detect(path):
+        return kustomize
     if ansible.detect(path, text):
         return ansible
     if shell.is_dockerfile(path) or path.endswith(shell.SHELL_EXTENSIONS):
@@ -110,4 +116,4 @@ def secretsmanager_reason(path: str, text: str, site) -> str | None:
 def reads_environment(path: str, text: str) -> bool:
     """Whether this file's references are environment variables (listed in the manifest)."""
     return writer_for(path, text) in (envfile, shell, source_code, compose, properties, notebook, ini, xmlconfig,
-                                           jsonconfig)
+                                           jsonconfig, helm)
