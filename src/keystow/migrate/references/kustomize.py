@@ -65,7 +65,9 @@ def _literal_key(text: str, scalar, site: BoundSite) -> str | None:
 
 
 def _move_generator(ctx: FileContext, documents, index: int, entries, change: FileChange) -> None:
-    generator = child(documents.roots[0], "secretGenerator").value[index]
+    generators = child(documents.roots[0], "secretGenerator")
+    assert generators is not None  # the sites' paths start with secretGenerator
+    generator = generators.value[index]
     name_node, literals = child(generator, "name"), child(generator, "literals")
     literals_key = next((k for k, _ in generator.value if isinstance(k, ScalarNode) and k.value == "literals"), None)
     key_line = line_bounds(ctx.text, literals_key.start_mark.index)[0] if literals_key else 0

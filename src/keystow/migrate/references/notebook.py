@@ -87,8 +87,8 @@ def _rewrite_code(text: str, sites: list[BoundSite], numbers: list[int], change:
     cell = FileChange("cell", KIND, RESOLVES)
     for site in cell_sites:
         source_code.rewrite_site(text, site, "python", cell)
-    for site, reason in cell.manual:
-        change.skip(next(s for s in sites if s.item_id == site.item_id), reason)
+    for skipped, reason in cell.manual:
+        change.skip(next(s for s in sites if s.item_id == skipped.item_id), reason)
     new = _apply(text, cell.edits)
     change.manifest.update(cell.manifest)
     if cell.edits and not re.search(r"^import os\s*$", new, re.M):
