@@ -10,6 +10,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import yaml
 
 from testing.fakes import Fakes
 from testing.local_moto import reset
-from tests.helpers import git
+from tests.helpers import git, run_keystow
 from tests.migrate.migrate_repo import PLACEHOLDER, StoreReader, manifest, migrate
 from tests.migrate.test_journal import journal_of
 from tests.migrate.test_terraform_validate import PLUGIN_DIR
@@ -93,6 +94,18 @@ def test_the_manifest_resolves_every_variable_to_its_value(migrated):
     # GITHUB_TOKEN names several different values here (Java, C#, the notebook...): one keeps the
     # name, the others get a numeric suffix; every entry resolves to a value that was in a file.
     assert {store.reference(reference) for reference in refs.values()} <= set(values.values())
+
+
+def test_keystow_run_gives_the_program_every_value(migrated):
+    repo, values, _, _ = migrated
+    refs = manifest(repo)
+    code = "import json, os, sys; print(json.dumps({k: os.environ.get(k) for k in sys.argv[1:]}))"
+    result = run_keystow("run", "--", sys.executable, "-c", code, *sorted(refs), cwd=repo)
+    assert result.returncode == 0, result.stderr.decode()
+    given = json.loads(result.stdout)
+    assert given["TF_VAR_db_password"] == values["PW50"] and given["GitHub__Token"] == values["GH66"]
+    assert given["AWS_ACCESS_KEY_ID"] == values["AKID50"] and given["AWS_SECRET_ACCESS_KEY"] == values["AWSSK50"]
+    assert all(given[name] in values.values() for name in refs)
 
 
 def test_python_with_bom_java_rust_parse(migrated, tmp_path):
