@@ -177,6 +177,8 @@ def _print_report(report, journal_path: Path, root: Path) -> None:
         notice(f"failed: {name} could not be stored and verified; its files are untouched")
     for line in report.skipped_files:
         notice(f"not rewritten: {line}")
+    for name in report.rotated:
+        notice(f"rotated: {name} holds a new access key; the leaked key is deactivated (not deleted)")
     for line in report.warnings:
         notice(line)
 

@@ -91,6 +91,23 @@ class AwsSession:
                 raise translate(exc, what, secrets) from None
             raise
 
+    def call_as(self, key_id: str, secret: str, service: str, operation: str, what: str, **params):
+        """`call`, signed with the given access key instead of the session's own credentials
+        (proving a freshly created key works). The client is not kept: the key is not ours."""
+        session = self._boto_session
+        # late: botocore comes with the optional `aws` extra, loaded (with its error) by _boto_session
+        from botocore.config import Config
+
+        config = Config(retries={"mode": "standard", "total_max_attempts": 2}, connect_timeout=10, read_timeout=30)
+        try:
+            client = session.create_client(service, region_name=self.region, endpoint_url=self.endpoint_url,
+                                           config=config, aws_access_key_id=key_id, aws_secret_access_key=secret)
+            return getattr(client, operation)(**params)
+        except Exception as exc:
+            if is_botocore_error(exc):
+                raise translate(exc, what, (secret,)) from None
+            raise
+
     @cached_property
     def account_id(self) -> str:
         return self.call("sts", "get_caller_identity", "sts get-caller-identity")["Account"]

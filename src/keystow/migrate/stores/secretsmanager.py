@@ -104,17 +104,19 @@ class SecretsManagerStore:
             self.session.kms_key_arn(self.kms_key_id, "secretsmanager")
             self._kms_checked = True
 
-    def get(self, name: str) -> str | None:
+    def get(self, name: str, version: str | None = None) -> str | None:
+        """The current value, or the one of `version` (a VersionId) when given."""
+        selector = {"VersionId": version} if version else {}
         try:
-            return self._call("get_secret_value", "get", name, SecretId=name).get("SecretString")
+            return self._call("get_secret_value", "get", name, SecretId=name, **selector).get("SecretString")
         except StoreError as exc:
             # A secret pending deletion answers InvalidRequestException: it has no usable value.
             if exc.code in (NOT_FOUND, "InvalidRequestException"):
                 return None
             raise
 
-    def get_json(self, name: str) -> dict | None:
-        value = self.get(name)
+    def get_json(self, name: str, version: str | None = None) -> dict | None:
+        value = self.get(name, version)
         if value is None:
             return None
         mapping = _as_json(value)

@@ -147,7 +147,7 @@ class SsmStore:
                  overwrite: bool = False) -> PutResult:
         raise StoreError(f"ssm:{name}: Parameter Store holds one value per name; grouped keys need secretsmanager")
 
-    def get_json(self, name: str) -> dict | None:
+    def get_json(self, name: str, version: str | None = None) -> dict | None:
         raise StoreError(f"ssm:{name}: Parameter Store holds one value per name; grouped keys need secretsmanager")
 
     def configure_rotation(self, name: str, lambda_arn: str, days: int) -> None:
