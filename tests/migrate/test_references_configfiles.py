@@ -62,3 +62,11 @@ def test_generic_json_config_gets_a_placeholder_in_the_string():
     new, change = rewrite("config/service.json", text, {A: SSM}, {A: "SERVICE_TOKEN"})
     assert json.loads(new)["service"]["token"] == "${SERVICE_TOKEN}"
     assert new.startswith('{\n\t"service"') and change.manifest == {"SERVICE_TOKEN": "ssm:/app/db_password"}
+
+
+def test_spring_yaml_placeholder_named_after_the_property_path():
+    text = f"spring:\n  datasource:\n    url: jdbc:postgresql://db/orders\n    password: '{A}'  # prod\n"
+    new, change = rewrite("src/main/resources/application-prod.yml", text, {A: SSM}, {A: "PASSWORD"})
+    assert new == ("spring:\n  datasource:\n    url: jdbc:postgresql://db/orders\n"
+                   "    password: '${SPRING_DATASOURCE_PASSWORD}'  # prod\n")
+    assert change.manifest == {"SPRING_DATASOURCE_PASSWORD": "ssm:/app/db_password"}

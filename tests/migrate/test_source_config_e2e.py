@@ -88,7 +88,7 @@ def test_the_manifest_resolves_every_variable_to_its_value(migrated):
     refs = manifest(repo)
     expected = {"TF_VAR_db_password": "PW50", "TF_VAR_webhook_token": "GH50", "AWS_ACCESS_KEY_ID": "AKID50",
                 "AWS_SECRET_ACCESS_KEY": "AWSSK50", "REPORTS_TOKEN": "GH53", "GitHub__Token": "GH66",
-                "GITHUB_CLIENT_TOKEN": "GH70"}
+                "GITHUB_CLIENT_TOKEN": "GH70", "GITHUB_WEBHOOK_SECRET": "GH76"}
     for variable, placeholder in expected.items():
         assert store.reference(refs[variable]) == values[placeholder], variable
     # GITHUB_TOKEN names several different values here (Java, C#, the notebook...): one keeps the

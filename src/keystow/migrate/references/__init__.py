@@ -29,6 +29,7 @@ from keystow.migrate.references import (
     serverless,
     shell,
     source_code,
+    spring_yaml,
     terraform,
     tfstate,
     tfvars,
@@ -64,6 +65,8 @@ def writer_for(path: str, text: str) -> ModuleType | None:
         return kubernetes
     if helm.detect(path):
         return helm
+    if spring_yaml.detect(path):
+        return spring_yaml
     if kustomize.detect(path):
         return kustomize
     if ansible.detect(path, text):
