@@ -70,3 +70,9 @@ def test_spring_yaml_placeholder_named_after_the_property_path():
     assert new == ("spring:\n  datasource:\n    url: jdbc:postgresql://db/orders\n"
                    "    password: '${SPRING_DATASOURCE_PASSWORD}'  # prod\n")
     assert change.manifest == {"SPRING_DATASOURCE_PASSWORD": "ssm:/app/db_password"}
+
+
+def test_programs_that_read_config_verbatim_get_steps_not_a_placeholder():
+    text = f"server {{\n  set $token {A};\n}}\n"
+    new, change = rewrite("deploy/nginx/site.conf", text, {A: SSM}, {A: "TOKEN"})
+    assert new == text and "envsubst" in change.manual[0][1]

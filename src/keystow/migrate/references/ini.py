@@ -22,6 +22,17 @@ SYNTAX = {  # file name → (placeholder, note)
     "php.ini": ("${{{v}}}", "PHP expands ${VAR} in php.ini: start PHP under `keystow run`"),
 }
 
+# Programs that read their configuration verbatim: a placeholder would reach them as text, so the
+# site is manual with the step that works for that program.
+VERBATIM = {
+    "nginx": "nginx does not expand environment variables: keep a template and render it at deploy time "
+             "(`keystow run -- sh -c 'envsubst < nginx.conf.template > nginx.conf'`)",
+    "redis": "redis.conf does not expand environment variables: pass the password at start "
+             "(`keystow run -- sh -c 'redis-server redis.conf --requirepass \"$VAR\"'`)",
+    "my.cnf": "MySQL option files do not expand environment variables: remove the password line and use "
+              "`mysql_config_editor` (login path) or MYSQL_PWD under `keystow run`",
+}
+
 
 def detect(path: str) -> bool:
     return path.lower().endswith(EXTENSIONS)
@@ -33,7 +44,11 @@ def plan(ctx: FileContext) -> FileChange:
     if "/supervisor" in "/" + ctx.path and name.endswith(".conf"):
         form, note = SYNTAX["supervisord.conf"]
     change = FileChange(ctx.path, KIND, RESOLVES, note)
+    verbatim = next((steps for program, steps in VERBATIM.items() if program in ctx.path.lower()), None)
     for site in ctx.sites:
+        if verbatim:
+            change.skip(site, verbatim)
+            continue
         if "\n" in ctx.text[site.start:site.end]:
             change.skip(site, "a value continued over several lines")
             continue
