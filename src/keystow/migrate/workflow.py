@@ -33,6 +33,14 @@ def open_stores(settings: Settings):
     return Stores(opener)
 
 
+def check_aws_ready(settings: Settings) -> None:
+    """Region and credentials present, before anything is written (StoreError, exit 2)."""
+    # late: the session module needs botocore (the optional `aws` extra) only when it is used
+    from keystow.migrate.stores.aws import AwsSession
+
+    AwsSession(region=settings.region, endpoint_url=settings.endpoint_url).check_ready()
+
+
 def find_secrets(root: Path, path: Path) -> list:
     """Findings (values in memory) in the work tree under `path`."""
     config = load_config(root)

@@ -43,6 +43,20 @@ class AwsSession:
             raise StoreError("no AWS region; pass --region or set AWS_REGION")
         return region
 
+    def check_ready(self) -> None:
+        """A region and credentials, resolved locally (no request sent): called before a run
+        writes its plan or journal, so a missing one stops it with nothing written."""
+        region = self.region
+        try:
+            credentials = self._boto_session.get_credentials()
+        except Exception as exc:
+            if is_botocore_error(exc):  # a broken profile, an unreadable credentials file
+                raise translate(exc, "AWS credentials") from None
+            raise
+        if credentials is None:
+            raise StoreError(f"no AWS credentials for region {region}; set AWS_PROFILE or AWS_ACCESS_KEY_ID and "
+                             "AWS_SECRET_ACCESS_KEY, or run where a role is available (nothing was written)")
+
     @property
     def partition(self) -> str:
         if self.region.startswith("cn-"):

@@ -78,6 +78,7 @@ class SecretsManagerStore:
                            "restore-secret) or choose another name")
         current = self._call("get_secret_value", "get", name, SecretId=name)
         if same(current.get("SecretString")):
+            self._adopt(name, description, tags)
             return PutResult(name, current["VersionId"], "created" if retried else "unchanged")
         if not overwrite:
             raise Conflict(f"secret {name} already exists with a different value (--overwrite adds a new version)")
@@ -86,6 +87,17 @@ class SecretsManagerStore:
             self._call("tag_resource", "tag", name, SecretId=name,
                        Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
         return PutResult(name, response["VersionId"], "updated")
+
+    def _adopt(self, name: str, description: dict, tags: dict[str, str]) -> None:
+        """An existing secret that already holds the value gets the requested tags and KMS key."""
+        if tags:
+            self._call("tag_resource", "tag", name, SecretId=name,
+                       Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
+        if not self.kms_key_id:
+            return
+        current = description.get("KmsKeyId") or DEFAULT_KMS_KEY
+        if current not in (self.kms_key_id, self.session.kms_key_arn(self.kms_key_id, "secretsmanager")):
+            self._call("update_secret", "set the KMS key of", name, SecretId=name, KmsKeyId=self.kms_key_id)
 
     def _check_kms_key(self) -> None:
         if self.kms_key_id and not self._kms_checked:
