@@ -18,7 +18,8 @@ from keystow.detect.filters.overlap import (
     drop_same_span_duplicates,
     drop_shadowed_generic,
 )
-from keystow.detect.matcher import Match, build_matcher
+from keystow.detect.matcher import HyperscanMatcher, Match, ReMatcher, build_matcher
+from keystow.detect.quick import SMALL_INPUT, path_in_scope
 from keystow.detect.ruleset import Rule, RuleSet
 from keystow.detect.text import TextIndex, to_scannable
 from keystow.findings import Finding, Location, Provenance
@@ -51,9 +52,27 @@ class Scanner:
         self.ruleset = ruleset
         self.policy = policy if policy is not None else FilterPolicy()
         self.engine = engine
-        self.matcher = build_matcher(ruleset, engine)
+        # "auto" builds its matcher on first use, so a small input can take the `re` engine and
+        # never load the Hyperscan database (see `use_re_for_small_input`).
+        self._matcher: HyperscanMatcher | ReMatcher | None = None
+        if engine != "auto":
+            self._matcher = build_matcher(ruleset, engine)
         self.generic_rule_ids = frozenset(rule.id for rule in ruleset.rules if rule.is_generic)
         self.inline_allowed = 0  # findings a `keystow:allow` comment dropped (in this process)
+
+    @property
+    def matcher(self) -> HyperscanMatcher | ReMatcher:
+        if self._matcher is None:
+            self._matcher = build_matcher(self.ruleset, self.engine)
+        return self._matcher
+
+    def use_re_for_small_input(self, size: int) -> None:
+        """Before the first scan, for an input of `size` bytes in all (the staged files of a
+        commit): below quick.SMALL_INPUT the `re` engine (keywords, then the few rules whose
+        keywords occur) costs less than loading the Hyperscan database. Both engines find the same:
+        `keystow rules check` runs every rule's examples on each."""
+        if self._matcher is None and size < SMALL_INPUT:
+            self._matcher = ReMatcher(self.ruleset)
 
     def init_arguments(self) -> dict:
         """What rebuilds this scanner in a worker process, with the engine it resolved to."""
@@ -149,11 +168,7 @@ def is_encrypted_key(secret: str) -> bool:
 def rule_applies_to(rule: Rule, path: str) -> bool:
     """A rule scoped with `paths:` (a `.netrc`, `.pypirc` format) fires only in a file whose path
     or base name matches one of its globs."""
-    from fnmatch import fnmatchcase
-
-    path = path.replace("\\", "/")
-    base = path.rsplit("/", 1)[-1]
-    return any(fnmatchcase(path, glob) or fnmatchcase(base, glob) for glob in rule.paths)
+    return path_in_scope(rule.paths, path)
 
 
 def rule_gate(rule: Rule, secret: str, policy: FilterPolicy) -> str | None:

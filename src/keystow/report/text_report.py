@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from keystow.findings import Finding, sort_findings, visible
+from keystow.pipeline.quick_staged import scanned_counts
 from keystow.report.verification import verdict_counts, verdict_label
 
 COLORS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m"}
@@ -68,8 +69,7 @@ def summary_line(result) -> str:
     count = len(result.findings)
     head = (f"Found {count} secret{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}"
             if count else "No secrets found")
-    size = f"{result.scanned_bytes / 1e6:.1f} MB" if result.scanned_bytes >= 1e5 else f"{result.scanned_bytes} bytes"
-    tail = f" (scanned {result.scanned_blobs} blob{'s' if result.scanned_blobs != 1 else ''}, {size}"
+    tail = f" ({scanned_counts(result.scanned_blobs, result.scanned_bytes)}"
     skipped = result.skipped_counts()
     if skipped:
         tail += "; skipped " + ", ".join(f"{n} {kind}" for kind, n in sorted(skipped.items()))

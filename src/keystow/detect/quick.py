@@ -1,0 +1,192 @@
+"""The hook's quick path: could anything in a small input be a finding at all?
+
+A pre-commit hook mostly sees a few clean files. Loading the Hyperscan database, the pickled
+rules and the scanner's modules costs several times the interpreter's own start-up, so for small
+inputs the hook first asks this module, which imports nothing heavier than `os` and `marshal`:
+
+- each rule's keywords (lower-case) against the lower-cased input, the same prefilter as the `re`
+  engine (a rule without keywords always runs);
+- each remaining rule's regex (Python `re`, compiled only for those rules), in files its `paths:`
+  globs accept;
+- a text needing decoding (UTF-16, a BOM, NULs) or holding a Kubernetes Secret's base64 values.
+
+No match anywhere: no finding is possible, and the hook says so. Any match: the full scan runs
+(entropy, checksums, filters, baseline, report), on the `re` engine since the input is small.
+`keystow rules check` runs every rule's examples through this test (engine "tiny").
+
+The rules come from an index in the user cache (`marshal`: no pickle, no Rule class), written
+whenever the full path loads the built-in rules, and valid while the rule files, the rule schema
+and keystow's version are what they were (path, size and mtime of each file).
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+
+from keystow import __version__
+from keystow.cache_location import user_cache_directory
+
+# Inputs up to this many bytes in total take the quick path, then the `re` engine.
+SMALL_INPUT = 256 << 10
+RULES_DIRECTORY = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "rules")
+INDEX_FORMAT = 1
+# What `to_scannable` decodes rather than scanning as it is.
+BINARY_SNIFF = 8192
+BOMS = (b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")  # UTF-16 LE, UTF-16 BE, UTF-8
+# Manifests are YAML (or a template of it): the only files whose base64 values are decoded.
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".yaml.tpl", ".yml.tpl", ".yaml.j2", ".yml.j2", "<stdin>", "<example>")
+
+_COMPILED: dict = {}
+GLOB_MAGIC = "*?["
+
+
+# --- what the quick test and the scanner share --------------------------------------------
+
+
+def compiled(regex: str):  # noqa: ANN201 - re.Pattern[bytes], without importing re at start-up
+    pattern = _COMPILED.get(regex)
+    if pattern is None:
+        # late: the hook's quick path compiles a regex only when a rule's keyword occurs
+        import re
+
+        pattern = _COMPILED[regex] = re.compile(regex.encode())
+    return pattern
+
+
+def secret_group(pattern) -> int | str:  # noqa: ANN001 - re.Pattern[bytes]
+    """The group a rule's regex captures its secret in: `secret`, else the first, else all."""
+    if "secret" in pattern.groupindex:
+        return "secret"
+    return 1 if pattern.groups else 0
+
+
+def secret_spans(regex: str, data: bytes, start: int, stop: int):  # noqa: ANN201 - Iterator[tuple[int, ...]]
+    """(start, end, secret start, secret end) of each match in data[start:stop] whose secret
+    group matched something."""
+    pattern = compiled(regex)
+    group = secret_group(pattern)
+    for match in pattern.finditer(data, start, stop):
+        s_start, s_end = match.span(group)
+        if s_start >= 0 and s_start != s_end:
+            yield match.start(), match.end(), s_start, s_end
+
+
+def keywords_occur(keywords: tuple[bytes, ...], lowered: bytes) -> bool:
+    """The `re` engine's prefilter: a rule runs when one of its keywords occurs (or it has none)."""
+    return not keywords or any(keyword in lowered for keyword in keywords)
+
+
+def path_in_scope(globs: tuple[str, ...], path: str) -> bool:
+    """A rule scoped with `paths:` (a `.netrc`, `.pypirc` format) fires only in a file whose path
+    or base name matches one of its globs; an unscoped rule everywhere."""
+    if not globs:
+        return True
+    path = path.replace("\\", "/")
+    base = path.rsplit("/", 1)[-1]
+    return any(glob_matches(glob, path) or glob_matches(glob, base) for glob in globs)
+
+
+def glob_matches(glob: str, text: str) -> bool:
+    """`fnmatch.fnmatchcase`, answered without it for a plain name (`.pgpass`) or a suffix
+    (`*.pgpass`): fnmatch imports `re`, and the keyword of the `.pgpass` rule is `:`."""
+    if not any(c in glob for c in GLOB_MAGIC):
+        return text == glob
+    if glob.startswith("*") and not any(c in glob[1:] for c in GLOB_MAGIC):
+        return text.endswith(glob[1:])
+    # late: fnmatch imports re; only a glob with inner wildcards needs it
+    from fnmatch import fnmatchcase
+
+    return fnmatchcase(text, glob)
+
+
+def needs_decoding(data: bytes) -> bool:
+    """Whether `to_scannable` would change the bytes: a BOM, or a NUL in the first 8 KiB
+    (binary, or UTF-16 without a BOM)."""
+    return data.startswith(BOMS) or b"\0" in data[:BINARY_SNIFF]
+
+
+def may_hold_encoded_values(data: bytes, path: str) -> bool:
+    """A manifest that may be a Kubernetes Secret, whose `data:` values the scanner decodes."""
+    return path.lower().endswith(MANIFEST_SUFFIXES) and b"Secret" in data
+
+
+# --- the quick test ----------------------------------------------------------------------------
+
+# One rule in the index: id, keywords (bytes), regex, paths globs.
+IndexEntry = tuple
+
+
+def index_entries(rules) -> list[IndexEntry]:  # noqa: ANN001 - Iterable[Rule]
+    return [(rule.id, tuple(k.encode() for k in rule.keywords), rule.regex, tuple(rule.paths)) for rule in rules]
+
+
+def has_candidate(index: list[IndexEntry], path: str, data: bytes) -> bool:
+    """Whether any rule's regex matches in `data` (plain text: see `needs_decoding`)."""
+    lowered = data.lower()
+    for _, keywords, regex, globs in index:
+        if keywords_occur(keywords, lowered) and path_in_scope(globs, path):
+            if next(secret_spans(regex, data, 0, len(data)), None) is not None:
+                return True
+    return False
+
+
+def quick_test_applies(data: bytes, path: str) -> bool:
+    """Whether `has_candidate` can answer for this text, or the full scan must (decoding first)."""
+    return not needs_decoding(data) and not may_hold_encoded_values(data, path)
+
+
+# --- the index in the user cache ---------------------------------------------------------------
+
+
+def builtin_rule_paths() -> list[str]:
+    """The built-in rule files, sorted (they ship inside the package directory)."""
+    return sorted(os.path.join(RULES_DIRECTORY, name) for name in os.listdir(RULES_DIRECTORY)
+                  if name.endswith((".yaml", ".yml")))
+
+
+def _signature() -> tuple | None:
+    parts: list = [INDEX_FORMAT, __version__]
+    for path in [*builtin_rule_paths(), os.path.join(RULES_DIRECTORY, "rule.schema.json")]:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        parts.append((path, info.st_size, info.st_mtime_ns))
+    return tuple(parts)
+
+
+def index_path() -> str | None:
+    directory = user_cache_directory()
+    if directory is None:
+        return None
+    # late: zlib only names the file (one index per installation sharing a cache directory)
+    from zlib import crc32
+
+    return os.path.join(directory, f"quick-rules-{crc32(RULES_DIRECTORY.encode()):08x}.marshal")
+
+
+def load_index() -> list[IndexEntry] | None:
+    """The built-in rules' index, or None when missing or stale (the full path writes it)."""
+    path, signature = index_path(), _signature()
+    if path is None or signature is None:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            stored_signature, entries = marshal.load(handle)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    return entries if stored_signature == signature else None
+
+
+def refresh_index(rules) -> None:  # noqa: ANN001 - the built-in rules, all of them
+    """Write the index when it is missing or stale; a cache that cannot be written is no error."""
+    path, signature = index_path(), _signature()
+    if path is None or signature is None or load_index() is not None:
+        return
+    # late: writing happens on the full path, which has already imported keystow.fs
+    from pathlib import Path
+
+    from keystow import fs
+
+    fs.write_cache(Path(path), marshal.dumps((signature, index_entries(rules))))
