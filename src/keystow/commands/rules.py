@@ -55,7 +55,7 @@ class TinyPath:
     the full pipeline on the `re` engine."""
 
     def __init__(self, ruleset: RuleSet, policy: FilterPolicy) -> None:
-        self.index = quick.index_entries(ruleset.rules)
+        self.index = quick.build_index(ruleset.rules)
         self.scanner = Scanner(ruleset, policy, "re")
 
     def scan(self, blob: Blob) -> list[Finding]:
