@@ -59,6 +59,9 @@ class Scanner:
             self._matcher = build_matcher(ruleset, engine)
         self.generic_rule_ids = frozenset(rule.id for rule in ruleset.rules if rule.is_generic)
         self.inline_allowed = 0  # findings a `keystow:allow` comment dropped (in this process)
+        # One line per token dropped for a wrong checksum in a test-looking file (where made-up
+        # tokens live): the user learns why a token they expected was not reported.
+        self.notices: list[str] = []
 
     @property
     def matcher(self) -> HyperscanMatcher | ReMatcher:
@@ -118,6 +121,8 @@ class Scanner:
             return None
         confidence = rule_gate(rule, secret, self.policy)
         if confidence is None:
+            if rule.validator and passes_entropy(rule, secret) and not passes_checksum(rule, secret):
+                self._note_checksum_drop(rule, blob.path, index.line_number(match.secret_start))
             return None
         line_text = index.context(match.secret_start, match.secret_end)
         name = data[name_start(data, match.start):match.secret_start]  # the name the value is assigned to
@@ -133,6 +138,15 @@ class Scanner:
         if is_encrypted_key(secret):  # a passphrase still stands between the finder and the key
             severity = confidence = "low"
         return Finding(rule.id, rule.name, severity, secret, (location,), rule.tags, confidence)
+
+    def _note_checksum_drop(self, rule: Rule, path: str, line: int) -> None:
+        """A notice (not a finding) for a token whose checksum fails in a test-looking file: a
+        made-up token there is most likely meant to be caught, and silence would hide why not."""
+        # late: the filters compile regexes at import; only a dropped token needs this one
+        from keystow.detect.filters.context import is_test_file
+
+        if is_test_file(path):
+            self.notices.append(f"{path}:{line}: {rule.id}: dropped: checksum does not match (test-looking file)")
 
     @staticmethod
     def _allowed_inline(index: TextIndex, offset: int, allowed_lines: dict[int, bool]) -> bool:
@@ -174,11 +188,20 @@ def rule_applies_to(rule: Rule, path: str) -> bool:
 def rule_gate(rule: Rule, secret: str, policy: FilterPolicy) -> str | None:
     """The rule's own checks: entropy and checksum. Returns the confidence (the rule's, or low
     for a failed checksum kept by the policy), or None to drop."""
-    if rule.entropy is not None and shannon_entropy(secret) < _entropy_bar(rule, rule.entropy, secret):
+    if not passes_entropy(rule, secret):
         return None
-    if rule.validator and not checksums.is_valid(rule.validator, secret):
+    if not passes_checksum(rule, secret):
         return "low" if policy.invalid_checksum == "low" else None
     return rule.confidence
+
+
+def passes_entropy(rule: Rule, secret: str) -> bool:
+    return rule.entropy is None or shannon_entropy(secret) >= _entropy_bar(rule, rule.entropy, secret)
+
+
+def passes_checksum(rule: Rule, secret: str) -> bool:
+    """The token's own check digits (GitHub's CRC32, npm's, ...) match; true without a validator."""
+    return not rule.validator or checksums.is_valid(rule.validator, secret)
 
 
 def _entropy_bar(rule: Rule, entropy: float, secret: str) -> float:
