@@ -195,7 +195,7 @@ def load_index() -> Index | None:
         return None
     try:
         with open(path, "rb") as handle:
-            stored_signature, index = marshal.load(handle)
+            stored_signature, index = marshal.loads(handle.read())  # one read: marshal.load reads per object
     except (OSError, EOFError, ValueError, TypeError):
         return None
     return index if stored_signature == signature else None
