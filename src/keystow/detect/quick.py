@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import sys
 
 from keystow import __version__
 from keystow.cache_location import user_cache_directory
@@ -30,7 +31,7 @@ from keystow.cache_location import user_cache_directory
 # Inputs up to this many bytes in total take the quick path, then the `re` engine.
 SMALL_INPUT = 256 << 10
 RULES_DIRECTORY = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "rules")
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 # What `to_scannable` decodes rather than scanning as it is.
 BINARY_SNIFF = 8192
 BOMS = (b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")  # UTF-16 LE, UTF-16 BE, UTF-8
@@ -52,6 +53,50 @@ def compiled(regex: str):  # noqa: ANN201 - re.Pattern[bytes], without importing
 
         pattern = _COMPILED[regex] = re.compile(regex.encode())
     return pattern
+
+
+def compiled_code(regex: str) -> bytes:
+    """What `re.compile` turns `regex` into before the C engine takes it, as plain data: (flags,
+    opcodes, groups, groupindex, indexgroup). The index keeps it so that the hook rebuilds a
+    pattern with `_sre.compile` and skips re's pure-Python parser and compiler, ~2 ms for each
+    generic rule. CPython internals (re._compiler.compile does exactly this): the index is keyed
+    by the interpreter's exact version, and anything unexpected means re.compile as usual."""
+    try:
+        # late: index building only (the full path), never the hook's quick path
+        from re import _compiler, _parser  # type: ignore[attr-defined]
+
+        parsed = _parser.parse(regex.encode(), 0)
+        opcodes = _compiler._code(parsed, 0)
+        groupindex = dict(parsed.state.groupdict)
+        indexgroup: list[str | None] = [None] * parsed.state.groups
+        for name, number in groupindex.items():
+            indexgroup[number] = name
+        ints = [int(op) for op in opcodes]  # opcodes are int subclasses (named constants): marshal wants ints
+        # Marshalled on its own: loading the index then makes one bytes object per rule, and only
+        # the rules whose keywords occur unpack theirs.
+        return marshal.dumps((int(parsed.state.flags), ints, int(parsed.state.groups) - 1, groupindex,
+                              tuple(indexgroup)))
+    except Exception:  # noqa: BLE001 - another interpreter's internals: compile the usual way
+        return b""
+
+
+def prime(regex: str, code: bytes) -> None:
+    """Put the pattern rebuilt from `code` (see `compiled_code`) where `compiled` finds it."""
+    if code and regex not in _COMPILED:
+        pattern = rebuilt(regex, code)
+        if pattern is not None:
+            _COMPILED[regex] = pattern
+
+
+def rebuilt(regex: str, code: bytes):  # noqa: ANN201 - re.Pattern[bytes] | None
+    """The pattern `re.compile(regex.encode())` would return, from its stored code; None when
+    this interpreter will not take it (then `compiled` compiles as usual)."""
+    try:
+        import _sre  # type: ignore[import-not-found]  # built in: no import cost
+
+        return _sre.compile(regex.encode(), *marshal.loads(code))
+    except Exception:  # noqa: BLE001 - another interpreter's internals
+        return None
 
 
 def secret_group(pattern) -> int | str:  # noqa: ANN001 - re.Pattern[bytes]
@@ -113,18 +158,19 @@ def may_hold_encoded_values(data: bytes, path: str) -> bool:
 
 # --- the quick test ----------------------------------------------------------------------------
 
-# The index: each rule as (id, regex, paths globs); each keyword with the rules it belongs to
+# The index: each rule as (id, regex, paths globs, compiled code or b""); each keyword with the rules it belongs to
 # (what is tested is each distinct keyword once, not each rule's list: a clean commit's cost grows
 # with the distinct keywords, ~1 µs per hundred, not with the rules); the rules without keywords.
-Index = tuple  # (list[tuple[str, str, tuple[str, ...]]], list[tuple[bytes, tuple[int, ...]]], tuple[int, ...])
+# (list[tuple[str, str, tuple[str, ...], bytes]], list[tuple[bytes, tuple[int, ...]]], tuple[int, ...])
+Index = tuple
 
 
 def build_index(rules) -> Index:  # noqa: ANN001 - Iterable[Rule]
-    entries: list[tuple[str, str, tuple[str, ...]]] = []
+    entries: list[tuple[str, str, tuple[str, ...], bytes]] = []
     by_keyword: dict[bytes, list[int]] = {}
     always: list[int] = []
     for number, rule in enumerate(rules):
-        entries.append((rule.id, rule.regex, tuple(rule.paths)))
+        entries.append((rule.id, rule.regex, tuple(rule.paths), compiled_code(rule.regex)))
         for keyword in {k.encode() for k in rule.keywords}:
             by_keyword.setdefault(keyword, []).append(number)
         if not rule.keywords:
@@ -147,8 +193,11 @@ def has_candidate(index: Index, path: str, data: bytes) -> bool:
     """Whether any rule's regex matches in `data` (plain text: see `needs_decoding`)."""
     entries = index[0]
     for number in rules_to_run(index, data.lower()):
-        _, regex, globs = entries[number]
-        if path_in_scope(globs, path) and next(secret_spans(regex, data, 0, len(data)), None) is not None:
+        _, regex, globs, code = entries[number]
+        if not path_in_scope(globs, path):
+            continue
+        prime(regex, code)
+        if next(secret_spans(regex, data, 0, len(data)), None) is not None:
             return True
     return False
 
@@ -168,7 +217,7 @@ def builtin_rule_paths() -> list[str]:
 
 
 def _signature() -> tuple | None:
-    parts: list = [INDEX_FORMAT, __version__]
+    parts: list = [INDEX_FORMAT, __version__, sys.implementation.name, sys.hexversion]
     for path in [*builtin_rule_paths(), os.path.join(RULES_DIRECTORY, "rule.schema.json")]:
         try:
             info = os.stat(path)
@@ -185,7 +234,8 @@ def index_path() -> str | None:
     # late: zlib only names the file (one index per installation sharing a cache directory)
     from zlib import crc32
 
-    return os.path.join(directory, f"quick-rules-{crc32(RULES_DIRECTORY.encode()):08x}.marshal")
+    name = f"quick-rules-{crc32(RULES_DIRECTORY.encode()):08x}-{sys.implementation.name}-{sys.hexversion:x}.marshal"
+    return os.path.join(directory, name)
 
 
 def load_index() -> Index | None:
