@@ -39,6 +39,7 @@ BOMS = (b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")  # UTF-16 LE, UTF-16 BE, UTF-
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".yaml.tpl", ".yml.tpl", ".yaml.j2", ".yml.j2", "<stdin>", "<example>")
 
 _COMPILED: dict = {}
+_CODES: dict[str, bytes] = {}  # regex → compiled code, from the index loaded in this process
 GLOB_MAGIC = "*?["
 
 
@@ -48,10 +49,13 @@ GLOB_MAGIC = "*?["
 def compiled(regex: str):  # noqa: ANN201 - re.Pattern[bytes], without importing re at start-up
     pattern = _COMPILED.get(regex)
     if pattern is None:
+        pattern = rebuilt(regex, _CODES[regex]) if regex in _CODES else None
+    if pattern is None:
         # late: the hook's quick path compiles a regex only when a rule's keyword occurs
         import re
 
-        pattern = _COMPILED[regex] = re.compile(regex.encode())
+        pattern = re.compile(regex.encode())
+    _COMPILED[regex] = pattern
     return pattern
 
 
@@ -80,12 +84,11 @@ def compiled_code(regex: str) -> bytes:
         return b""
 
 
-def prime(regex: str, code: bytes) -> None:
-    """Put the pattern rebuilt from `code` (see `compiled_code`) where `compiled` finds it."""
-    if code and regex not in _COMPILED:
-        pattern = rebuilt(regex, code)
-        if pattern is not None:
-            _COMPILED[regex] = pattern
+def know_code(regex: str, code: bytes) -> None:
+    """Let `compiled` rebuild `regex` from `code` (see `compiled_code`) in this process: the
+    quick test, and the full scan the hook runs after it."""
+    if code:
+        _CODES.setdefault(regex, code)
 
 
 def rebuilt(regex: str, code: bytes):  # noqa: ANN201 - re.Pattern[bytes] | None
@@ -196,7 +199,7 @@ def has_candidate(index: Index, path: str, data: bytes) -> bool:
         _, regex, globs, code = entries[number]
         if not path_in_scope(globs, path):
             continue
-        prime(regex, code)
+        know_code(regex, code)
         if next(secret_spans(regex, data, 0, len(data)), None) is not None:
             return True
     return False
@@ -248,7 +251,11 @@ def load_index() -> Index | None:
             stored_signature, index = marshal.loads(handle.read())  # one read: marshal.load reads per object
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    return index if stored_signature == signature else None
+    if stored_signature != signature:
+        return None
+    for _, regex, _, code in index[0]:
+        know_code(regex, code)
+    return index
 
 
 def refresh_index(rules) -> None:  # noqa: ANN001 - the built-in rules, all of them
