@@ -9,7 +9,7 @@ from fnmatch import fnmatchcase
 import pytest
 
 from keystow.config import Config
-from keystow.detect import quick
+from keystow.detect import patterns, quick
 from keystow.detect.matcher import ReMatcher
 from keystow.pipeline.scanning import load_ruleset
 
@@ -26,7 +26,7 @@ def _texts(rule) -> list[bytes]:
 def test_rebuilt_patterns_match_as_re_compile_does(ruleset):
     rebuilt = 0
     for rule in ruleset.rules:
-        pattern = quick.rebuilt(rule.regex, quick.compiled_code(rule.regex))
+        pattern = patterns.rebuilt(rule.regex, patterns.compiled_code(rule.regex))
         if pattern is None:
             continue  # an interpreter whose internals differ: re.compile is used instead
         rebuilt += 1
@@ -34,8 +34,8 @@ def test_rebuilt_patterns_match_as_re_compile_does(ruleset):
         assert (pattern.pattern, pattern.flags, pattern.groups, pattern.groupindex) == \
                (expected.pattern, expected.flags, expected.groups, expected.groupindex), rule.id
         for text in _texts(rule):
-            assert [m.span(0) + m.span(quick.secret_group(pattern)) for m in pattern.finditer(text)] == \
-                   [m.span(0) + m.span(quick.secret_group(expected)) for m in expected.finditer(text)], rule.id
+            assert [m.span(0) + m.span(patterns.secret_group(pattern)) for m in pattern.finditer(text)] == \
+                   [m.span(0) + m.span(patterns.secret_group(expected)) for m in expected.finditer(text)], rule.id
     assert rebuilt == len(ruleset) or not hasattr(re, "_parser")
 
 

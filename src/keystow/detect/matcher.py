@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Iterator, NamedTuple
 
 from keystow import fs
-from keystow.detect.quick import keywords_occur, secret_spans
+from keystow.detect.patterns import secret_spans
+from keystow.detect.quick import keywords_occur
 from keystow.detect.ruleset import Rule, RuleSet
 from keystow.errors import RuleError
 

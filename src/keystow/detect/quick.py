@@ -6,8 +6,8 @@ inputs the hook first asks this module, which imports nothing heavier than `os` 
 
 - each rule's keywords (lower-case) against the lower-cased input, the same prefilter as the `re`
   engine (a rule without keywords always runs);
-- each remaining rule's regex (Python `re`, compiled only for those rules), in files its `paths:`
-  globs accept;
+- each remaining rule's regex, in files its `paths:` globs accept, rebuilt from the code stored
+  in the index (keystow.detect.patterns: no `re` compiler) or compiled with `re`;
 - a text needing decoding (UTF-16, a BOM, NULs) or holding a Kubernetes Secret's base64 values.
 
 No match anywhere: no finding is possible, and the hook says so. Any match: the full scan runs
@@ -15,8 +15,8 @@ No match anywhere: no finding is possible, and the hook says so. Any match: the 
 `keystow rules check` runs every rule's examples through this test (engine "tiny").
 
 The rules come from an index in the user cache (`marshal`: no pickle, no Rule class), written
-whenever the full path loads the built-in rules, and valid while the rule files, the rule schema
-and keystow's version are what they were (path, size and mtime of each file).
+whenever the full path loads the built-in rules, and valid while the rule files, the rule schema,
+keystow's version and the interpreter's are what they were (path, size and mtime of each file).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import sys
 
 from keystow import __version__
 from keystow.cache_location import user_cache_directory
+from keystow.detect.patterns import compiled_code, know_code, secret_spans
 
 # Inputs up to this many bytes in total take the quick path, then the `re` engine.
 SMALL_INPUT = 256 << 10
@@ -38,86 +39,10 @@ BOMS = (b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")  # UTF-16 LE, UTF-16 BE, UTF-
 # Manifests are YAML (or a template of it): the only files whose base64 values are decoded.
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".yaml.tpl", ".yml.tpl", ".yaml.j2", ".yml.j2", "<stdin>", "<example>")
 
-_COMPILED: dict = {}
-_CODES: dict[str, bytes] = {}  # regex → compiled code, from the index loaded in this process
 GLOB_MAGIC = "*?["
 
 
 # --- what the quick test and the scanner share --------------------------------------------
-
-
-def compiled(regex: str):  # noqa: ANN201 - re.Pattern[bytes], without importing re at start-up
-    pattern = _COMPILED.get(regex)
-    if pattern is None:
-        pattern = rebuilt(regex, _CODES[regex]) if regex in _CODES else None
-    if pattern is None:
-        # late: the hook's quick path compiles a regex only when a rule's keyword occurs
-        import re
-
-        pattern = re.compile(regex.encode())
-    _COMPILED[regex] = pattern
-    return pattern
-
-
-def compiled_code(regex: str) -> bytes:
-    """What `re.compile` turns `regex` into before the C engine takes it, as plain data: (flags,
-    opcodes, groups, groupindex, indexgroup). The index keeps it so that the hook rebuilds a
-    pattern with `_sre.compile` and skips re's pure-Python parser and compiler, ~2 ms for each
-    generic rule. CPython internals (re._compiler.compile does exactly this): the index is keyed
-    by the interpreter's exact version, and anything unexpected means re.compile as usual."""
-    try:
-        # late: index building only (the full path), never the hook's quick path
-        from re import _compiler, _parser  # type: ignore[attr-defined]
-
-        parsed = _parser.parse(regex.encode(), 0)
-        opcodes = _compiler._code(parsed, 0)
-        groupindex = dict(parsed.state.groupdict)
-        indexgroup: list[str | None] = [None] * parsed.state.groups
-        for name, number in groupindex.items():
-            indexgroup[number] = name
-        ints = [int(op) for op in opcodes]  # opcodes are int subclasses (named constants): marshal wants ints
-        # Marshalled on its own: loading the index then makes one bytes object per rule, and only
-        # the rules whose keywords occur unpack theirs.
-        return marshal.dumps((int(parsed.state.flags), ints, int(parsed.state.groups) - 1, groupindex,
-                              tuple(indexgroup)))
-    except Exception:  # noqa: BLE001 - another interpreter's internals: compile the usual way
-        return b""
-
-
-def know_code(regex: str, code: bytes) -> None:
-    """Let `compiled` rebuild `regex` from `code` (see `compiled_code`) in this process: the
-    quick test, and the full scan the hook runs after it."""
-    if code:
-        _CODES.setdefault(regex, code)
-
-
-def rebuilt(regex: str, code: bytes):  # noqa: ANN201 - re.Pattern[bytes] | None
-    """The pattern `re.compile(regex.encode())` would return, from its stored code; None when
-    this interpreter will not take it (then `compiled` compiles as usual)."""
-    try:
-        import _sre  # type: ignore[import-not-found]  # built in: no import cost
-
-        return _sre.compile(regex.encode(), *marshal.loads(code))
-    except Exception:  # noqa: BLE001 - another interpreter's internals
-        return None
-
-
-def secret_group(pattern) -> int | str:  # noqa: ANN001 - re.Pattern[bytes]
-    """The group a rule's regex captures its secret in: `secret`, else the first, else all."""
-    if "secret" in pattern.groupindex:
-        return "secret"
-    return 1 if pattern.groups else 0
-
-
-def secret_spans(regex: str, data: bytes, start: int, stop: int):  # noqa: ANN201 - Iterator[tuple[int, ...]]
-    """(start, end, secret start, secret end) of each match in data[start:stop] whose secret
-    group matched something."""
-    pattern = compiled(regex)
-    group = secret_group(pattern)
-    for match in pattern.finditer(data, start, stop):
-        s_start, s_end = match.span(group)
-        if s_start >= 0 and s_start != s_end:
-            yield match.start(), match.end(), s_start, s_end
 
 
 def keywords_occur(keywords: tuple[bytes, ...], lowered: bytes) -> bool:

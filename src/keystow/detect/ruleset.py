@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from keystow import fs
-from keystow.detect import quick, rule_cache
+from keystow.detect import patterns, quick, rule_cache
 from keystow.detect.checksums import VALIDATORS
 from keystow.errors import RuleError
 
@@ -50,10 +50,10 @@ class Rule(NamedTuple):
         return self.kind == "generic"
 
     def compiled(self) -> re.Pattern[bytes]:
-        return quick.compiled(self.regex)
+        return patterns.compiled(self.regex)
 
     def secret_group(self) -> int | str:
-        return quick.secret_group(self.compiled())
+        return patterns.secret_group(self.compiled())
 
 
 class RuleSet:
@@ -204,7 +204,7 @@ def _build_rule(raw: dict, source: str, fragments: dict[str, str]) -> Rule:
 
 def _check_regex(regex: str, where: str) -> None:
     try:
-        pattern = quick.compiled(regex)
+        pattern = patterns.compiled(regex)
     except (re.error, UnicodeEncodeError, OverflowError, RecursionError) as exc:  # x{99999999999}, (((...
         raise RuleError(f"{where}: regex does not compile: {exc}") from None
     if pattern.match(b""):
