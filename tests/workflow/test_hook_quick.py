@@ -88,6 +88,10 @@ def test_a_config_or_a_baseline_sends_the_commit_to_the_full_scan(repo):
     assert _probe(repo) != "0 []"
     (repo / "pyproject.toml").write_text("[project]\nname = 'app'\n")  # no keystow table: quick again
     assert _probe(repo) == "0 []"
+    assert run_keystow("baseline", "create", cwd=repo).returncode == 0
+    assert (repo / ".keystow-baseline.json").exists()
+    assert _probe(repo) != "0 []"  # a baseline's expiry notices come from the full path
+    _same_answer(repo)
 
 
 def test_the_quick_path_reads_the_temporary_index_of_commit_a(repo):
