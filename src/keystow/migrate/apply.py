@@ -86,7 +86,10 @@ def apply_plan(plan: Plan, stores: Stores, journal: Journal, progress=None) -> A
     if manifest:
         write_generated(plan, MANIFEST, lambda old: render_manifest(old, manifest), values, journal)
     for change, prepared in ready:
-        rewrite_file(plan, change.path, prepared, journal, report)
+        if change.delete:
+            delete_file(plan, change.path, prepared, journal, report)
+        else:
+            rewrite_file(plan, change.path, prepared, journal, report)
     journal.finish()
     return report
 
@@ -106,6 +109,23 @@ def rewrite_file(plan: Plan, path: str, prepared: tuple, journal: Journal, repor
     """One source file rewritten to its references (after the store holds their values)."""
     data, new, applied = prepared
     _write_journalled(plan.root / path, path, data, new, applied, journal, existed=True, root=plan.root)
+    report.files.append(path)
+
+
+def delete_file(plan: Plan, path: str, prepared: tuple, journal: Journal, report: ApplyReport) -> None:
+    """A file that is itself a secret, deleted once the store holds it; the journal records how
+    to rebuild it (one edit whose old text is the stored value) for a rollback."""
+    data, _, applied = prepared
+    real = plan.root / path
+    entry = journal.begin_file({"path": path, "existed": True, "deleted": True,
+                                "mode": os.lstat(real).st_mode & 0o7777, "old_sha256": sha256_bytes(data),
+                                "new_sha256": None, "edits": [a.to_json() for a in applied]})
+    try:
+        real.unlink()
+        fs.fsync_directory(real.parent)
+    except OSError as exc:
+        raise FatalError(f"{path}: cannot delete: {exc.strerror or exc}") from None
+    journal.finish_file(entry)
     report.files.append(path)
 
 

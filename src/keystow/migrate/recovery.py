@@ -50,7 +50,8 @@ def _undo(root: Path, entry: dict, values: "ValueReader", report: RollbackReport
     digest = sha256_bytes(current) if current is not None else None
     if digest == entry["old_sha256"]:
         return  # never written, or already restored
-    if current is None or digest != entry["new_sha256"]:
+    deleted = bool(entry.get("deleted"))  # a secret file: gone now, rebuilt from the store
+    if (current is not None) == deleted or (current is not None and digest != entry["new_sha256"]):
         report.problems.append(f"{entry['path']}: changed since the migration; left alone")
         return
     if not entry["existed"]:
@@ -59,7 +60,7 @@ def _undo(root: Path, entry: dict, values: "ValueReader", report: RollbackReport
         return
     edits = [AppliedEdit.from_json(e) for e in entry["edits"]]
     needed = {v for e in edits for kind, v in e.old if kind != "text"}
-    text = decode(current)
+    text = "" if deleted else decode(current)  # type: ignore[arg-type]  (current is set when not deleted)
     if text is None:  # keystow wrote it as UTF-8 and its digest still matches: only a bug gets here
         report.problems.append(f"{entry['path']}: not UTF-8 text; left alone")
         return
@@ -123,7 +124,9 @@ def settle_pending(journal: Journal) -> None:
             current = _current(entry_path(journal.root, entry), journal.root)
         except (UnsafePath, KeyError, TypeError):
             current = None
-        if current is not None and sha256_bytes(current) == entry["new_sha256"]:
+        if entry.get("deleted") and current is None:
+            entry["state"] = "written"
+        elif current is not None and sha256_bytes(current) == entry["new_sha256"]:
             entry["state"] = "written"
         else:
             entry["state"] = "not-written"

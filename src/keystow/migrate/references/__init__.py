@@ -17,8 +17,14 @@ from keystow.migrate.references import (
     compose,
     ecs,
     envfile,
+    gradle,
     kubernetes,
+    maven,
+    npmrc,
+    nuget,
     properties,
+    pypirc,
+    secretfile,
     serverless,
     shell,
     source_code,
@@ -28,6 +34,18 @@ from keystow.migrate.references.base import FileChange, FileContext
 
 
 def writer_for(path: str, text: str) -> ModuleType | None:
+    if secretfile.detect(path, text):
+        return secretfile
+    if npmrc.detect(path):
+        return npmrc
+    if pypirc.detect(path):
+        return pypirc
+    if gradle.detect(path):
+        return gradle
+    if maven.detect(path, text):
+        return maven
+    if nuget.detect(path):
+        return nuget
     if envfile.is_envfile(path):
         return envfile
     if terraform.detect(path):
@@ -62,7 +80,7 @@ def plan_file(ctx: FileContext) -> FileChange:
         for site in ctx.sites:
             change.skip(site, "no known reference syntax for this file type")
         return change
-    if writer is kubernetes:
+    if writer in (kubernetes, secretfile):
         return writer.plan(ctx)
     # Only the Kubernetes writer knows what an encoded site means (its value is decoded before
     # it is stored); any other writer would put a reference in place of the encoded text.
@@ -82,4 +100,4 @@ def secretsmanager_reason(path: str, text: str, site) -> str | None:
 
 def reads_environment(path: str, text: str) -> bool:
     """Whether this file's references are environment variables (listed in the manifest)."""
-    return writer_for(path, text) in (envfile, shell, source_code, compose, properties)
+    return writer_for(path, text) in (envfile, shell, source_code, compose, properties, npmrc, maven, nuget)
