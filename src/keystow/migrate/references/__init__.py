@@ -12,12 +12,18 @@ from types import ModuleType
 
 from keystow.migrate.references import (
     ansible,
+    azure_pipelines,
+    bitbucket,
+    circleci,
     cloudformation,
     codebuild,
     compose,
     ecs,
     envfile,
+    github_actions,
+    gitlab_ci,
     gradle,
+    jenkinsfile,
     kubernetes,
     maven,
     npmrc,
@@ -36,6 +42,11 @@ from keystow.migrate.references.base import FileChange, FileContext
 def writer_for(path: str, text: str) -> ModuleType | None:
     if secretfile.detect(path, text):
         return secretfile
+    if github_actions.detect(path):
+        return github_actions
+    for ci in (gitlab_ci, circleci, bitbucket, azure_pipelines, jenkinsfile):
+        if ci.detect(path):
+            return ci
     if npmrc.detect(path):
         return npmrc
     if pypirc.detect(path):
