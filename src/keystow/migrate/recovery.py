@@ -60,7 +60,7 @@ def _undo(root: Path, entry: dict, values: "ValueReader", report: RollbackReport
         return
     edits = [AppliedEdit.from_json(e) for e in entry["edits"]]
     needed = {v for e in edits for kind, v in e.old if kind != "text"}
-    text = "" if deleted else decode(current)  # type: ignore[arg-type]  (current is set when not deleted)
+    text = "" if deleted or current is None else decode(current)
     if text is None:  # keystow wrote it as UTF-8 and its digest still matches: only a bug gets here
         report.problems.append(f"{entry['path']}: not UTF-8 text; left alone")
         return

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
@@ -31,14 +32,14 @@ ROLE_VARIABLE = "KEYSTOW_AWS_ROLE_ARN"  # the CI variable holding the role to as
 class Fetches:
     """Per insertion point (a sequence's key path): the variables to read there, in order."""
 
-    by_scope: dict[tuple, dict[str, StoreTarget]] = field(default_factory=dict)
-    roles: set[tuple] = field(default_factory=set)  # scopes that need AWS credentials only
+    by_scope: dict[Any, dict[str, StoreTarget]] = field(default_factory=dict)  # scope: a job name or key path
+    roles: set[Any] = field(default_factory=set)  # scopes that need AWS credentials only
 
-    def add(self, scopes: list[tuple], name: str, target: StoreTarget) -> None:
+    def add(self, scopes: list[Any], name: str, target: StoreTarget) -> None:
         for scope in scopes:
             self.by_scope.setdefault(scope, {})[name] = target
 
-    def all_scopes(self) -> list[tuple]:
+    def all_scopes(self) -> list[Any]:
         return sorted(set(self.by_scope) | self.roles, key=str)
 
 
@@ -151,7 +152,7 @@ def plan_pipeline(ctx, change: FileChange, classify, insert) -> FileChange:
             change.skip(site, "the file does not parse as YAML")
         return change
     root = documents.roots[0]
-    fetches, removed = Fetches(), {}
+    fetches, removed = Fetches(), {}  # type: ignore[var-annotated]
     for site in ctx.sites:
         scalar = locate(documents, site, change)
         if scalar is None:

@@ -1,6 +1,7 @@
 """GitHub Actions workflows: the job assumes an AWS role through GitHub's OIDC provider
-(`aws-actions/configure-aws-credentials`, `role-to-assume: ${{ vars.KEYSTOW_AWS_ROLE_ARN }}`, a
-repository variable the plan names), then one step reads each secret with the aws CLI, masks it
+(`aws-actions/configure-aws-credentials`, `role-to-assume: ${{ secrets.KEYSTOW_AWS_ROLE_ARN }}`, a
+repository secret the plan names; `secrets`, not `vars`, so older actionlint versions accept it
+too), then one step reads each secret with the aws CLI, masks it
 (`::add-mask::`) and exports it through `$GITHUB_ENV` to the job's later steps.
 
 - an `env:` entry (workflow, job or step) holding a secret is removed; the value arrives under the
@@ -36,7 +37,7 @@ from keystow.migrate.references.yamltext import scalar_reference
 KIND = "github-actions"
 RESOLVES = "runtime"
 NOTE = (f"read from AWS after OIDC role assumption: create an IAM role trusting token.actions.githubusercontent.com "
-        f"for this repository, allowed to read these entries, and set repository variable {ROLE_VARIABLE} to its ARN")
+        f"for this repository, allowed to read these entries, and set repository secret {ROLE_VARIABLE} to its ARN")
 ROLE_ACTION = "aws-actions/configure-aws-credentials@v4"
 
 
@@ -53,7 +54,7 @@ def plan(ctx: FileContext) -> FileChange:
         return change
     root = documents.roots[0]
     jobs = [j for j in mapping_keys(child(root, "jobs")) if isinstance(child(root, "jobs", j, "steps"), SequenceNode)]
-    fetches, removed = Fetches(), {}
+    fetches, removed = Fetches(), {}  # type: ignore[var-annotated]
     for site in ctx.sites:
         scalar = locate(documents, site, change)
         if scalar is not None:
@@ -103,12 +104,12 @@ def _place(ctx: FileContext, site: BoundSite, path: tuple, jobs: list[str], fetc
 def _region(ctx: FileContext, fetches: Fetches) -> str:
     targets = [t for names in fetches.by_scope.values() for t in names.values()]
     region = ctx.arn(targets[0]).split(":")[3] if targets else ""
-    return region if region and "<" not in region else "${{ vars.AWS_REGION }}"
+    return region if region and "<" not in region else "${{ secrets.AWS_REGION }}"
 
 
 def _role_step(region: str) -> list[str]:
     return ["name: Assume the AWS role (keystow)", f"uses: {ROLE_ACTION}", "with:",
-            f"  role-to-assume: ${{{{ vars.{ROLE_VARIABLE} }}}}", f"  aws-region: {region}"]
+            f"  role-to-assume: ${{{{ secrets.{ROLE_VARIABLE} }}}}", f"  aws-region: {region}"]
 
 
 def _fetch_step(names: dict) -> list[str]:
@@ -123,7 +124,9 @@ def _grant_id_token(text: str, root: Node, jobs: list[str], change: FileChange) 
     """`id-token: write` where the permissions that apply to these jobs are set."""
     own = [job for job in jobs if isinstance(child(root, "jobs", job, "permissions"), MappingNode)]
     for job in own:
-        _add_id_token(text, child(root, "jobs", job, "permissions"), change)
+        permissions = child(root, "jobs", job, "permissions")
+        assert isinstance(permissions, MappingNode)  # `own` holds the jobs whose permissions are one
+        _add_id_token(text, permissions, change)
     if len(own) == len(jobs):
         return
     workflow = child(root, "permissions")
