@@ -89,7 +89,7 @@ def _check_sizes(plan: Plan, store_check) -> None:
                 item.manual = f"{size} bytes needs the Advanced tier (pass --allow-advanced-tier; it costs money)"
         else:
             item.tier = "SecureString, Standard tier"
-        if "PRIVATE KEY-----" in item.payload():
+        if "PRIVATE KEY-----" in item.payload() and not any(is_whole_file(m) for m in item.members):
             item.notes.append("a private key: stored whole; where a key file cannot be rewritten, "
                               "delete it and fetch the key from the store at deploy time")
         if store_check is not None and item.manual is None:
