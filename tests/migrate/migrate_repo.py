@@ -62,6 +62,26 @@ def make_repo(repo: Path, seed: int = 11) -> dict[str, str]:
     return values
 
 
+@contextlib.contextmanager
+def fresh_moto_repo(moto_server: str, tmp_path_factory, name: str):
+    """An empty git repository, with AWS pointed at a freshly reset moto server meanwhile
+    (module-scoped fixtures use this where the function-scoped `aws_env` cannot serve)."""
+    import pytest
+
+    from testing.local_moto import reset
+    from tests.moto_server import AWS_TEST_ENV
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
+        for variable, value in AWS_TEST_ENV.items():
+            monkeypatch.setenv(variable, value)
+        reset(moto_server)
+        repo = tmp_path_factory.mktemp(name) / "repo"
+        repo.mkdir()
+        git(repo, "init", "-q", "-b", "main")
+        yield repo
+
+
 def fill_tree(source: Path, repo: Path, seed: int = 11) -> dict[str, str]:
     """Copy `source` into `repo` (modes kept) with every `@@KIND<n>@@` replaced by a fake of that
     kind (the same placeholder, the same value, in every file); the values by placeholder."""

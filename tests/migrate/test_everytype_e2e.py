@@ -14,11 +14,18 @@ from collections import Counter
 import pytest
 
 from keystow.migrate.references import writer_for
-from testing.local_moto import reset
 from tests.helpers import git, run_keystow
-from tests.migrate.migrate_repo import EVERYTYPE, PLACEHOLDER, StoreReader, fill_tree, manifest, migrate, run_in_process
+from tests.migrate.migrate_repo import (
+    EVERYTYPE,
+    PLACEHOLDER,
+    StoreReader,
+    fill_tree,
+    fresh_moto_repo,
+    manifest,
+    migrate,
+    run_in_process,
+)
 from tests.migrate.validators import actionlint, actionlint_command, is_workflow, parse_problem
-from tests.moto_server import AWS_TEST_ENV
 
 MANUAL_SHARE = 0.05
 CI_KINDS = ("github-actions", "gitlab-ci", "circleci", "bitbucket-pipelines", "azure-pipelines", "jenkinsfile")
@@ -47,14 +54,7 @@ def sha(data: str | bytes) -> str:
 
 @pytest.fixture(scope="module")
 def everytype(moto_server, tmp_path_factory):
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
-        for name, value in AWS_TEST_ENV.items():
-            monkeypatch.setenv(name, value)
-        reset(moto_server)
-        repo = tmp_path_factory.mktemp("everytype") / "repo"
-        repo.mkdir()
-        git(repo, "init", "-q", "-b", "main")
+    with fresh_moto_repo(moto_server, tmp_path_factory, "everytype") as repo:
         values = fill_tree(EVERYTYPE, repo)
         git(repo, "add", "-A")
         git(repo, "commit", "-q", "-m", "a repository with a secret in every file type")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from types import ModuleType
+from typing import Callable
 
 from keystow.migrate.references import (
     ansible,
@@ -38,50 +39,35 @@ from keystow.migrate.references import (
 )
 from keystow.migrate.references.base import FileChange, FileContext
 
+# Which writer claims a file, first match wins: secret files before the YAML and name-based
+# writers (a kubeconfig is YAML), specific names before generic extensions.
+WRITERS: tuple[tuple[ModuleType, Callable[[str, str], bool]], ...] = (
+    (secretfile, secretfile.detect),
+    (github_actions, lambda path, text: github_actions.detect(path)),
+    *((ci, lambda path, text, ci=ci: ci.detect(path)) for ci in (gitlab_ci, circleci, bitbucket, azure_pipelines,
+                                                                 jenkinsfile)),
+    (npmrc, lambda path, text: npmrc.detect(path)),
+    (pypirc, lambda path, text: pypirc.detect(path)),
+    (gradle, lambda path, text: gradle.detect(path)),
+    (maven, maven.detect),
+    (nuget, lambda path, text: nuget.detect(path)),
+    (envfile, lambda path, text: envfile.is_envfile(path)),
+    (terraform, lambda path, text: terraform.detect(path)),
+    (serverless, lambda path, text: serverless.detect(path)),
+    (compose, lambda path, text: compose.detect(path)),
+    (properties, lambda path, text: properties.detect(path)),
+    (codebuild, lambda path, text: codebuild.detect(path)),
+    (ecs, ecs.detect),
+    (cloudformation, cloudformation.detect),
+    (kubernetes, kubernetes.detect),
+    (ansible, ansible.detect),
+    (shell, lambda path, text: shell.is_dockerfile(path) or path.endswith(shell.SHELL_EXTENSIONS)),
+    (source_code, lambda path, text: source_code.language(path) is not None),
+)
+
 
 def writer_for(path: str, text: str) -> ModuleType | None:
-    if secretfile.detect(path, text):
-        return secretfile
-    if github_actions.detect(path):
-        return github_actions
-    for ci in (gitlab_ci, circleci, bitbucket, azure_pipelines, jenkinsfile):
-        if ci.detect(path):
-            return ci
-    if npmrc.detect(path):
-        return npmrc
-    if pypirc.detect(path):
-        return pypirc
-    if gradle.detect(path):
-        return gradle
-    if maven.detect(path, text):
-        return maven
-    if nuget.detect(path):
-        return nuget
-    if envfile.is_envfile(path):
-        return envfile
-    if terraform.detect(path):
-        return terraform
-    if serverless.detect(path):
-        return serverless
-    if compose.detect(path):
-        return compose
-    if properties.detect(path):
-        return properties
-    if codebuild.detect(path):
-        return codebuild
-    if ecs.detect(path, text):
-        return ecs
-    if cloudformation.detect(path, text):
-        return cloudformation
-    if kubernetes.detect(path, text):
-        return kubernetes
-    if ansible.detect(path, text):
-        return ansible
-    if shell.is_dockerfile(path) or path.endswith(shell.SHELL_EXTENSIONS):
-        return shell
-    if source_code.language(path):
-        return source_code
-    return None
+    return next((writer for writer, claims in WRITERS if claims(path, text)), None)
 
 
 def plan_file(ctx: FileContext) -> FileChange:

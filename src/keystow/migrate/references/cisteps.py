@@ -20,7 +20,15 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from keystow.migrate.references.base import BoundSite, Edit, FileChange, enclosing_quotes, line_bounds, newline_of
-from keystow.migrate.references.yamlnodes import Documents, Scalar, block_entry, child, is_whole_value, next_line
+from keystow.migrate.references.yamlnodes import (
+    Documents,
+    Scalar,
+    block_entry,
+    child,
+    is_whole_value,
+    next_line,
+    parse,
+)
 from keystow.migrate.references.yamltext import scalar_reference
 from keystow.migrate.stores import StoreTarget
 
@@ -140,16 +148,22 @@ def locate(documents: Documents, site: BoundSite, change: FileChange) -> Scalar 
     return scalar
 
 
-def plan_pipeline(ctx, change: FileChange, classify, insert) -> FileChange:
-    """The shared walk of a CI writer: `classify(root, path)` → ("variable" | "script", scopes)
-    or (reason, []) for a site's scalar; `insert(text, root, scope, {name: target})` → the Edit
-    reading those variables from AWS at the start of that scope (None: it cannot be placed)."""
-    from keystow.migrate.references.yamlnodes import parse  # noqa: PLC0415  (kept beside its only use)
-
+def parsed(ctx, change: FileChange) -> Documents | None:
+    """The pipeline's YAML documents; None (every site manual) when it does not parse."""
     documents = parse(ctx.text)
     if documents is None or not documents.roots:
         for site in ctx.sites:
             change.skip(site, "the file does not parse as YAML")
+        return None
+    return documents
+
+
+def plan_pipeline(ctx, change: FileChange, classify, insert) -> FileChange:
+    """The shared walk of a CI writer: `classify(root, path)` → ("variable" | "script", scopes)
+    or (reason, []) for a site's scalar; `insert(text, root, scope, {name: target})` → the Edit
+    reading those variables from AWS at the start of that scope (None: it cannot be placed)."""
+    documents = parsed(ctx, change)
+    if documents is None:
         return change
     root = documents.roots[0]
     fetches, removed = Fetches(), {}  # type: ignore[var-annotated]

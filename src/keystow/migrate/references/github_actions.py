@@ -27,11 +27,12 @@ from keystow.migrate.references.cisteps import (
     key_at,
     locate,
     mapping_keys,
+    parsed,
     prepend_items,
     remove_entry,
     shell_reference,
 )
-from keystow.migrate.references.yamlnodes import child, parse
+from keystow.migrate.references.yamlnodes import child
 from keystow.migrate.references.yamltext import scalar_reference
 
 KIND = "github-actions"
@@ -47,10 +48,8 @@ def detect(path: str) -> bool:
 
 def plan(ctx: FileContext) -> FileChange:
     change = FileChange(ctx.path, KIND, RESOLVES, NOTE)
-    documents = parse(ctx.text)
-    if documents is None or not documents.roots:
-        for site in ctx.sites:
-            change.skip(site, "the file does not parse as YAML")
+    documents = parsed(ctx, change)
+    if documents is None:
         return change
     root = documents.roots[0]
     jobs = [j for j in mapping_keys(child(root, "jobs")) if isinstance(child(root, "jobs", j, "steps"), SequenceNode)]
