@@ -114,6 +114,15 @@ def test_workflows_pass_actionlint(everytype):
         assert ROLE_STEP in text and "id-token: write" in text and "::add-mask::" in text
 
 
+def test_a_secret_file_above_4_kb_goes_to_secrets_manager(everytype):
+    repo, values, original, findings, plan, store = everytype
+    large = {path for path, data in original.items() if len(data) > 4096}
+    refs = manifest(repo)
+    assert large and all(refs["file:" + path].startswith("secretsmanager:") for path in large)
+    assert all(ref.startswith("ssm:") for name, ref in refs.items() if name.startswith("file:")
+               and name.removeprefix("file:") not in large)
+
+
 def test_ci_files_read_each_value_from_the_store(everytype):
     repo, values, original, findings, plan, store = everytype
     templates = fixture_files()

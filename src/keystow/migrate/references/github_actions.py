@@ -74,7 +74,8 @@ def plan(ctx: FileContext) -> FileChange:
 
 def _place(ctx: FileContext, site: BoundSite, path: tuple, jobs: list[str], fetches: Fetches,
            removed: dict, change: FileChange, documents) -> None:
-    scopes = jobs if path[:1] == ("env",) else [path[1]] if path[:1] == ("jobs",) and path[1:2][0] in jobs else []
+    scopes = jobs if path[:1] == ("env",) else [path[1]] if path[:1] == ("jobs",) and path[1:2] and path[1] in jobs \
+        else []
     if not scopes:
         return change.skip(site, "not inside a job that has steps (a reusable-workflow call?)")
     if len(path) >= 2 and path[-2] == "env":
