@@ -1,7 +1,11 @@
 """Every file type migrate knows, in one generated repository (tests/fixtures/migrate/everytype,
 every file there: add one to cover a new type), migrated against the moto server: each rewritten
 file passes its ecosystem's check, at most 5% of the findings are left manual, `keystow run`
-gives a child every value (files included), and a rollback restores the tree byte for byte."""
+gives a child every value (files included), and a rollback restores the tree byte for byte.
+
+Placeholders `@@KIND<n>@@` are filled by migrate_repo.fill_tree (FAKERS lists the kinds). A file
+whose writer's NOTE tells the user to run under `keystow run` must give the child each of its
+values; CI files must read each value from the store by name."""
 
 from __future__ import annotations
 
@@ -84,7 +88,8 @@ def test_at_most_five_percent_left_manual(everytype):
         table.setdefault(writer.KIND if writer else "(none)", Counter())["auto" if automatic else "manual"] += 1
         if not automatic:
             manual.append(f"{finding['path']}:{finding['line']} {finding['rule_id']}: {reasons.get(where, '?')}")
-    assert findings and {f["path"] for f in findings} == set(original), "every fixture file holds a finding"
+    with_secrets = {path for path, template in fixture_files().items() if PLACEHOLDER.search(template)}
+    assert findings and with_secrets <= {f["path"] for f in findings}, "every fixture secret is found"
     report = "\n".join(f"{kind:24} auto {c['auto']:3}  manual {c['manual']:3}" for kind, c in sorted(table.items()))
     assert len(manual) <= MANUAL_SHARE * len(findings), f"{len(manual)}/{len(findings)} manual:\n{report}\n" + \
         "\n".join(manual)
@@ -155,8 +160,8 @@ def test_keystow_run_gives_the_child_every_value(everytype):
     templates = fixture_files()
     for path, template in templates.items():
         writer = writer_for(path, original[path].decode("utf-8", "replace"))
-        if writer is None or writer.KIND in CI_KINDS or path in files:
-            continue
+        if writer is None or "keystow run" not in writer.NOTE or path in files:
+            continue  # CI and deploy-time references are checked elsewhere; secret files by their digest
         for value in values_in(template, values):
             assert sha(value) in given, f"{path}: a value does not reach the child"
     assert not any((repo / path).exists() for path in files)  # removed after the child exited
