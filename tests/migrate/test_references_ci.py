@@ -80,3 +80,17 @@ def test_jenkinsfile_environment_only():
     assert "TOKEN = sh(script: \"aws ssm get-parameter --with-decryption --name '/app/db_password'" in new
     assert [reason for _, reason in change.manual] == ["only a quoted value assigned in an environment { } block is "
                                                        "rewritten"]
+
+
+def test_secret_file_is_deleted_and_ignored():
+    from keystow.migrate.references.secretfile import ignore_path
+
+    text = "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n"
+    new, change = rewrite("deploy/id_ed25519", text, {text: SSM})
+    assert new == "" and change.delete and change.manifest == {"file:deploy/id_ed25519": "ssm:/app/db_password"}
+    assert [g.path for g in change.generated] == [".gitignore"]
+    assert ignore_path(None, "keys/a b[1].pem") == "/keys/a\\ b\\[1\\].pem\n"
+    assert ignore_path("node_modules\r\n/x", "x") == "node_modules\r\n/x"
+    assert ignore_path("node_modules", "k/id_rsa") == "node_modules\n/k/id_rsa\n"
+    _, partial = rewrite("deploy/id_ed25519", text, {"AAAA": SSM})
+    assert not partial.edits and partial.manual[0][1] == "only part of the file is being migrated"
