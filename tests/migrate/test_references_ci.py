@@ -55,8 +55,8 @@ def test_gitlab_global_variable_reaches_every_job_before_its_script():
     text = text.replace("[make test]", "\n    - make test")
     new, change = rewrite(".gitlab-ci.yml", text, {A: SSM})
     doc = yaml.safe_load(new)
-    fetch = "export TOKEN=\"$(aws ssm get-parameter --with-decryption --name '/app/db_password' " \
-            "--query Parameter.Value --output text)\""
+    fetch = "TOKEN=\"$(aws ssm get-parameter --with-decryption --name '/app/db_password' " \
+            "--query Parameter.Value --output text)\" && export TOKEN"
     assert "variables" not in doc
     assert doc["build"]["before_script"] == [fetch, "make deps"] and doc["test"]["script"] == [fetch, "make test"]
 

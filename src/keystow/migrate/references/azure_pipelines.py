@@ -46,7 +46,7 @@ def _classify(root, path: tuple) -> tuple[str, list]:
 
 
 def _insert(text: str, root, steps: tuple, names: dict):
-    lines = []
+    lines = ["set -e"]  # Azure's bash step goes on after a failed command unless told otherwise
     for name, target in names.items():
         lines += [f'value="$({aws_read(target)})"',
                   f'echo "##vso[task.setvariable variable={name}_KEYSTOW_MASK;issecret=true]$value"',

@@ -35,7 +35,9 @@ def _classify(root, path: tuple) -> tuple[str, list]:
 
 
 def _insert(text: str, root, job: str, names: dict):
-    lines = [f'printf \'export {name}=%q\\n\' "$({aws_read(target)})" >> "$BASH_ENV"' for name, target in names.items()]
+    lines = [line for name, target in names.items()
+             for line in (f'value="$({aws_read(target)})"',
+                          f"printf 'export {name}=%q\\n' \"$value\" >> \"$BASH_ENV\"")]
     step = ["run:", "  name: Read secrets from AWS (keystow)", "  command: |", *("    " + line for line in lines)]
     return prepend_items(text, child(root, "jobs", job, "steps"), [step])
 

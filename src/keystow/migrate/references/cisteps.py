@@ -7,6 +7,8 @@ A site is one of:
   the job reads NAME from the store before its own steps;
 - a script line (`run:`, `script:`, `command:`): the secret's characters become "${VAR}" (quoted for
   the shell, escaped for the YAML scalar), VAR read from the store before the script runs.
+Every read is an assignment of its own, so a failed `aws` call fails the job instead of going on
+with an empty value.
 Anything else is left manual with the reason.
 """
 
@@ -195,5 +197,6 @@ def plan_pipeline(ctx, change: FileChange, classify, insert) -> FileChange:
 
 
 def export_lines(names: dict[str, StoreTarget]) -> list[str]:
-    """Shell lines exporting each variable read from AWS."""
-    return [f'export {name}="$({aws_read(target)})"' for name, target in names.items()]
+    """Shell lines exporting each variable read from AWS; a failed read fails the line (a bare
+    `export NAME="$(…)"` would succeed with an empty value)."""
+    return [f'{name}="$({aws_read(target)})" && export {name}' for name, target in names.items()]
