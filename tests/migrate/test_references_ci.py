@@ -40,6 +40,13 @@ def test_github_aws_keys_become_the_role_step_only():
     assert steps[0]["with"]["aws-region"] == "${{ secrets.AWS_REGION }}"  # no region known in the plan
 
 
+def test_github_service_container_env_is_manual():
+    text = (f"on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    services:\n      db:\n        image: postgres\n"
+            f"        env:\n          POSTGRES_PASSWORD: {A}\n    steps:\n      - run: make test\n")
+    new, change = rewrite(".github/workflows/ci.yml", text, {A: SSM})
+    assert new == text and "service or container env" in change.manual[0][1]
+
+
 def test_github_reusable_workflow_call_is_manual():
     text = f"on: push\njobs:\n  a:\n    uses: acme/wf/.github/workflows/x.yml@v1\n    with:\n      token: {A}\n"
     new, change = rewrite(".github/workflows/ci.yml", text, {A: SSM})

@@ -78,7 +78,7 @@ def _place(ctx: FileContext, site: BoundSite, path: tuple, jobs: list[str], fetc
         else []
     if not scopes:
         return change.skip(site, "not inside a job that has steps (a reusable-workflow call?)")
-    if len(path) >= 2 and path[-2] == "env":
+    if _is_env_entry(path):
         name = remove_entry(ctx.text, documents.scalar_at(site.start, site.end), site, change)
         if name is None:
             return None
@@ -97,8 +97,15 @@ def _place(ctx: FileContext, site: BoundSite, path: tuple, jobs: list[str], fetc
         change.replace(site, site.start, site.end, new)
         fetches.add(scopes, site.env_var, site.target)
     else:
-        change.skip(site, "only env: entries, run: scripts and with: inputs of a job are rewritten")
+        change.skip(site, "only env: entries (workflow, job, step), run: scripts and with: inputs are rewritten; "
+                          "a service or container env: is read before any step runs")
     return None
+
+
+def _is_env_entry(path: tuple) -> bool:
+    """An `env:` entry of the workflow, a job or a step: what `$GITHUB_ENV` can set. (A service
+    container's or the job container's `env:` is read before any step runs: manual.)"""
+    return len(path) >= 2 and path[-2] == "env" and (len(path) in (2, 4) or len(path) == 6 and path[2] == "steps")
 
 
 def _region(ctx: FileContext, fetches: Fetches) -> str:
