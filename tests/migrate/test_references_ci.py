@@ -101,3 +101,14 @@ def test_secret_file_is_deleted_and_ignored():
     assert ignore_path("node_modules", "k/id_rsa") == "node_modules\n/k/id_rsa\n"
     _, partial = rewrite("deploy/id_ed25519", text, {"AAAA": SSM})
     assert not partial.edits and partial.manual[0][1] == "only part of the file is being migrated"
+
+
+def test_azure_list_form_variable_item_is_removed():
+    text = (f"variables:\n  - group: shared\n  - name: SONAR_TOKEN\n    value: {A}\n  - name: LEVEL\n    value: info\n"
+            "jobs:\n  - job: a\n    steps:\n      - script: ./gradlew sonar\n")
+    new, change = rewrite("azure-pipelines.yml", text, {A: SSM})
+    doc = yaml.safe_load(new)
+    assert not change.manual
+    assert doc["variables"] == [{"group": "shared"}, {"name": "LEVEL", "value": "info"}]
+    first = doc["jobs"][0]["steps"][0]
+    assert "set -e" in first["bash"] and "##vso[task.setvariable variable=SONAR_TOKEN]$value" in first["bash"]

@@ -1,4 +1,5 @@
-"""Azure Pipelines (`azure-pipelines.yml`): a `variables:` entry holding a secret is removed, and
+"""Azure Pipelines (`azure-pipelines.yml`): a `variables:` entry (`NAME: value`, or a `- name:` /
+`value:` item of the list form) holding a secret is removed, and
 each affected `steps:` list starts with a bash step that reads the value with the aws CLI and sets
 it as a pipeline variable of the same name (`##vso[task.setvariable]`), which later steps see in
 their environment. The value is first registered as a secret under NAME_KEYSTOW_MASK so the logs
@@ -40,9 +41,11 @@ def _steps_lists(node: Node, path: tuple = ()) -> list[tuple]:
 def _classify(root, path: tuple) -> tuple[str, list]:
     if len(path) == 2 and path[0] == "variables" and isinstance(path[1], str):
         return "variable", _steps_lists(root)
+    if len(path) == 3 and path[0] == "variables" and isinstance(path[1], int) and path[2] == "value":
+        return "named-item", _steps_lists(root)
     if len(path) >= 3 and path[-1] in SCRIPT_KEYS and path[-3] == "steps":
         return "script", [path[:-2]]
-    return "only variables: entries (mapping form) and script/bash steps are rewritten", []
+    return "only variables: entries and script/bash steps are rewritten", []
 
 
 def _insert(text: str, root, steps: tuple, names: dict):

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from keystow.migrate.references.base import BoundSite, Edit, FileChange, enclosing_quotes, line_bounds, newline_of
 from keystow.migrate.references.yamlnodes import (
@@ -69,6 +69,24 @@ def remove_entry(text: str, scalar: Scalar, site: BoundSite, change: FileChange)
         return None
     change.replace(site, *entry.lines, "")
     return entry.key.value
+
+
+def remove_named_item(text: str, root: Node, scalar: Scalar, site: BoundSite, change: FileChange) -> str | None:
+    """Cut a `- name: NAME` / `value: secret` sequence item's lines; its NAME, or None (manual)."""
+    item = at_path(root, scalar.path[:-1])
+    name = at_path(item, ("name",))
+    keys = set(mapping_keys(item))
+    if not isinstance(item, MappingNode) or item.flow_style or keys - {"name", "value", "readonly"} \
+            or not isinstance(name, ScalarNode) or not is_whole_value(text, scalar, site.start, site.end):
+        change.skip(site, "only a `- name: NAME` / `value: secret` item can move to the store")
+        return None
+    start = line_bounds(text, item.start_mark.index)[0]
+    if not re.fullmatch(r"[ \t]*-[ \t]+", text[start:item.start_mark.index]):
+        change.skip(site, "only a block-style `- name:` item can move to the store")
+        return None
+    _, end = line_bounds(text, max(value.end_mark.index for _, value in item.value))
+    change.replace(site, start, next_line(text, end), "")
+    return name.value
 
 
 def drop_emptied(text: str, root: Node, path: tuple, removed: set[str], change: FileChange) -> None:
@@ -180,6 +198,10 @@ def plan_pipeline(ctx, change: FileChange, classify, insert) -> FileChange:
             name = remove_entry(ctx.text, scalar, site, change)
             if name is not None:
                 removed.setdefault(scalar.path[:-1], set()).add(name)
+                fetches.add(scopes, name, site.target)
+        elif role == "named-item":
+            name = remove_named_item(ctx.text, root, scalar, site, change)
+            if name is not None:
                 fetches.add(scopes, name, site.target)
         elif shell_reference(ctx.text, site, site.env_var, change):
             fetches.add(scopes, site.env_var, site.target)
