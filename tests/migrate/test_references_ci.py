@@ -112,3 +112,13 @@ def test_azure_list_form_variable_item_is_removed():
     assert doc["variables"] == [{"group": "shared"}, {"name": "LEVEL", "value": "info"}]
     first = doc["jobs"][0]["steps"][0]
     assert "set -e" in first["bash"] and "##vso[task.setvariable variable=SONAR_TOKEN]$value" in first["bash"]
+
+
+def test_gitlab_expanded_variable_is_removed_whole():
+    text = (f"variables:\n  TOKEN:\n    value: {A}\n    description: release token\n  LEVEL: info\n"
+            "build:\n  script:\n    - make\n")
+    new, change = rewrite(".gitlab-ci.yml", text, {A: SSM})
+    doc = yaml.safe_load(new)
+    assert not change.manual and doc["variables"] == {"LEVEL": "info"}
+    script = doc["build"]["script"]
+    assert script[0].startswith('TOKEN="$(aws ssm get-parameter') and script[1] == "make"

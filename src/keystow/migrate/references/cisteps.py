@@ -89,6 +89,24 @@ def remove_named_item(text: str, root: Node, scalar: Scalar, site: BoundSite, ch
     return name.value
 
 
+def remove_expanded_entry(text: str, root: Node, scalar: Scalar, site: BoundSite, change: FileChange) -> str | None:
+    """Cut a `NAME:` entry whose block mapping holds `value: secret` (and a description and the
+    like); its NAME, or None (manual)."""
+    mapping = at_path(root, scalar.path[:-1])
+    key = key_at(root, scalar.path[:-1])
+    if not isinstance(mapping, MappingNode) or mapping.flow_style or key is None \
+            or not is_whole_value(text, scalar, site.start, site.end):
+        change.skip(site, "only a block-style `NAME: {value: secret}` entry can move to the store")
+        return None
+    start = line_bounds(text, key.start_mark.index)[0]
+    if text[start:key.start_mark.index].strip(" \t"):
+        change.skip(site, "the variable shares its first line with something else")
+        return None
+    _, end = line_bounds(text, max(value.end_mark.index for _, value in mapping.value))
+    change.replace(site, start, next_line(text, end), "")
+    return key.value
+
+
 def drop_emptied(text: str, root: Node, path: tuple, removed: set[str], change: FileChange) -> None:
     """Remove the `env:`-style key at `path` once every entry under it has gone."""
     mapping = at_path(root, path)
@@ -198,6 +216,11 @@ def plan_pipeline(ctx, change: FileChange, classify, insert) -> FileChange:
             name = remove_entry(ctx.text, scalar, site, change)
             if name is not None:
                 removed.setdefault(scalar.path[:-1], set()).add(name)
+                fetches.add(scopes, name, site.target)
+        elif role == "expanded-variable":
+            name = remove_expanded_entry(ctx.text, root, scalar, site, change)
+            if name is not None:
+                removed.setdefault(scalar.path[:-2], set()).add(name)
                 fetches.add(scopes, name, site.target)
         elif role == "named-item":
             name = remove_named_item(ctx.text, root, scalar, site, change)

@@ -1,4 +1,5 @@
-"""GitLab CI (`.gitlab-ci.yml`): a `variables:` entry holding a secret is removed, and the job's
+"""GitLab CI (`.gitlab-ci.yml`): a `variables:` entry holding a secret (`NAME: value`, or
+`NAME: {value: …, description: …}`) is removed, and the job's
 script (its `before_script:` when it has one) starts with `export NAME="$(aws ssm get-parameter …)"`;
 a secret inside a script line becomes "${VAR}", read the same way.
 
@@ -39,6 +40,10 @@ def _classify(root, path: tuple) -> tuple[str, list]:
         return "variable", jobs
     if len(path) == 3 and path[0] in jobs and path[1] == "variables":
         return "variable", [path[0]]
+    if len(path) == 3 and path[0] == "variables" and path[2] == "value":
+        return "expanded-variable", jobs
+    if len(path) == 4 and path[0] in jobs and path[1] == "variables" and path[3] == "value":
+        return "expanded-variable", [path[0]]
     if len(path) == 3 and path[0] in jobs and path[1] in SCRIPTS:
         return "script", [path[0]]
     return "only variables: entries and script lines of a job are rewritten", []
