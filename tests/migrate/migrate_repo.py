@@ -35,6 +35,7 @@ FAKERS = {
     "DOCKERAUTH": lambda f: base64.b64encode(f"acme-ci:{f.github_token()}".encode()).decode(),
     "JWT": lambda f: f.jwt(),
     "PEM": lambda f: f.pem_private_key("RSA").rstrip("\n"),  # the fixture file has its own line end
+    "PEMESC": lambda f: f.pem_private_key("").replace("\n", "\\n"),  # inside a JSON string
 }
 
 

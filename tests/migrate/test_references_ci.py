@@ -122,3 +122,15 @@ def test_gitlab_expanded_variable_is_removed_whole():
     assert not change.manual and doc["variables"] == {"LEVEL": "info"}
     script = doc["build"]["script"]
     assert script[0].startswith('TOKEN="$(aws ssm get-parameter') and script[1] == "make"
+
+
+def test_credential_files_are_secret_files():
+    from keystow.migrate.references import secretfile, writer_for
+
+    gcp = '{"type": "service_account", "client_email": "a@p.iam.gserviceaccount.com", "private_key": "-----"}'
+    for path, text in ((".git-credentials", "https://u:t@github.com\n"), ("ops/.pgpass", "db:5432:*:app:pw\n"),
+                       ("gcp/key.json", gcp), ("auth.json", '{"github-oauth": {"github.com": "t"}}')):
+        assert writer_for(path, text) is secretfile, path
+    assert writer_for("auth.json", '{"require": {}}') is not secretfile
+    new, _ = rewrite(".yarnrc.yml", f"npmAuthToken: {A}\n", {A: SSM}, {A: "NPM_TOKEN"})
+    assert yaml.safe_load(new) == {"npmAuthToken": "${NPM_TOKEN}"}

@@ -1,5 +1,6 @@
 """`.npmrc`: `//registry/:_authToken=${VAR}`; npm expands `${VAR}` from the environment when it
-reads the file (`keystow run -- npm publish`), and fails loudly when VAR is unset."""
+reads the file (`keystow run -- npm publish`), and fails loudly when VAR is unset. Yarn 2+ reads
+`${VAR}` in `.yarnrc.yml` (`npmAuthToken: ${VAR}`) the same way."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ NOTE = "npm expands ${VAR} from the environment: run npm under `keystow run`"
 
 
 def detect(path: str) -> bool:
-    return path.rsplit("/", 1)[-1] in (".npmrc", ".yarnrc")
+    return path.rsplit("/", 1)[-1] in (".npmrc", ".yarnrc.yml")
 
 
 def plan(ctx: FileContext) -> FileChange:

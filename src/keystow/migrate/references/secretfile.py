@@ -1,6 +1,8 @@
 """Files that are secrets: private keys (`id_rsa`, `*.pem`, `*.key`), AWS `credentials` files,
-kubeconfigs with tokens or client keys, `.netrc` and Docker's `.docker/config.json` (which take
-no variables: `keystow run --file .docker/config.json -- env DOCKER_CONFIG=.docker docker push`).
+kubeconfigs with tokens or client keys, GCP service-account key files, and the credential files
+that take no variables: `.netrc`, `.git-credentials`, `.pgpass`, `.vault-token`, `.terraformrc`,
+Composer's `auth.json`, Docker's `.docker/config.json`
+(`keystow run --file .docker/config.json -- env DOCKER_CONFIG=.docker docker push`).
 
 No reference can stand inside such a file: the whole file goes to the store (plan.py gives it
 one item), the working file is deleted (commit the deletion: `git rm --cached` semantics, the
@@ -21,15 +23,22 @@ NOTE = "the whole file is in the store: run the app under `keystow run --file {p
 GITIGNORE = ".gitignore"
 KEY_NAMES = re.compile(r"^id_(?:rsa|dsa|ecdsa|ed25519)(?:_[\w.-]+)?$")
 KEY_SUFFIXES = (".pem", ".key", ".ppk")
+# Files that hold nothing but credentials and that their tools read whole (no variable syntax).
+CREDENTIAL_FILES = (".netrc", "_netrc", ".git-credentials", ".pgpass", ".vault-token", ".terraformrc", "terraform.rc",
+                    ".dockercfg")
+COMPOSER_AUTH = re.compile(r'"(?:http-basic|github-oauth|gitlab-token|gitlab-oauth|bearer|bitbucket-oauth)"')
 KUBECONFIG = re.compile(r"^kind:\s*[\"']?Config[\"']?\s*$", re.M)
 UNSAFE_PATH = re.compile(r'["\\\n\r]')
 
 
 def detect(path: str, text: str) -> bool:
     name = path.rsplit("/", 1)[-1]
-    if KEY_NAMES.match(name) or name.endswith(KEY_SUFFIXES) or name in (".netrc", "_netrc"):
+    if KEY_NAMES.match(name) or name.endswith(KEY_SUFFIXES) or name in CREDENTIAL_FILES:
         return True
     if path.endswith(".docker/config.json") and '"auths"' in text:
+        return True
+    if name.endswith(".json") and ('"private_key"' in text and '"client_email"' in text  # a GCP service account key
+                                   or name == "auth.json" and COMPOSER_AUTH.search(text)):
         return True
     if name == "credentials" and re.search(r"^\s*aws_(?:access_key_id|secret_access_key)\s*=", text, re.M):
         return True
