@@ -107,6 +107,15 @@ def test_every_rewritten_file_passes_its_check(everytype):
             assert not [v for v in values.values() if v in text], path
 
 
+def test_rescan_finds_only_what_was_left_manual(everytype):
+    repo, values, original, findings, plan, store = everytype
+    rescanned = run_in_process(repo, "scan", "--format", "json", ".")
+    assert rescanned.returncode in (0, 1) and b"skipped" not in rescanned.stderr, rescanned.stderr.decode()
+    manual = {o["path"] for item in plan["items"] for m in item["members"] for o in m["occurrences"]
+              if o["action"] == "manual"}
+    assert {f["path"] for f in json.loads(rescanned.stdout)["findings"]} <= manual
+
+
 def test_workflows_pass_actionlint(everytype):
     repo, values, original, findings, plan, store = everytype
     workflows = [repo / path for path in original if is_workflow(path)]
