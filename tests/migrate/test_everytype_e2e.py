@@ -160,6 +160,7 @@ def test_keystow_run_gives_the_child_every_value(everytype):
     variables = sorted(name for name in refs if not name.startswith("file:"))
     for path in files:
         assert not (repo / path).exists() and git(repo, "check-ignore", "--no-index", path).strip() == path
+        assert git(repo, "ls-files", "--", path) == ""  # `git rm --cached`: the deletion is staged
     args = [arg for path in files for arg in ("--file", path)]
     result = run_keystow("run", *args, "--", sys.executable, "-c", DIGESTS, ",".join(variables), *files, cwd=repo)
     assert result.returncode == 0, result.stderr.decode()

@@ -20,6 +20,7 @@ from typing import Callable
 from keystow import fs
 from keystow.errors import FatalError
 from keystow.fs import UnsafePath, write_atomic
+from keystow.git.repo import index_entry, track
 from keystow.migrate.journal import Journal
 from keystow.migrate.rewrite import AppliedEdit, decode, encode, restore, sha256_bytes
 from keystow.migrate.stores import SecretStore, StoreError
@@ -38,7 +39,7 @@ def rollback(journal: Journal, stores) -> RollbackReport:
     for entry in reversed(journal.data["files"]):
         try:
             _undo(journal.root, entry, values, report)
-        except (StoreError, FatalError, KeyError, TypeError, ValueError) as exc:
+        except (StoreError, FatalError, KeyError, TypeError, ValueError) as exc:  # GitError is a FatalError
             report.problems.append(f"{entry.get('path')!s:.200}: {exc}")
     journal.finish("rolled-back" if not report.problems else "rollback-incomplete")
     return report
@@ -48,9 +49,11 @@ def _undo(root: Path, entry: dict, values: "ValueReader", report: RollbackReport
     path = entry_path(root, entry)
     current = _current(path, root)
     digest = sha256_bytes(current) if current is not None else None
-    if digest == entry["old_sha256"]:
-        return  # never written, or already restored
     deleted = bool(entry.get("deleted"))  # a secret file: gone now, rebuilt from the store
+    if digest == entry["old_sha256"]:
+        if deleted:
+            _retrack(root, entry)  # a rollback stopped between the file and its index entry
+        return  # never written, or already restored
     if (current is not None) == deleted or (current is not None and digest != entry["new_sha256"]):
         report.problems.append(f"{entry['path']}: changed since the migration; left alone")
         return
@@ -69,7 +72,17 @@ def _undo(root: Path, entry: dict, values: "ValueReader", report: RollbackReport
         report.problems.append(f"{entry['path']}: the values read back do not rebuild the original; left alone")
         return
     write_atomic(path, old, within=root, mode=int(entry["mode"]) & 0o777, durable=True)
+    if deleted:
+        _retrack(root, entry)
     report.restored.append(entry["path"])
+
+
+def _retrack(root: Path, entry: dict) -> None:
+    """The index entry a deleted secret file had, put back (mode and object id as recorded)."""
+    tracked = entry.get("index")
+    if isinstance(tracked, list) and len(tracked) == 2 and all(isinstance(part, str) for part in tracked) \
+            and index_entry(root, entry["path"]) is None:
+        track(root, entry["path"], *tracked)
 
 
 class ValueReader:

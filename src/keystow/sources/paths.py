@@ -52,8 +52,6 @@ def iter_path_blobs(paths: list[str], max_file_size: int, allowed: "PathAllowlis
 def read_file(display: str, real: Path, max_file_size: int) -> Blob | Skipped:
     try:
         info = os.lstat(real)
-    except FileNotFoundError:  # listed by git, deleted from the work tree (a migrated secret file, say)
-        return Skipped(display, "deleted from the work tree (still in the git index)", "missing")
     except OSError as exc:
         return Skipped(display, f"cannot read: {exc.strerror}", "unreadable")
     if stat.S_ISLNK(info.st_mode):
