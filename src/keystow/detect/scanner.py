@@ -17,9 +17,12 @@ from keystow.detect.filters.inline import is_allowed_inline
 from keystow.detect.filters.overlap import (
     drop_same_span_duplicates,
     drop_shadowed_generic,
+    not_overlapping_specific,
 )
 from keystow.detect.matcher import Match, build_matcher
 from keystow.detect.ruleset import Rule, RuleSet
+from keystow.detect.structures import relocate as place_in_document
+from keystow.detect.structures import structured_views
 from keystow.detect.text import TextIndex, to_scannable
 from keystow.findings import Finding, Location, Provenance
 
@@ -75,10 +78,22 @@ class Scanner:
             findings = [f for f in findings if (f.location.line, f.location.column) not in encoded]
             for view in views:
                 findings += [relocate(f, index, view.source) for f in self._confirmed(view.text, blob)]
+        findings += not_overlapping_specific(self._structured(data, blob), findings, self.generic_rule_ids)
         findings = drop_shadowed_generic(findings, self.generic_rule_ids)  # a provider rule wins over a generic one
         if self.policy.one_finding_per_position:
             findings = drop_same_span_duplicates(findings)
         return findings
+
+    def _structured(self, data: bytes, blob: Blob) -> list[Finding]:
+        """Findings on the values an infrastructure file's structure names as secrets (Terraform
+        state, CloudFormation), each placed at its value and named with its path in the document."""
+        views = structured_views(data, blob.path)
+        if not views:
+            return []
+        index, allowed_lines = TextIndex(data), dict[int, bool]()
+        if self.policy.inline_allow:  # an allow comment on the value's line in the file holds for its view
+            views = [view for view in views if not self._allowed_inline(index, view.source.start, allowed_lines)]
+        return [place_in_document(f, index, view.source) for view in views for f in self._confirmed(view.text, blob)]
 
     def _confirmed(self, data: bytes, blob: Blob) -> list[Finding]:
         """Every matcher hit in `data` that its rule confirms."""
@@ -180,8 +195,9 @@ def _entropy_bar(rule: Rule, entropy: float, secret: str) -> float:
     return entropy_threshold(entropy, secret)
 
 
-# From here up a hex value under a secret's name is judged as a key (16 random bytes and more).
-HEX_KEY_LENGTH = 32
+# From here up a hex value under a secret's name is judged as a key (8 random bytes and more):
+# random hex this short rarely reaches the length-based bar, yet the name already vouched for it.
+HEX_KEY_LENGTH = 16
 HEX_KEY_MARGIN = 0.6
 
 

@@ -48,6 +48,9 @@ GENERIC_IN_CONTEXT: tuple[tuple[str, LineFilter], ...] = (
     ("public-key-or-certificate", heuristics.is_public_key_or_certificate),
 )
 
+# Line filters a secret's name overrides: `{"api_key": "...", "integrity": "sha512-..."}` on one
+# line holds a key beside a digest.
+JUDGED_BY_NAME = frozenset(("lockfile-integrity",))
 
 # Filters a low-confidence rule skips: a weak password is a word (`gorilla`, `hunter22`) ...
 KEPT_WHEN_WEAK = frozenset(("dummy-word", "prose"))
@@ -87,6 +90,6 @@ def filter_reason(secret: str, line: bytes = b"", generic: bool = False, name: b
         return "test-expectation"
     if line:
         for reason, line_predicate in GENERIC_IN_CONTEXT:
-            if line_predicate(secret, line):
+            if line_predicate(secret, line) and (reason not in JUDGED_BY_NAME or context.digest_by_context(name, path)):
                 return reason
     return None

@@ -1,0 +1,277 @@
+"""Infrastructure files read by structure: which values are secrets is written in the file.
+
+A Terraform state lists, per resource instance, the attributes its provider marks sensitive
+(`sensitive_attributes`); a generated password sits under `result`, a name no rule could call a
+secret. A CloudFormation template says which properties hold credentials (`MasterUserPassword`)
+and whether a value is a literal or a reference (`!Ref`, `{{resolve:ssm:...}}`). These readers
+parse the document (YAML composition keeps tags and positions, and JSON is YAML) and hand each
+such value to the scanner as a view: `NUL reader NUL value NUL`, bytes no text blob holds (a NUL
+makes a blob binary), so only the rule for that reader (rules/infrastructure.yaml) matches it and
+a finding is placed at the value in the file, named with its path in the document.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Iterator, NamedTuple
+
+from keystow.detect.text import TextIndex
+
+if TYPE_CHECKING:
+    from keystow.findings import Finding
+
+TERRAFORM_STATE = "terraform-state"
+CLOUDFORMATION = "cloudformation"
+
+TFSTATE_SUFFIXES = (".tfstate", ".tfstate.backup", "<stdin>", "<example>")
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", "<stdin>", "<example>")
+
+# An attribute whose name says it holds a secret, and the names that only describe one.
+SECRET_NAME = re.compile(r"password|passwd|secret|private_key|token|access_key|auth_key|api_key|credential", re.I)
+ABOUT_A_SECRET = re.compile(
+    r"(?:_arn|_arns|_id|_ids|_name|_names|_type|_version|_version_id|_length|_policy|_required|_last_used|"
+    r"_enabled|_expiry|_expires|_expiration|_expires_at|_ttl|_kms_key_id|_kms_key_arn|_fingerprint|_file|"
+    r"_path|_algorithm|_rotation\w*|_reset_required|_wo_version|_count|_url|_endpoint|_format)$",
+    re.I,
+)
+# Resource types whose `result` is a generated secret (random_pet, random_id, random_string are names).
+SECRET_RESULTS = frozenset(("random_password",))
+
+# CloudFormation properties that hold a credential when given a literal.
+CREDENTIAL_PROPERTIES = frozenset((
+    "MasterUserPassword", "Password", "AuthToken", "SecretString", "SecretAccessKey", "ClientSecret",
+    "ApiKey", "AdminPassword", "DBPassword", "DatabasePassword", "UserPassword", "AccessToken",
+    "Token", "SharedSecret", "PreSharedKey", "OAuthToken", "PersonalAccessToken", "Passphrase",
+))
+# Parameter names that say the parameter is a password even without `NoEcho`.
+SECRET_PARAMETER = re.compile(r"password|passwd|secret|token|api_?key|private_?key", re.I)
+TRUE_WORDS = frozenset(("true", "yes", "on"))
+YAML_STR = "tag:yaml.org,2002:str"
+
+
+class Structured(NamedTuple):
+    """A value a document's structure says is a secret, and where it is."""
+
+    reader: str  # which reader found it: the rule that reports it is keyed on this
+    where: str  # its path in the document: `aws_db_instance.db $.resources[0].instances[0].attributes.password`
+    value: str
+    start: int  # byte offsets of the value in the blob
+    end: int
+
+
+class StructuredView(NamedTuple):
+    text: bytes  # what the rules scan
+    source: Structured
+
+
+def structured_views(data: bytes, path: str) -> list[StructuredView]:
+    """A view of every secret value the file's structure names (none for other files)."""
+    return [StructuredView(b"\0" + item.reader.encode() + b"\0" + item.value.encode() + b"\0", item)
+            for item in structured_values(data, path)]
+
+
+def structured_values(data: bytes, path: str) -> list[Structured]:
+    lowered = path.lower()
+    if lowered.endswith(TFSTATE_SUFFIXES) and b'"terraform_version"' in data:
+        return list(_read(data, terraform_state_values))
+    if lowered.endswith(TEMPLATE_SUFFIXES) and b"AWS::" in data and b"Resources" in data:
+        return list(_read(data, cloudformation_values))
+    return []
+
+
+def relocate(finding: "Finding", index: TextIndex, item: Structured) -> "Finding":
+    """The finding from a view, placed at its value in the blob and named with its path."""
+    line, column = index.line_and_column(item.start)
+    end_line, end_column = index.line_and_column(item.end)
+    location = finding.locations[0]._replace(line=line, column=column, end_line=end_line, end_column=end_column)
+    return finding.replace(rule_name=f"{finding.rule_name} ({item.where})", locations=(location,))
+
+
+# --- documents as positioned nodes ----------------------------------------------------------
+
+
+class _Document(NamedTuple):
+    root: object  # a yaml Node
+    text: str
+    ascii: bool
+
+    def span(self, node) -> tuple[int, int]:
+        """Byte offsets of a scalar's value, inside its quotes."""
+        start, end = node.start_mark.index, node.end_mark.index
+        if node.style in ('"', "'"):
+            start, end = start + 1, end - 1
+        if self.ascii:
+            return start, end
+        return len(self.text[:start].encode()), len(self.text[:end].encode())
+
+
+def _read(data: bytes, reader) -> Iterator[Structured]:
+    """The reader's values, or none for a document that does not parse (the text rules still run)."""
+    # late: the hook imports this module; only an infrastructure file needs a YAML parser
+    import yaml
+
+    try:
+        text = data.decode("utf-8")
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        root = yaml.compose(text, Loader=loader)
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return
+    if root is not None:
+        yield from reader(_Document(root, text, text.isascii()))
+
+
+def _mapping(node) -> dict:
+    """A mapping node's entries by key (scalar keys only); {} for any other node."""
+    if type(node).__name__ != "MappingNode":
+        return {}
+    return {key.value: value for key, value in node.value if type(key).__name__ == "ScalarNode"}
+
+
+def _sequence(node) -> list:
+    return node.value if type(node).__name__ == "SequenceNode" else []
+
+
+def _literal(node) -> str | None:
+    """A plain string literal's text; None for a tagged value (`!Ref`), a number, a collection."""
+    if type(node).__name__ != "ScalarNode" or node.tag != YAML_STR or not node.value:
+        return None
+    return node.value
+
+
+def _leaves(node, where: str) -> Iterator[tuple[str, object]]:
+    """Every string scalar under `node`, with its JSON path."""
+    kind = type(node).__name__
+    if kind == "ScalarNode":
+        if _literal(node) is not None:
+            yield where, node
+    elif kind == "MappingNode":
+        for key, value in _mapping(node).items():
+            yield from _leaves(value, f"{where}.{key}")
+    elif kind == "SequenceNode":
+        for i, item in enumerate(node.value):
+            yield from _leaves(item, f"{where}[{i}]")
+
+
+def _structured(doc: _Document, reader: str, where: str, node) -> Structured:
+    start, end = doc.span(node)
+    return Structured(reader, where, node.value, start, end)
+
+
+# --- Terraform state ------------------------------------------------------------------------
+
+
+def terraform_state_values(doc: _Document) -> Iterator[Structured]:
+    """Sensitive and secret-named attributes of every resource instance, and sensitive outputs."""
+    top = _mapping(doc.root)
+    for name, output in _mapping(top.get("outputs")).items():
+        fields = _mapping(output)
+        sensitive = _literal_bool(fields.get("sensitive"))
+        if "value" in fields and (sensitive or _is_secret_name(name)):
+            for where, leaf in _leaves(fields["value"], f"$.outputs.{name}.value"):
+                yield _structured(doc, TERRAFORM_STATE, f"output {name} {where}", leaf)
+    for r, resource in enumerate(_sequence(top.get("resources"))):
+        fields = _mapping(resource)
+        rtype, rname = _text(fields.get("type")), _text(fields.get("name"))
+        module = _text(fields.get("module"))
+        address = ".".join(part for part in (module, rtype, rname) if part)
+        for i, instance in enumerate(_sequence(fields.get("instances"))):
+            yield from _instance_values(doc, instance, rtype, address, f"$.resources[{r}].instances[{i}]")
+
+
+def _instance_values(doc: _Document, instance, rtype: str, address: str, where: str) -> Iterator[Structured]:
+    fields = _mapping(instance)
+    attributes = fields.get("attributes")
+    seen: set[tuple[int, int]] = set()
+    for path in _sensitive_paths(fields.get("sensitive_attributes")):
+        node, node_where = _follow(attributes, path, f"{where}.attributes")
+        for leaf_where, leaf in _leaves(node, node_where) if node is not None else ():
+            item = _structured(doc, TERRAFORM_STATE, f"{address} {leaf_where}", leaf)
+            if (item.start, item.end) not in seen:
+                seen.add((item.start, item.end))
+                yield item
+    for name, value in _mapping(attributes).items():
+        if _is_secret_name(name) or (name == "result" and rtype in SECRET_RESULTS):
+            for leaf_where, leaf in _leaves(value, f"{where}.attributes.{name}"):
+                item = _structured(doc, TERRAFORM_STATE, f"{address} {leaf_where}", leaf)
+                if (item.start, item.end) not in seen:
+                    seen.add((item.start, item.end))
+                    yield item
+
+
+def _sensitive_paths(node) -> Iterator[list]:
+    """Each `sensitive_attributes` entry as a list of steps (attribute names and indexes). State
+    format 4 writes a list of `{"type": "get_attr", "value": "password"}` steps per path; newer
+    versions may write the attribute name alone."""
+    for entry in _sequence(node):
+        if type(entry).__name__ == "ScalarNode":
+            yield [entry.value]
+            continue
+        steps = []
+        for step in _sequence(entry):
+            value = _mapping(step).get("value")
+            if value is not None and type(value).__name__ == "ScalarNode":
+                steps.append(value.value)
+        if steps:
+            yield steps
+
+
+def _follow(node, steps: list, where: str) -> tuple[object | None, str]:
+    for step in steps:
+        items = _sequence(node)
+        if items and step.isdigit() and int(step) < len(items):
+            node, where = items[int(step)], f"{where}[{step}]"
+        else:
+            node, where = _mapping(node).get(step), f"{where}.{step}"
+        if node is None:
+            return None, where
+    return node, where
+
+
+def _is_secret_name(name: str) -> bool:
+    return bool(SECRET_NAME.search(name)) and not ABOUT_A_SECRET.search(name)
+
+
+def _text(node) -> str:
+    return node.value if node is not None and type(node).__name__ == "ScalarNode" else ""
+
+
+def _literal_bool(node) -> bool:
+    return node is not None and type(node).__name__ == "ScalarNode" and str(node.value).lower() in TRUE_WORDS
+
+
+# --- CloudFormation / SAM -------------------------------------------------------------------
+
+
+def cloudformation_values(doc: _Document) -> Iterator[Structured]:
+    """Literal credential properties of resources, and defaults of secret parameters."""
+    top = _mapping(doc.root)
+    for name, parameter in _mapping(top.get("Parameters")).items():
+        fields = _mapping(parameter)
+        default = fields.get("Default")
+        secret = _literal_bool(fields.get("NoEcho")) or bool(SECRET_PARAMETER.search(name))
+        if secret and default is not None and _is_credential_literal(default):
+            yield _structured(doc, CLOUDFORMATION, f"Parameters.{name}.Default", default)
+    for name, resource in _mapping(top.get("Resources")).items():
+        properties = _mapping(resource).get("Properties")
+        if properties is not None:
+            yield from _credential_properties(doc, properties, f"Resources.{name}.Properties")
+
+
+def _credential_properties(doc: _Document, node, where: str) -> Iterator[Structured]:
+    kind = type(node).__name__
+    if kind == "MappingNode":
+        for key, value in _mapping(node).items():
+            if key in CREDENTIAL_PROPERTIES and _is_credential_literal(value):
+                yield _structured(doc, CLOUDFORMATION, f"{where}.{key}", value)
+            else:
+                yield from _credential_properties(doc, value, f"{where}.{key}")
+    elif kind == "SequenceNode":
+        for i, item in enumerate(node.value):
+            yield from _credential_properties(doc, item, f"{where}[{i}]")
+
+
+def _is_credential_literal(node) -> bool:
+    """A string written in the template; not an intrinsic function (`!Ref`, `Fn::Sub`), a dynamic
+    reference (`{{resolve:secretsmanager:...}}`) or a `${...}` substitution."""
+    text = _literal(node)
+    return text is not None and "{{resolve:" not in text and "${" not in text
