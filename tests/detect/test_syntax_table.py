@@ -1,0 +1,154 @@
+"""Every assignment syntax of issue 15 (item 2), one row each: a random password and a
+high-entropy token are reported at the default confidence; where the syntax names a password, a
+weak one (`sunshine42`) is reported only at low confidence, which only an audit run
+(`--min-confidence low`) shows."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from keystow.config import Config
+from keystow.detect.matcher import hyperscan_available
+from keystow.detect.scanner import Blob, FilterPolicy, Scanner
+from keystow.pipeline.scanning import load_ruleset
+from testing.fakes import Fakes
+from tests.helpers import commit_file, run_keystow
+
+ENGINES = ["re"] + (["hyperscan"] if hyperscan_available() else [])
+ALNUM = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+_fakes = Fakes(419)
+PASSWORD = _fakes.chars(ALNUM, 9) + "#" + _fakes.chars(ALNUM, 4) + "!" + _fakes.chars("0123456789", 3)
+TOKEN = _fakes.chars(ALNUM, 32)
+WEAK = "sunshine42"
+PAD = " " * 40
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def scanner(request):
+    return Scanner(load_ruleset(Config()), FilterPolicy(), request.param)
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+# (row id, path, template): `{v}` is the value, `{b64}` its base64. `weak`: the row names a
+# password, so a weak value is reported at low confidence.
+SYNTAXES: list[tuple[str, str, str, bool]] = [
+    ("align-equals-spaces", "main.tf", "  password" + PAD + "= \"{v}\"\n", True),
+    ("align-equals-tabs", ".env", "DB_PASSWORD\t\t\t\t=\t{v}\n", True),
+    ("align-colon-yaml", "values.yaml", "db:\n  password:" + PAD + "{v}\n", True),
+    ("align-arrow-perl", "config.pl", "my %db = (\n  password\t\t=> '{v}',\n);\n", True),
+    ("align-walrus-go", "main.go", "\tdbPassword" + PAD + ":= \"{v}\"\n", True),
+    ("go-var-typed", "config.go", "var dbPassword string = \"{v}\"\n", True),
+    ("go-const", "config.go", "const dbPassword = \"{v}\"\n", True),
+    ("go-const-block", "config.go", "const (\n\tadminPassword = \"{v}\"\n)\n", True),
+    ("php-variable", "config.php", "$db_password = '{v}';\n", True),
+    ("php-append", "config.php", "$password .= '{v}';\n", True),
+    ("php-array-arrow", "config.php", "$cfg = array(\n    'db_password' => '{v}',\n);\n", True),
+    ("perl-scalar", "deploy.pl", "my $db_pass = \"{v}\";\n", True),
+    ("make-colon-equals", "Makefile", "DB_PASSWORD := {v}\n", True),
+    ("make-double-colon-equals", "Makefile", "DB_PASSWORD ::= {v}\n", True),
+    ("make-conditional", "Makefile", "DB_PASSWORD ?= {v}\n", True),
+    ("make-append", "Makefile", "DB_PASSWORD += {v}\n", True),
+    ("ruby-hash-symbol-key", "client.rb", "conf = {{ password: \"{v}\" }}\n", True),
+    ("ruby-hash-rocket", "client.rb", "conf = {{ :password => '{v}' }}\n", True),
+    ("ruby-capistrano-set", "deploy.rb", "set :password, '{v}'\n", False),
+    ("csharp-field", "Config.cs", "private const string AdminPassword = \"{v}\";\n", True),
+    ("csharp-object-initializer", "Config.cs", "var c = new SmtpConfig {{ Password = \"{v}\" }};\n", True),
+    ("csharp-network-credential", "Mailer.cs", "var c = new NetworkCredential(\"svc\", \"{v}\");\n", False),
+    ("java-field", "Config.java", "private static final String DB_PASSWORD = \"{v}\";\n", True),
+    ("java-value-annotation", "Config.java", "@Value(\"{v}\")\nprivate String dbPassword;\n", False),
+    ("kotlin-val", "Config.kt", "private const val DB_PASSWORD: String = \"{v}\"\n", True),
+    ("swift-let", "Config.swift", "let dbPassword: String = \"{v}\"\n", True),
+    ("xml-attribute-multiline", "app.xml", "<datasource user=\"app\"\n    password=\"{v}\"\n/>\n", True),
+    ("xml-element-multiline", "app.xml", "<datasource>\n  <password>\n    {v}\n  </password>\n</datasource>\n",
+     False),
+    ("json-escaped-ini", "settings.json", "{{\"config\": \"host=db\\npassword={v}\\nport=5432\\n\"}}\n", True),
+    ("json-escaped-yaml", "settings.json", "{{\"values\": \"db:\\n  password: {v}\\n\"}}\n", True),
+    ("shell-heredoc", "setup.sh", "cat > .env <<EOF\nDB_PASSWORD={v}\nEOF\n", True),
+    ("yaml-block-scalar-script", ".github/workflows/ci.yml",
+     "jobs:\n  deploy:\n    steps:\n      - run: |\n          export DB_PASSWORD={v}\n          ./deploy\n", True),
+    ("curl-user", "deploy.sh", "curl -sS -u deploy:{v} https://nexus.acme.io/repo\n", False),
+    ("curl-user-dockerfile", "Dockerfile", "RUN curl --user deploy:{v} -o /app.jar https://nexus.acme.io/a.jar\n",
+     False),
+    ("wget-password", "fetch.sh", "wget --user=deploy --password={v} https://nexus.acme.io/a.jar\n", False),
+    ("wget-http-password", "fetch.sh", "wget --http-user=deploy --http-password={v} https://nexus.acme.io/a\n", False),
+    ("httpie-auth", "README.md", "```\nhttp -a deploy:{v} GET https://api.acme.io/v1/status\n```\n", False),
+    ("cli-password-flag-ci", ".gitlab-ci.yml", "deploy:\n  script:\n    - ./migrate --db-password={v}\n", False),
+    (".netrc", ".netrc", "machine git.acme.internal\n  login ci\n  password {v}\n", False),
+    (".pgpass", ".pgpass", "db.acme.internal:6432:orders:app_rw:{v}\n", False),
+    ("git-credentials-store", ".git-credentials", "https://ci-bot:{v}@git.acme.internal\n", False),
+    ("gradle.properties", "gradle.properties", "nexusPassword={v}\nsigning.password={v}\n", True),
+    ("maven-settings", "settings.xml",
+     "<settings><servers><server>\n  <id>nexus</id>\n  <password>{v}</password>\n</server></servers></settings>\n",
+     False),
+    ("nuget-config", "NuGet.config",
+     "<packageSourceCredentials><acme>\n  <add key=\"ClearTextPassword\" value=\"{v}\" />\n</acme>"
+     "</packageSourceCredentials>\n", False),
+    ("jenkins-credentials", "credentials.xml",
+     "<com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl>\n  <username>ci</username>\n"
+     "  <password>{v}</password>\n</com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl>\n",
+     False),
+    ("filezilla-base64", "sitemanager.xml",
+     "<Server>\n  <Host>ftp.acme.io</Host>\n  <User>ci</User>\n  <Pass encoding=\"base64\">{b64}</Pass>\n</Server>\n",
+     True),
+    ("winscp-ini", "WinSCP.ini", "[Sessions\\ci@ftp.acme.io]\nHostName=ftp.acme.io\nPassword={v}\n", True),
+    ("robomongo-json", "robo3t.json",
+     "{{\"connections\": [{{\"credentials\": [{{\"userName\": \"ci\", \"userPassword\": \"{v}\"}}]}}]}}\n", True),
+]
+# DBeaver's credentials-config.json is AES-encrypted with a key in DBeaver itself: not text a
+# rule can read, so it has no row.
+
+
+def _render(template: str, value: str) -> str:
+    return template.format(v=value, b64=_b64(value))
+
+
+def _found(scanner: Scanner, path: str, template: str, value: str) -> list:
+    return [f for f in scanner.scan(Blob(path, _render(template, value).encode())) if f.secret == value]
+
+
+@pytest.mark.parametrize("value", [PASSWORD, TOKEN], ids=["password", "token"])
+@pytest.mark.parametrize("row, path, template, weak", SYNTAXES, ids=[row[0] for row in SYNTAXES])
+def test_each_syntax_reports_a_random_secret(scanner, row, path, template, weak, value):
+    findings = _found(scanner, path, template, value)
+    assert findings, row
+    assert {f.confidence for f in findings} & {"medium", "high"}, [(f.rule_id, f.confidence) for f in findings]
+    text = _render(template, value)
+    value_line = text[:text.index(value if "{v}" in template else _b64(value))].count("\n") + 1
+    assert findings[0].location.line == value_line
+
+
+WEAK_ROWS = [row for row in SYNTAXES if row[3]]
+
+
+@pytest.mark.parametrize("row, path, template, weak", WEAK_ROWS, ids=[row[0] for row in WEAK_ROWS])
+def test_a_weak_password_is_reported_only_at_low_confidence(scanner, row, path, template, weak):
+    findings = _found(scanner, path, template, WEAK)
+    assert findings and {f.confidence for f in findings} == {"low"}, [(f.rule_id, f.confidence) for f in findings]
+
+
+@pytest.mark.parametrize("text", [
+    "bypass = 'Kq7zXm3vTpWn#Lr42'\n",  # not a `pass` name
+    "compass_heading := \"Kq7zXm3vTpWn#Lr42\"\n",
+    "login(password, \"Kq7zXm3vTpWn#Lr42\")\n",  # a literal beside a password variable is no pair
+    "http GET https://api.acme.io -a $API_USER:$API_PASSWORD\n",
+    "wget --http-user=deploy --http-password=\"$NEXUS_PASSWORD\" https://nexus.acme.io/a\n",
+    "{\"config\": \"host=db\\npassword=${DB_PASSWORD}\\n\"}\n",
+    "set :password, ENV.fetch('DEPLOY_PASSWORD')\n",
+    "<Pass encoding=\"base64\"></Pass>\n",
+])
+def test_hard_negatives_stay_quiet(scanner, text):
+    assert scanner.scan(Blob("deploy.sh", text.encode())) == []
+    assert scanner.scan(Blob("sitemanager.xml", text.encode())) == []
+
+
+def test_a_weak_password_needs_an_audit_run(repo):
+    commit_file(repo, "docker-compose.yml", f"services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: {WEAK}\n")
+    default = run_keystow("scan", ".", cwd=repo)
+    assert default.returncode == 0, default.stdout
+    audit = run_keystow("scan", ".", "--min-confidence", "low", "--show-secrets", cwd=repo)
+    assert audit.returncode == 1 and WEAK.encode() in audit.stdout
