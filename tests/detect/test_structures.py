@@ -116,6 +116,21 @@ def test_terraform_state_nested_sensitive_paths_and_nulls(scanner):
     assert [f.secret for f in findings if f.rule_id == "terraform-state-secret"] == [secret]
 
 
+def test_terraform_state_as_go_writes_it_and_a_value_given_twice(scanner):
+    """Terraform's encoder escapes `<`, `>` and `&`; the same password in two attributes is
+    reported at each place."""
+    secret = _fakes.chars(ALNUM, 8) + "<" + _fakes.chars(ALNUM, 4) + "&>" + _fakes.chars(ALNUM, 4)
+    attributes = {"password": secret, "id": "db", "master_password": secret}
+    text = json.dumps({"version": 4, "terraform_version": "1.7.5", "resources": [
+        _resource("aws_rds_cluster", "main", attributes, sensitive=("password", "master_password"))]}, indent=2)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    findings = scanner.scan(Blob("terraform.tfstate", text.encode()))
+    spelled = json.dumps(secret).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    first = text.index(spelled)
+    lines = [text[:first].count("\n") + 1, text[:text.index(spelled, first + 1)].count("\n") + 1]
+    assert sorted((f.secret, f.location.line) for f in findings) == [(secret, lines[0]), (secret, lines[1])]
+
+
 def test_terraform_state_shape_outside_a_state_file_is_left_to_the_text_rules(scanner):
     text = terraform_state()
     findings = scanner.scan(Blob("docs/state-example.json", text.encode()))

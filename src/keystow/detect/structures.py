@@ -4,10 +4,11 @@ A Terraform state lists, per resource instance, the attributes its provider mark
 (`sensitive_attributes`); a generated password sits under `result`, a name no rule could call a
 secret. A CloudFormation template says which properties hold credentials (`MasterUserPassword`)
 and whether a value is a literal or a reference (`!Ref`, `{{resolve:ssm:...}}`). These readers
-parse the document (YAML composition keeps tags and positions, and JSON is YAML) and hand each
-such value to the scanner as a view: `NUL reader NUL value NUL`, bytes no text blob holds (a NUL
-makes a blob binary), so only the rule for that reader (rules/infrastructure.yaml) matches it and
-a finding is placed at the value in the file, named with its path in the document.
+parse the document (a template by YAML composition, which keeps tags and positions, and JSON is
+YAML; a state, which can run to megabytes, with `json`) and hand each such value to the scanner
+as a view: `NUL reader NUL value NUL`, bytes no text blob holds (a NUL makes a blob binary), so
+only the rule for that reader (rules/infrastructure.yaml) matches it, and a finding is placed at
+the value in the file, named with its path in the document.
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def structured_views(data: bytes, path: str) -> list[StructuredView]:
 def structured_values(data: bytes, path: str) -> list[Structured]:
     lowered = path.lower()
     if lowered.endswith(TFSTATE_SUFFIXES) and b'"terraform_version"' in data:
-        return list(_read(data, terraform_state_values))
+        return list(terraform_state_values(data))
     if lowered.endswith(TEMPLATE_SUFFIXES) and b"AWS::" in data and b"Resources" in data:
         return list(_read(data, cloudformation_values))
     return []
@@ -138,101 +139,144 @@ def _literal(node) -> str | None:
     return node.value
 
 
-def _leaves(node, where: str) -> Iterator[tuple[str, object]]:
-    """Every string scalar under `node`, with its JSON path."""
-    kind = type(node).__name__
-    if kind == "ScalarNode":
-        if _literal(node) is not None:
-            yield where, node
-    elif kind == "MappingNode":
-        for key, value in _mapping(node).items():
-            yield from _leaves(value, f"{where}.{key}")
-    elif kind == "SequenceNode":
-        for i, item in enumerate(node.value):
-            yield from _leaves(item, f"{where}[{i}]")
-
-
 def _structured(doc: _Document, reader: str, where: str, node) -> Structured:
     start, end = doc.span(node)
     return Structured(reader, where, node.value, start, end)
 
 
 # --- Terraform state ------------------------------------------------------------------------
+# States run to megabytes and a composed YAML node tree costs ~1 s per MB, so a state is parsed
+# with `json` and only the values reported are looked for in the bytes.
 
 
-def terraform_state_values(doc: _Document) -> Iterator[Structured]:
+def terraform_state_values(data: bytes) -> Iterator[Structured]:
     """Sensitive and secret-named attributes of every resource instance, and sensitive outputs."""
-    top = _mapping(doc.root)
-    for name, output in _mapping(top.get("outputs")).items():
-        fields = _mapping(output)
-        sensitive = _literal_bool(fields.get("sensitive"))
-        if "value" in fields and (sensitive or _is_secret_name(name)):
-            for where, leaf in _leaves(fields["value"], f"$.outputs.{name}.value"):
-                yield _structured(doc, TERRAFORM_STATE, f"output {name} {where}", leaf)
-    for r, resource in enumerate(_sequence(top.get("resources"))):
-        fields = _mapping(resource)
-        rtype, rname = _text(fields.get("type")), _text(fields.get("name"))
-        module = _text(fields.get("module"))
-        address = ".".join(part for part in (module, rtype, rname) if part)
-        for i, instance in enumerate(_sequence(fields.get("instances"))):
-            yield from _instance_values(doc, instance, rtype, address, f"$.resources[{r}].instances[{i}]")
+    # late: the hook imports this module; only a state file needs a JSON parser
+    import json
+
+    try:
+        state = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return
+    if not isinstance(state, dict):
+        return
+    locate = _Locator(data)
+    for where, value in _state_secrets(state):
+        span = locate(value)
+        if span is not None:
+            yield Structured(TERRAFORM_STATE, where, value, *span)
 
 
-def _instance_values(doc: _Document, instance, rtype: str, address: str, where: str) -> Iterator[Structured]:
-    fields = _mapping(instance)
-    attributes = fields.get("attributes")
-    seen: set[tuple[int, int]] = set()
-    for path in _sensitive_paths(fields.get("sensitive_attributes")):
-        node, node_where = _follow(attributes, path, f"{where}.attributes")
-        for leaf_where, leaf in _leaves(node, node_where) if node is not None else ():
-            item = _structured(doc, TERRAFORM_STATE, f"{address} {leaf_where}", leaf)
-            if (item.start, item.end) not in seen:
-                seen.add((item.start, item.end))
-                yield item
-    for name, value in _mapping(attributes).items():
+def _state_secrets(state: dict) -> Iterator[tuple[str, str]]:
+    for name, output in _dict(state.get("outputs")).items():
+        if "value" in _dict(output) and (output.get("sensitive") is True or _is_secret_name(name)):
+            for where, leaf in _values(output["value"], f"$.outputs.{name}.value"):
+                yield f"output {name} {where}", leaf
+    for r, resource in enumerate(_list(state.get("resources"))):
+        fields = _dict(resource)
+        rtype = str(fields.get("type", ""))
+        address = ".".join(str(fields[part]) for part in ("module", "type", "name") if fields.get(part))
+        for i, instance in enumerate(_list(fields.get("instances"))):
+            for where, leaf in _instance_secrets(_dict(instance), rtype, f"$.resources[{r}].instances[{i}]"):
+                yield f"{address} {where}", leaf
+
+
+def _instance_secrets(instance: dict, rtype: str, where: str) -> Iterator[tuple[str, str]]:
+    attributes = instance.get("attributes")
+    seen: set[str] = set()
+    for steps in _sensitive_paths(instance.get("sensitive_attributes")):
+        node, node_where = _follow(attributes, steps, f"{where}.attributes")
+        for leaf_where, leaf in _values(node, node_where):
+            if leaf_where not in seen:
+                seen.add(leaf_where)
+                yield leaf_where, leaf
+    for name, value in _dict(attributes).items():
         if _is_secret_name(name) or (name == "result" and rtype in SECRET_RESULTS):
-            for leaf_where, leaf in _leaves(value, f"{where}.attributes.{name}"):
-                item = _structured(doc, TERRAFORM_STATE, f"{address} {leaf_where}", leaf)
-                if (item.start, item.end) not in seen:
-                    seen.add((item.start, item.end))
-                    yield item
+            for leaf_where, leaf in _values(value, f"{where}.attributes.{name}"):
+                if leaf_where not in seen:
+                    seen.add(leaf_where)
+                    yield leaf_where, leaf
 
 
-def _sensitive_paths(node) -> Iterator[list]:
-    """Each `sensitive_attributes` entry as a list of steps (attribute names and indexes). State
-    format 4 writes a list of `{"type": "get_attr", "value": "password"}` steps per path; newer
-    versions may write the attribute name alone."""
-    for entry in _sequence(node):
-        if type(entry).__name__ == "ScalarNode":
-            yield [entry.value]
+def _sensitive_paths(entries: object) -> Iterator[list[object]]:
+    """Each `sensitive_attributes` entry as a list of steps (attribute names, keys, indexes).
+    State format 4 writes a list of `{"type": "get_attr", "value": "password"}` steps per path
+    (an index step's value is itself `{"value": ..., "type": ...}`); a bare name is read too."""
+    for entry in _list(entries):
+        if isinstance(entry, str):
+            yield [entry]
             continue
-        steps = []
-        for step in _sequence(entry):
-            value = _mapping(step).get("value")
-            if value is not None and type(value).__name__ == "ScalarNode":
-                steps.append(value.value)
-        if steps:
+        steps = [_dict(step).get("value") for step in _list(entry)]
+        steps = [_dict(step).get("value", step) if isinstance(step, dict) else step for step in steps]
+        if steps and all(isinstance(step, (str, int)) for step in steps):
             yield steps
 
 
-def _follow(node, steps: list, where: str) -> tuple[object | None, str]:
+def _follow(node: object, steps: list[object], where: str) -> tuple[object, str]:
     for step in steps:
-        items = _sequence(node)
-        if items and step.isdigit() and int(step) < len(items):
-            node, where = items[int(step)], f"{where}[{step}]"
+        if isinstance(node, list) and str(step).isdigit() and int(str(step)) < len(node):
+            node, where = node[int(str(step))], f"{where}[{step}]"
         else:
-            node, where = _mapping(node).get(step), f"{where}.{step}"
-        if node is None:
-            return None, where
+            node, where = _dict(node).get(str(step)), f"{where}.{step}"
     return node, where
+
+
+def _values(node: object, where: str) -> Iterator[tuple[str, str]]:
+    """Every non-empty string under `node`, with its JSON path."""
+    if isinstance(node, str):
+        if node:
+            yield where, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _values(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _values(item, f"{where}[{i}]")
+
+
+def _dict(node: object) -> dict:
+    return node if isinstance(node, dict) else {}
+
+
+def _list(node: object) -> list:
+    return node if isinstance(node, list) else []
 
 
 def _is_secret_name(name: str) -> bool:
     return bool(SECRET_NAME.search(name)) and not ABOUT_A_SECRET.search(name)
 
 
-def _text(node) -> str:
-    return node.value if node is not None and type(node).__name__ == "ScalarNode" else ""
+class _Locator:
+    """Where each value's JSON string sits in the blob: its first occurrence as a value (not a
+    key) not yet given to an earlier value. The writer may have escaped `<`, `>`, `&` (Go's
+    encoder does) or non-ASCII characters, so each spelling is tried."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.used: set[int] = set()
+
+    def __call__(self, value: str) -> tuple[int, int] | None:
+        for encoded in _spellings(value):
+            at = self.data.find(encoded)
+            while at >= 0:
+                if at not in self.used and not KEY_AFTER.match(self.data, at + len(encoded)):
+                    self.used.add(at)
+                    return at + 1, at + len(encoded) - 1  # inside the quotes
+                at = self.data.find(encoded, at + 1)
+        return None
+
+
+KEY_AFTER = re.compile(rb"\s*:")
+
+
+def _spellings(value: str) -> list[bytes]:
+    # late: see terraform_state_values
+    import json
+
+    plain = json.dumps(value, ensure_ascii=False)
+    go = plain.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    spellings = [plain, go, json.dumps(value)]
+    return [spelling.encode() for i, spelling in enumerate(spellings) if spelling not in spellings[:i]]
 
 
 def _literal_bool(node) -> bool:

@@ -6,11 +6,15 @@ import re
 
 PLACEHOLDER_WORDS = (
     "changeme", "change_me", "change-me", "replaceme", "replace_me", "your_", "your-", "yourkey",
-    "placeholder", "dummy", "redacted", "example", "sample", "insert", "<", ">", "xxxx", "****",
+    "placeholder", "dummy", "redacted", "example", "sample", "insert", "xxxx", "****",
     "...", "…", "todo", "fixme", "notreal", "not_real", "not-a-", "secret_here", "password_here",
     "removed-by-keystow",  # the marker `keystow purge` leaves in history in place of a secret
     "ssm:/", "secretsmanager:",  # keystow references (`keystow purge` puts them where values were)
 )
+# `<your-key>`, `<token>`, `<paste here`: angle brackets around or opening a slot's description.
+# A lone `<` or `>` is one of the symbols a generated password draws from (Terraform's
+# random_password does), so it is no placeholder by itself.
+ANGLE_PLACEHOLDER = re.compile(r"^<|>$|<[\w .:/-]{1,60}>")
 # A long random value (a key block) holds `todo` or `xxxx` by chance now and then; in one, a
 # placeholder word counts only where it starts a word: `<paste your key>`, `...`, `-----\nTODO`.
 LONG_VALUE = 64
@@ -47,7 +51,8 @@ def is_placeholder(secret: str) -> bool:
     lowered = secret.lower()
     if len(secret) > LONG_VALUE:  # AWS documentation tokens carry EXAMPLE in the middle
         return bool(DELIMITED_PLACEHOLDER.search(lowered)) or "EXAMPLE" in secret
-    return any(word in lowered for word in PLACEHOLDER_WORDS) or secret.endswith("EXAMPLE")
+    return (any(word in lowered for word in PLACEHOLDER_WORDS) or bool(ANGLE_PLACEHOLDER.search(secret))
+            or secret.endswith("EXAMPLE"))
 
 
 def is_dummy_word(secret: str) -> bool:
