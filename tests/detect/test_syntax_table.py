@@ -1,7 +1,6 @@
 """Every assignment syntax of issue 15 (item 2), one row each: a random password and a
-high-entropy token are reported at the default confidence; where the syntax names a password, a
-weak one (`sunshine42`) is reported only at low confidence, which only an audit run
-(`--min-confidence low`) shows."""
+high-entropy token are reported at the default confidence; a weak one (`sunshine42`) only at low
+confidence and severity, which only an audit run (`--min-confidence low`) shows."""
 
 from __future__ import annotations
 
@@ -34,70 +33,64 @@ def _b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
 
 
-# (row id, path, template): `{v}` is the value, `{b64}` its base64. `weak`: the row names a
-# password, so a weak value is reported at low confidence.
-SYNTAXES: list[tuple[str, str, str, bool]] = [
-    ("align-equals-spaces", "main.tf", "  password" + PAD + "= \"{v}\"\n", True),
-    ("align-equals-tabs", ".env", "DB_PASSWORD\t\t\t\t=\t{v}\n", True),
-    ("align-colon-yaml", "values.yaml", "db:\n  password:" + PAD + "{v}\n", True),
-    ("align-arrow-perl", "config.pl", "my %db = (\n  password\t\t=> '{v}',\n);\n", True),
-    ("align-walrus-go", "main.go", "\tdbPassword" + PAD + ":= \"{v}\"\n", True),
-    ("go-var-typed", "config.go", "var dbPassword string = \"{v}\"\n", True),
-    ("go-const", "config.go", "const dbPassword = \"{v}\"\n", True),
-    ("go-const-block", "config.go", "const (\n\tadminPassword = \"{v}\"\n)\n", True),
-    ("php-variable", "config.php", "$db_password = '{v}';\n", True),
-    ("php-append", "config.php", "$password .= '{v}';\n", True),
-    ("php-array-arrow", "config.php", "$cfg = array(\n    'db_password' => '{v}',\n);\n", True),
-    ("perl-scalar", "deploy.pl", "my $db_pass = \"{v}\";\n", True),
-    ("make-colon-equals", "Makefile", "DB_PASSWORD := {v}\n", True),
-    ("make-double-colon-equals", "Makefile", "DB_PASSWORD ::= {v}\n", True),
-    ("make-conditional", "Makefile", "DB_PASSWORD ?= {v}\n", True),
-    ("make-append", "Makefile", "DB_PASSWORD += {v}\n", True),
-    ("ruby-hash-symbol-key", "client.rb", "conf = {{ password: \"{v}\" }}\n", True),
-    ("ruby-hash-rocket", "client.rb", "conf = {{ :password => '{v}' }}\n", True),
-    ("ruby-capistrano-set", "deploy.rb", "set :password, '{v}'\n", False),
-    ("csharp-field", "Config.cs", "private const string AdminPassword = \"{v}\";\n", True),
-    ("csharp-object-initializer", "Config.cs", "var c = new SmtpConfig {{ Password = \"{v}\" }};\n", True),
-    ("csharp-network-credential", "Mailer.cs", "var c = new NetworkCredential(\"svc\", \"{v}\");\n", False),
-    ("java-field", "Config.java", "private static final String DB_PASSWORD = \"{v}\";\n", True),
-    ("java-value-annotation", "Config.java", "@Value(\"{v}\")\nprivate String dbPassword;\n", False),
-    ("kotlin-val", "Config.kt", "private const val DB_PASSWORD: String = \"{v}\"\n", True),
-    ("swift-let", "Config.swift", "let dbPassword: String = \"{v}\"\n", True),
-    ("xml-attribute-multiline", "app.xml", "<datasource user=\"app\"\n    password=\"{v}\"\n/>\n", True),
-    ("xml-element-multiline", "app.xml", "<datasource>\n  <password>\n    {v}\n  </password>\n</datasource>\n",
-     False),
-    ("json-escaped-ini", "settings.json", "{{\"config\": \"host=db\\npassword={v}\\nport=5432\\n\"}}\n", True),
-    ("json-escaped-yaml", "settings.json", "{{\"values\": \"db:\\n  password: {v}\\n\"}}\n", True),
-    ("shell-heredoc", "setup.sh", "cat > .env <<EOF\nDB_PASSWORD={v}\nEOF\n", True),
+# (row id, path, template): `{v}` is the value, `{b64}` its base64.
+SYNTAXES: list[tuple[str, str, str]] = [
+    ("align-equals-spaces", "main.tf", "  password" + PAD + "= \"{v}\"\n"),
+    ("align-equals-tabs", ".env", "DB_PASSWORD\t\t\t\t=\t{v}\n"),
+    ("align-colon-yaml", "values.yaml", "db:\n  password:" + PAD + "{v}\n"),
+    ("align-arrow-perl", "config.pl", "my %db = (\n  password\t\t=> '{v}',\n);\n"),
+    ("align-walrus-go", "main.go", "\tdbPassword" + PAD + ":= \"{v}\"\n"),
+    ("go-var-typed", "config.go", "var dbPassword string = \"{v}\"\n"),
+    ("go-const", "config.go", "const dbPassword = \"{v}\"\n"),
+    ("go-const-block", "config.go", "const (\n\tadminPassword = \"{v}\"\n)\n"),
+    ("php-variable", "config.php", "$db_password = '{v}';\n"),
+    ("php-append", "config.php", "$password .= '{v}';\n"),
+    ("php-array-arrow", "config.php", "$cfg = array(\n    'db_password' => '{v}',\n);\n"),
+    ("perl-scalar", "deploy.pl", "my $db_pass = \"{v}\";\n"),
+    ("make-colon-equals", "Makefile", "DB_PASSWORD := {v}\n"),
+    ("make-double-colon-equals", "Makefile", "DB_PASSWORD ::= {v}\n"),
+    ("make-conditional", "Makefile", "DB_PASSWORD ?= {v}\n"),
+    ("make-append", "Makefile", "DB_PASSWORD += {v}\n"),
+    ("ruby-hash-symbol-key", "client.rb", "conf = {{ password: \"{v}\" }}\n"),
+    ("ruby-hash-rocket", "client.rb", "conf = {{ :password => '{v}' }}\n"),
+    ("ruby-capistrano-set", "deploy.rb", "set :password, '{v}'\n"),
+    ("csharp-field", "Config.cs", "private const string AdminPassword = \"{v}\";\n"),
+    ("csharp-object-initializer", "Config.cs", "var c = new SmtpConfig {{ Password = \"{v}\" }};\n"),
+    ("csharp-network-credential", "Mailer.cs", "var c = new NetworkCredential(\"svc\", \"{v}\");\n"),
+    ("java-field", "Config.java", "private static final String DB_PASSWORD = \"{v}\";\n"),
+    ("java-value-annotation", "Config.java", "@Value(\"{v}\")\nprivate String dbPassword;\n"),
+    ("kotlin-val", "Config.kt", "private const val DB_PASSWORD: String = \"{v}\"\n"),
+    ("swift-let", "Config.swift", "let dbPassword: String = \"{v}\"\n"),
+    ("xml-attribute-multiline", "app.xml", "<datasource user=\"app\"\n    password=\"{v}\"\n/>\n"),
+    ("xml-element-multiline", "app.xml", "<datasource>\n  <password>\n    {v}\n  </password>\n</datasource>\n"),
+    ("json-escaped-ini", "settings.json", "{{\"config\": \"host=db\\npassword={v}\\nport=5432\\n\"}}\n"),
+    ("json-escaped-yaml", "settings.json", "{{\"values\": \"db:\\n  password: {v}\\n\"}}\n"),
+    ("shell-heredoc", "setup.sh", "cat > .env <<EOF\nDB_PASSWORD={v}\nEOF\n"),
     ("yaml-block-scalar-script", ".github/workflows/ci.yml",
-     "jobs:\n  deploy:\n    steps:\n      - run: |\n          export DB_PASSWORD={v}\n          ./deploy\n", True),
-    ("curl-user", "deploy.sh", "curl -sS -u deploy:{v} https://nexus.acme.io/repo\n", False),
-    ("curl-user-dockerfile", "Dockerfile", "RUN curl --user deploy:{v} -o /app.jar https://nexus.acme.io/a.jar\n",
-     False),
-    ("wget-password", "fetch.sh", "wget --user=deploy --password={v} https://nexus.acme.io/a.jar\n", False),
-    ("wget-http-password", "fetch.sh", "wget --http-user=deploy --http-password={v} https://nexus.acme.io/a\n", False),
-    ("httpie-auth", "README.md", "```\nhttp -a deploy:{v} GET https://api.acme.io/v1/status\n```\n", False),
-    ("cli-password-flag-ci", ".gitlab-ci.yml", "deploy:\n  script:\n    - ./migrate --db-password={v}\n", False),
-    (".netrc", ".netrc", "machine git.acme.internal\n  login ci\n  password {v}\n", False),
-    (".pgpass", ".pgpass", "db.acme.internal:6432:orders:app_rw:{v}\n", False),
-    ("git-credentials-store", ".git-credentials", "https://ci-bot:{v}@git.acme.internal\n", False),
-    ("gradle.properties", "gradle.properties", "nexusPassword={v}\nsigning.password={v}\n", True),
+     "jobs:\n  deploy:\n    steps:\n      - run: |\n          export DB_PASSWORD={v}\n          ./deploy\n"),
+    ("curl-user", "deploy.sh", "curl -sS -u deploy:{v} https://nexus.acme.io/repo\n"),
+    ("curl-user-dockerfile", "Dockerfile", "RUN curl --user deploy:{v} -o /app.jar https://nexus.acme.io/a.jar\n"),
+    ("wget-password", "fetch.sh", "wget --user=deploy --password={v} https://nexus.acme.io/a.jar\n"),
+    ("wget-http-password", "fetch.sh", "wget --http-user=deploy --http-password={v} https://nexus.acme.io/a\n"),
+    ("httpie-auth", "README.md", "```\nhttp -a deploy:{v} GET https://api.acme.io/v1/status\n```\n"),
+    ("cli-password-flag-ci", ".gitlab-ci.yml", "deploy:\n  script:\n    - ./migrate --db-password={v}\n"),
+    (".netrc", ".netrc", "machine git.acme.internal\n  login ci\n  password {v}\n"),
+    (".pgpass", ".pgpass", "db.acme.internal:6432:orders:app_rw:{v}\n"),
+    ("git-credentials-store", ".git-credentials", "https://ci-bot:{v}@git.acme.internal\n"),
+    ("gradle.properties", "gradle.properties", "nexusPassword={v}\nsigning.password={v}\n"),
     ("maven-settings", "settings.xml",
-     "<settings><servers><server>\n  <id>nexus</id>\n  <password>{v}</password>\n</server></servers></settings>\n",
-     False),
+     "<settings><servers><server>\n  <id>nexus</id>\n  <password>{v}</password>\n</server></servers></settings>\n"),
     ("nuget-config", "NuGet.config",
      "<packageSourceCredentials><acme>\n  <add key=\"ClearTextPassword\" value=\"{v}\" />\n</acme>"
-     "</packageSourceCredentials>\n", False),
+     "</packageSourceCredentials>\n"),
     ("jenkins-credentials", "credentials.xml",
      "<com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl>\n  <username>ci</username>\n"
-     "  <password>{v}</password>\n</com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl>\n",
-     False),
+     "  <password>{v}</password>\n</com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl>\n"),
     ("filezilla-base64", "sitemanager.xml",
-     "<Server>\n  <Host>ftp.acme.io</Host>\n  <User>ci</User>\n  <Pass encoding=\"base64\">{b64}</Pass>\n</Server>\n",
-     True),
-    ("winscp-ini", "WinSCP.ini", "[Sessions\\ci@ftp.acme.io]\nHostName=ftp.acme.io\nPassword={v}\n", True),
+     "<Server>\n  <Host>ftp.acme.io</Host>\n  <User>ci</User>\n  <Pass encoding=\"base64\">{b64}</Pass>\n</Server>\n"),
+    ("winscp-ini", "WinSCP.ini", "[Sessions\\ci@ftp.acme.io]\nHostName=ftp.acme.io\nPassword={v}\n"),
     ("robomongo-json", "robo3t.json",
-     "{{\"connections\": [{{\"credentials\": [{{\"userName\": \"ci\", \"userPassword\": \"{v}\"}}]}}]}}\n", True),
+     "{{\"connections\": [{{\"credentials\": [{{\"userName\": \"ci\", \"userPassword\": \"{v}\"}}]}}]}}\n"),
 ]
 # DBeaver's credentials-config.json is AES-encrypted with a key in DBeaver itself: not text a
 # rule can read, so it has no row.
@@ -112,8 +105,8 @@ def _found(scanner: Scanner, path: str, template: str, value: str) -> list:
 
 
 @pytest.mark.parametrize("value", [PASSWORD, TOKEN], ids=["password", "token"])
-@pytest.mark.parametrize("row, path, template, weak", SYNTAXES, ids=[row[0] for row in SYNTAXES])
-def test_each_syntax_reports_a_random_secret(scanner, row, path, template, weak, value):
+@pytest.mark.parametrize("row, path, template", SYNTAXES, ids=[row[0] for row in SYNTAXES])
+def test_each_syntax_reports_a_random_secret(scanner, row, path, template, value):
     findings = _found(scanner, path, template, value)
     assert findings, row
     assert {f.confidence for f in findings} & {"medium", "high"}, [(f.rule_id, f.confidence) for f in findings]
@@ -122,13 +115,12 @@ def test_each_syntax_reports_a_random_secret(scanner, row, path, template, weak,
     assert findings[0].location.line == value_line
 
 
-WEAK_ROWS = [row for row in SYNTAXES if row[3]]
-
-
-@pytest.mark.parametrize("row, path, template, weak", WEAK_ROWS, ids=[row[0] for row in WEAK_ROWS])
-def test_a_weak_password_is_reported_only_at_low_confidence(scanner, row, path, template, weak):
+@pytest.mark.parametrize("row, path, template", SYNTAXES, ids=[row[0] for row in SYNTAXES])
+def test_a_weak_password_is_reported_only_at_low_confidence(scanner, row, path, template):
     findings = _found(scanner, path, template, WEAK)
-    assert findings and {f.confidence for f in findings} == {"low"}, [(f.rule_id, f.confidence) for f in findings]
+    assert findings, row
+    assert {(f.confidence, f.severity) for f in findings} == {("low", "low")}, [(f.rule_id, f.confidence)
+                                                                                for f in findings]
 
 
 @pytest.mark.parametrize("text", [
@@ -144,6 +136,16 @@ def test_a_weak_password_is_reported_only_at_low_confidence(scanner, row, path, 
 def test_hard_negatives_stay_quiet(scanner, text):
     assert scanner.scan(Blob("deploy.sh", text.encode())) == []
     assert scanner.scan(Blob("sitemanager.xml", text.encode())) == []
+
+
+@pytest.mark.parametrize("path, text", [
+    (".netrc", "machine git.acme.internal login ci password " + "password\n"),
+    ("settings.xml", "<server>\n  <password>changeme</password>\n</server>\n"),
+    ("deploy.sh", "curl -u deploy:aaaaaaaa https://nexus.acme.io\n"),
+    (".pgpass", "db.acme.internal:6432:orders:app_rw:required\n"),
+])
+def test_slots_and_fills_are_no_weak_password(scanner, path, text):
+    assert scanner.scan(Blob(path, text.encode())) == []
 
 
 def test_a_weak_password_needs_an_audit_run(repo):

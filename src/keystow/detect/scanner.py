@@ -117,15 +117,20 @@ class Scanner:
             return None
         line_text = index.context(match.secret_start, match.secret_end)
         name = data[name_start(data, match.start):match.secret_start]  # the name the value is assigned to
-        if is_filtered(rule, secret, self.policy, line_text, name, blob.path):
-            return None
+        weak = confidence == "low" and (rule.confidence == "low" or rule.weak_values == "low")  # kept though weak
+        if is_filtered(rule, secret, self.policy, line_text, name, blob.path, weak):
+            # a word where only a password goes (`<password>sunshine42</password>`) is a weak one
+            if weak or rule.weak_values != "low" or is_filtered(rule, secret, self.policy, line_text, name,
+                                                                blob.path, weak=True):
+                return None
+            weak, confidence = True, "low"
         if self.policy.inline_allow and self._allowed_inline(index, match.secret_start, allowed_lines):
             self.inline_allowed += 1
             return None
         line, column = index.line_and_column(match.secret_start)
         end_line, end_column = index.line_and_column(match.secret_end)
         location = Location(blob.path, line, column, end_line, end_column, blob.blob_id, blob.provenance)
-        severity = rule.severity
+        severity = "low" if weak else rule.severity
         if is_encrypted_key(secret):  # a passphrase still stands between the finder and the key
             severity = confidence = "low"
         return Finding(rule.id, rule.name, severity, secret, (location,), rule.tags, confidence)
@@ -175,7 +180,7 @@ def rule_gate(rule: Rule, secret: str, policy: FilterPolicy) -> str | None:
     """The rule's own checks: entropy and checksum. Returns the confidence (the rule's, or low
     for a failed checksum kept by the policy), or None to drop."""
     if rule.entropy is not None and shannon_entropy(secret) < _entropy_bar(rule, rule.entropy, secret):
-        return None
+        return "low" if rule.weak_values == "low" and shannon_entropy(secret) >= WEAK_VALUE_ENTROPY else None
     if rule.validator and not checksums.is_valid(rule.validator, secret):
         return "low" if policy.invalid_checksum == "low" else None
     return rule.confidence
@@ -201,8 +206,12 @@ HEX_KEY_LENGTH = 16
 HEX_KEY_MARGIN = 0.6
 
 
+# A weak value still has a few distinct characters: `aaaaaaaa` is a fill, not a password.
+WEAK_VALUE_ENTROPY = 1.5
+
+
 def is_filtered(rule: Rule, secret: str, policy: FilterPolicy, line: bytes = b"", name: bytes = b"",
-                path: str = "") -> bool:
+                path: str = "", weak: bool = False) -> bool:
     """False-positive filters on the secret value (and the line it sits on, the name it is
     assigned to, the file's path): see filters.chain."""
     # Imported on the first candidate, not at start-up: the filters compile dozens of regexes, and
@@ -210,7 +219,7 @@ def is_filtered(rule: Rule, secret: str, policy: FilterPolicy, line: bytes = b""
     # late: the hook imports this module; only a candidate finding needs the filter chain and its word lists
     from keystow.detect.filters.chain import filter_reason
 
-    if filter_reason(secret, line, rule.is_generic, name, path, weak=rule.confidence == "low") is not None:
+    if filter_reason(secret, line, rule.is_generic, name, path, weak=weak) is not None:
         return True
     lowered = secret.lower()
     if any(word in lowered for word in policy.stopwords):

@@ -77,13 +77,13 @@ def filter_reason(secret: str, line: bytes = b"", generic: bool = False, name: b
             return "example-host"
         if context.is_doc_comment_placeholder(secret, line, path):
             return "doc-comment-placeholder"
+    if weak and secret.lower() in NOT_A_WEAK_PASSWORD:
+        return "schema-word"
     if not generic:
         return None
     for reason, predicate in GENERIC_ONLY:
         if predicate(secret) and not (weak and reason in KEPT_WHEN_WEAK):
             return reason
-    if weak and secret.lower() in NOT_A_WEAK_PASSWORD:
-        return "schema-word"
     if placeholders.is_hex_digest_shape(secret) and context.digest_by_context(name, path):
         return "hex-digest"
     if context.names_an_expectation(name):
