@@ -131,6 +131,22 @@ def test_terraform_state_as_go_writes_it_and_a_value_given_twice(scanner):
     assert sorted((f.secret, f.location.line) for f in findings) == [(secret, lines[0]), (secret, lines[1])]
 
 
+def test_terraform_state_format_3(scanner):
+    """Terraform 0.11 and older: flat attribute maps under `modules[].resources`."""
+    password, result = _password(), _password()
+    state = {"version": 3, "terraform_version": "0.11.14", "modules": [{"path": ["root"], "outputs": {}, "resources": {
+        "aws_db_instance.db": {"type": "aws_db_instance", "primary": {"id": "db", "attributes": {
+            "id": "db", "password": password, "arn": NOT_SECRETS["db_arn"]}}},
+        "random_password.admin": {"type": "random_password", "primary": {"id": "none", "attributes": {
+            "result": result, "length": "20"}}},
+        "random_pet.name": {"type": "random_pet", "primary": {"id": "p", "attributes": {"id": NOT_SECRETS["pet"]}}}}}]}
+    text = json.dumps(state, indent=2)
+    found = {f.secret: f for f in scanner.scan(Blob("terraform.tfstate", text.encode()))}
+    assert set(found) == {password, result}
+    assert found[result].rule_id == "terraform-state-secret" and "random_password.admin" in found[result].rule_name
+    assert found[password].location.line == line_of(text, password)
+
+
 def test_terraform_state_shape_outside_a_state_file_is_left_to_the_text_rules(scanner):
     text = terraform_state()
     findings = scanner.scan(Blob("docs/state-example.json", text.encode()))

@@ -168,10 +168,8 @@ def terraform_state_values(data: bytes) -> Iterator[Structured]:
 
 
 def _state_secrets(state: dict) -> Iterator[tuple[str, str]]:
-    for name, output in _dict(state.get("outputs")).items():
-        if "value" in _dict(output) and (output.get("sensitive") is True or _is_secret_name(name)):
-            for where, leaf in _values(output["value"], f"$.outputs.{name}.value"):
-                yield f"output {name} {where}", leaf
+    yield from _output_secrets(state.get("outputs"), "$")
+    yield from _format3_secrets(state)
     for r, resource in enumerate(_list(state.get("resources"))):
         fields = _dict(resource)
         rtype = str(fields.get("type", ""))
@@ -179,6 +177,28 @@ def _state_secrets(state: dict) -> Iterator[tuple[str, str]]:
         for i, instance in enumerate(_list(fields.get("instances"))):
             for where, leaf in _instance_secrets(_dict(instance), rtype, f"$.resources[{r}].instances[{i}]"):
                 yield f"{address} {where}", leaf
+
+
+def _output_secrets(outputs: object, where: str) -> Iterator[tuple[str, str]]:
+    for name, output in _dict(outputs).items():
+        if "value" in _dict(output) and (output.get("sensitive") is True or _is_secret_name(name)):
+            for leaf_where, leaf in _values(output["value"], f"{where}.outputs.{name}.value"):
+                yield f"output {name} {leaf_where}", leaf
+
+
+def _format3_secrets(state: dict) -> Iterator[tuple[str, str]]:
+    """States before Terraform 0.12 (format 3): `modules[].resources` maps an address to its
+    `primary.attributes`, a flat map of strings; nothing is marked sensitive, so names decide."""
+    for m, module in enumerate(_list(state.get("modules"))):
+        fields = _dict(module)
+        yield from _output_secrets(fields.get("outputs"), f"$.modules[{m}]")
+        for address, resource in _dict(fields.get("resources")).items():
+            rtype = str(_dict(resource).get("type", ""))
+            attributes = _dict(_dict(_dict(resource).get("primary")).get("attributes"))
+            for name, value in attributes.items():
+                if isinstance(value, str) and value and (
+                        _is_secret_name(name) or (name == "result" and rtype in SECRET_RESULTS)):
+                    yield f"{address} $.modules[{m}].resources.{address}.primary.attributes.{name}", value
 
 
 def _instance_secrets(instance: dict, rtype: str, where: str) -> Iterator[tuple[str, str]]:
