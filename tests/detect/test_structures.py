@@ -247,6 +247,20 @@ def test_cloudformation_json_template(scanner):
         ("cloudformation-credential-literal", MASTER, line_of(text, MASTER))]
 
 
+def test_hostile_documents_cost_little_and_still_get_the_text_rules(scanner):
+    """An alias bomb (each level nine times the one below) and a state nested past the recursion
+    limit: read once per node, or left to the text rules."""
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    bomb = ("AWSTemplateFormatVersion: '2010-09-09'\n" + "\n".join(levels) + "\nResources:\n  Db:\n"
+            f"    Type: AWS::RDS::DBInstance\n    Properties:\n      Tags: *a9\n      MasterUserPassword: '{MASTER}'\n")
+    assert [(f.rule_id, f.secret) for f in scanner.scan(Blob("template.yaml", bomb.encode()))] == [
+        ("cloudformation-credential-literal", MASTER)]
+    deep = ('{"terraform_version": "1.7.5", "resources": ' + "[" * 100000 + "]" * 100000
+            + f', "password": "{DB_PASSWORD}"}}')
+    assert [f.secret for f in scanner.scan(Blob("terraform.tfstate", deep.encode()))] == [DB_PASSWORD]
+
+
 def test_yaml_that_is_not_a_template_is_not_read_as_one(scanner):
     text = f"Resources:\n  Database:\n    Properties:\n      Password: {MASTER}\n"  # no AWS:: type
     assert not [f for f in scanner.scan(Blob("values.yaml", text.encode())) if f.rule_id.startswith("cloudformation")]

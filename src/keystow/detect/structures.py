@@ -72,12 +72,20 @@ def structured_views(data: bytes, path: str) -> list[StructuredView]:
 
 
 def structured_values(data: bytes, path: str) -> list[Structured]:
+    """The values, or none for a document too deeply nested to walk (the text rules still run)."""
     lowered = path.lower()
-    if lowered.endswith(TFSTATE_SUFFIXES) and b'"terraform_version"' in data:
-        return list(terraform_state_values(data))
-    if lowered.endswith(TEMPLATE_SUFFIXES) and b"AWS::" in data and b"Resources" in data:
-        return list(_read(data, cloudformation_values))
+    try:
+        if lowered.endswith(TFSTATE_SUFFIXES) and b'"terraform_version"' in data:
+            return sorted(terraform_state_values(data), key=_place)
+        if lowered.endswith(TEMPLATE_SUFFIXES) and b"AWS::" in data and b"Resources" in data:
+            return sorted(template_values(data), key=_place)
+    except RecursionError:
+        pass
     return []
+
+
+def _place(item: Structured) -> int:
+    return item.start
 
 
 def relocate(finding: "Finding", index: TextIndex, item: Structured) -> "Finding":
@@ -106,8 +114,8 @@ class _Document(NamedTuple):
         return len(self.text[:start].encode()), len(self.text[:end].encode())
 
 
-def _read(data: bytes, reader) -> Iterator[Structured]:
-    """The reader's values, or none for a document that does not parse (the text rules still run)."""
+def template_values(data: bytes) -> Iterator[Structured]:
+    """A template's values, or none for a document that does not parse (the text rules still run)."""
     # late: the hook imports this module; only an infrastructure file needs a YAML parser
     import yaml
 
@@ -118,7 +126,7 @@ def _read(data: bytes, reader) -> Iterator[Structured]:
     except (UnicodeDecodeError, yaml.YAMLError):
         return
     if root is not None:
-        yield from reader(_Document(root, text, text.isascii()))
+        yield from cloudformation_values(_Document(root, text, text.isascii()))
 
 
 def _mapping(node) -> dict:
@@ -126,10 +134,6 @@ def _mapping(node) -> dict:
     if type(node).__name__ != "MappingNode":
         return {}
     return {key.value: value for key, value in node.value if type(key).__name__ == "ScalarNode"}
-
-
-def _sequence(node) -> list:
-    return node.value if type(node).__name__ == "SequenceNode" else []
 
 
 def _literal(node) -> str | None:
@@ -299,10 +303,6 @@ def _spellings(value: str) -> list[bytes]:
     return [spelling.encode() for i, spelling in enumerate(spellings) if spelling not in spellings[:i]]
 
 
-def _literal_bool(node) -> bool:
-    return node is not None and type(node).__name__ == "ScalarNode" and str(node.value).lower() in TRUE_WORDS
-
-
 # --- CloudFormation / SAM -------------------------------------------------------------------
 
 
@@ -321,17 +321,26 @@ def cloudformation_values(doc: _Document) -> Iterator[Structured]:
             yield from _credential_properties(doc, properties, f"Resources.{name}.Properties")
 
 
-def _credential_properties(doc: _Document, node, where: str) -> Iterator[Structured]:
-    kind = type(node).__name__
-    if kind == "MappingNode":
+def _credential_properties(doc: _Document, properties, where: str) -> Iterator[Structured]:
+    """Credential properties at any depth. Each node is visited once: YAML aliases can share one
+    node many times over (a file built to explode when expanded)."""
+    pending, seen = [(properties, where)], set()
+    while pending:
+        node, where = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
         for key, value in _mapping(node).items():
             if key in CREDENTIAL_PROPERTIES and _is_credential_literal(value):
                 yield _structured(doc, CLOUDFORMATION, f"{where}.{key}", value)
             else:
-                yield from _credential_properties(doc, value, f"{where}.{key}")
-    elif kind == "SequenceNode":
-        for i, item in enumerate(node.value):
-            yield from _credential_properties(doc, item, f"{where}[{i}]")
+                pending.append((value, f"{where}.{key}"))
+        if type(node).__name__ == "SequenceNode":
+            pending += [(item, f"{where}[{i}]") for i, item in enumerate(node.value)]
+
+
+def _literal_bool(node) -> bool:
+    return node is not None and type(node).__name__ == "ScalarNode" and str(node.value).lower() in TRUE_WORDS
 
 
 def _is_credential_literal(node) -> bool:
