@@ -20,6 +20,7 @@ ALNUM = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
 _fakes = Fakes(419)
 PASSWORD = _fakes.chars(ALNUM, 9) + "#" + _fakes.chars(ALNUM, 4) + "!" + _fakes.chars("0123456789", 3)
 TOKEN = _fakes.chars(ALNUM, 32)
+HEX_KEY = _fakes.chars("0123456789abcdef", 64)  # secrets.token_hex(): a key by its place, a digest by its shape
 WEAK = "sunshine42"
 PAD = " " * 40
 
@@ -104,7 +105,7 @@ def _found(scanner: Scanner, path: str, template: str, value: str) -> list:
     return [f for f in scanner.scan(Blob(path, _render(template, value).encode())) if f.secret == value]
 
 
-@pytest.mark.parametrize("value", [PASSWORD, TOKEN], ids=["password", "token"])
+@pytest.mark.parametrize("value", [PASSWORD, TOKEN, HEX_KEY], ids=["password", "token", "hex-key"])
 @pytest.mark.parametrize("row, path, template", SYNTAXES, ids=[row[0] for row in SYNTAXES])
 def test_each_syntax_reports_a_random_secret(scanner, row, path, template, value):
     findings = _found(scanner, path, template, value)
