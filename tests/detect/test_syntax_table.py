@@ -149,6 +149,16 @@ def test_slots_and_fills_are_no_weak_password(scanner, path, text):
     assert scanner.scan(Blob(path, text.encode())) == []
 
 
+@pytest.mark.parametrize("path, text", [
+    ("credentials.xml", "<password>{AQAAABAAAAAQm2ZyT1qKXZ0Zn7yXN6UuVh8TjO2uHh6hYQeDnLhbXkY=}</password>\n"),
+    ("settings.xml", "<server>\n  <password>{COQLCE6DU6GtcS5P=}</password>\n</server>\n"),
+    ("sitemanager.xml", "<Server>\n  <Pass encoding=\"crypt\">Y2lwaGVydGV4dGhlcmUtbm90LWEtcGFzcw==</Pass>\n</Server>"),
+])
+def test_ciphertext_is_no_password(scanner, path, text):
+    """Jenkins and Maven encrypt with a key kept elsewhere, FileZilla with a master password."""
+    assert scanner.scan(Blob(path, text.encode())) == []
+
+
 def test_a_weak_password_needs_an_audit_run(repo):
     commit_file(repo, "docker-compose.yml", f"services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: {WEAK}\n")
     default = run_keystow("scan", ".", cwd=repo)

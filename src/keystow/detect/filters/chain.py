@@ -42,6 +42,7 @@ GENERIC_ONLY: tuple[tuple[str, ValueFilter], ...] = (
 )
 EVERY_RULE_IN_CONTEXT: tuple[tuple[str, LineFilter], ...] = (
     ("base64-image", heuristics.is_base64_image),
+    ("marked-encrypted", heuristics.is_marked_encrypted),
 )
 GENERIC_IN_CONTEXT: tuple[tuple[str, LineFilter], ...] = (
     ("lockfile-integrity", heuristics.is_lockfile_integrity),

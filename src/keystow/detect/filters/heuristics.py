@@ -54,6 +54,15 @@ def is_public_key_or_certificate(secret: str, line: bytes = b"") -> bool:
     return bool(line) and b"private" not in line.lower() and bool(PUBLIC_LINE.search(line))
 
 
+# An element or attribute that says its value is ciphertext: FileZilla with a master password
+# (`<Pass encoding="crypt">`), `encrypted="true"` in XML configs.
+ENCRYPTED_MARK = re.compile(rb"""encoding=["']crypt["']|encrypted=["']true["']""", re.I)
+
+
+def is_marked_encrypted(secret: str, line: bytes = b"") -> bool:
+    return bool(line) and bool(ENCRYPTED_MARK.search(line))
+
+
 def is_base64_image(secret: str, line: bytes = b"") -> bool:
     """Inline images and fonts: `data:image/png;base64,iVBOR...`, or an image's base64 header."""
     if secret.startswith(IMAGE_MAGIC) and len(secret) >= 64:

@@ -33,7 +33,10 @@ TEMPLATE = re.compile(
     r"""|^!(?:Ref|Sub|GetAtt|ImportValue|vault)\b|^arn:aws:|^lookup\(|^vault\("""
     r"""|\{[A-Za-z_0-9][\w.]*(?:\([^{}]*\))?\}|^\{[A-Za-z_][\w.]*\(|^%[sd]$|@Microsoft\.KeyVault\(|^\$\(|^\(\("""
 )
-ENCRYPTED = re.compile(r"^\$ANSIBLE_VAULT|^ENC\[|^AgA[A-Za-z0-9+/]{100}|^vault:v\d+:|^-----BEGIN PGP MESSAGE")
+# Ansible vault, sops, sealed secrets, Vault transit, PGP; Jenkins credentials.xml (`{AQAAAB...}`)
+# and Maven settings-security (`{base64=}`) ciphertext in braces.
+ENCRYPTED = re.compile(r"^\$ANSIBLE_VAULT|^ENC\[|^AgA[A-Za-z0-9+/]{100}|^vault:v\d+:|^-----BEGIN PGP MESSAGE"
+                       r"|^\{AQAAAB[A-Za-z0-9+/]{16,}={0,2}\}$|^\{[A-Za-z0-9+/]{12,}={1,2}\}$")
 PASSWORD_HASH = re.compile(
     r"^\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|y|gy|7|scrypt|pbkdf2[-_a-z0-9]*|sha1|md5)\$"
     r"|^(?:pbkdf2_sha256|bcrypt_sha256|argon2)\$|^\{(?:SSHA|SHA|SSHA512|CRYPT|PBKDF2)[^}]*\}"
