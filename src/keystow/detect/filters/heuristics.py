@@ -39,6 +39,7 @@ FILE_PATH = re.compile(
 # A call, an attribute or an index: `request.headers.get('Authorization')`, `config['api_key']`.
 CODE_EXPRESSION = re.compile(
     r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\([^()]*\)?|\[[^\[\]]*\])(?:\.[\w$]+(?:\([^()]*\))?)*;?$"
+    r"|^[A-Za-z_$][\w$]*(?:(?:->|::)[A-Za-z_$][\w$]*)+(?:\([^()]*\))?;?$"  # PHP/C++ members: `$cfg->db->password`
 )
 URL = re.compile(r"^[a-z][a-z0-9+.-]*://(?P<authority>[^/?#\s]*)(?P<rest>[/?#]\S*)?$", re.I)
 SECRET_QUERY = re.compile(r"[?&;][\w-]*(?:token|key|secret|password|passwd|pwd|sig|signature|auth|code)[\w-]*=", re.I)
