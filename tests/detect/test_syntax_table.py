@@ -144,6 +144,8 @@ def test_hard_negatives_stay_quiet(scanner, text):
     ("settings.xml", "<server>\n  <password>changeme</password>\n</server>\n"),
     ("deploy.sh", "curl -u deploy:aaaaaaaa https://nexus.acme.io\n"),
     (".pgpass", "db.acme.internal:6432:orders:app_rw:required\n"),
+    ("networks.py", "    e.g. `pass` in `https://user:pass@host:port/path?query#fragment`\n"),
+    ("state_type.py", "    Pass = ASLLexer.PASS\n"),
 ])
 def test_slots_and_fills_are_no_weak_password(scanner, path, text):
     assert scanner.scan(Blob(path, text.encode())) == []

@@ -22,7 +22,8 @@ def test_identifier(value):
 
 
 @pytest.mark.parametrize("value", ["NSURLCredentialStorage", "ASAuthorizationSingleSignOnProvider",
-                                   "ExclusiveStartShardId", "DistributionList.NextMarker", "rfc3161.TimeStampToken"])
+                                   "ExclusiveStartShardId", "DistributionList.NextMarker", "rfc3161.TimeStampToken",
+                                   "ASLLexer.PASS"])
 def test_camel_case_and_dotted_names(value):
     assert w.is_identifier(value)
 

@@ -180,7 +180,7 @@ def rule_gate(rule: Rule, secret: str, policy: FilterPolicy) -> str | None:
     """The rule's own checks: entropy and checksum. Returns the confidence (the rule's, or low
     for a failed checksum kept by the policy), or None to drop."""
     if rule.entropy is not None and shannon_entropy(secret) < _entropy_bar(rule, rule.entropy, secret):
-        return "low" if rule.weak_values == "low" and shannon_entropy(secret) >= WEAK_VALUE_ENTROPY else None
+        return "low" if rule.weak_values == "low" and is_weak_password_shape(secret) else None
     if rule.validator and not checksums.is_valid(rule.validator, secret):
         return "low" if policy.invalid_checksum == "low" else None
     return rule.confidence
@@ -200,14 +200,22 @@ def _entropy_bar(rule: Rule, entropy: float, secret: str) -> float:
     return entropy_threshold(entropy, secret)
 
 
-# From here up a hex value under a secret's name is judged as a key (8 random bytes and more):
-# random hex this short rarely reaches the length-based bar, yet the name already vouched for it.
-HEX_KEY_LENGTH = 16
+# From here up a hex value under a secret's name is judged as a key (16 random bytes and more).
+# Shorter hex is held to the length-based bar: 16-hex ids and short hashes sit under `...ApiKey`
+# names in generated data (cfn-lint's schema index maps every resource type to one).
+HEX_KEY_LENGTH = 32
 HEX_KEY_MARGIN = 0.6
 
 
-# A weak value still has a few distinct characters: `aaaaaaaa` is a fill, not a password.
+# A weak password still has some length and a few distinct characters: `pass` in a doc's
+# `user:pass@host` is a slot, `aaaaaaaa` a fill.
+WEAK_MIN_LENGTH = 6
 WEAK_VALUE_ENTROPY = 1.5
+
+
+def is_weak_password_shape(secret: str) -> bool:
+    return len(secret) >= WEAK_MIN_LENGTH and shannon_entropy(secret) >= WEAK_VALUE_ENTROPY
+
 
 
 def is_filtered(rule: Rule, secret: str, policy: FilterPolicy, line: bytes = b"", name: bytes = b"",

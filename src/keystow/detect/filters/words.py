@@ -33,7 +33,7 @@ def is_identifier(secret: str) -> bool:
     qualified = QUALIFIED_NAME.match(secret)  # `rfc3161.TimeStampToken`, `EngineDefaults.Marker`
     if qualified:
         last = qualified.group("last")
-        return _is_word(last) or _is_camel_case_words(last)
+        return _is_word(last) or last.isupper() or _is_camel_case_words(last)  # `ASLLexer.PASS`: a constant
     return _is_camel_case_words(secret)
 
 
