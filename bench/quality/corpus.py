@@ -13,6 +13,7 @@ import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from harder import harder_cases
 from kinds import ALNUM, B64, GENERIC_NAMES, HEX, NEGATIVES, PROVIDER_POSITIVES, clean, generic_password, integrity
 from syntaxes import SYNTAXES, yaml_scalar
 
@@ -28,6 +29,7 @@ class Label:
     kind: str
     positive: bool
     span: int = 1
+    audit: bool = False  # a weak value only a `--min-confidence low` audit is expected to report
 
 
 class Writer:
@@ -39,11 +41,11 @@ class Writer:
     def lines(self, path: str) -> list[str]:
         return self.files.setdefault(path, [])
 
-    def add(self, path: str, text: str, kind: str | None = None, positive: bool = True) -> None:
+    def add(self, path: str, text: str, kind: str | None = None, positive: bool = True, audit: bool = False) -> None:
         lines = self.lines(path)
         new = text.rstrip("\n").split("\n")
         if kind:
-            self.labels.append(Label(path, len(lines) + 1, kind, positive, len(new)))
+            self.labels.append(Label(path, len(lines) + 1, kind, positive, len(new), audit))
         lines.extend(new)
 
     def filler(self, path: str, choices: tuple[str, ...], count: int = 2) -> None:
@@ -96,6 +98,7 @@ def structured(w: Writer) -> None:
         _client_configs(w, i)
         _lockfiles(w, i)
         _context_cases(w, i)
+        harder_cases(w, i)
 
 
 def _public_material(w: Writer, i: int) -> None:

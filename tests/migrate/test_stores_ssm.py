@@ -100,3 +100,18 @@ def test_expected_duration_follows_the_configured_rate(aws_env):
     assert open_store("ssm").expected_duration(101) == pytest.approx(50.0)
     assert open_store("ssm", writes_per_second=10).expected_duration(11) == pytest.approx(1.0)
     assert open_store("secretsmanager").expected_duration(11) == pytest.approx(1.0)
+
+
+def test_a_reused_parameter_gets_the_requested_tags_and_kms_key(aws_env):
+    kms = boto3.client("kms")
+    key_id = kms.create_key(Description="keystow reuse")["KeyMetadata"]["KeyId"]
+    kms.create_alias(AliasName="alias/keystow-reuse", TargetKeyId=key_id)
+    open_store("ssm", writes_per_second=1000).put("/app/reused", "same-value", tags={})
+    store = open_store("ssm", kms_key_id="alias/keystow-reuse", writes_per_second=1000)
+    result = store.put("/app/reused", "same-value", tags=TAGS)
+    assert result.status == "updated"  # a new version of the same value, under the requested key
+    assert describe("/app/reused")["KeyId"] == "alias/keystow-reuse"
+    assert store.get("/app/reused") == "same-value"
+    tags = boto3.client("ssm").list_tags_for_resource(ResourceType="Parameter", ResourceId="/app/reused")
+    assert {t["Key"]: t["Value"] for t in tags["TagList"]} == TAGS
+    assert store.put("/app/reused", "same-value", tags=TAGS).status == "unchanged"  # already right: no new version

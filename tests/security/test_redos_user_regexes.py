@@ -77,4 +77,4 @@ def test_user_rule_with_adjacent_repeats_fails_rules_check(tmp_path):
 def test_builtin_rules_pass_rules_check(tmp_path):
     result = run_keystow("rules", "check", "--engine", "re", cwd=tmp_path)
     assert result.returncode == 0, result.stdout.decode()[-2000:]
-    assert re.search(rb"^\d+ rules, .* 0 failures$", result.stdout, re.M)
+    assert re.search(rb"^\d+ rules \(\d+ provider\), .* 0 failures$", result.stdout, re.M)

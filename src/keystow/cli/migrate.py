@@ -38,6 +38,8 @@ def _tags(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 @click.option("--emit-iam-policy", type=FILE, metavar="FILE", help="Write a read-only IAM policy for the targets.")
 @click.option("--rotation-lambda", metavar="ARN", help="Secrets Manager: rotation Lambda to configure.")
 @click.option("--rotate-days", type=click.IntRange(1, 1000), metavar="N", help="Rotate every N days.")
+@click.option("--rotate", is_flag=True,
+              help="AWS key pairs: create a new key, store it, verify it with STS, deactivate the leaked one.")
 @click.option("--writes-per-second", type=click.FloatRange(min=0.01), metavar="N",
               help="Store write rate (default 2/s for SSM, 10/s for Secrets Manager).")
 @click.option("--verify", is_flag=True,
@@ -45,7 +47,7 @@ def _tags(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 @click.option("--quiet", "-q", is_flag=True, help="No progress display on stderr.")
 def migrate(path, store, prefix, kms_key_id, tags, region, endpoint_url, allow_advanced_tier, overwrite,
             apply_, plan_file, yes, resume, rollback, emit_iam_policy, rotation_lambda, rotate_days,
-            writes_per_second, verify, quiet):
+            rotate, writes_per_second, verify, quiet):
     """Move found secrets into Parameter Store or Secrets Manager and rewrite their references.
 
     Without --apply only the plan is printed and written to .keystow/plan.json.
@@ -56,10 +58,12 @@ def migrate(path, store, prefix, kms_key_id, tags, region, endpoint_url, allow_a
 
     if rotation_lambda and store != "secretsmanager":
         raise click.UsageError("--rotation-lambda needs --to secretsmanager")
+    if rotate and store != "secretsmanager":
+        raise click.UsageError("--rotate needs --to secretsmanager (a key pair is stored as one secret)")
     settings = Settings(store=store, prefix=prefix, region=region, endpoint_url=endpoint_url,
                         kms_key_id=kms_key_id, tags=_tags(tags), allow_advanced_tier=allow_advanced_tier,
                         overwrite=overwrite, rotation_lambda=rotation_lambda, rotate_days=rotate_days,
-                        writes_per_second=writes_per_second)
+                        writes_per_second=writes_per_second, rotate=rotate)
     options = MigrateOptions(path=path, settings=settings, apply=apply_ or bool(plan_file), plan_file=plan_file,
                              yes=yes, resume=resume, rollback=rollback, emit_iam_policy=emit_iam_policy,
                              verify=verify, quiet=quiet)

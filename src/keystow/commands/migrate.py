@@ -25,7 +25,7 @@ from keystow.migrate.model import Settings
 from keystow.migrate.plan_output import dumps, render_text
 from keystow.migrate.recovery import rollback, settle_pending
 from keystow.migrate.stores.iam import policy_for, policy_json
-from keystow.migrate.workflow import make_plan, open_stores, root_of, settings_from_journal
+from keystow.migrate.workflow import check_aws_ready, make_plan, open_stores, root_of, settings_from_journal
 
 PLAN_FILE = ".keystow/plan.json"  # keystow.migrate.plan_output.PLAN_FILE, without importing migrate at startup
 # Settings that decide where values go and who can read them: taken from the command line, and a
@@ -58,6 +58,8 @@ def run_migrate(options: MigrateOptions, confirm: Callable[[str], bool] | None) 
     if options.plan_file:
         settings, names, reviewed = _reviewed(options.plan_file, root)
         settings = _with_connection(settings, options.settings)
+    if options.apply:  # a region and credentials first: a run that cannot store writes nothing
+        check_aws_ready(settings)
     stores = open_stores(settings)
     plan = _plan(root, options.path, settings, names, stores, options.verify)
     if options.plan_file:
@@ -175,6 +177,8 @@ def _print_report(report, journal_path: Path, root: Path) -> None:
         notice(f"failed: {name} could not be stored and verified; its files are untouched")
     for line in report.skipped_files:
         notice(f"not rewritten: {line}")
+    for name in report.rotated:
+        notice(f"rotated: {name} holds a new access key; the leaked key is deactivated (not deleted)")
     for line in report.warnings:
         notice(line)
 

@@ -13,7 +13,7 @@ from keystow.commands.progress import Progress, wanted
 from keystow.commands.unblock import unblock_hint
 from keystow.config import Config, load_config
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, FatalError
-from keystow.findings import Finding, redact, severity_rank
+from keystow.findings import Finding, is_leak, redact, severity_rank
 from keystow.pipeline.git_modes import GitSource, HistoryOptions, scan_git_source
 from keystow.pipeline.result import ScanResult
 from keystow.pipeline.scanning import build_scanner, scan_paths, unknown_disabled_rules
@@ -275,7 +275,8 @@ def with_report_fingerprints(options: ScanOptions, result: ScanResult, root: Pat
 
 def exit_code(findings: list[Finding], fail_on: str) -> int:
     threshold = severity_rank(fail_on)
-    return EXIT_FINDINGS if any(severity_rank(f.severity) >= threshold for f in findings) else EXIT_CLEAN
+    failing = (f for f in findings if is_leak(f))  # a published documentation example never fails a run
+    return EXIT_FINDINGS if any(severity_rank(f.severity) >= threshold for f in failing) else EXIT_CLEAN
 
 
 def _color(options: ScanOptions) -> bool:

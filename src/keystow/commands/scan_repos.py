@@ -16,7 +16,7 @@ from keystow.commands.output import emit, notice, stdout_is_tty
 from keystow.commands.progress import Progress, wanted
 from keystow.config import Config, load_config
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, FatalError
-from keystow.findings import severity_rank
+from keystow.findings import is_leak, severity_rank
 from keystow.multirepo import runners
 from keystow.multirepo.combined import render
 from keystow.multirepo.model import MODES, RepoReport, RepoScanSettings, RepoSpec
@@ -96,7 +96,7 @@ def exit_code(reports: list[RepoReport], fail_on: str) -> int:
         notice(f"{len(failed)} of {len(reports)} repositories could not be scanned: {', '.join(failed)}")
         return EXIT_USAGE
     threshold = severity_rank(fail_on)
-    found = any(severity_rank(f.severity) >= threshold for r in reports for f in r.findings)
+    found = any(severity_rank(f.severity) >= threshold for r in reports for f in r.findings if is_leak(f))
     return EXIT_FINDINGS if found else EXIT_CLEAN
 
 

@@ -20,6 +20,7 @@ from keystow.detect.filters.overlap import (
     not_overlapping_specific,
 )
 from keystow.detect.matcher import Match, build_matcher
+from keystow.detect.public_examples import public_example_source
 from keystow.detect.ruleset import Rule, RuleSet
 from keystow.detect.structures import relocate as place_in_document
 from keystow.detect.structures import structured_views
@@ -115,10 +116,11 @@ class Scanner:
         confidence = rule_gate(rule, secret, self.policy)
         if confidence is None:
             return None
+        published = public_example_source(secret)  # reported as such, not dropped as a placeholder
         line_text = index.context(match.secret_start, match.secret_end)
         name = data[name_start(data, match.start):match.secret_start]  # the name the value is assigned to
         weak = confidence == "low" and (rule.confidence == "low" or rule.weak_values == "low")  # kept though weak
-        if is_filtered(rule, secret, self.policy, line_text, name, blob.path, weak):
+        if published is None and is_filtered(rule, secret, self.policy, line_text, name, blob.path, weak):
             # a word where only a password goes (`<password>sunshine42</password>`) is a weak one
             if weak or rule.weak_values != "low" or is_filtered(rule, secret, self.policy, line_text, name,
                                                                 blob.path, weak=True):
@@ -131,9 +133,10 @@ class Scanner:
         end_line, end_column = index.line_and_column(match.secret_end)
         location = Location(blob.path, line, column, end_line, end_column, blob.blob_id, blob.provenance)
         severity = "low" if weak else rule.severity
-        if is_encrypted_key(secret):  # a passphrase still stands between the finder and the key
+        if is_encrypted_key(secret) or published:  # a passphrase still stands between the finder and the key
             severity = confidence = "low"
-        return Finding(rule.id, rule.name, severity, secret, (location,), rule.tags, confidence)
+        return Finding(rule.id, rule.name, severity, secret, (location,), rule.tags, confidence,
+                       public_example=published)
 
     @staticmethod
     def _allowed_inline(index: TextIndex, offset: int, allowed_lines: dict[int, bool]) -> bool:

@@ -30,6 +30,7 @@ from keystow.migrate.rewrite import (
     sha256_bytes,
     split_old,
 )
+from keystow.migrate.rotation import KEY_ID, rotate_key_pair
 from keystow.migrate.stores import (
     Conflict,
     InvalidName,
@@ -52,6 +53,7 @@ class ApplyReport:
     files: list[str] = field(default_factory=list)
     skipped_files: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    rotated: list[str] = field(default_factory=list)
 
 
 class Stores:
@@ -130,6 +132,9 @@ def check_targets(plan: Plan) -> None:
 def store_item(plan: Plan, item: Item, store, journal: Journal, report: ApplyReport) -> bool:
     for member in item.members:
         journal.record_target(member.value_id, item.store, item.name, member.key)
+    rotation = journal.rotations().get(item.item_id)
+    if rotation is not None and rotation["state"] in ("rotated", "stored"):
+        return _rotated_before(item, store, rotation, report)
     mapping, tags = item.mapping(), _tags(plan, item)
     try:
         if mapping is not None:
@@ -152,7 +157,30 @@ def store_item(plan: Plan, item: Item, store, journal: Journal, report: ApplyRep
         return False
     (report.reused if result.status == "unchanged" else report.stored).append(item.name)
     journal.record_item(item.item_id, item.name, item.store, result.status, result.version)
+    _rotate_key(plan, item, store, journal, report, result.version)
     _configure_rotation(plan, item, store, report)
+    return True
+
+
+def _rotate_key(plan: Plan, item: Item, store, journal: Journal, report: ApplyReport, version: str) -> None:
+    """`--rotate`: a stored leaked AWS key pair is replaced by a new key; a failure is reported and
+    the leaked pair stays stored (its files are still rewritten: the reference works either way)."""
+    if not plan.settings.rotate or item.group != "aws-key-pair":
+        return
+    problem = rotate_key_pair(item, store, journal, version)
+    if problem is None:
+        report.rotated.append(item.name)
+    else:
+        report.warnings.append(f"{item.name}: {problem}")
+
+
+def _rotated_before(item: Item, store, rotation: dict, report: ApplyReport) -> bool:
+    """A resumed run: this pair was rotated already; the store must hold the new key."""
+    current = store.get_json(item.name) or {}
+    if current.get(KEY_ID) != rotation["new_key_id"]:
+        report.failed.append(item.name)
+        return False
+    report.reused.append(item.name)
     return True
 
 

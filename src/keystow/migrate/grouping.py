@@ -26,7 +26,7 @@ def group_members(members: list[Member], sites: list[Site], store: str,
     for site in sites:
         first_site.setdefault(site.item_id, site)
     for member in members:
-        member.variable = first_site[member.value_id].variable
+        member.variable = _named_variable(member, sites) or first_site[member.value_id].variable
     items: list[Item] = []
     if store == "secretsmanager":
         items += _key_pairs(members, sites)
@@ -50,6 +50,14 @@ def _key_pairs(members: list[Member], sites: list[Site]) -> list[Item]:
             pairs.append(Item(_group_id([key_id, secret_key]), "secretsmanager", "", [key_id, secret_key],
                               group="aws-key-pair"))
     return pairs
+
+
+def _named_variable(member: Member, sites: list[Site]) -> str | None:
+    """The first variable name found at any of the value's sites: a site with no name of its own
+    (a notebook output, a log line) got the rule id, and must not name the value when another
+    site assigns it to a variable."""
+    fallback = member.rule_id.replace("-", "_")
+    return next((s.variable for s in sites if s.item_id == member.value_id and s.variable != fallback), None)
 
 
 def _unique(members) -> list[Member]:

@@ -26,6 +26,7 @@ from keystow.errors import FatalError, NewerFormatError
 from keystow.fs import write_atomic
 
 JOURNAL_VERSION = 1
+ROTATION_KEYS = ("user", "old_key_id", "new_key_id", "previous_version", "state")
 FAILED = frozenset({"failed", "conflict", "unverified"})  # item statuses whose value is not (proven) stored
 
 
@@ -102,6 +103,19 @@ class Journal:
                                        "reason": reason}
         self.save()
 
+    def record_rotation(self, item_id: str, user: str, old_key_id: str, new_key_id: str,
+                        previous_version: str, state: str) -> None:
+        """An access key rotation (`migrate --rotate`): key ids and the secret's pre-rotation
+        version, which a rollback reads the leaked pair back from. Saved at once: the new key
+        exists in IAM from the moment it is created."""
+        self.data.setdefault("rotations", {})[item_id] = {
+            "user": user, "old_key_id": old_key_id, "new_key_id": new_key_id,
+            "previous_version": previous_version, "state": state}
+        self.save()
+
+    def rotations(self) -> dict[str, dict]:
+        return dict(self.data.get("rotations", {}))
+
     def begin_file(self, entry: dict) -> dict:
         """Record a file about to be written (state "pending"); fsync'd before the write."""
         entry = {**entry, "state": "pending"}
@@ -163,6 +177,9 @@ def _well_formed(data: dict) -> bool:
             for i in items.values()
         )
         and isinstance(data.get("files", []), list)
+        and isinstance(data.get("rotations", {}), dict)
+        and all(isinstance(r, dict) and all(isinstance(r.get(k), str) for k in ROTATION_KEYS)
+                for r in data.get("rotations", {}).values())
     )
 
 

@@ -33,6 +33,7 @@ class Settings:
     rotation_lambda: str | None = None
     rotate_days: int | None = None
     writes_per_second: float | None = None
+    rotate: bool = False  # replace each leaked AWS key pair with a new key (migrate/rotation.py)
 
 
 def settings_from_dict(data: dict) -> Settings:

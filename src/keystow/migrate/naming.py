@@ -18,15 +18,20 @@ BEFORE_VALUE = re.compile(NAME + r"""\s*(?::=|=>|=|:)\s*[\[({]?\s*$""")
 LINE_START = re.compile(r"""^\s*(?:export\s+|ENV\s+|ARG\s+|-\s+)?""" + NAME + r"""\s*(?::=|=|:)""", re.I)
 ECS_NAME = re.compile(r""""name"\s*:\s*"(?P<name>[A-Za-z_][A-Za-z0-9_]*)"[^{}]*$""")
 URI_PASSWORD = re.compile(r"://[^/\s:@]*:$")
+# `value` says nothing: in `{"name": "API_TOKEN", "value": "..."}` (ECS, CloudFormation) and
+# `- name: API_TOKEN\n  value: ...` (Kubernetes env) the variable is the entry's `name`.
+GENERIC_KEYS = {"value", "secretvalue", "val"}
+SIBLING_NAME = re.compile(r"""["']?name["']?\s*[:=]\s*["']?(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)""", re.I)
 
 
-def variable_name(text_before: str, fallback: str) -> str:
+def variable_name(text_before: str, fallback: str, dotted: bool = False) -> str:
     """The variable a secret is assigned to, from the text before it on its line.
 
     Inside a quoted literal the name is what precedes the opening quote, so the `app` of
     `"postgres://app:…"` is not taken for it; a URI's password gets `_password` appended.
     """
-    line = text_before.rsplit("\n", 1)[-1]
+    # A JSON string holding code (a notebook cell) escapes its quotes: `"TOKEN = \"` reads `"TOKEN = "`.
+    line = text_before.rsplit("\n", 1)[-1].replace('\\"', '"')
     quote = max(line.rfind(q) for q in "\"'`")
     in_uri = URI_PASSWORD.search(line) is not None
     nearest, first = BEFORE_VALUE.search(line), LINE_START.match(line)
@@ -34,8 +39,18 @@ def variable_name(text_before: str, fallback: str) -> str:
              or (first or nearest if in_uri else nearest or first))
     if not found:
         return fallback
-    name = found.group("name").split(".")[-1]
+    # `settings.API_KEY = ` is API_KEY; a dotted properties key is all of it (spring.datasource.password)
+    name = found.group("name") if dotted else found.group("name").split(".")[-1]
+    if name.lower() in GENERIC_KEYS:
+        name = _entry_name(text_before) or name
     return name + "_password" if in_uri and not name.lower().endswith("password") else name
+
+
+def _entry_name(text_before: str) -> str | None:
+    """The `name` of the JSON object or YAML sequence item the value belongs to."""
+    scope = text_before[max(text_before.rfind("{"), text_before.rfind("- ")):]
+    names = list(SIBLING_NAME.finditer(scope))
+    return names[-1].group("name") if names else None
 
 
 def env_var_name(variable: str) -> str:

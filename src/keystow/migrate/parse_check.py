@@ -14,7 +14,8 @@ import yaml
 
 from keystow.config import toml_parser
 
-PARSERS = {".json": "json", ".yml": "yaml", ".yaml": "yaml", ".template": "yaml", ".toml": "toml", ".py": "python"}
+PARSERS = {".json": "json", ".ipynb": "json", ".yml": "yaml", ".yaml": "yaml", ".template": "yaml", ".toml": "toml",
+           ".py": "python"}
 
 
 def parses(path: str, text: str) -> bool:
@@ -36,7 +37,7 @@ def _parse(kind: str, text: str) -> None:
     if kind == "json":
         json.loads(text)
     elif kind == "python":
-        ast.parse(text)
+        ast.parse(text.removeprefix("\ufeff"))  # Python reads a BOM as an encoding mark
     elif kind == "toml":
         tomllib = toml_parser()
 

@@ -65,7 +65,8 @@ def _name_items(plan: Plan, overrides: dict[str, str]) -> None:
     wanted = {}
     for item in plan.items:
         first = first_site[item.members[0].value_id]
-        wanted[item.item_id] = naming.base_name(base, first.path, item.group_variable or first.variable)
+        variable = item.group_variable or item.members[0].variable or first.variable
+        wanted[item.item_id] = naming.base_name(base, first.path, variable)
     unique = naming.assign_unique(wanted)
     for item in plan.items:
         item.name = overrides.get(item.item_id) or naming.for_store(unique[item.item_id], item.store)

@@ -16,6 +16,7 @@ from keystow import fs
 from keystow.errors import ConfigError, FatalError, NewerFormatError
 from keystow.migrate.model import Plan, Settings, settings_from_dict
 from keystow.migrate.plan import salted_hash
+from keystow.migrate.references.base import BY_DESIGN
 from keystow.migrate.rewrite import PIECE_KINDS, apply_edits, piece_text
 
 PLAN_FILE = ".keystow/plan.json"
@@ -86,6 +87,17 @@ def occurrences(plan: Plan) -> dict[str, list[dict]]:
     return result
 
 
+def summary(where: dict[str, list[dict]], plan: Plan) -> dict[str, int]:
+    """How many occurrences are rewritten, left to a person, and left on purpose (by design: a
+    Terraform state file, whose remedy is in its reason). `manual` excludes `manual_by_design`."""
+    found = [occ for occs in where.values() for occ in occs]
+    by_design = sum(1 for occ in found if occ["action"] == "manual" and occ["reason"].startswith(BY_DESIGN))
+    manual = sum(1 for occ in found if occ["action"] == "manual") - by_design + len(plan.unreadable)
+    rewritten = sum(1 for occ in found if occ["action"] == "rewrite")
+    return {"occurrences": len(found) + len(plan.unreadable), "rewritten": rewritten, "manual": manual,
+            "manual_by_design": by_design}
+
+
 def to_json(plan: Plan) -> dict:
     where = occurrences(plan)
     items = []
@@ -103,6 +115,7 @@ def to_json(plan: Plan) -> dict:
         "generated": sorted({g.path for c in plan.changes for g in c.generated} | _manifest_path(plan)),
         "unreadable": [{"path": p, "line": n, "reason": r} for p, n, r in plan.unreadable],
         "expected_duration_seconds": round(plan.expected_duration, 1),
+        "summary": summary(where, plan),
     }
 
 
@@ -138,6 +151,9 @@ def render_text(plan: Plan) -> str:
         out += [f"   {line}" for line in lines]
     if data["generated"]:
         out.append("\nfiles added or updated: " + ", ".join(data["generated"]))
+    counts = data["summary"]
+    out.append(f"\n{counts['occurrences']} occurrence(s): {counts['rewritten']} rewritten, {counts['manual']} manual, "
+               f"{counts['manual_by_design']} manual by design")
     return "\n".join(out) + "\n"
 
 

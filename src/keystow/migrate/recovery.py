@@ -22,6 +22,7 @@ from keystow.errors import FatalError
 from keystow.fs import UnsafePath, write_atomic
 from keystow.migrate.journal import Journal
 from keystow.migrate.rewrite import AppliedEdit, decode, encode, restore, sha256_bytes
+from keystow.migrate.rotation import undo_rotations
 from keystow.migrate.stores import SecretStore, StoreError
 
 
@@ -34,12 +35,14 @@ class RollbackReport:
 
 def rollback(journal: Journal, stores) -> RollbackReport:
     report = RollbackReport()
-    values = ValueReader(journal.data["targets"], stores)
+    values = ValueReader(journal.data["targets"], stores, versions_before_rotation(journal))
     for entry in reversed(journal.data["files"]):
         try:
             _undo(journal.root, entry, values, report)
         except (StoreError, FatalError, KeyError, TypeError, ValueError) as exc:
             report.problems.append(f"{entry.get('path')!s:.200}: {exc}")
+    if journal.rotations():
+        report.problems += undo_rotations(journal, stores("secretsmanager").session)
     journal.finish("rolled-back" if not report.problems else "rollback-incomplete")
     return report
 
@@ -74,8 +77,10 @@ def _undo(root: Path, entry: dict, values: "ValueReader", report: RollbackReport
 class ValueReader:
     """Values by id, read back from the store each journal target names."""
 
-    def __init__(self, targets: dict[str, dict], stores: Callable[[str], SecretStore]) -> None:
+    def __init__(self, targets: dict[str, dict], stores: Callable[[str], SecretStore],
+                 versions: dict[str, str] | None = None) -> None:
         self.targets, self.stores = targets, stores
+        self.versions = versions or {}  # secret name -> the version to read (before a key rotation)
         self.cache: dict[str, str] = {}
 
     def read(self, value_ids: set[str]) -> dict[str, str]:
@@ -89,13 +94,21 @@ class ValueReader:
     def _fetch(self, target: dict) -> str:
         store = self.stores(target["store"])
         if target["key"]:
-            mapping = store.get_json(target["name"]) or {}
+            mapping = store.get_json(target["name"], self.versions.get(target["name"])) or {}
             value = mapping.get(target["key"])
         else:
             value = store.get(target["name"])
         if value is None:
             raise StoreError(f"{target['store']}:{target['name']} no longer exists; cannot restore from it")
         return str(value)
+
+
+def versions_before_rotation(journal: Journal) -> dict[str, str]:
+    """Secret name -> the version that held the leaked key pair, for each rotated pair: the files
+    are rebuilt from what they held, not from the new key."""
+    names = journal.data.get("names", {})
+    return {names[item_id]: record["previous_version"] for item_id, record in journal.rotations().items()
+            if item_id in names and record["state"] in ("rotated", "stored")}
 
 
 def entry_path(root: Path, entry: dict) -> Path:

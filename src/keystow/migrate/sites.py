@@ -43,7 +43,8 @@ def collect_sites(plan: Plan, findings: list) -> None:
                 continue
             start, end = span
             plan.values[value_id(finding.secret)] = finding.secret
-            variable = naming.variable_name(text[max(0, start - 300):start], finding.rule_id.replace("-", "_"))
+            variable = naming.variable_name(text[max(0, start - 300):start], finding.rule_id.replace("-", "_"),
+                                            dotted=path.endswith(".properties"))
             site = Site(path, location.line, start, end, value_id(finding.secret), variable, encoding=encoding)
             if site not in seen:
                 seen.add(site)

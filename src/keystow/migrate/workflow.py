@@ -8,6 +8,7 @@ from pathlib import Path
 from keystow.baseline import filter_result, scope_for
 from keystow.config import load_config
 from keystow.errors import FatalError
+from keystow.findings import is_leak
 from keystow.git import work_tree_root
 from keystow.migrate.apply import Stores
 from keystow.migrate.model import Plan, Settings, settings_from_dict
@@ -32,13 +33,22 @@ def open_stores(settings: Settings):
     return Stores(opener)
 
 
+def check_aws_ready(settings: Settings) -> None:
+    """Region and credentials present, before anything is written (StoreError, exit 2)."""
+    # late: the session module needs botocore (the optional `aws` extra) only when it is used
+    from keystow.migrate.stores.aws import AwsSession
+
+    AwsSession(region=settings.region, endpoint_url=settings.endpoint_url).check_ready()
+
+
 def find_secrets(root: Path, path: Path) -> list:
     """Findings (values in memory) in the work tree under `path`."""
     config = load_config(root)
     paths = (str(path.resolve()),)
     result = scan_paths(list(paths), config, build_scanner(config))
     scope = scope_for(paths, git_scan=False, configured=config.baseline)
-    return filter_result(result, scope).findings  # accepted findings are not migrated
+    # accepted findings are not migrated, nor a provider's published documentation example
+    return [finding for finding in filter_result(result, scope).findings if is_leak(finding)]
 
 
 def make_plan(root: Path, path: Path, settings: Settings, names: dict[str, str] | None, stores,

@@ -61,12 +61,13 @@ class RedactedFinding(Located):
     locations: tuple[Location, ...]
     tags: tuple[str, ...] = ()
     confidence: str = "high"
+    public_example: str | None = None
 
     @classmethod
     def of(cls, finding: Finding) -> RedactedFinding:
         fingerprint = finding.fingerprint if guessable_bits(finding.secret) >= UNGUESSABLE_BITS else ""
         return cls(finding.rule_id, finding.rule_name, finding.severity, fingerprint,
-                   finding.redacted, finding.locations, finding.tags, finding.confidence)
+                   finding.redacted, finding.locations, finding.tags, finding.confidence, finding.public_example)
 
     def shown_secret(self, show_secrets: bool) -> str:
         return self.redacted  # the value never travels, whatever the flag

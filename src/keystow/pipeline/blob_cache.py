@@ -22,12 +22,13 @@ import re
 from pathlib import Path
 
 from keystow import __version__, fs
+from keystow.detect.public_examples import DATA_FILE as PUBLIC_EXAMPLES
 from keystow.detect.scanner import Scanner
 from keystow.git.catfile import BINARY, TOO_LARGE, ReadProblem
 from keystow.pipeline.blob_hits import Outcome, hit_from_cache
 
 # On disk a skip is a string: "binary" or "too-large:<size>" (`ReadProblem` in memory).
-CACHE_FORMAT = "2"  # 2: redacted forms carry a hash tag
+CACHE_FORMAT = "3"  # 2: redacted forms carry a hash tag; 3: hits carry public_example and severity
 KEEP = 4
 CACHE_READ_LIMIT = 1 << 30  # ~40 bytes per clean blob: room for the largest histories
 
@@ -55,6 +56,7 @@ def _detection_code_digest() -> bytes:
     parts: list[str | bytes] = [__version__]
     for source in sorted(detect.rglob("*.py")):
         parts += [source.relative_to(detect).as_posix(), source.read_bytes()]
+    parts.append(PUBLIC_EXAMPLES.read_bytes())  # a value added there changes what a blob yields
     return fs.digest(*parts).encode()
 
 

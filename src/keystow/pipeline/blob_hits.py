@@ -26,10 +26,17 @@ class Hit:
     redacted: str
     confidence: str
     secret: str = ""  # "" when the hit came from the cache
+    public_example: str = ""  # where the secret is published as a documentation example, or ""
+    # the finding's own: the scanner lowers the rule's for an encrypted key or a public example
+    severity: str = ""
 
     def cacheable(self) -> list:
-        return [self.rule_id, self.line, self.column, self.end_line, self.end_column,
-                self.fingerprint, self.redacted, self.confidence]
+        return [getattr(self, name) for name in CACHED_FIELDS]
+
+
+# What the blob cache stores of a hit, in order: everything but the secret.
+CACHED_FIELDS = ("rule_id", "line", "column", "end_line", "end_column", "fingerprint", "redacted", "confidence",
+                 "public_example", "severity")
 
 
 @dataclass(frozen=True)
@@ -52,16 +59,18 @@ def scan_blob(scanner: Scanner, data: bytes) -> Outcome:
 def hit_from_finding(finding: Finding) -> Hit:
     loc = finding.location
     return Hit(finding.rule_id, loc.line, loc.column, loc.end_line, loc.end_column,
-               finding.fingerprint, finding.redacted, finding.confidence, finding.secret)
+               finding.fingerprint, finding.redacted, finding.confidence, finding.secret,
+               finding.public_example or "", finding.severity)
 
 
 def hit_from_cache(entry: list) -> Hit:
-    return Hit(*entry[:8])
+    return Hit(**dict(zip(CACHED_FIELDS, entry, strict=True)))  # the cache keeps no secret
 
 
 def to_finding(hit: Hit, rules: dict[str, Rule], path: str, blob: str, provenance: Provenance | None) -> Finding:
     rule = rules[hit.rule_id]
     location = Location(path, hit.line, hit.column, hit.end_line, hit.end_column, blob, provenance)
-    return Finding(rule.id, rule.name, rule.severity, hit.secret, (location,), rule.tags, hit.confidence,
+    severity = hit.severity or rule.severity
+    return Finding(rule.id, rule.name, severity, hit.secret, (location,), rule.tags, hit.confidence,
                    known_fingerprint=None if hit.secret else hit.fingerprint,
-                   known_redacted=None if hit.secret else hit.redacted)
+                   known_redacted=None if hit.secret else hit.redacted, public_example=hit.public_example or None)

@@ -74,7 +74,14 @@ def finding_dict(finding: ReportedFinding, show_secrets: bool) -> dict:
         "fingerprint": finding.fingerprint,
         "tags": list(finding.tags),
         "locations": [location_dict(loc) for loc in finding.locations],
+        **_public_example(finding),
     }
+
+
+def _public_example(finding: object) -> dict:
+    """`public_example`: where the secret is published as a documentation example (informational)."""
+    source = getattr(finding, "public_example", None)
+    return {"public_example": source} if source else {}
 
 
 def location_dict(location: Location) -> dict:

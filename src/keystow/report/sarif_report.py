@@ -103,8 +103,13 @@ def _result(finding: Finding, location: Location, rule_index: int, show_secrets:
         },
     }
     commit = location.provenance
-    if commit:
-        result["properties"] = {"commit": commit.commit, "author": commit.author_email, "date": commit.date}
+    properties: dict = {"commit": commit.commit, "author": commit.author_email, "date": commit.date} if commit else {}
+    published = getattr(finding, "public_example", None)
+    if published:  # a documentation example: a note, never an error
+        result["level"] = "note"
+        properties["public_example"] = published
+    if properties:
+        result["properties"] = properties
     return result
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from keystow.findings import Finding, sort_findings, visible
+from keystow.findings import Finding, is_leak, sort_findings, visible
 from keystow.report.verification import verdict_counts, verdict_label
 
 COLORS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m"}
@@ -39,6 +39,9 @@ def _finding_lines(finding: Finding, options, paint, verdict: str = "") -> list[
     severity = paint(COLORS.get(finding.severity, ""), finding.severity)
     secret = visible(finding.shown_secret(options.show_secrets))
     lines = [f"  {where:>8}  {severity:<8} {visible(finding.rule_id)}  {visible(finding.rule_name)}  {secret}{verdict}"]
+    if getattr(finding, "public_example", None):
+        lines.append(paint(DIM, "            " + visible(f"public documentation example ({finding.public_example}): "
+                                                         "not a leak")))
     if loc.provenance:
         p = loc.provenance
         introduced = f"introduced in {p.commit[:12]} by {p.author_name} <{p.author_email}> on {p.date}"
@@ -68,6 +71,9 @@ def summary_line(result) -> str:
     count = len(result.findings)
     head = (f"Found {count} secret{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}"
             if count else "No secrets found")
+    published = sum(1 for f in result.findings if not is_leak(f))
+    if published:
+        head += f", {published} of them public documentation example{'s' if published != 1 else ''}"
     size = f"{result.scanned_bytes / 1e6:.1f} MB" if result.scanned_bytes >= 1e5 else f"{result.scanned_bytes} bytes"
     tail = f" (scanned {result.scanned_blobs} blob{'s' if result.scanned_blobs != 1 else ''}, {size}"
     skipped = result.skipped_counts()

@@ -15,19 +15,36 @@ from keystow.migrate.references import (
     cloudformation,
     codebuild,
     compose,
+    docs,
     ecs,
     envfile,
+    helm,
+    iac_source,
+    ini,
+    jsonconfig,
     kubernetes,
+    kustomize,
+    notebook,
     properties,
     serverless,
     shell,
     source_code,
+    spring_yaml,
     terraform,
+    tfstate,
+    tfvars,
+    xmlconfig,
 )
 from keystow.migrate.references.base import FileChange, FileContext
 
 
 def writer_for(path: str, text: str) -> ModuleType | None:
+    if tfstate.detect(path):
+        return tfstate
+    if notebook.detect(path):
+        return notebook
+    if tfvars.detect(path):
+        return tfvars
     if envfile.is_envfile(path):
         return envfile
     if terraform.detect(path):
@@ -46,12 +63,28 @@ def writer_for(path: str, text: str) -> ModuleType | None:
         return cloudformation
     if kubernetes.detect(path, text):
         return kubernetes
+    if helm.detect(path):
+        return helm
+    if spring_yaml.detect(path):
+        return spring_yaml
+    if kustomize.detect(path):
+        return kustomize
     if ansible.detect(path, text):
         return ansible
     if shell.is_dockerfile(path) or path.endswith(shell.SHELL_EXTENSIONS):
         return shell
+    if iac_source.detect(path, text):
+        return iac_source
     if source_code.language(path):
         return source_code
+    return _config_or_docs(path)
+
+
+def _config_or_docs(path: str) -> ModuleType | None:
+    """Files no ecosystem claims above: configuration an application reads, and documentation."""
+    for writer in (jsonconfig, xmlconfig, ini, docs):
+        if writer.detect(path):
+            return writer
     return None
 
 
@@ -75,11 +108,15 @@ def plan_file(ctx: FileContext) -> FileChange:
 
 def secretsmanager_reason(path: str, text: str, site) -> str | None:
     """Why an item bound for SSM must live in Secrets Manager because of this site, if it must."""
-    if writer_for(path, text) is cloudformation:
+    writer = writer_for(path, text)
+    if writer is cloudformation:
         return cloudformation.needs_secretsmanager(text, site)
+    if writer is iac_source and iac_source.framework(path, text) == "cdk":
+        return iac_source.SECRETS_MANAGER_REASON
     return None
 
 
 def reads_environment(path: str, text: str) -> bool:
     """Whether this file's references are environment variables (listed in the manifest)."""
-    return writer_for(path, text) in (envfile, shell, source_code, compose, properties)
+    return writer_for(path, text) in (envfile, shell, source_code, compose, properties, notebook, ini, xmlconfig,
+                                           jsonconfig, helm)

@@ -15,6 +15,10 @@ from typing import Any, Callable
 
 from keystow.migrate.stores import StoreTarget
 
+# A manual reason starting with this is manual on purpose (a Terraform state file): the plan
+# counts it apart from what keystow could not do, with the remedy in the reason.
+BY_DESIGN = "by design: "
+
 
 @dataclass(frozen=True)
 class Site:
@@ -93,6 +97,13 @@ def encoded(value: str, encoding: str) -> str:
     if encoding == "base64":
         return base64.b64encode(value.encode()).decode()
     return value
+
+
+def placeholder(target: StoreTarget) -> str:
+    """What a document shows instead of a value: `<from SSM: /app/db/password>`."""
+    store = "SSM" if target.store == "ssm" else "Secrets Manager"
+    key = f"#{target.key}" if target.key else ""
+    return f"<from {store}: {target.name}{key}>"
 
 
 def line_bounds(text: str, offset: int) -> tuple[int, int]:

@@ -43,6 +43,20 @@ class AwsSession:
             raise StoreError("no AWS region; pass --region or set AWS_REGION")
         return region
 
+    def check_ready(self) -> None:
+        """A region and credentials, resolved locally (no request sent): called before a run
+        writes its plan or journal, so a missing one stops it with nothing written."""
+        region = self.region
+        try:
+            credentials = self._boto_session.get_credentials()
+        except Exception as exc:
+            if is_botocore_error(exc):  # a broken profile, an unreadable credentials file
+                raise translate(exc, "AWS credentials") from None
+            raise
+        if credentials is None:
+            raise StoreError(f"no AWS credentials for region {region}; set AWS_PROFILE or AWS_ACCESS_KEY_ID and "
+                             "AWS_SECRET_ACCESS_KEY, or run where a role is available (nothing was written)")
+
     @property
     def partition(self) -> str:
         if self.region.startswith("cn-"):
@@ -75,6 +89,23 @@ class AwsSession:
         except Exception as exc:
             if is_botocore_error(exc):
                 raise translate(exc, what, secrets) from None
+            raise
+
+    def call_as(self, key_id: str, secret: str, service: str, operation: str, what: str, **params):
+        """`call`, signed with the given access key instead of the session's own credentials
+        (proving a freshly created key works). The client is not kept: the key is not ours."""
+        session = self._boto_session
+        # late: botocore comes with the optional `aws` extra, loaded (with its error) by _boto_session
+        from botocore.config import Config
+
+        config = Config(retries={"mode": "standard", "total_max_attempts": 2}, connect_timeout=10, read_timeout=30)
+        try:
+            client = session.create_client(service, region_name=self.region, endpoint_url=self.endpoint_url,
+                                           config=config, aws_access_key_id=key_id, aws_secret_access_key=secret)
+            return getattr(client, operation)(**params)
+        except Exception as exc:
+            if is_botocore_error(exc):
+                raise translate(exc, what, (secret,)) from None
             raise
 
     @cached_property

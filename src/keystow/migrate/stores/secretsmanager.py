@@ -78,6 +78,7 @@ class SecretsManagerStore:
                            "restore-secret) or choose another name")
         current = self._call("get_secret_value", "get", name, SecretId=name)
         if same(current.get("SecretString")):
+            self._adopt(name, description, tags)
             return PutResult(name, current["VersionId"], "created" if retried else "unchanged")
         if not overwrite:
             raise Conflict(f"secret {name} already exists with a different value (--overwrite adds a new version)")
@@ -87,22 +88,35 @@ class SecretsManagerStore:
                        Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
         return PutResult(name, response["VersionId"], "updated")
 
+    def _adopt(self, name: str, description: dict, tags: dict[str, str]) -> None:
+        """An existing secret that already holds the value gets the requested tags and KMS key."""
+        if tags:
+            self._call("tag_resource", "tag", name, SecretId=name,
+                       Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
+        if not self.kms_key_id:
+            return
+        current = description.get("KmsKeyId") or DEFAULT_KMS_KEY
+        if current not in (self.kms_key_id, self.session.kms_key_arn(self.kms_key_id, "secretsmanager")):
+            self._call("update_secret", "set the KMS key of", name, SecretId=name, KmsKeyId=self.kms_key_id)
+
     def _check_kms_key(self) -> None:
         if self.kms_key_id and not self._kms_checked:
             self.session.kms_key_arn(self.kms_key_id, "secretsmanager")
             self._kms_checked = True
 
-    def get(self, name: str) -> str | None:
+    def get(self, name: str, version: str | None = None) -> str | None:
+        """The current value, or the one of `version` (a VersionId) when given."""
+        selector = {"VersionId": version} if version else {}
         try:
-            return self._call("get_secret_value", "get", name, SecretId=name).get("SecretString")
+            return self._call("get_secret_value", "get", name, SecretId=name, **selector).get("SecretString")
         except StoreError as exc:
             # A secret pending deletion answers InvalidRequestException: it has no usable value.
             if exc.code in (NOT_FOUND, "InvalidRequestException"):
                 return None
             raise
 
-    def get_json(self, name: str) -> dict | None:
-        value = self.get(name)
+    def get_json(self, name: str, version: str | None = None) -> dict | None:
+        value = self.get(name, version)
         if value is None:
             return None
         mapping = _as_json(value)

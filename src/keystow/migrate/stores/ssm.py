@@ -60,7 +60,7 @@ class SsmStore:
         if current_value == value:
             # Our own earlier attempt may have written it; its version tells created from updated.
             status = ("created" if version == "1" else "updated") if retried else "unchanged"
-            return PutResult(name, version, status)
+            return self._adopt(name, value, tier, tags, PutResult(name, version, status))
         if not overwrite:
             raise Conflict(f"ssm parameter {name} already exists with a different value "
                            "(--overwrite adds a new version)")
@@ -72,6 +72,25 @@ class SsmStore:
             self._call("add_tags_to_resource", "tag", name, ResourceType="Parameter", ResourceId=name,
                        Tags=_tag_list(tags))
         return PutResult(name, str(response["Version"]), "updated")
+
+    def _adopt(self, name: str, value: str, tier: str, tags: dict[str, str], found: PutResult) -> PutResult:
+        """An existing parameter that already holds the value gets the requested tags, and the
+        requested KMS key (a new version of the same value, the only way SSM re-encrypts)."""
+        if tags:
+            self._call("add_tags_to_resource", "tag", name, ResourceType="Parameter", ResourceId=name,
+                       Tags=_tag_list(tags))
+        if not self.kms_key_id or self._key_of(name) in (self.kms_key_id, self.kms_key_arn()):
+            return found
+        if tier == "Standard" and self._tier(name) == "Advanced":
+            tier = "Advanced"
+        response = self._call("put_parameter", "re-encrypt", name, value, Overwrite=True,
+                              **self._put_params(name, value, tier))
+        return PutResult(name, str(response["Version"]), "updated")
+
+    def _key_of(self, name: str) -> str | None:
+        found = self._call("describe_parameters", "describe", name,
+                           ParameterFilters=[{"Key": "Name", "Values": [name]}])["Parameters"]
+        return found[0].get("KeyId") if found else None
 
     def _put_params(self, name: str, value: str, tier: str) -> dict:
         params = {"Name": name, "Value": value, "Type": "SecureString", "Tier": tier}
@@ -128,7 +147,7 @@ class SsmStore:
                  overwrite: bool = False) -> PutResult:
         raise StoreError(f"ssm:{name}: Parameter Store holds one value per name; grouped keys need secretsmanager")
 
-    def get_json(self, name: str) -> dict | None:
+    def get_json(self, name: str, version: str | None = None) -> dict | None:
         raise StoreError(f"ssm:{name}: Parameter Store holds one value per name; grouped keys need secretsmanager")
 
     def configure_rotation(self, name: str, lambda_arn: str, days: int) -> None:
