@@ -15,7 +15,7 @@ def test_prose_and_i18n(value):
 
 
 @pytest.mark.parametrize(
-    "value", ["user_password", "API_TOKEN_HEADER", "clientSecret", "auth.token", "ExpiredTokenException"]
+    "value", ["user_password", "API_TOKEN_HEADER", "clientSecret", "auth.token", "ExpiredTokenException", "API_TOKEN_2"]
 )
 def test_identifier(value):
     assert w.is_identifier(value)
