@@ -129,25 +129,37 @@ def markdown(times: dict[str, list[tuple[float, float]]], runs: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+# A clean change that names secrets without holding one: the generic rules' keywords occur, so
+# the hook's quick path compiles and runs their regexes (issue 18's 3-file commit has none).
+KEYWORD_TEXT = ("import os\n\n\ndef connect{n}(settings):\n    token = os.environ['API_TOKEN']\n"
+                "    password = settings.get('password')\n"
+                "    return Client(token=token, password=password, retries={n})\n")
+HOOK = [sys.executable, "-m", "keystow.cli.hook_entry", "pre-commit"]
+STARTUP_VARIANTS = {"python -c pass": ([sys.executable, "-c", "pass"], FILE_TEXT),
+                    "keystow pre-commit hook": (HOOK, FILE_TEXT),
+                    "hook, files naming token/password": (HOOK, KEYWORD_TEXT)}
+
+
 def measure_startup(runs: int, warmup: int = 2) -> dict[str, list[float]]:
     """CPU seconds (user + system, the process and the git it runs) of `python -c pass` and of
-    `python -m keystow.cli.hook_entry pre-commit` with 3 small files staged, interleaved."""
+    `python -m keystow.cli.hook_entry pre-commit` with 3 small files staged, interleaved; the
+    hook also on 3 clean files that name a token and a password."""
     work = Path(tempfile.mkdtemp(prefix="keystow-hook-startup-"))
     try:
         env = bench_env(work)
-        repo = work / "repo"
-        make_repo(repo, "no hook", env)
-        names = [f"mod{i}.py" for i in range(3)]
-        for i, name in enumerate(names):
-            (repo / name).write_text(FILE_TEXT.format(n=i))
-        run(["git", "add", *names], repo, env)
-        commands = {"python -c pass": [sys.executable, "-c", "pass"],
-                    "keystow pre-commit hook": [sys.executable, "-m", "keystow.cli.hook_entry", "pre-commit"]}
-        times: dict[str, list[float]] = {name: [] for name in commands}
+        repos = {}
+        for number, (name, (_, text)) in enumerate(STARTUP_VARIANTS.items()):
+            repos[name] = repo = work / f"repo{number}"
+            make_repo(repo, "no hook", env)
+            names = [f"mod{i}.py" for i in range(3)]
+            for i, file_name in enumerate(names):
+                (repo / file_name).write_text(text.format(n=i))
+            run(["git", "add", *names], repo, env)
+        times: dict[str, list[float]] = {name: [] for name in STARTUP_VARIANTS}
         for round_number in range(warmup + runs):
-            for name, command in commands.items():
+            for name, (command, _) in STARTUP_VARIANTS.items():
                 before = children_cpu()
-                subprocess.run(command, cwd=repo, env=env, capture_output=True, check=True)
+                subprocess.run(command, cwd=repos[name], env=env, capture_output=True, check=True)
                 if round_number >= warmup:
                     times[name].append(children_cpu() - before)
         return times
@@ -160,7 +172,9 @@ def startup_report(times: dict[str, list[float]]) -> str:
     lines = [f"{name}: median {statistics.median(values) * 1000:.0f} ms CPU "
              f"(min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f}) over {len(values)} runs"
              for name, values in times.items()]
-    return "\n".join([*lines, f"ratio hook / bare interpreter: {hook / bare:.1f}x (target <= 3x)"])
+    keywords = statistics.median(times["hook, files naming token/password"])
+    return "\n".join([*lines, f"ratio hook / bare interpreter: {hook / bare:.1f}x (target <= 3x); "
+                              f"files naming token/password: {keywords / bare:.1f}x"])
 
 
 def main() -> None:

@@ -16,10 +16,10 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import sys
 import tempfile
 from pathlib import Path
 
+from keystow.cache_location import user_cache_directory
 from keystow.errors import FatalError
 
 # A repository-chosen file keystow reads (config, extra rules, baseline, plan, journal) is small;
@@ -37,13 +37,9 @@ def cache_dir() -> Path:
     Linux and macOS are computed here (XDG_CACHE_HOME or ~/.cache; ~/Library/Caches): importing
     platformdirs costs the hook ~20 ms. Other platforms ask platformdirs.
     """
-    override = os.environ.get("KEYSTOW_CACHE_DIR")
-    if override:
-        return Path(override)
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "keystow"
-    if os.name == "posix":
-        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "keystow"
+    location = user_cache_directory()
+    if location is not None:
+        return Path(location)
     # late: the hook imports this module; platformdirs is on its no-import list
     from platformdirs import user_cache_dir
 

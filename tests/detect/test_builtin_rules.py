@@ -7,13 +7,14 @@ import re
 
 import pytest
 
-from keystow.commands.rules import example_path, rule_failures
+from keystow.commands.rules import checking_scanner, disagreements, example_path, rule_failures
 from keystow.config import Config
 from keystow.detect.matcher import hyperscan_available
 from keystow.detect.scanner import Blob, FilterPolicy, Scanner
 from keystow.pipeline.scanning import load_ruleset
 
-ENGINES = ["re"] + (["hyperscan"] if hyperscan_available() else [])
+# tiny: the hook's small-input path (keyword prefilter and re in keystow.detect.quick, then the re engine)
+ENGINES = ["re", "tiny"] + (["hyperscan"] if hyperscan_available() else [])
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +24,13 @@ def ruleset():
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_every_example_and_negative_example(ruleset, engine):
-    scanner = Scanner(ruleset, FilterPolicy(inline_allow=False, one_finding_per_position=False), engine)
-    assert rule_failures(ruleset, scanner) == []
+    assert rule_failures(ruleset, checking_scanner(ruleset, engine)) == []
+
+
+@pytest.mark.skipif(not hyperscan_available(), reason="Hyperscan is not installed")
+def test_the_tiny_path_finds_exactly_what_hyperscan_finds(ruleset):
+    """Every finding, on every example and negative example, not just each rule's own verdict."""
+    assert disagreements(ruleset, checking_scanner(ruleset, "hyperscan"), checking_scanner(ruleset, "tiny")) == []
 
 
 def test_every_rule_has_examples_and_negatives(ruleset):

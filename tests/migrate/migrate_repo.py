@@ -3,6 +3,7 @@ fake credentials, and a reader that follows each ecosystem's reference back to t
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
 import json
@@ -15,11 +16,27 @@ from pathlib import Path
 
 import yaml
 
-from testing.fakes import Fakes
+from testing.fakes import ALNUM, Fakes
 from tests.helpers import git, run_keystow, run_keystow_crashing
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "migrate" / "repo"
+EVERYTYPE = FIXTURE.parent / "everytype"
 PLACEHOLDER = re.compile(r"@@([A-Z]+)(\d+)@@")
+# Placeholder kinds (`@@KIND<n>@@`) and the fake each is filled with.
+FAKERS = {
+    "GH": lambda f: f.github_token(),
+    "AKID": lambda f: f.aws_access_key_id(),
+    "AWSSK": lambda f: f.aws_secret_access_key(),
+    "SLACK": lambda f: f.slack_bot_token(),
+    "NPM": lambda f: f.crc32_token("npm"),
+    "PYPI": lambda f: f.token("pypi-AgEIcHlwaS5vcmc", ALNUM + "_-", 120),
+    "PW": lambda f: f.password(20),
+    "GRADLE": lambda f: f.chars(ALNUM, 32),
+    "DOCKERAUTH": lambda f: base64.b64encode(f"acme-ci:{f.github_token()}".encode()).decode(),
+    "JWT": lambda f: f.jwt(),
+    "PEM": lambda f: f.pem_private_key("RSA").rstrip("\n"),  # the fixture file has its own line end
+    "PEMESC": lambda f: f.pem_private_key("").replace("\n", "\\n"),  # inside a JSON string
+}
 
 
 def fake_values(seed: int = 11) -> dict[str, str]:
@@ -43,6 +60,42 @@ def make_repo(repo: Path, seed: int = 11) -> dict[str, str]:
                 path.write_bytes(filled)
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "services with hardcoded credentials")
+    return values
+
+
+@contextlib.contextmanager
+def fresh_moto_repo(moto_server: str, tmp_path_factory, name: str):
+    """An empty git repository, with AWS pointed at a freshly reset moto server meanwhile
+    (module-scoped fixtures use this where the function-scoped `aws_env` cannot serve)."""
+    import pytest
+
+    from testing.local_moto import reset
+    from tests.moto_server import AWS_TEST_ENV
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
+        for variable, value in AWS_TEST_ENV.items():
+            monkeypatch.setenv(variable, value)
+        reset(moto_server)
+        repo = tmp_path_factory.mktemp(name) / "repo"
+        repo.mkdir()
+        git(repo, "init", "-q", "-b", "main")
+        yield repo
+
+
+def fill_tree(source: Path, repo: Path, seed: int = 11) -> dict[str, str]:
+    """Copy `source` into `repo` (modes kept) with every `@@KIND<n>@@` replaced by a fake of that
+    kind (the same placeholder, the same value, in every file); the values by placeholder."""
+    shutil.copytree(source, repo, dirs_exist_ok=True)
+    files = sorted(p for p in repo.rglob("*") if p.is_file() and ".git" not in p.relative_to(repo).parts)
+    texts = {path: path.read_bytes().decode() for path in files}
+    wanted = sorted({(kind, int(n)) for text in texts.values() for kind, n in PLACEHOLDER.findall(text)})
+    fakes = Fakes(seed)
+    values = {f"{kind}{n}": FAKERS[kind](fakes) for kind, n in wanted}
+    for path, text in texts.items():
+        filled = PLACEHOLDER.sub(lambda m: values[m.group(1) + m.group(2)], text)
+        if filled != text:
+            path.write_bytes(filled.encode())
     return values
 
 

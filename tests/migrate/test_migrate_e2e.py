@@ -10,30 +10,22 @@ import stat
 
 import pytest
 
-from testing.local_moto import reset
 from tests.helpers import git
 from tests.migrate.migrate_repo import (
     StoreReader,
+    fresh_moto_repo,
     load_yaml,
     make_repo,
     manifest,
     migrate,
     scan_paths_with_findings,
 )
-from tests.moto_server import AWS_TEST_ENV
 
 
 @pytest.fixture(scope="module")
 def migrated(moto_server, tmp_path_factory):
     """One migration of the whole fixture repository, shared by the read-only checks below."""
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
-        for name, value in AWS_TEST_ENV.items():
-            monkeypatch.setenv(name, value)
-        reset(moto_server)
-        repo = tmp_path_factory.mktemp("migrated") / "repo"
-        repo.mkdir()
-        git(repo, "init", "-q", "-b", "main")
+    with fresh_moto_repo(moto_server, tmp_path_factory, "migrated") as repo:
         values = make_repo(repo)
         result = migrate(repo, "--to", "ssm", "--apply", "--yes")
         assert result.returncode == 0, result.stderr.decode()

@@ -43,3 +43,15 @@ def test_write_atomic_keeps_mode_and_leaves_no_temp(tmp_path):
     assert path.read_bytes() == b"new\r\n"
     assert stat.S_IMODE(path.stat().st_mode) == 0o750
     assert os.listdir(tmp_path) == ["run.sh"]
+
+
+def test_adjacent_removals_restore_in_their_order():
+    from keystow.migrate.references.base import Edit
+    from keystow.migrate.rewrite import apply_edits, restore
+
+    text = "env:\n  TOKEN: s3cr3t-value\njobs: {}\n"
+    entry, jobs = text.index("  TOKEN"), text.index("jobs")
+    edits = [Edit(0, entry, ""), Edit(entry, jobs, "")]  # the `env:` line and its only entry, both removed
+    new, applied = apply_edits(text, edits, {"v1": "s3cr3t-value"})
+    assert new == "jobs: {}\n"
+    assert restore(new, applied, {"v1": "s3cr3t-value"}) == text

@@ -118,3 +118,59 @@ def test_keystow_run_unknown_command(stored, tmp_path):
     assert result.returncode == 127
     assert result.stderr.decode().strip() == "keystow: error: command not found: keystow-no-such-command"
     assert stored["db_password"] not in result.stderr.decode()
+
+
+def test_keystow_run_injected_keys_drop_conflicting_credentials(stored, tmp_path):
+    write_manifest(tmp_path, {"AWS_ACCESS_KEY_ID": "secretsmanager:app/aws#aws_access_key_id",
+                              "AWS_SECRET_ACCESS_KEY": "secretsmanager:app/aws#aws_secret_access_key"})
+    code = ("import os; print(','.join(n for n in ('AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_PROFILE', "
+            "'AWS_DEFAULT_PROFILE', 'KEEP_ME') if n in os.environ)); print(os.environ['AWS_SECRET_ACCESS_KEY'])")
+    (tmp_path / "aws-credentials").write_text("[dev]\naws_access_key_id = testing\naws_secret_access_key = testing\n")
+    (tmp_path / "aws-config").write_text("[profile dev]\nregion = us-east-1\n")
+    env = {"AWS_SESSION_TOKEN": "caller-session", "AWS_SECURITY_TOKEN": "caller-session", "AWS_PROFILE": "dev",
+           "AWS_DEFAULT_PROFILE": "dev", "KEEP_ME": "1",
+           "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "aws-credentials"),
+           "AWS_CONFIG_FILE": str(tmp_path / "aws-config")}
+    result = run_keystow("run", "--", sys.executable, "-c", code, cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode().split() == ["KEEP_ME", stored["secret_key"]]
+    write_manifest(tmp_path, {"DB_PASSWORD": "ssm:/app/db_password"})  # no keys injected: nothing dropped
+    result = run_keystow("run", "--", sys.executable, "-c", code, cwd=tmp_path, env=env)
+    kept = "AWS_SESSION_TOKEN,AWS_SECURITY_TOKEN,AWS_PROFILE,AWS_DEFAULT_PROFILE,KEEP_ME"
+    assert result.stdout.decode().split()[0] == kept
+
+
+READ_FILE = ("import os, stat, sys; path = sys.argv[1]; print(oct(stat.S_IMODE(os.stat(path).st_mode)), "
+             "open(path, 'rb').read().hex(), os.environ.get('DB_PASSWORD'))")
+
+
+def test_keystow_run_file_written_0600_and_removed(stored, ssm_store, tmp_path):
+    key = Fakes(22).pem_private_key()
+    ssm_store.put("/app/keys/id_rsa", key, tags={})
+    ssm_store.put("/app/keys/store_jks", "AAECAw==", tags={})
+    (tmp_path / "keys").mkdir()
+    manifest = tmp_path / ".keystow-refs.toml"
+    manifest.write_text('DB_PASSWORD = "ssm:/app/db_password"\n"file:keys/id_rsa" = "ssm:/app/keys/id_rsa"\n')
+    result = run_keystow("run", "--file", "keys/id_rsa", "--", sys.executable, "-c", READ_FILE, "keys/id_rsa",
+                         cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode().split() == ["0o600", key.encode().hex(), stored["db_password"]]
+    assert not (tmp_path / "keys/id_rsa").exists()
+    result = run_keystow("run", "--keep-files", "--file", "keys/store.jks=base64:ssm:/app/keys/store_jks", "--",
+                         sys.executable, "-c", READ_FILE + "; sys.exit(3)", "keys/store.jks", cwd=tmp_path)
+    assert result.returncode == 3 and result.stdout.decode().split()[1] == "00010203"
+    assert (tmp_path / "keys/store.jks").read_bytes() == b"\x00\x01\x02\x03"
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ("../outside=ssm:/app/db_password", "is outside"),
+    ("present=ssm:/app/db_password", "already exists"),
+    ("keys/absent", "none in the manifest"),
+])
+def test_keystow_run_file_refusals(stored, tmp_path, spec, message):
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "present").write_text("mine\n")
+    result = run_keystow("run", "--file", spec, "--", sys.executable, "-c", "print('ran')", cwd=tmp_path / "work")
+    assert result.returncode == 2 and result.stdout == b""
+    assert message in result.stderr.decode() and len(result.stderr.decode().splitlines()) == 1
+    assert (tmp_path / "work" / "present").read_text() == "mine\n" and not (tmp_path / "outside").exists()

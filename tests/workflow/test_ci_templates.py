@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ import yaml
 
 from testing.fakes import Fakes
 from tests.helpers import commit_file, git
-from tests.workflow.readme import ROOT, github_workflow, gitlab_include
+from tests.workflow.readme import ROOT, github_workflow, gitlab_include, yaml_snippets
 
 BIN = Path(sys.executable).parent
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
@@ -57,6 +58,26 @@ def test_action_shape():
     assert job["steps"][0]["with"]["fetch-depth"] == 0
     assert job["steps"][0]["with"]["persist-credentials"] is False
     assert github_workflow()["permissions"]["security-events"] == "write"
+
+
+# `uses: owner/repo[/path]@<40 hex> # vX.Y.Z`: pinned to a commit, the release named beside it.
+PINNED_USES = re.compile(r"^\s*(?:- )?uses: [\w.-]+/[\w./-]+@[0-9a-f]{40}\s+# v\d+\.\d+\.\d+\s*$")
+# The README's own line: the reader's mirror of keystow, at a commit the reader chooses.
+OWN_ACTION = "uses: your-org/keystow@FULL_COMMIT_SHA"
+
+
+def _uses_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if re.match(r"^\s*(?:- )?uses:", line)]
+
+
+def test_every_action_is_pinned_by_commit_sha():
+    action_lines = _uses_lines((ROOT / "action.yml").read_text())
+    readme_lines = [line for snippet in yaml_snippets() for line in _uses_lines(snippet)]
+    assert action_lines and readme_lines
+    third_party = action_lines + [line for line in readme_lines if OWN_ACTION not in line]
+    unpinned = [line.strip() for line in third_party if not PINNED_USES.match(line)]
+    assert unpinned == []
+    assert any("actions/checkout@" in line for line in third_party)
 
 
 def _run_action_scan(repo: Path, base: str, head: str, tmp_path: Path) -> tuple[subprocess.CompletedProcess, str]:

@@ -37,6 +37,16 @@ def build_demo_repository(repo: Path, fakes: Fakes) -> None:
     write(repo / ".env", f"STRIPE_API_KEY={fakes.stripe_live_key()}\nLOG_LEVEL=info\n")
     write(repo / "deploy" / "ci.sh", f"#!/bin/sh\nexport GITHUB_TOKEN={fakes.github_token()}\n")
     write(repo / "README.md", "Set DB_PASSWORD=changeme locally; never commit a real one.\n")
+    write(repo / ".npmrc", f"//registry.npmjs.org/:_authToken={fakes.crc32_token('npm')}\n")
+    write(repo / "deploy" / "id_ed25519", fakes.pem_private_key("OPENSSH", 400))
+    write(repo / ".github" / "workflows" / "release.yml",
+          "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    env:\n"
+          f"      AWS_ACCESS_KEY_ID: {fakes.aws_access_key_id()}\n"
+          f"      AWS_SECRET_ACCESS_KEY: {fakes.aws_secret_access_key()}\n"
+          "    steps:\n      - uses: actions/checkout@v4\n      - run: npm publish\n        env:\n"
+          f"          NODE_AUTH_TOKEN: {fakes.crc32_token('npm')}\n")
+    write(repo / "infra" / "main.tf", 'resource "aws_db_instance" "orders" {\n  engine   = "postgres"\n'
+                                      f'  password = "{fakes.password(20)}"\n}}\n')
     git(repo, "add", ".")
     git(repo, "commit", "-q", "-m", "initial import")
     write(repo / "notify.js", f'const slack = "{fakes.slack_bot_token()}";\n')

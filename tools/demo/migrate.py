@@ -18,11 +18,16 @@ from tools.demo.steps import banner, keystow
 DEMO_AWS_ENV = {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo", "AWS_REGION": "us-east-1",
                 "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
                 "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
-APP = ("import os\nfrom keystow.config import toml_parser\ntomllib = toml_parser()\n"
+APP = ("import os, stat\nfrom keystow.config import toml_parser\ntomllib = toml_parser()\n"
        "names = tomllib.load(open('.keystow-refs.toml', 'rb'))\n"
-       "for name in sorted(names):\n"
+       "for name in sorted(n for n in names if not n.startswith('file:')):\n"
        "    value = os.environ[name]\n"
-       "    print(f'the app sees {name} = {value[:4]}… ({len(value)} characters, from {names[name]})')\n")
+       "    print(f'the app sees {name} = {value[:4]}… ({len(value)} characters, from {names[name]})')\n"
+       "for name in sorted(n for n in names if n.startswith('file:')):\n"
+       "    path = name.removeprefix('file:')\n"
+       "    mode = oct(stat.S_IMODE(os.stat(path).st_mode))\n"
+       "    print(f'the app reads {path} ({os.path.getsize(path)} bytes, mode {mode}, from {names[name]})')\n")
+SECRET_FILES = ("deploy/id_ed25519",)  # written back by `keystow run --file` for the app's lifetime
 
 
 def demo_migration(repo: Path) -> None:
@@ -35,8 +40,9 @@ def demo_migration(repo: Path) -> None:
         show_new_lines(repo)
         banner("Rescan: the work tree is clean")
         keystow(repo, "scan", ".", check_codes=(0,))
-        banner("The app gets the values at run time: keystow run -- python -c ...")
-        keystow(repo, "run", "--", sys.executable, "-c", APP, check_codes=(0,))
+        banner("The app gets the values at run time, and the key file back: keystow run --file ... -- python -c ...")
+        files = [arg for path in SECRET_FILES for arg in ("--file", path)]
+        keystow(repo, "run", *files, "--", sys.executable, "-c", APP, check_codes=(0,))
 
 
 def show_new_lines(repo: Path) -> None:

@@ -7,17 +7,21 @@ anything else is a bug and becomes a redacted crash report with exit code 3.
 from __future__ import annotations
 
 import sys
-from typing import Callable
 
 from keystow.errors import FatalError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's path
+if TYPE_CHECKING:
+    from typing import Callable
+
 
 def guarded(call: Callable[[], int]) -> int:
-    from keystow.findings import visible  # an error may quote a path or a git message
-
     try:
         return call()
     except FatalError as exc:
+        # late: only an error message needs the sanitiser (it may quote a path or a git message)
+        from keystow.findings import visible
+
         print(f"keystow: error: {visible(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:

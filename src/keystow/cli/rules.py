@@ -28,8 +28,8 @@ def rules_list(as_json, config_file):
 
 @rules.command("check")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--engine", "engines", multiple=True, type=click.Choice(["hyperscan", "re"]),
-              help="Engine(s) to check (default: both where Hyperscan is installed).")
+@click.option("--engine", "engines", multiple=True, type=click.Choice(["hyperscan", "re", "tiny"]),
+              help="Engine(s) to check (default: all; tiny is the hook's small-input path: keywords, then re).")
 def rules_check(config_file, engines):
     """Run every rule's examples and negative examples through the full pipeline."""
     # late: click callback: `keystow <other command>` and the hook do not load this command's modules
@@ -37,5 +37,5 @@ def rules_check(config_file, engines):
     from keystow.detect.matcher import hyperscan_available
 
     if not engines:
-        engines = ("hyperscan", "re") if hyperscan_available() else ("re",)
+        engines = ("hyperscan", "re", "tiny") if hyperscan_available() else ("re", "tiny")
     sys.exit(check_rules(load_cli_config(config_file), tuple(engines)))

@@ -6,10 +6,11 @@ import functools
 import json
 
 from keystow.config import Config
+from keystow.detect import quick
 from keystow.detect.ruleset import Rule, RuleSet, builtin_rule_files
 from keystow.detect.scanner import Blob, FilterPolicy, Scanner
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS
-from keystow.findings import is_leak
+from keystow.findings import Finding, is_leak
 from keystow.pipeline.scanning import load_ruleset
 
 
@@ -32,9 +33,11 @@ def check_rules(config: Config, engines: tuple[str, ...]) -> int:
     (matcher, entropy, checksum, filters), on each engine."""
     ruleset = load_ruleset(config)
     failures = []
-    for engine in engines:
-        scanner = Scanner(ruleset, FilterPolicy(inline_allow=False, one_finding_per_position=False), engine)
+    scanners = {engine: checking_scanner(ruleset, engine) for engine in engines}
+    for engine, scanner in scanners.items():
         failures += [f"[{engine}] {line}" for line in rule_failures(ruleset, scanner)]
+    if "hyperscan" in scanners and "tiny" in scanners:
+        failures += [f"[tiny] {line}" for line in disagreements(ruleset, scanners["hyperscan"], scanners["tiny"])]
     failures += reference_failures(ruleset)
     for line in failures:
         print(line)
@@ -47,6 +50,45 @@ def check_rules(config: Config, engines: tuple[str, ...]) -> int:
     print(f"{len(ruleset)} rules ({providers} provider), {examples} examples, engines: {', '.join(engines)}: "
           f"{len(failures)} failure{'s' if len(failures) != 1 else ''}")
     return EXIT_FINDINGS if failures else EXIT_CLEAN
+
+
+class TinyPath:
+    """What the pre-commit hook runs on a small input: the quick test (keywords, then `re` on
+    the rules whose keywords occur; `keystow.detect.quick`), and only when it sees a candidate
+    the full pipeline on the `re` engine."""
+
+    def __init__(self, ruleset: RuleSet, policy: FilterPolicy) -> None:
+        self.index = quick.build_index(ruleset.rules)
+        self.scanner = Scanner(ruleset, policy, "re")
+
+    def scan(self, blob: Blob) -> list[Finding]:
+        data = blob.data
+        if quick.quick_test_applies(data, blob.path) and not quick.has_candidate(self.index, blob.path, data):
+            return []
+        return self.scanner.scan(blob)
+
+
+def checking_scanner(ruleset: RuleSet, engine: str) -> Scanner | TinyPath:
+    """`engine`: hyperscan, re, or tiny (the hook's small-input path)."""
+    policy = FilterPolicy(inline_allow=False, one_finding_per_position=False)
+    return TinyPath(ruleset, policy) if engine == "tiny" else Scanner(ruleset, policy, engine)
+
+
+def disagreements(ruleset: RuleSet, reference: Scanner | TinyPath, other: Scanner | TinyPath) -> list[str]:
+    """Each example or negative example on which the two paths report different findings (any
+    rule's, at any place), not only the rule's own verdict."""
+    lines = []
+    for rule in ruleset.rules:
+        for kind, texts in (("example", rule.examples), ("negative example", rule.negative_examples)):
+            for number, text in enumerate(texts, 1):
+                blob = Blob(example_path(rule), text.encode("utf-8"))
+                if _summary(reference.scan(blob)) != _summary(other.scan(blob)):
+                    lines.append(f"{rule.id}: {kind} {number}: findings differ from the hyperscan path")
+    return lines
+
+
+def _summary(findings: list[Finding]) -> list[tuple]:
+    return sorted((f.rule_id, f.secret, f.location.line, f.location.column, f.confidence) for f in findings)
 
 
 def unreferenced(ruleset: RuleSet) -> list[Rule]:
@@ -69,7 +111,7 @@ def _builtin_sources() -> frozenset[str]:
     return frozenset(str(path) for path in builtin_rule_files())
 
 
-def rule_failures(ruleset: RuleSet, scanner: Scanner) -> list[str]:
+def rule_failures(ruleset: RuleSet, scanner: Scanner | TinyPath) -> list[str]:
     failures = []
     for rule in ruleset.rules:
         failures += [f"{rule.id}: example {i + 1} not found" for i, text in enumerate(rule.examples)
@@ -87,7 +129,7 @@ def example_path(rule: Rule) -> str:
     return rule.paths[0].replace("**/", "").replace("*", "x")
 
 
-def _found(scanner: Scanner, rule: Rule, text: str) -> bool:
+def _found(scanner: Scanner | TinyPath, rule: Rule, text: str) -> bool:
     findings = scanner.scan(Blob(example_path(rule), text.encode("utf-8")))
     # a provider's published example (AKIAIOSFODNN7EXAMPLE) is reported, but as no leak: a negative example
     return any(f.rule_id == rule.id and is_leak(f) for f in findings)

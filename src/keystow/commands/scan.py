@@ -197,6 +197,7 @@ def collect(options: ScanOptions, config: Config, progress=None) -> ScanResult:
         result = scan_paths(list(options.paths), config, scanner, options.recurse_submodules, progress)
     if not is_git_scan(options) or options.staged:  # history scans use workers and a cache: not counted
         result.suppressed["inline_allowed"] = scanner.inline_allowed
+        result.notices.extend(scanner.notices)
     return result
 
 

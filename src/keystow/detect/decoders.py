@@ -13,14 +13,14 @@ import binascii
 import re
 from typing import TYPE_CHECKING, Iterator, NamedTuple
 
+from keystow.detect.quick import MANIFEST_SUFFIXES
 from keystow.detect.text import TextIndex
 
 if TYPE_CHECKING:
     from keystow.findings import Finding
 
-# Manifests are YAML (or a template of it); other blobs skip even the substring search, which
+# Manifests (quick.MANIFEST_SUFFIXES) only: other blobs skip even the substring search, which
 # over a whole tree costs as much as a third of the Hyperscan pass.
-MANIFEST_SUFFIXES = (".yaml", ".yml", ".yaml.tpl", ".yml.tpl", ".yaml.j2", ".yml.j2", "<stdin>", "<example>")
 SECRET_KIND = re.compile(rb"""^\s*kind:\s*["']?Secret["']?\s*$""", re.M)
 DATA_KEY = re.compile(rb"^(?P<indent>[ \t]*)data:[ \t]*$")
 ENTRY = re.compile(

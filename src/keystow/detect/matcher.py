@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Iterator, NamedTuple
 
 from keystow import fs
+from keystow.detect.patterns import secret_spans
+from keystow.detect.quick import keywords_occur
 from keystow.detect.ruleset import Rule, RuleSet
 from keystow.errors import RuleError
 
@@ -63,13 +65,13 @@ class ReMatcher:
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.rules = ruleset.rules
+        self.keywords = [tuple(k.encode() for k in rule.keywords) for rule in self.rules]
 
     def matches(self, data: bytes) -> Iterator[Match]:
         lowered = data.lower()
-        for rule in self.rules:
-            if rule.keywords and not any(k.encode() in lowered for k in rule.keywords):
-                continue
-            yield from _confirm(rule, data, 0, len(data))
+        for rule, keywords in zip(self.rules, self.keywords, strict=True):
+            if keywords_occur(keywords, lowered):
+                yield from _confirm(rule, data, 0, len(data))
 
 
 class HyperscanMatcher:
@@ -128,13 +130,8 @@ def _windows(ends: list[int], window: int, size: int) -> Iterator[tuple[int, int
 
 
 def _confirm(rule: Rule, data: bytes, start: int, stop: int) -> Iterator[Match]:
-    pattern = rule.compiled()
-    group = rule.secret_group()
-    for m in pattern.finditer(data, start, stop):
-        s_start, s_end = m.span(group)
-        if s_start < 0 or s_start == s_end:
-            continue
-        yield Match(rule, m.start(), m.end(), s_start, s_end)
+    for m_start, m_end, s_start, s_end in secret_spans(rule.regex, data, start, stop):
+        yield Match(rule, m_start, m_end, s_start, s_end)
 
 
 # --- the compiled database and its on-disk cache -------------------------------------------

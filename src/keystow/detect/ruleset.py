@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from keystow import fs
-from keystow.detect import rule_cache
+from keystow.detect import patterns, quick, rule_cache
 from keystow.detect.checksums import VALIDATORS
 from keystow.errors import RuleError
 
@@ -53,23 +53,10 @@ class Rule(NamedTuple):
         return self.kind == "generic"
 
     def compiled(self) -> re.Pattern[bytes]:
-        return _compile_bytes(self.regex)
+        return patterns.compiled(self.regex)
 
     def secret_group(self) -> int | str:
-        pattern = self.compiled()
-        if "secret" in pattern.groupindex:
-            return "secret"
-        return 1 if pattern.groups else 0
-
-
-_COMPILED: dict[str, re.Pattern[bytes]] = {}
-
-
-def _compile_bytes(regex: str) -> re.Pattern[bytes]:
-    pattern = _COMPILED.get(regex)
-    if pattern is None:
-        pattern = _COMPILED[regex] = re.compile(regex.encode())
-    return pattern
+        return patterns.secret_group(self.compiled())
 
 
 class RuleSet:
@@ -114,8 +101,7 @@ class RuleSet:
 def builtin_rule_files() -> list[Path]:
     # The rules ship inside the package directory (a plain path: importlib.resources costs the
     # hook ~20 ms and keystow is never imported from a zip).
-    root = Path(__file__).resolve().parent.parent / "rules"
-    return sorted(p for p in root.iterdir() if p.name.endswith((".yaml", ".yml")))
+    return [Path(path) for path in quick.builtin_rule_paths()]
 
 
 def load_rules(extra_files: tuple[Path, ...] = (), builtin: bool = True) -> RuleSet:
@@ -127,6 +113,8 @@ def load_rules(extra_files: tuple[Path, ...] = (), builtin: bool = True) -> Rule
     files = (builtin_rule_files() if builtin else []) + list(extra_files)
     cached = rule_cache.load(files)
     if cached is not None:
+        if builtin and not extra_files:
+            quick.refresh_index(cached.rules)  # the hook's quick path reads the built-in rules from it
         return cached
     ruleset = _parse_files(files)
     # late: the hook imports this module; loads pickled rules on its cached path, never checking them
@@ -134,6 +122,8 @@ def load_rules(extra_files: tuple[Path, ...] = (), builtin: bool = True) -> Rule
 
     reject_backtracking(ruleset.rules, {str(p) for p in extra_files})  # user rules: no ReDoS
     rule_cache.store(files, ruleset)
+    if builtin and not extra_files:
+        quick.refresh_index(ruleset.rules)
     return ruleset
 
 
@@ -219,7 +209,7 @@ def _build_rule(raw: dict, source: str, fragments: dict[str, str]) -> Rule:
 
 def _check_regex(regex: str, where: str) -> None:
     try:
-        pattern = _compile_bytes(regex)
+        pattern = patterns.compiled(regex)
     except (re.error, UnicodeEncodeError, OverflowError, RecursionError) as exc:  # x{99999999999}, (((...
         raise RuleError(f"{where}: regex does not compile: {exc}") from None
     if pattern.match(b""):

@@ -19,8 +19,9 @@ from keystow.detect.filters.overlap import (
     drop_shadowed_generic,
     not_overlapping_specific,
 )
-from keystow.detect.matcher import Match, build_matcher
+from keystow.detect.matcher import HyperscanMatcher, Match, ReMatcher, build_matcher
 from keystow.detect.public_examples import public_example_source
+from keystow.detect.quick import SMALL_INPUT, path_in_scope
 from keystow.detect.ruleset import Rule, RuleSet
 from keystow.detect.structures import relocate as place_in_document
 from keystow.detect.structures import structured_views
@@ -55,9 +56,30 @@ class Scanner:
         self.ruleset = ruleset
         self.policy = policy if policy is not None else FilterPolicy()
         self.engine = engine
-        self.matcher = build_matcher(ruleset, engine)
+        # "auto" builds its matcher on first use, so a small input can take the `re` engine and
+        # never load the Hyperscan database (see `use_re_for_small_input`).
+        self._matcher: HyperscanMatcher | ReMatcher | None = None
+        if engine != "auto":
+            self._matcher = build_matcher(ruleset, engine)
         self.generic_rule_ids = frozenset(rule.id for rule in ruleset.rules if rule.is_generic)
         self.inline_allowed = 0  # findings a `keystow:allow` comment dropped (in this process)
+        # One line per token dropped for a wrong checksum in a test-looking file (where made-up
+        # tokens live): the user learns why a token they expected was not reported.
+        self.notices: list[str] = []
+
+    @property
+    def matcher(self) -> HyperscanMatcher | ReMatcher:
+        if self._matcher is None:
+            self._matcher = build_matcher(self.ruleset, self.engine)
+        return self._matcher
+
+    def use_re_for_small_input(self, size: int) -> None:
+        """Before the first scan, for an input of `size` bytes in all (the staged files of a
+        commit): below quick.SMALL_INPUT the `re` engine (keywords, then the few rules whose
+        keywords occur) costs less than loading the Hyperscan database. Both engines find the same:
+        `keystow rules check` runs every rule's examples on each."""
+        if self._matcher is None and size < SMALL_INPUT:
+            self._matcher = ReMatcher(self.ruleset)
 
     def init_arguments(self) -> dict:
         """What rebuilds this scanner in a worker process, with the engine it resolved to."""
@@ -115,6 +137,8 @@ class Scanner:
             return None
         confidence = rule_gate(rule, secret, self.policy)
         if confidence is None:
+            if rule.validator and passes_entropy(rule, secret) and not passes_checksum(rule, secret):
+                self._note_checksum_drop(rule, blob.path, index.line_number(match.secret_start))
             return None
         published = public_example_source(secret)  # reported as such, not dropped as a placeholder
         line_text = index.context(match.secret_start, match.secret_end)
@@ -137,6 +161,15 @@ class Scanner:
             severity = confidence = "low"
         return Finding(rule.id, rule.name, severity, secret, (location,), rule.tags, confidence,
                        public_example=published)
+
+    def _note_checksum_drop(self, rule: Rule, path: str, line: int) -> None:
+        """A notice (not a finding) for a token whose checksum fails in a test-looking file: a
+        made-up token there is most likely meant to be caught, and silence would hide why not."""
+        # late: the filters compile regexes at import; only a dropped token needs this one
+        from keystow.detect.filters.context import is_test_file
+
+        if is_test_file(path):
+            self.notices.append(f"{path}:{line}: {rule.id}: dropped: checksum does not match (test-looking file)")
 
     @staticmethod
     def _allowed_inline(index: TextIndex, offset: int, allowed_lines: dict[int, bool]) -> bool:
@@ -172,21 +205,26 @@ def is_encrypted_key(secret: str) -> bool:
 def rule_applies_to(rule: Rule, path: str) -> bool:
     """A rule scoped with `paths:` (a `.netrc`, `.pypirc` format) fires only in a file whose path
     or base name matches one of its globs."""
-    from fnmatch import fnmatchcase
-
-    path = path.replace("\\", "/")
-    base = path.rsplit("/", 1)[-1]
-    return any(fnmatchcase(path, glob) or fnmatchcase(base, glob) for glob in rule.paths)
+    return path_in_scope(rule.paths, path)
 
 
 def rule_gate(rule: Rule, secret: str, policy: FilterPolicy) -> str | None:
     """The rule's own checks: entropy and checksum. Returns the confidence (the rule's, or low
     for a failed checksum kept by the policy), or None to drop."""
-    if rule.entropy is not None and shannon_entropy(secret) < _entropy_bar(rule, rule.entropy, secret):
+    if not passes_entropy(rule, secret):
         return "low" if rule.weak_values == "low" and is_weak_password_shape(secret) else None
-    if rule.validator and not checksums.is_valid(rule.validator, secret):
+    if not passes_checksum(rule, secret):
         return "low" if policy.invalid_checksum == "low" else None
     return rule.confidence
+
+
+def passes_entropy(rule: Rule, secret: str) -> bool:
+    return rule.entropy is None or shannon_entropy(secret) >= _entropy_bar(rule, rule.entropy, secret)
+
+
+def passes_checksum(rule: Rule, secret: str) -> bool:
+    """The token's own check digits (GitHub's CRC32, npm's, ...) match; true without a validator."""
+    return not rule.validator or checksums.is_valid(rule.validator, secret)
 
 
 def _entropy_bar(rule: Rule, entropy: float, secret: str) -> float:

@@ -12,7 +12,8 @@ import codecs
 import re
 from array import array
 
-BINARY_SNIFF = 8192
+from keystow.detect.quick import BINARY_SNIFF, needs_decoding
+
 # Line-aware filters read at most this much of the line either side of a candidate.
 CONTEXT_BYTES = 4096
 UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
@@ -20,6 +21,8 @@ UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-
 
 def to_scannable(data: bytes) -> bytes | None:
     """UTF-8 bytes to scan, or None when the blob is binary (NUL in the first 8 KiB)."""
+    if not needs_decoding(data):
+        return data
     for bom, encoding in UTF16_BOMS:
         if data.startswith(bom):
             return _recode(data[len(bom):], encoding)

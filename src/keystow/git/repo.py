@@ -214,3 +214,22 @@ def bare_git_dir(directory: Path) -> Path | None:
     if result.returncode != 0 or len(lines) < 2 or lines[0] != "true":
         return None
     return Path(lines[1])
+
+
+def index_entry(repo: Path, path: str) -> tuple[str, str] | None:
+    """(mode, object id) of `path`'s index entry; None when git does not track it (or no repository)."""
+    result = run_git(["ls-files", "-s", "-z", "--", ":(literal)" + path], repo, check=False)
+    if result.returncode != 0 or not result.stdout:
+        return None
+    mode, object_id, _ = result.stdout.split(b"\t", 1)[0].decode("ascii").split(" ", 2)
+    return mode, object_id
+
+
+def untrack(repo: Path, path: str) -> None:
+    """`git rm --cached`: the work tree is left as it is."""
+    run_git(["rm", "--cached", "-q", "--ignore-unmatch", "--", ":(literal)" + path], repo)
+
+
+def track(repo: Path, path: str, mode: str, object_id: str) -> None:
+    """Put an index entry back exactly as it was (mode and object id)."""
+    run_git(["update-index", "--add", "--cacheinfo", f"{mode},{object_id},{path}"], repo)

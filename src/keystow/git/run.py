@@ -14,48 +14,9 @@ from pathlib import Path
 from typing import Iterator
 
 from keystow.errors import GitError
+from keystow.git.command import HARDENING, git_command, git_env
 
-# Config that could make git run a command the scanned repository chose. Passed on every call.
-HARDENING = (
-    "-c", "core.fsmonitor=false",
-    "-c", "core.pager=cat",
-    "-c", "core.hooksPath=/dev/null",
-    "-c", "core.untrackedCache=false",
-    "-c", "diff.external=",
-    "-c", "core.sshCommand=false",
-    "-c", "protocol.ext.allow=never",
-    "-c", "uploadpack.packObjectsHook=",
-    "-c", "core.alternateRefsCommand=",
-    "-c", "log.showSignature=false",
-    "-c", "diff.noprefix=false",
-    "-c", "diff.mnemonicPrefix=false",
-)
-
-
-def git_env(keep_index: bool = False) -> dict[str, str]:
-    """The environment without inherited GIT_* variables (inside a hook git sets GIT_DIR and
-    GIT_INDEX_FILE for its own repository) and without the system config.
-
-    GIT_NO_REPLACE_OBJECTS: a scanned repository's refs/replace/* (which mirror clones fetch)
-    would otherwise swap any object for another on every read, e.g. a secret blob for a clean
-    one; keystow reads objects as they are stored. GIT_GRAFT_FILE: `info/grafts` (which that
-    setting does not cover) could cut a commit off from its real parents and hide them.
-
-    `keep_index`: keep GIT_INDEX_FILE (made absolute). `git commit -a` and `git commit PATH` run
-    the pre-commit hook against a temporary index named there; the staged scan must read it.
-    """
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0", GIT_PAGER="cat", PAGER="cat",
-               GIT_OPTIONAL_LOCKS="0", LC_ALL="C",
-               GIT_NO_REPLACE_OBJECTS="1", GIT_GRAFT_FILE=os.devnull)
-    index = os.environ.get("GIT_INDEX_FILE")
-    if keep_index and index:
-        env["GIT_INDEX_FILE"] = os.path.abspath(index)
-    return env
-
-
-def git_command(*args: str) -> list[str]:
-    return ["git", *HARDENING, *args]
+__all__ = ["HARDENING", "git_command", "git_env", "run_git", "split_nul", "stream_git"]
 
 
 def run_git(args: list[str] | tuple[str, ...], cwd: Path | str, input: bytes | None = None,

@@ -17,6 +17,7 @@ from typing import Callable
 from keystow import fs
 from keystow.errors import FatalError
 from keystow.fs import write_atomic
+from keystow.git.repo import index_entry, untrack
 from keystow.migrate.journal import Journal
 from keystow.migrate.manifest import MANIFEST, render_manifest
 from keystow.migrate.model import Item, Plan
@@ -88,7 +89,10 @@ def apply_plan(plan: Plan, stores: Stores, journal: Journal, progress=None) -> A
     if manifest:
         write_generated(plan, MANIFEST, lambda old: render_manifest(old, manifest), values, journal)
     for change, prepared in ready:
-        rewrite_file(plan, change.path, prepared, journal, report)
+        if change.delete:
+            delete_file(plan, change.path, prepared, journal, report)
+        else:
+            rewrite_file(plan, change.path, prepared, journal, report)
     journal.finish()
     return report
 
@@ -108,6 +112,27 @@ def rewrite_file(plan: Plan, path: str, prepared: tuple, journal: Journal, repor
     """One source file rewritten to its references (after the store holds their values)."""
     data, new, applied = prepared
     _write_journalled(plan.root / path, path, data, new, applied, journal, existed=True, root=plan.root)
+    report.files.append(path)
+
+
+def delete_file(plan: Plan, path: str, prepared: tuple, journal: Journal, report: ApplyReport) -> None:
+    """A file that is itself a secret, deleted once the store holds it, and from git's index; the
+    journal records how to rebuild it (one edit whose old text is the stored value) and its index
+    entry, for a rollback."""
+    data, _, applied = prepared
+    real = plan.root / path
+    tracked = index_entry(plan.root, path)
+    entry = journal.begin_file({"path": path, "existed": True, "deleted": True, "index": tracked,
+                                "mode": os.lstat(real).st_mode & 0o7777, "old_sha256": sha256_bytes(data),
+                                "new_sha256": None, "edits": [a.to_json() for a in applied]})
+    try:
+        real.unlink()
+        fs.fsync_directory(real.parent)
+    except OSError as exc:
+        raise FatalError(f"{path}: cannot delete: {exc.strerror or exc}") from None
+    if tracked:  # `git rm --cached`: the deletion is staged, and scans of the work tree no longer list it
+        untrack(plan.root, path)
+    journal.finish_file(entry)
     report.files.append(path)
 
 

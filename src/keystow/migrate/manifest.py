@@ -11,11 +11,16 @@ import re
 MANIFEST = ".keystow-refs.toml"
 HEADER = ("# Environment variables and where `keystow run` reads them from (written by keystow migrate).\n"
           "# ssm:/name is a Parameter Store SecureString; secretsmanager:name#key a key of a JSON secret.\n")
-ENTRY = re.compile(r'^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"([^"]*)"', re.M)
+# `NAME = "ref"` (an environment variable) or `"file:PATH" = "ref"` (a file `keystow run --file` writes)
+ENTRY = re.compile(r'^\s*([A-Za-z_][A-Za-z0-9_]*|"file:[^"\\]+")\s*=\s*"([^"]*)"', re.M)
 
 
 def existing_entries(text: str | None) -> dict[str, str]:
-    return dict(ENTRY.findall(text or ""))
+    return {name.strip('"'): reference for name, reference in ENTRY.findall(text or "")}
+
+
+def _key(name: str) -> str:
+    return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else f'"{name}"'
 
 
 def render_manifest(old: str | None, entries: dict[str, str]) -> str:
@@ -24,5 +29,5 @@ def render_manifest(old: str | None, entries: dict[str, str]) -> str:
     newline = "\r\n" if "\r\n" in text else "\n"
     for name, reference in sorted(entries.items()):
         if name not in present:
-            text += ("" if text.endswith("\n") or not text else newline) + f'{name} = "{reference}"{newline}'
+            text += ("" if text.endswith("\n") or not text else newline) + f'{_key(name)} = "{reference}"{newline}'
     return text

@@ -19,6 +19,7 @@ from keystow.migrate.parse_check import still_parses
 from keystow.migrate.references import plan_file, reads_environment, secretsmanager_reason
 from keystow.migrate.references.base import BoundSite, FileChange, FileContext, Site
 from keystow.migrate.rewrite import RewriteError, apply_edits
+from keystow.migrate.secretfiles import is_whole_file, whole_file_members
 from keystow.migrate.sites import collect_sites, members_of
 from keystow.migrate.stores import StoreTarget
 
@@ -34,7 +35,7 @@ def build_plan(root: Path, scan_path: Path, settings: Settings, findings: list, 
     """`findings` come from keystow.pipeline.scanning (secrets in memory); `names` overrides item names."""
     plan = Plan(root, settings, [], [], {}, {}, [])
     collect_sites(plan, findings)
-    members = members_of(plan, findings)
+    members = whole_file_members(plan, members_of(plan, findings))
     plan.items = group_members(members, plan.sites, settings.store, plan.texts)
     _choose_stores(plan)
     _name_items(plan, names or {})
@@ -75,6 +76,7 @@ def _name_items(plan: Plan, overrides: dict[str, str]) -> None:
 def _check_sizes(plan: Plan, store_check) -> None:
     for item in plan.items:
         size = len(item.payload().encode("utf-8"))
+        _large_file_to_secretsmanager(plan, item, size)
         if item.store == "secretsmanager":
             item.tier = "SecretString (JSON)" if item.group else "SecretString"
             if size > SECRETS_MANAGER_LIMIT:
@@ -88,11 +90,20 @@ def _check_sizes(plan: Plan, store_check) -> None:
                 item.manual = f"{size} bytes needs the Advanced tier (pass --allow-advanced-tier; it costs money)"
         else:
             item.tier = "SecureString, Standard tier"
-        if "PRIVATE KEY-----" in item.payload():
+        if "PRIVATE KEY-----" in item.payload() and not any(is_whole_file(m) for m in item.members):
             item.notes.append("a private key: stored whole; where a key file cannot be rewritten, "
                               "delete it and fetch the key from the store at deploy time")
         if store_check is not None and item.manual is None:
             item.manual = store_check(item)
+
+
+def _large_file_to_secretsmanager(plan: Plan, item: Item, size: int) -> None:
+    """A whole secret file too large for the SSM tier it may use goes to Secrets Manager."""
+    limit = ADVANCED_LIMIT if plan.settings.allow_advanced_tier else STANDARD_LIMIT
+    if item.store == "ssm" and size > limit and any(is_whole_file(m) for m in item.members):
+        item.store = "secretsmanager"
+        item.name = naming.for_store(item.name, item.store)
+        item.notes.append(f"{size} bytes: above the SSM tier allowed, so stored in Secrets Manager")
 
 
 def _assign_env_vars(plan: Plan) -> None:
@@ -131,7 +142,7 @@ def plan_changes(plan: Plan, arn=None, only: set[str] | None = None) -> list[Fil
 
 def _checked(plan: Plan, change: FileChange) -> FileChange:
     """Drop a rewrite that would leave a parseable file unparseable; its sites become manual."""
-    if not change.edits:
+    if not change.edits or change.delete:  # a deleted file need not parse
         return change
     old = plan.texts[change.path]
     try:

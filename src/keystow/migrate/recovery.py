@@ -20,6 +20,7 @@ from typing import Callable
 from keystow import fs
 from keystow.errors import FatalError
 from keystow.fs import UnsafePath, write_atomic
+from keystow.git.repo import index_entry, track
 from keystow.migrate.journal import Journal
 from keystow.migrate.rewrite import AppliedEdit, decode, encode, restore, sha256_bytes
 from keystow.migrate.rotation import undo_rotations
@@ -39,7 +40,7 @@ def rollback(journal: Journal, stores) -> RollbackReport:
     for entry in reversed(journal.data["files"]):
         try:
             _undo(journal.root, entry, values, report)
-        except (StoreError, FatalError, KeyError, TypeError, ValueError) as exc:
+        except (StoreError, FatalError, KeyError, TypeError, ValueError) as exc:  # GitError is a FatalError
             report.problems.append(f"{entry.get('path')!s:.200}: {exc}")
     if journal.rotations():
         report.problems += undo_rotations(journal, stores("secretsmanager").session)
@@ -51,9 +52,12 @@ def _undo(root: Path, entry: dict, values: "ValueReader", report: RollbackReport
     path = entry_path(root, entry)
     current = _current(path, root)
     digest = sha256_bytes(current) if current is not None else None
+    deleted = bool(entry.get("deleted"))  # a secret file: gone now, rebuilt from the store
     if digest == entry["old_sha256"]:
+        if deleted:
+            _retrack(root, entry)  # a rollback stopped between the file and its index entry
         return  # never written, or already restored
-    if current is None or digest != entry["new_sha256"]:
+    if (current is not None) == deleted or (current is not None and digest != entry["new_sha256"]):
         report.problems.append(f"{entry['path']}: changed since the migration; left alone")
         return
     if not entry["existed"]:
@@ -62,7 +66,7 @@ def _undo(root: Path, entry: dict, values: "ValueReader", report: RollbackReport
         return
     edits = [AppliedEdit.from_json(e) for e in entry["edits"]]
     needed = {v for e in edits for kind, v in e.old if kind != "text"}
-    text = decode(current)
+    text = "" if deleted or current is None else decode(current)
     if text is None:  # keystow wrote it as UTF-8 and its digest still matches: only a bug gets here
         report.problems.append(f"{entry['path']}: not UTF-8 text; left alone")
         return
@@ -71,7 +75,17 @@ def _undo(root: Path, entry: dict, values: "ValueReader", report: RollbackReport
         report.problems.append(f"{entry['path']}: the values read back do not rebuild the original; left alone")
         return
     write_atomic(path, old, within=root, mode=int(entry["mode"]) & 0o777, durable=True)
+    if deleted:
+        _retrack(root, entry)
     report.restored.append(entry["path"])
+
+
+def _retrack(root: Path, entry: dict) -> None:
+    """The index entry a deleted secret file had, put back (mode and object id as recorded)."""
+    tracked = entry.get("index")
+    if isinstance(tracked, list) and len(tracked) == 2 and all(isinstance(part, str) for part in tracked) \
+            and index_entry(root, entry["path"]) is None:
+        track(root, entry["path"], *tracked)
 
 
 class ValueReader:
@@ -136,7 +150,9 @@ def settle_pending(journal: Journal) -> None:
             current = _current(entry_path(journal.root, entry), journal.root)
         except (UnsafePath, KeyError, TypeError):
             current = None
-        if current is not None and sha256_bytes(current) == entry["new_sha256"]:
+        if entry.get("deleted") and current is None:
+            entry["state"] = "written"
+        elif current is not None and sha256_bytes(current) == entry["new_sha256"]:
             entry["state"] = "written"
         else:
             entry["state"] = "not-written"

@@ -94,7 +94,9 @@ def piece_text(kind: str, value: str) -> str:
 
 def restore(text: str, applied: list[AppliedEdit], values: dict[str, str]) -> str:
     """The text before the edits, given the new text and the values the edits removed."""
-    for edit in sorted(applied, key=lambda e: e.start, reverse=True):
+    # Last first; of edits that landed at one offset (adjacent removals), the later one first,
+    # so each old text goes back in front of the one that followed it.
+    for edit in reversed(sorted(applied, key=lambda e: e.start)):
         old = "".join(v if kind == "text" else piece_text(kind, values[v]) for kind, v in edit.old)
         text = text[:edit.start] + old + text[edit.end:]
     return text

@@ -8,13 +8,15 @@ a repository with no commits yet), so moving a file with an old secret does not 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 from keystow import git
 from keystow.config import Config
+from keystow.detect.quick import SMALL_INPUT
 from keystow.detect.scanner import Blob, Scanner
 from keystow.detect.text import to_scannable
 from keystow.findings import Finding
-from keystow.git.catfile import MISSING, TOO_LARGE, ReadProblem
+from keystow.git.catfile import MISSING, TOO_LARGE, Answer, ReadProblem
 from keystow.pipeline.result import ScanResult
 from keystow.sources import Skipped
 from keystow.sources.paths import path_allowlist
@@ -28,7 +30,7 @@ def scan_staged(repo: Path, scanner: Scanner, config: Config) -> ScanResult:
     entries = [(path, blob) for path, blob in staged_blobs(root, base) if not allowlist.matches_relative(path)]
     changed = added_lines(root, base)
     result = ScanResult()
-    answers = git.CatFile(root, config.max_file_size).read([blob for _, blob in entries])
+    answers = _engine_chosen(git.CatFile(root, config.max_file_size).read([blob for _, blob in entries]), scanner)
     for (path, _), (blob, data, problem) in zip(entries, answers, strict=True):
         if data is None:  # CatFile says why: missing, too large, unreadable
             result.skipped.append(_skipped(path, problem or ReadProblem(MISSING)))
@@ -43,6 +45,21 @@ def scan_staged(repo: Path, scanner: Scanner, config: Config) -> ScanResult:
         found = scanner.scan_text(text, Blob(path, text, blob))
         result.findings.extend(f for f in found if _touches(f, lines))
     return result
+
+
+def _engine_chosen(answers: Iterator[Answer], scanner: Scanner) -> Iterator[Answer]:
+    """The answers as they come, after telling the scanner how big the staged change is when it
+    is small (then the `re` engine scans it); at most SMALL_INPUT bytes are held back."""
+    held: list[Answer] = []
+    size = 0
+    for answer in answers:
+        held.append(answer)
+        size += len(answer[1] or b"")
+        if size >= SMALL_INPUT:
+            break
+    scanner.use_re_for_small_input(size)
+    yield from held
+    yield from answers
 
 
 def _whole_if_git_saw_binary(data: bytes) -> list[tuple[int, int]]:

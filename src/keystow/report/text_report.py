@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from keystow.findings import Finding, is_leak, sort_findings, visible
+from keystow.pipeline.quick_staged import scanned_counts
 from keystow.report.verification import verdict_counts, verdict_label
 
 COLORS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m"}
@@ -74,8 +75,7 @@ def summary_line(result) -> str:
     published = sum(1 for f in result.findings if not is_leak(f))
     if published:
         head += f", {published} of them public documentation example{'s' if published != 1 else ''}"
-    size = f"{result.scanned_bytes / 1e6:.1f} MB" if result.scanned_bytes >= 1e5 else f"{result.scanned_bytes} bytes"
-    tail = f" (scanned {result.scanned_blobs} blob{'s' if result.scanned_blobs != 1 else ''}, {size}"
+    tail = f" ({scanned_counts(result.scanned_blobs, result.scanned_bytes)}"
     skipped = result.skipped_counts()
     if skipped:
         tail += "; skipped " + ", ".join(f"{n} {kind}" for kind, n in sorted(skipped.items()))

@@ -20,6 +20,7 @@ from keystow.migrate.stores import (
     open_store,
     parse_reference,
 )
+from keystow.runtime.files import FILE_PREFIX
 
 MANIFEST_NAME = ".keystow-refs.toml"
 
@@ -44,6 +45,17 @@ def resolve_manifest(path: Path | str = MANIFEST_NAME, *, region: str | None = N
 
 
 def load_manifest(path: Path) -> dict[str, str]:
+    """Environment variable → reference (the `"file:PATH"` entries are files: see `manifest_files`)."""
+    return {name: ref for name, ref in load_entries(path).items() if not name.startswith(FILE_PREFIX)}
+
+
+def manifest_files(path: Path) -> dict[str, str]:
+    """File path → reference, from the manifest's `"file:PATH" = "REF"` entries."""
+    return {name.removeprefix(FILE_PREFIX): ref for name, ref in load_entries(path).items()
+            if name.startswith(FILE_PREFIX)}
+
+
+def load_entries(path: Path) -> dict[str, str]:
     tomllib = toml_parser()
 
     try:

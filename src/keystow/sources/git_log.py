@@ -17,12 +17,11 @@ from typing import Iterator
 from keystow import git
 from keystow.errors import FatalError
 from keystow.findings import Provenance
+from keystow.git.raw_diff import NULL_PREFIX, SCANNED_MODES
 
 HEADER = b"\x01"
 FIELD = b"\x1f"
 LOG_FORMAT = "--format=%x01%H%x1f%an%x1f%ae%x1f%aI"
-SCANNED_MODES = (b"100644", b"100755", b"100664")  # regular files; not symlinks or submodules
-NULL_PREFIX = "0" * 20
 
 
 # `scan --log-opts`: git log options that only narrow which commits are walked. Anything else

@@ -11,32 +11,17 @@ import re
 from pathlib import Path
 
 from keystow import git
-from keystow.sources.git_log import NULL_PREFIX, SCANNED_MODES
+from keystow.git.raw_diff import STAGED_DIFF_OPTIONS, changed_blobs
 
 HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
-DIFF_OPTIONS = ("--cached", "-M", "--no-ext-diff", "--no-textconv", "--no-color", "--ignore-submodules=all")
+DIFF_OPTIONS = STAGED_DIFF_OPTIONS
 
 
 def staged_blobs(root: Path, base: str) -> list[tuple[str, str]]:
     """(path, index blob id) of each staged file that is added, modified, renamed or copied."""
     output = git.run_git(["diff", *DIFF_OPTIONS, "--raw", "-z", "--no-abbrev", base, "--"], root,
                          keep_index=True).stdout
-    tokens = output.split(b"\0")
-    entries = []
-    index = 0
-    while index < len(tokens):
-        meta = tokens[index].lstrip(b"\n")
-        index += 1
-        if not meta.startswith(b":"):
-            continue
-        fields = meta[1:].split(b" ")
-        paths = 2 if fields[4][:1] in (b"R", b"C") else 1
-        path = os.fsdecode(tokens[index + paths - 1])
-        index += paths
-        blob = fields[3].decode()
-        if fields[4][:1] not in (b"D", b"U") and fields[1] in SCANNED_MODES and not blob.startswith(NULL_PREFIX):
-            entries.append((path, blob))
-    return entries
+    return changed_blobs(output)
 
 
 def added_lines(root: Path, base: str) -> dict[str, list[tuple[int, int]]]:

@@ -16,7 +16,7 @@ from typing import Iterator
 
 from keystow import git
 from keystow.findings import Provenance
-from keystow.sources.git_log import SCANNED_MODES
+from keystow.git.raw_diff import SCANNED_MODES
 
 REF_FORMAT = ("--format=%(objectname)%00%(objecttype)%00%(*objectname)%00%(*objecttype)%00%(refname)"
               "%00%(taggername)%00%(taggeremail)%00%(taggerdate:iso-strict)")

@@ -26,6 +26,20 @@ LOCK_FILES = frozenset((
 ))
 
 
+# Where made-up tokens live: test modules by their naming conventions, and test/fixture directories.
+TEST_FILE = re.compile(
+    r"(?:^|/)(?:tests?|__tests__|spec|specs|fixtures?|testdata|test-data)/"
+    r"|(?:^|/)test_[^/]*\.py$|_test\.(?:py|go|rb|exs?)$|_spec\.rb$"
+    r"|\.(?:spec|test)\.(?:[cm]?[jt]sx?)$|(?:Test|Tests|Spec)\.(?:java|kt|cs|scala|swift)$",
+)
+
+
+def is_test_file(path: str) -> bool:
+    """`test_api.py`, `client_test.go`, `login.spec.ts`, `UserTest.java`, anything under `tests/`
+    or `fixtures/`: a file whose tokens are usually made up for the test."""
+    return bool(TEST_FILE.search(path.replace("\\", "/")))
+
+
 def is_lock_file(path: str) -> bool:
     """`package-lock.json`, `go.sum`, `Cargo.lock`, ... anywhere in the tree (case-insensitive)."""
     return posixpath.basename(path.replace("\\", "/")).lower() in LOCK_FILES

@@ -9,23 +9,36 @@ from __future__ import annotations
 
 from dataclasses import replace
 from types import ModuleType
+from typing import Callable
 
 from keystow.migrate.references import (
     ansible,
+    azure_pipelines,
+    bitbucket,
+    circleci,
     cloudformation,
     codebuild,
     compose,
     docs,
     ecs,
     envfile,
+    github_actions,
+    gitlab_ci,
+    gradle,
     helm,
     iac_source,
     ini,
+    jenkinsfile,
     jsonconfig,
     kubernetes,
     kustomize,
+    maven,
     notebook,
+    npmrc,
+    nuget,
     properties,
+    pypirc,
+    secretfile,
     serverless,
     shell,
     source_code,
@@ -37,55 +50,44 @@ from keystow.migrate.references import (
 )
 from keystow.migrate.references.base import FileChange, FileContext
 
+# Which writer claims a file, first match wins: secret files before the YAML and name-based
+# writers (a kubeconfig is YAML), specific names before generic extensions.
+WRITERS: tuple[tuple[ModuleType, Callable[[str, str], bool]], ...] = (
+    (tfstate, lambda path, text: tfstate.detect(path)),  # never rewritten: flagged with its remedy
+    (secretfile, secretfile.detect),
+    (notebook, lambda path, text: notebook.detect(path)),
+    (github_actions, lambda path, text: github_actions.detect(path)),
+    *((ci, lambda path, text, ci=ci: ci.detect(path)) for ci in (gitlab_ci, circleci, bitbucket, azure_pipelines,
+                                                                 jenkinsfile)),
+    (npmrc, lambda path, text: npmrc.detect(path)),
+    (pypirc, lambda path, text: pypirc.detect(path)),
+    (gradle, lambda path, text: gradle.detect(path)),
+    (maven, maven.detect),
+    (nuget, lambda path, text: nuget.detect(path)),
+    (tfvars, lambda path, text: tfvars.detect(path)),
+    (envfile, lambda path, text: envfile.is_envfile(path)),
+    (terraform, lambda path, text: terraform.detect(path)),
+    (serverless, lambda path, text: serverless.detect(path)),
+    (compose, lambda path, text: compose.detect(path)),
+    (properties, lambda path, text: properties.detect(path)),
+    (codebuild, lambda path, text: codebuild.detect(path)),
+    (ecs, ecs.detect),
+    (cloudformation, cloudformation.detect),
+    (kubernetes, kubernetes.detect),
+    (helm, lambda path, text: helm.detect(path)),
+    (spring_yaml, lambda path, text: spring_yaml.detect(path)),
+    (kustomize, lambda path, text: kustomize.detect(path)),
+    (ansible, ansible.detect),
+    (shell, lambda path, text: shell.is_dockerfile(path) or path.endswith(shell.SHELL_EXTENSIONS)),
+    (iac_source, iac_source.detect),
+    (source_code, lambda path, text: source_code.language(path) is not None),
+    # Files no ecosystem above claims: configuration an application reads, then documentation.
+    *((writer, lambda path, text, writer=writer: writer.detect(path)) for writer in (jsonconfig, xmlconfig, ini, docs)),
+)
+
 
 def writer_for(path: str, text: str) -> ModuleType | None:
-    if tfstate.detect(path):
-        return tfstate
-    if notebook.detect(path):
-        return notebook
-    if tfvars.detect(path):
-        return tfvars
-    if envfile.is_envfile(path):
-        return envfile
-    if terraform.detect(path):
-        return terraform
-    if serverless.detect(path):
-        return serverless
-    if compose.detect(path):
-        return compose
-    if properties.detect(path):
-        return properties
-    if codebuild.detect(path):
-        return codebuild
-    if ecs.detect(path, text):
-        return ecs
-    if cloudformation.detect(path, text):
-        return cloudformation
-    if kubernetes.detect(path, text):
-        return kubernetes
-    if helm.detect(path):
-        return helm
-    if spring_yaml.detect(path):
-        return spring_yaml
-    if kustomize.detect(path):
-        return kustomize
-    if ansible.detect(path, text):
-        return ansible
-    if shell.is_dockerfile(path) or path.endswith(shell.SHELL_EXTENSIONS):
-        return shell
-    if iac_source.detect(path, text):
-        return iac_source
-    if source_code.language(path):
-        return source_code
-    return _config_or_docs(path)
-
-
-def _config_or_docs(path: str) -> ModuleType | None:
-    """Files no ecosystem claims above: configuration an application reads, and documentation."""
-    for writer in (jsonconfig, xmlconfig, ini, docs):
-        if writer.detect(path):
-            return writer
-    return None
+    return next((writer for writer, claims in WRITERS if claims(path, text)), None)
 
 
 def plan_file(ctx: FileContext) -> FileChange:
@@ -95,7 +97,7 @@ def plan_file(ctx: FileContext) -> FileChange:
         for site in ctx.sites:
             change.skip(site, "no known reference syntax for this file type")
         return change
-    if writer is kubernetes:
+    if writer in (kubernetes, secretfile):
         return writer.plan(ctx)
     # Only the Kubernetes writer knows what an encoded site means (its value is decoded before
     # it is stored); any other writer would put a reference in place of the encoded text.
@@ -119,4 +121,4 @@ def secretsmanager_reason(path: str, text: str, site) -> str | None:
 def reads_environment(path: str, text: str) -> bool:
     """Whether this file's references are environment variables (listed in the manifest)."""
     return writer_for(path, text) in (envfile, shell, source_code, compose, properties, notebook, ini, xmlconfig,
-                                           jsonconfig, helm)
+                                      jsonconfig, helm, npmrc, maven, nuget)

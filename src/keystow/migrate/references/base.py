@@ -74,7 +74,8 @@ class FileChange:
     rewritten: list[Site] = field(default_factory=list)
     manual: list[tuple[Site, str]] = field(default_factory=list)
     generated: list[GeneratedFile] = field(default_factory=list)
-    manifest: dict[str, str] = field(default_factory=dict)  # env var → store reference
+    manifest: dict[str, str] = field(default_factory=dict)  # env var (or "file:PATH") → store reference
+    delete: bool = False  # the file itself is the secret: apply deletes it (secretfile.py)
 
     def skip(self, site: Site, reason: str) -> None:
         self.manual.append((site, reason))
@@ -148,3 +149,30 @@ def indentation(text: str, offset: int) -> str:
 
 def newline_of(text: str) -> str:
     return "\r\n" if "\r\n" in text else "\n"
+
+
+def interpolate(ctx: FileContext, change: FileChange, template: str) -> FileChange:
+    """Each single-line site replaced by `template` with {var} the site's environment variable,
+    which the manifest maps to its store entry (for files whose tool expands variables)."""
+    for site in ctx.sites:
+        if "\n" in ctx.text[site.start:site.end]:
+            change.skip(site, "multi-line value")
+            continue
+        change.replace(site, site.start, site.end, template.format(var=site.env_var))
+        change.manifest[site.env_var] = site.target.reference()
+    return change
+
+
+def remove_lines(ctx: FileContext, change: FileChange, env_var: Callable[[BoundSite, str], str | None]) -> FileChange:
+    """Each site's whole line deleted; `env_var(site, line)` names the variable the tool reads
+    instead (None: the site stays manual)."""
+    for site in ctx.sites:
+        start, end = line_bounds(ctx.text, site.start)
+        name = env_var(site, ctx.text[start:end])
+        if name is None or site.end > end:
+            change.skip(site, "not a line this file type's tool can read from the environment")
+            continue
+        after = end + (2 if ctx.text[end:end + 2] == "\r\n" else 1 if ctx.text[end:end + 1] == "\n" else 0)
+        change.replace(site, start, after, "")
+        change.manifest[name] = site.target.reference()
+    return change
