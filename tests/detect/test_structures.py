@@ -353,3 +353,21 @@ def test_short_hex_ids_in_generated_data_are_not_keys(scanner):
 def test_hex_under_a_secret_name_is_reported_in_any_syntax(scanner, template, length):
     value = _fakes.chars(HEX, length)
     assert [f.secret for f in scanner.scan(Blob("agent.yaml", template.format(value=value).encode()))] == [value]
+
+
+def _b64_text(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+@pytest.mark.parametrize("path, text", [
+    ("terraform.tfstate", terraform_state()),
+    ("template.yaml", TEMPLATE_YAML),
+    ("sitemanager.xml", f"<Server><Pass encoding=\"base64\">{_b64_text('sunshine42')}</Pass></Server>"),
+])
+def test_the_hooks_quick_path_leaves_structured_files_to_the_full_scan(path, text):
+    """The quick test reads text as it is; a value only a structure reader or a decoder sees
+    (a `random_password` result) needs the full scan."""
+    from keystow.detect.quick import quick_test_applies
+
+    assert not quick_test_applies(text.encode(), path)
+    assert quick_test_applies(text.encode(), "notes.txt")

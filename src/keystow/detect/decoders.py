@@ -13,7 +13,7 @@ import binascii
 import re
 from typing import TYPE_CHECKING, Iterator, NamedTuple
 
-from keystow.detect.quick import MANIFEST_SUFFIXES
+from keystow.detect.quick import MANIFEST_SUFFIXES, XML_SUFFIXES
 from keystow.detect.text import TextIndex
 
 if TYPE_CHECKING:
@@ -28,7 +28,6 @@ ENTRY = re.compile(
 )
 
 # An XML element whose text its own attribute says is base64 (FileZilla sitemanager.xml, recentservers.xml).
-XML_SUFFIXES = (".xml", "<stdin>", "<example>")
 BASE64_ELEMENT = re.compile(
     rb"""<(?P<key>[\w.-]{1,64})[^<>]{0,100}?\bencoding=["']base64["'][^<>]{0,100}>"""
     rb"""[ \t]*(?P<value>[A-Za-z0-9+/]{4,4096}={0,2})[ \t]*</"""

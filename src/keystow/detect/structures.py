@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Iterator, NamedTuple
 
+from keystow.detect.quick import is_cloudformation_template, is_terraform_state
 from keystow.detect.text import TextIndex
 
 if TYPE_CHECKING:
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
 TERRAFORM_STATE = "terraform-state"
 CLOUDFORMATION = "cloudformation"
 
-TFSTATE_SUFFIXES = (".tfstate", ".tfstate.backup", "<stdin>", "<example>")
-TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", "<stdin>", "<example>")
 
 # An attribute whose name says it holds a secret, and the names that only describe one.
 SECRET_NAME = re.compile(r"password|passwd|secret|private_key|token|access_key|auth_key|api_key|credential", re.I)
@@ -75,9 +74,9 @@ def structured_values(data: bytes, path: str) -> list[Structured]:
     """The values, or none for a document too deeply nested to walk (the text rules still run)."""
     lowered = path.lower()
     try:
-        if lowered.endswith(TFSTATE_SUFFIXES) and b'"terraform_version"' in data:
+        if is_terraform_state(data, lowered):
             return sorted(terraform_state_values(data), key=_place)
-        if lowered.endswith(TEMPLATE_SUFFIXES) and b"AWS::" in data and b"Resources" in data:
+        if is_cloudformation_template(data, lowered):
             return sorted(template_values(data), key=_place)
     except RecursionError:
         pass
