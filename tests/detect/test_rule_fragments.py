@@ -97,5 +97,5 @@ def test_the_secret_name_alternation_is_written_once():
     text = generic.read_text(encoding="utf-8")
     assert text.count("passw(?:or)?ds?") == 1 and text.count("master[_.-]?keys?") == 1
     rules = load_rule_file(generic)
-    # the 14, plus generic-password-weak and generic-annotation-literal
-    assert sum("passw(?:or)?ds?|passwort" in r.regex for r in rules) == 16
+    # the 14, plus generic-password-weak, generic-annotation-literal and generic-symbol-pair
+    assert sum("passw(?:or)?ds?|passwort" in r.regex for r in rules) == 17

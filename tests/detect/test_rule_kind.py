@@ -56,4 +56,4 @@ def test_the_builtin_generic_rules_are_exactly_the_ones_tagged_generic():
     generic = {r.id for r in rules if r.kind == "generic"}
     assert generic == {r.id for r in rules if "generic" in r.tags}
     assert generic == {r.id for r in rules if r.source.endswith("generic.yaml")}
-    assert len(generic) == 28  # 24, and the weak-password, header, credential-constructor and annotation rules
+    assert len(generic) == 30  # 24, the weak-password, header, credential-constructor, annotation, httpie, symbol rules

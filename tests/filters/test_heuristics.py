@@ -69,7 +69,8 @@ def test_token_with_bad_checksum():
 
 
 @pytest.mark.parametrize("value", ["request.headers.get('Authorization')", "get_secret(name)", "self._load_token()",
-                                   "config['api_key']", "request.headers.get("])
+                                   "config['api_key']", "request.headers.get(", "data->token->value",
+                                   "Config::get('db.password')"])
 def test_code_expression(value):
     assert h.is_code_expression(value)
 

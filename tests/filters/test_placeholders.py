@@ -33,7 +33,8 @@ def test_template_reference(value):
 
 
 @pytest.mark.parametrize("value", ["$ANSIBLE_VAULT;1.1;AES256", "ENC[AES256_GCM,data:abc,iv:def]",
-                                   "vault:v1:abcdef"])
+                                   "vault:v1:abcdef", "{AQAAABAAAAAQm2ZyT1qKXZ0Zn7yXN6UuVh8TjO2uHh6hYQeDnLhbXkY=}",
+                                   "{COQLCE6DU6GtcS5P=}"])
 def test_encrypted(value):
     assert p.is_encrypted(value)
 

@@ -15,14 +15,15 @@ def test_prose_and_i18n(value):
 
 
 @pytest.mark.parametrize(
-    "value", ["user_password", "API_TOKEN_HEADER", "clientSecret", "auth.token", "ExpiredTokenException"]
+    "value", ["user_password", "API_TOKEN_HEADER", "clientSecret", "auth.token", "ExpiredTokenException", "API_TOKEN_2"]
 )
 def test_identifier(value):
     assert w.is_identifier(value)
 
 
 @pytest.mark.parametrize("value", ["NSURLCredentialStorage", "ASAuthorizationSingleSignOnProvider",
-                                   "ExclusiveStartShardId", "DistributionList.NextMarker", "rfc3161.TimeStampToken"])
+                                   "ExclusiveStartShardId", "DistributionList.NextMarker", "rfc3161.TimeStampToken",
+                                   "ASLLexer.PASS"])
 def test_camel_case_and_dotted_names(value):
     assert w.is_identifier(value)
 

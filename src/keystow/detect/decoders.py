@@ -3,7 +3,8 @@
 A Kubernetes `Secret` keeps its `data:` values in base64, so `password: aHVudGVyMg==` hides its
 password from every rule. Each such value is decoded and scanned as `key: decoded` (the line it
 would be under `stringData:`); a finding is reported at the encoded value's place, with the
-decoded secret. Only blobs that contain a Secret manifest pay more than one substring search.
+decoded secret. Only blobs that contain a Secret manifest pay more than one substring search. XML files keep
+passwords the same way (FileZilla's `<Pass encoding="base64">`): scanned as `Pass: decoded`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import binascii
 import re
 from typing import TYPE_CHECKING, Iterator, NamedTuple
 
-from keystow.detect.quick import MANIFEST_SUFFIXES
+from keystow.detect.quick import MANIFEST_SUFFIXES, XML_SUFFIXES
 from keystow.detect.text import TextIndex
 
 if TYPE_CHECKING:
@@ -24,6 +25,12 @@ SECRET_KIND = re.compile(rb"""^\s*kind:\s*["']?Secret["']?\s*$""", re.M)
 DATA_KEY = re.compile(rb"^(?P<indent>[ \t]*)data:[ \t]*$")
 ENTRY = re.compile(
     rb"""^(?P<indent>[ \t]+)(?P<key>[\w.-]+):[ \t]*["']?(?P<value>[A-Za-z0-9+/]{4,}={0,2})["']?[ \t]*$"""
+)
+
+# An XML element whose text its own attribute says is base64 (FileZilla sitemanager.xml, recentservers.xml).
+BASE64_ELEMENT = re.compile(
+    rb"""<(?P<key>[\w.-]{1,64})[^<>]{0,100}?\bencoding=["']base64["'][^<>]{0,100}>"""
+    rb"""[ \t]*(?P<value>[A-Za-z0-9+/]{4,4096}={0,2})[ \t]*</"""
 )
 
 
@@ -57,6 +64,16 @@ def k8s_secret_data(data: bytes) -> Iterator[Decoded]:
         offset += len(line)
 
 
+def base64_xml_elements(data: bytes) -> Iterator[Decoded]:
+    """Each XML element value marked `encoding="base64"`, decoded."""
+    if b"base64" not in data:
+        return
+    for element in BASE64_ELEMENT.finditer(data):
+        text = _decode(element.group("value"))
+        if text:
+            yield Decoded(element.group("key").decode(), text, element.start("value"), element.end("value"))
+
+
 def _decode(value: bytes) -> str | None:
     """Printable UTF-8 text, or None for binary payloads (certificates, keystores)."""
     # late: the hook imports this module; base64 is on its no-import list
@@ -79,9 +96,11 @@ class DecodedView(NamedTuple):
 
 def decoded_views(data: bytes, path: str) -> list[DecodedView]:
     """The decoded views of `data` worth scanning (the scanner scans them; nothing here scans)."""
-    if not path.lower().endswith(MANIFEST_SUFFIXES):
-        return []
-    return [DecodedView(f"{item.key}: {_yaml_scalar(item.text)}\n".encode(), item) for item in k8s_secret_data(data)]
+    lowered = path.lower()
+    items = list(k8s_secret_data(data)) if lowered.endswith(MANIFEST_SUFFIXES) else []
+    if lowered.endswith(XML_SUFFIXES):
+        items += base64_xml_elements(data)
+    return [DecodedView(f"{item.key}: {_yaml_scalar(item.text)}\n".encode(), item) for item in items]
 
 
 def encoded_places(index: TextIndex, views: list[DecodedView]) -> set[tuple[int, int]]:

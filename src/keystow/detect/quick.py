@@ -38,6 +38,11 @@ BINARY_SNIFF = 8192
 BOMS = (b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")  # UTF-16 LE, UTF-16 BE, UTF-8
 # Manifests are YAML (or a template of it): the only files whose base64 values are decoded.
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".yaml.tpl", ".yml.tpl", ".yaml.j2", ".yml.j2", "<stdin>", "<example>")
+# XML whose elements may say their text is base64 (FileZilla), and the files read by structure
+# (keystow.detect.structures): Terraform state, CloudFormation/SAM templates.
+XML_SUFFIXES = (".xml", "<stdin>", "<example>")
+TFSTATE_SUFFIXES = (".tfstate", ".tfstate.backup", "<stdin>", "<example>")
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", "<stdin>", "<example>")
 
 GLOB_MAGIC = "*?["
 
@@ -80,8 +85,21 @@ def needs_decoding(data: bytes) -> bool:
 
 
 def may_hold_encoded_values(data: bytes, path: str) -> bool:
-    """A manifest that may be a Kubernetes Secret, whose `data:` values the scanner decodes."""
-    return path.lower().endswith(MANIFEST_SUFFIXES) and b"Secret" in data
+    """A file whose values the scanner decodes or reads by structure, which no rule sees in the
+    text as it is: a manifest that may be a Kubernetes Secret, XML with base64 elements, a
+    Terraform state (a generated password under `result`), a CloudFormation template."""
+    lowered = path.lower()
+    return ((lowered.endswith(MANIFEST_SUFFIXES) and b"Secret" in data)
+            or (lowered.endswith(XML_SUFFIXES) and b"base64" in data)
+            or is_terraform_state(data, lowered) or is_cloudformation_template(data, lowered))
+
+
+def is_terraform_state(data: bytes, lowered_path: str) -> bool:
+    return lowered_path.endswith(TFSTATE_SUFFIXES) and b'"terraform_version"' in data
+
+
+def is_cloudformation_template(data: bytes, lowered_path: str) -> bool:
+    return lowered_path.endswith(TEMPLATE_SUFFIXES) and b"AWS::" in data and b"Resources" in data
 
 
 # --- the quick test ----------------------------------------------------------------------------

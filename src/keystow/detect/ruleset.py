@@ -44,6 +44,9 @@ class Rule(NamedTuple):
     paths: tuple[str, ...] = ()
     # Where the provider documents the format (https URLs); `rules check` wants one per provider rule.
     references: tuple[str, ...] = ()
+    # "low": a value below the entropy bar is still reported, at low confidence and severity (a
+    # weak password where only a password goes: `.netrc`, `curl -u`, `<password>`); "drop": not.
+    weak_values: str = "drop"
 
     @property
     def is_generic(self) -> bool:
@@ -87,7 +90,8 @@ class RuleSet:
         h = hashlib.sha256()
         for rule in self.rules:
             h.update(repr((rule.id, rule.regex, rule.entropy, rule.validator, rule.window,
-                           rule.tags, rule.severity, rule.kind, rule.confidence, rule.paths)).encode())
+                           rule.tags, rule.severity, rule.kind, rule.confidence, rule.paths,
+                           rule.weak_values)).encode())
         return h.hexdigest()
 
     def without(self, disabled: set[str]) -> RuleSet:
@@ -199,6 +203,7 @@ def _build_rule(raw: dict, source: str, fragments: dict[str, str]) -> Rule:
         confidence=raw.get("confidence", "high"),
         paths=tuple(raw.get("paths", ())),
         references=tuple(raw.get("references", ())),
+        weak_values=raw.get("weak_values", "drop"),
     )
 
 

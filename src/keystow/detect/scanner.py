@@ -17,11 +17,14 @@ from keystow.detect.filters.inline import is_allowed_inline
 from keystow.detect.filters.overlap import (
     drop_same_span_duplicates,
     drop_shadowed_generic,
+    not_overlapping_specific,
 )
 from keystow.detect.matcher import HyperscanMatcher, Match, ReMatcher, build_matcher
 from keystow.detect.public_examples import public_example_source
 from keystow.detect.quick import SMALL_INPUT, path_in_scope
 from keystow.detect.ruleset import Rule, RuleSet
+from keystow.detect.structures import relocate as place_in_document
+from keystow.detect.structures import structured_views
 from keystow.detect.text import TextIndex, to_scannable
 from keystow.findings import Finding, Location, Provenance
 
@@ -98,10 +101,22 @@ class Scanner:
             findings = [f for f in findings if (f.location.line, f.location.column) not in encoded]
             for view in views:
                 findings += [relocate(f, index, view.source) for f in self._confirmed(view.text, blob)]
+        findings += not_overlapping_specific(self._structured(data, blob), findings, self.generic_rule_ids)
         findings = drop_shadowed_generic(findings, self.generic_rule_ids)  # a provider rule wins over a generic one
         if self.policy.one_finding_per_position:
             findings = drop_same_span_duplicates(findings)
         return findings
+
+    def _structured(self, data: bytes, blob: Blob) -> list[Finding]:
+        """Findings on the values an infrastructure file's structure names as secrets (Terraform
+        state, CloudFormation), each placed at its value and named with its path in the document."""
+        views = structured_views(data, blob.path)
+        if not views:
+            return []
+        index, allowed_lines = TextIndex(data), dict[int, bool]()
+        if self.policy.inline_allow:  # an allow comment on the value's line in the file holds for its view
+            views = [view for view in views if not self._allowed_inline(index, view.source.start, allowed_lines)]
+        return [place_in_document(f, index, view.source) for view in views for f in self._confirmed(view.text, blob)]
 
     def _confirmed(self, data: bytes, blob: Blob) -> list[Finding]:
         """Every matcher hit in `data` that its rule confirms."""
@@ -128,15 +143,20 @@ class Scanner:
         published = public_example_source(secret)  # reported as such, not dropped as a placeholder
         line_text = index.context(match.secret_start, match.secret_end)
         name = data[name_start(data, match.start):match.secret_start]  # the name the value is assigned to
-        if published is None and is_filtered(rule, secret, self.policy, line_text, name, blob.path):
-            return None
+        weak = confidence == "low" and (rule.confidence == "low" or rule.weak_values == "low")  # kept though weak
+        if published is None and is_filtered(rule, secret, self.policy, line_text, name, blob.path, weak):
+            # a word where only a password goes (`<password>sunshine42</password>`) is a weak one
+            if weak or rule.weak_values != "low" or is_filtered(rule, secret, self.policy, line_text, name,
+                                                                blob.path, weak=True):
+                return None
+            weak, confidence = True, "low"
         if self.policy.inline_allow and self._allowed_inline(index, match.secret_start, allowed_lines):
             self.inline_allowed += 1
             return None
         line, column = index.line_and_column(match.secret_start)
         end_line, end_column = index.line_and_column(match.secret_end)
         location = Location(blob.path, line, column, end_line, end_column, blob.blob_id, blob.provenance)
-        severity = rule.severity
+        severity = "low" if weak else rule.severity
         if is_encrypted_key(secret) or published:  # a passphrase still stands between the finder and the key
             severity = confidence = "low"
         return Finding(rule.id, rule.name, severity, secret, (location,), rule.tags, confidence,
@@ -192,7 +212,7 @@ def rule_gate(rule: Rule, secret: str, policy: FilterPolicy) -> str | None:
     """The rule's own checks: entropy and checksum. Returns the confidence (the rule's, or low
     for a failed checksum kept by the policy), or None to drop."""
     if not passes_entropy(rule, secret):
-        return None
+        return "low" if rule.weak_values == "low" and is_weak_password_shape(secret) else None
     if not passes_checksum(rule, secret):
         return "low" if policy.invalid_checksum == "low" else None
     return rule.confidence
@@ -222,12 +242,25 @@ def _entropy_bar(rule: Rule, entropy: float, secret: str) -> float:
 
 
 # From here up a hex value under a secret's name is judged as a key (16 random bytes and more).
+# Shorter hex is held to the length-based bar: 16-hex ids and short hashes sit under `...ApiKey`
+# names in generated data (cfn-lint's schema index maps every resource type to one).
 HEX_KEY_LENGTH = 32
 HEX_KEY_MARGIN = 0.6
 
 
+# A weak password still has some length and a few distinct characters: `pass` in a doc's
+# `user:pass@host` is a slot, `aaaaaaaa` a fill.
+WEAK_MIN_LENGTH = 6
+WEAK_VALUE_ENTROPY = 1.5
+
+
+def is_weak_password_shape(secret: str) -> bool:
+    return len(secret) >= WEAK_MIN_LENGTH and shannon_entropy(secret) >= WEAK_VALUE_ENTROPY
+
+
+
 def is_filtered(rule: Rule, secret: str, policy: FilterPolicy, line: bytes = b"", name: bytes = b"",
-                path: str = "") -> bool:
+                path: str = "", weak: bool = False) -> bool:
     """False-positive filters on the secret value (and the line it sits on, the name it is
     assigned to, the file's path): see filters.chain."""
     # Imported on the first candidate, not at start-up: the filters compile dozens of regexes, and
@@ -235,7 +268,7 @@ def is_filtered(rule: Rule, secret: str, policy: FilterPolicy, line: bytes = b""
     # late: the hook imports this module; only a candidate finding needs the filter chain and its word lists
     from keystow.detect.filters.chain import filter_reason
 
-    if filter_reason(secret, line, rule.is_generic, name, path, weak=rule.confidence == "low") is not None:
+    if filter_reason(secret, line, rule.is_generic, name, path, weak=weak) is not None:
         return True
     lowered = secret.lower()
     if any(word in lowered for word in policy.stopwords):

@@ -42,12 +42,16 @@ GENERIC_ONLY: tuple[tuple[str, ValueFilter], ...] = (
 )
 EVERY_RULE_IN_CONTEXT: tuple[tuple[str, LineFilter], ...] = (
     ("base64-image", heuristics.is_base64_image),
+    ("marked-encrypted", heuristics.is_marked_encrypted),
 )
 GENERIC_IN_CONTEXT: tuple[tuple[str, LineFilter], ...] = (
     ("lockfile-integrity", heuristics.is_lockfile_integrity),
     ("public-key-or-certificate", heuristics.is_public_key_or_certificate),
 )
 
+# Line filters a secret's name overrides: `{"api_key": "...", "integrity": "sha512-..."}` on one
+# line holds a key beside a digest.
+JUDGED_BY_NAME = frozenset(("lockfile-integrity",))
 
 # Filters a low-confidence rule skips: a weak password is a word (`gorilla`, `hunter22`) ...
 KEPT_WHEN_WEAK = frozenset(("dummy-word", "prose"))
@@ -74,19 +78,19 @@ def filter_reason(secret: str, line: bytes = b"", generic: bool = False, name: b
             return "example-host"
         if context.is_doc_comment_placeholder(secret, line, path):
             return "doc-comment-placeholder"
+    if weak and secret.lower() in NOT_A_WEAK_PASSWORD:
+        return "schema-word"
     if not generic:
         return None
     for reason, predicate in GENERIC_ONLY:
         if predicate(secret) and not (weak and reason in KEPT_WHEN_WEAK):
             return reason
-    if weak and secret.lower() in NOT_A_WEAK_PASSWORD:
-        return "schema-word"
     if placeholders.is_hex_digest_shape(secret) and context.digest_by_context(name, path):
         return "hex-digest"
     if context.names_an_expectation(name):
         return "test-expectation"
     if line:
         for reason, line_predicate in GENERIC_IN_CONTEXT:
-            if line_predicate(secret, line):
+            if line_predicate(secret, line) and (reason not in JUDGED_BY_NAME or context.digest_by_context(name, path)):
                 return reason
     return None

@@ -83,7 +83,10 @@ def is_doc_comment_placeholder(secret: str, line: bytes, path: str) -> bool:
     return bool(DOC_FILE.search(path)) and bool(COMMENT_LINE.match(line)) and bool(WORDY_PASSWORD.match(secret))
 
 
+NAME_LETTER = re.compile(rb"[A-Za-z]")  # `: "` before a value (a rule matched from its operator) is no name
+
+
 def digest_by_context(name: bytes, path: str) -> bool:
     """Whether a value shaped like a hex digest should be taken for one: no name to read (the
     shape is all there is), a digest's name, or a lock file."""
-    return not name.strip() or names_a_digest(name) or is_lock_file(path)
+    return not NAME_LETTER.search(name) or names_a_digest(name) or is_lock_file(path)

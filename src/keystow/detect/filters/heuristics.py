@@ -39,6 +39,7 @@ FILE_PATH = re.compile(
 # A call, an attribute or an index: `request.headers.get('Authorization')`, `config['api_key']`.
 CODE_EXPRESSION = re.compile(
     r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\([^()]*\)?|\[[^\[\]]*\])(?:\.[\w$]+(?:\([^()]*\))?)*;?$"
+    r"|^[A-Za-z_$][\w$]*(?:(?:->|::)[A-Za-z_$][\w$]*)+(?:\([^()]*\))?;?$"  # PHP/C++ members: `$cfg->db->password`
 )
 URL = re.compile(r"^[a-z][a-z0-9+.-]*://(?P<authority>[^/?#\s]*)(?P<rest>[/?#]\S*)?$", re.I)
 SECRET_QUERY = re.compile(r"[?&;][\w-]*(?:token|key|secret|password|passwd|pwd|sig|signature|auth|code)[\w-]*=", re.I)
@@ -52,6 +53,15 @@ def is_public_key_or_certificate(secret: str, line: bytes = b"") -> bool:
     if any(marker in secret for marker in PUBLIC_MARKERS) or secret.startswith("age1"):
         return True
     return bool(line) and b"private" not in line.lower() and bool(PUBLIC_LINE.search(line))
+
+
+# An element or attribute that says its value is ciphertext: FileZilla with a master password
+# (`<Pass encoding="crypt">`), `encrypted="true"` in XML configs.
+ENCRYPTED_MARK = re.compile(rb"""encoding=["']crypt["']|encrypted=["']true["']""", re.I)
+
+
+def is_marked_encrypted(secret: str, line: bytes = b"") -> bool:
+    return bool(line) and bool(ENCRYPTED_MARK.search(line))
 
 
 def is_base64_image(secret: str, line: bytes = b"") -> bool:

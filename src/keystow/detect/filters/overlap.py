@@ -30,6 +30,14 @@ def drop_shadowed_generic(findings: list[Finding], generic_rule_ids: frozenset[s
             if f.rule_id not in generic_rule_ids or not any(_overlaps(f, other) for other in specific)]
 
 
+def not_overlapping_specific(candidates: list[Finding], findings: list[Finding],
+                             generic_rule_ids: frozenset[str]) -> list[Finding]:
+    """`candidates` that no provider finding among `findings` overlaps: a value a file's structure
+    names as a secret (Terraform state) is reported by the provider rule that also recognised it."""
+    specific = [f for f in findings if f.rule_id not in generic_rule_ids]
+    return [f for f in candidates if not any(_overlaps(f, other) for other in specific)]
+
+
 def drop_same_span_duplicates(findings: list[Finding]) -> list[Finding]:
     """One finding per exact secret position: where two provider rules read the same characters
     (`aws-secret-access-key` and `aws-secret-access-key-near-id` on one line), keep the most

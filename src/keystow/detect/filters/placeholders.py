@@ -6,11 +6,15 @@ import re
 
 PLACEHOLDER_WORDS = (
     "changeme", "change_me", "change-me", "replaceme", "replace_me", "your_", "your-", "yourkey",
-    "placeholder", "dummy", "redacted", "example", "sample", "insert", "<", ">", "xxxx", "****",
+    "placeholder", "dummy", "redacted", "example", "sample", "insert", "xxxx", "****",
     "...", "…", "todo", "fixme", "notreal", "not_real", "not-a-", "secret_here", "password_here",
     "removed-by-keystow",  # the marker `keystow purge` leaves in history in place of a secret
     "ssm:/", "secretsmanager:",  # keystow references (`keystow purge` puts them where values were)
 )
+# `<your-key>`, `<token>`, `<paste here`: angle brackets around or opening a slot's description.
+# A lone `<` or `>` is one of the symbols a generated password draws from (Terraform's
+# random_password does), so it is no placeholder by itself.
+ANGLE_PLACEHOLDER = re.compile(r"^<|>$|<[\w .:/-]{1,60}>")
 # A long random value (a key block) holds `todo` or `xxxx` by chance now and then; in one, a
 # placeholder word counts only where it starts a word: `<paste your key>`, `...`, `-----\nTODO`.
 LONG_VALUE = 64
@@ -29,7 +33,10 @@ TEMPLATE = re.compile(
     r"""|^!(?:Ref|Sub|GetAtt|ImportValue|vault)\b|^arn:aws:|^lookup\(|^vault\("""
     r"""|\{[A-Za-z_0-9][\w.]*(?:\([^{}]*\))?\}|^\{[A-Za-z_][\w.]*\(|^%[sd]$|@Microsoft\.KeyVault\(|^\$\(|^\(\("""
 )
-ENCRYPTED = re.compile(r"^\$ANSIBLE_VAULT|^ENC\[|^AgA[A-Za-z0-9+/]{100}|^vault:v\d+:|^-----BEGIN PGP MESSAGE")
+# Ansible vault, sops, sealed secrets, Vault transit, PGP; Jenkins credentials.xml (`{AQAAAB...}`)
+# and Maven settings-security (`{base64=}`) ciphertext in braces.
+ENCRYPTED = re.compile(r"^\$ANSIBLE_VAULT|^ENC\[|^AgA[A-Za-z0-9+/]{100}|^vault:v\d+:|^-----BEGIN PGP MESSAGE"
+                       r"|^\{AQAAAB[A-Za-z0-9+/]{16,}={0,2}\}$|^\{[A-Za-z0-9+/]{12,}={1,2}\}$")
 PASSWORD_HASH = re.compile(
     r"^\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|y|gy|7|scrypt|pbkdf2[-_a-z0-9]*|sha1|md5)\$"
     r"|^(?:pbkdf2_sha256|bcrypt_sha256|argon2)\$|^\{(?:SSHA|SHA|SSHA512|CRYPT|PBKDF2)[^}]*\}"
@@ -47,7 +54,8 @@ def is_placeholder(secret: str) -> bool:
     lowered = secret.lower()
     if len(secret) > LONG_VALUE:  # AWS documentation tokens carry EXAMPLE in the middle
         return bool(DELIMITED_PLACEHOLDER.search(lowered)) or "EXAMPLE" in secret
-    return any(word in lowered for word in PLACEHOLDER_WORDS) or secret.endswith("EXAMPLE")
+    return (any(word in lowered for word in PLACEHOLDER_WORDS) or bool(ANGLE_PLACEHOLDER.search(secret))
+            or secret.endswith("EXAMPLE"))
 
 
 def is_dummy_word(secret: str) -> bool:

@@ -16,7 +16,7 @@ CAMEL_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
 SHORT_WORDS = frozenset("Id Io Ip Db Os Ui Ok To Of On In At By Is As Or No Up My Do Go".split())
 VOWEL = re.compile(r"[aeiouyAEIOUY]")
 CONSONANT_RUN = re.compile(r"[^aeiouyAEIOUY]{4}")
-IDENTIFIER = re.compile(r"^(?:[a-z]+(?:[_.-][a-z]+)+|[A-Z]+(?:_[A-Z]+)+|[A-Za-z]+(?:-[A-Za-z]+)+)$")
+IDENTIFIER = re.compile(r"^(?:[a-z]+(?:[_.-][a-z]+)+|[A-Z]+(?:_[A-Z]+)+(?:_[0-9]{1,3})?|[A-Za-z]+(?:-[A-Za-z]+)+)$")
 
 
 def is_prose(secret: str) -> bool:
@@ -33,7 +33,7 @@ def is_identifier(secret: str) -> bool:
     qualified = QUALIFIED_NAME.match(secret)  # `rfc3161.TimeStampToken`, `EngineDefaults.Marker`
     if qualified:
         last = qualified.group("last")
-        return _is_word(last) or _is_camel_case_words(last)
+        return _is_word(last) or last.isupper() or _is_camel_case_words(last)  # `ASLLexer.PASS`: a constant
     return _is_camel_case_words(secret)
 
 
