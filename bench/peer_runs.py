@@ -143,7 +143,8 @@ def native_commands(target: Path, history: bool) -> list[NativeRun]:
     """One run for each installed native scanner; a missing one is skipped with a line saying how
     to install it."""
     runs = []
-    for tool, (history_mode, tree_mode, report_options, exits) in NATIVE_MODES.items():
+    for tool in NATIVE:  # bench/quality/tools.py's table of installed native scanners
+        history_mode, tree_mode, report_options, exits = NATIVE_MODES[tool]
         try:
             binary = native_binary(tool)
         except ToolMissing as missing:
