@@ -18,7 +18,10 @@ scanned, and prints a table with ratios against the floor. Unless --no-peers, th
 the peers, run once each (they are slow): `detect-secrets scan --all-files` on a checked-out tree
 of main's tip (bench/work/history-tree-N: one version of the files, not history) and CredSweeper
 `--git` on the repository (all branches; stopped after 300 s) and on the checked-out tree, if
-bench/work/credsweeper-venv exists. `--write` puts the table into the
+bench/work/credsweeper-venv exists, and the native scanners over the whole history: `gitleaks git`,
+`betterleaks git` and `kingfisher scan --git-history full --no-validate`, each from its venv under
+bench/work (bench/quality/run.py --install-peers), defaults, JSON report to a file.
+`--write` puts the table into the
 `history` slot of bench/RESULTS.md.
 """
 
@@ -54,7 +57,7 @@ def main() -> int:
     parser.add_argument("--commits", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--write", action="store_true", help="write the table into bench/RESULTS.md")
-    parser.add_argument("--no-peers", action="store_true", help="skip detect-secrets and CredSweeper")
+    parser.add_argument("--no-peers", action="store_true", help="skip the peers (detect-secrets, CredSweeper, natives)")
     args = parser.parse_args()
     repo = WORK / f"history-repo-{args.commits}"
     if not (repo / "HEAD").exists():
@@ -236,10 +239,14 @@ def measure(repo: Path, runs: int) -> list[dict]:
 
 def measure_peers(repo: Path) -> list[dict]:
     """One run each: the peers take minutes, and they are the comparison, not the subject."""
-    from peer_runs import credsweeper_rows, detect_secrets_row  # noqa: PLC0415 (bench/ sibling)
+    from peer_runs import (  # noqa: PLC0415 (bench/ sibling)
+        credsweeper_rows,
+        detect_secrets_row,
+        native_history_rows,
+    )
 
     detect_secrets = detect_secrets_row(repo)
-    return ([detect_secrets] if detect_secrets else []) + credsweeper_rows(repo)
+    return ([detect_secrets] if detect_secrets else []) + credsweeper_rows(repo) + native_history_rows(repo)
 
 
 def repo_facts(repo: Path) -> str:

@@ -1,11 +1,14 @@
-"""Throughput: `keystow scan` vs `detect-secrets scan` on the same generated tree, in one run.
+"""Throughput: `keystow scan` vs detect-secrets and the native scanners on the same generated tree, in one run.
 
     python bench/throughput.py [--megabytes 210] [--ds-fraction 0.1] [--markdown] [--tree DIR]
 
 The tree (bench/tree.py) is written once under bench/work/throughput/ and reused. keystow scans
 the whole tree three times (median wall time, whole CLI process included). detect-secrets is far
 slower, so by default it scans a tenth of the tree (4 of the 40 top-level directories) once and its
-rate is taken per MB; `--ds-fraction 1` runs it on everything. `--tree DIR` times an existing tree
+rate is taken per MB; `--ds-fraction 1` runs it on everything. The native scanners (`gitleaks dir`,
+`betterleaks fs`, `kingfisher scan --git-history none --no-validate`, from their venvs under
+bench/work: bench/quality/run.py --install-peers) scan the whole tree once each, with their
+defaults and a JSON report to a file (`--no-native` skips them). `--tree DIR` times an existing tree
 instead (such as bench/work/stdlib-copy from bench/source_rate.py: real code).
 """
 
@@ -22,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from peer_runs import native_commands, native_findings  # noqa: E402
 from tree import generate  # noqa: E402
 
 WORK = Path(__file__).resolve().parent / "work" / "throughput"
@@ -37,13 +41,13 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed(args: list[str], cwd: Path) -> tuple[float, float]:
+def timed(args: list[str], cwd: Path, exits: tuple[int, ...] = (0, 1)) -> tuple[float, float]:
     """(wall, CPU) seconds of one run; CPU covers the process and its workers. On a shared,
     loaded machine the CPU time is the steadier measure of work done."""
     started, cpu = time.perf_counter(), cpu_seconds()
     result = subprocess.run(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - started
-    if result.returncode not in (0, 1):
+    if result.returncode not in exits:
         raise SystemExit(f"{args[0]} failed ({result.returncode}): {result.stderr.strip()[:400]}")
     return elapsed, cpu_seconds() - cpu
 
@@ -95,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--foundation-families", default="aws,github,gitlab",
                         help="rule files of the foundation's rule set ('' skips that comparison)")
+    parser.add_argument("--no-native", action="store_true", help="skip gitleaks, betterleaks and Kingfisher")
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--tree", type=Path, help="an existing directory to scan instead of the generated tree")
     args = parser.parse_args(argv)
@@ -118,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         ds_size, ds_wall, ds_cpu, note = detect_secrets_run(root, args.ds_fraction)
         keystow_row = keystow_row[:-1] + (f"{(size / wall) / (ds_size / ds_wall):.0f}×",)
         rows.append(row("detect-secrets scan --all-files", ds_size, ds_wall, ds_cpu, f"once, {note}", "1×"))
+    if not args.no_native:
+        rows += native_rows(root, size, ds_size / ds_wall if args.ds_fraction > 0 else None)
     rows.insert(1, keystow_row)
     print()
     for number, cells in enumerate(rows):
@@ -126,6 +133,18 @@ def main(argv: list[str] | None = None) -> int:
             print("|" + "---|" * len(cells))
     print(f"\ncores: {os.cpu_count()}; keystow runs in one process; detect-secrets uses a process pool over all cores")
     return 0
+
+
+def native_rows(root: Path, size: int, ds_rate: float | None) -> list[tuple[str, ...]]:
+    """gitleaks, betterleaks and Kingfisher over the whole tree, once each (they are the comparison)."""
+    rows = []
+    for run in native_commands(root, history=False):
+        wall, cpu = timed(run.command, root, run.exits)
+        findings = native_findings(run.report)
+        print(f"{run.tool}: {wall:.1f} s ({cpu:.1f} s CPU), {findings} findings", flush=True)
+        ratio = f"{(size / wall) / ds_rate:.0f}×" if ds_rate else ""
+        rows.append(row(f"{run.label} ({findings} findings)", size, wall, cpu, "once", ratio))
+    return rows
 
 
 def rule_count() -> int:
