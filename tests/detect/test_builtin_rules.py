@@ -54,6 +54,11 @@ def test_rules_check_command_passes():
 
 
 ASSIGNMENT = re.compile(r'^(\s*[A-Za-z_][\w.-]*["\']?)\s*(=|:)\s*(\S.*)$')
+# Rules that reach from the provider's name to the value across any 16 characters of the line
+# (gap-providers.yaml `line_gap`): a wider gap makes the shape risky for `re`'s backtracking
+# (tests/detect/test_backtracking.py), so ten spaces of alignment are more than they read.
+NARROW_GAP = {"composio-api-key", "courier-api-key", "clay-api-key", "chartmogul-api-key", "budibase-api-key",
+              "ayrshare-api-key"}
 
 
 def test_every_rule_reads_its_example_through_alignment_whitespace(ruleset):
@@ -64,7 +69,7 @@ def test_every_rule_reads_its_example_through_alignment_whitespace(ruleset):
     missed = []
     for rule in ruleset.rules:
         match = ASSIGNMENT.match(rule.examples[0])
-        if match is None or "\n" in rule.examples[0]:
+        if match is None or "\n" in rule.examples[0] or rule.id in NARROW_GAP:
             continue
         aligned = f"{match.group(1)}          {match.group(2)}  {match.group(3)}"
         if not any(f.rule_id == rule.id for f in scanner.scan(Blob(example_path(rule), aligned.encode()))):
