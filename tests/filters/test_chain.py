@@ -42,3 +42,19 @@ def test_generated_credentials_pass_every_filter():
     reasons = [filter_reason(p, b'password = "' + p.encode() + b'"', generic=True) for p in passwords]
     # a random password holds a dummy word ("test", "fake", ...) now and then; nothing else drops one
     assert {r for r in reasons if r} <= {"dummy-word"} and reasons.count("dummy-word") <= 2
+
+
+def test_paging_cursors_and_sdk_api_examples_are_not_credentials():
+    """Seen on real code (botocore, aws-sdk-js): `"NextToken": "U2FsdGVk..."` is a page cursor,
+    and the API models' example files are documentation; a token under another name is kept."""
+    cursor = Fakes(5).chars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40)
+    assert filter_reason(cursor, generic=True, name=b'"NextToken": "') == "page-cursor"
+    assert filter_reason(cursor, generic=True, name=b"nextPageToken = '") == "page-cursor"
+    assert filter_reason(cursor, generic=True, name=b'"authToken": "') is None
+    assert filter_reason(cursor, generic=True, name=b'"RawSecretAccessKey": "',
+                         path="aws-sdk/apis/kms-2014-11-01.examples.json") == "sdk-api-example"
+    assert filter_reason(cursor, generic=True, name=b'"RawSecretAccessKey": "', path="config/settings.json") is None
+
+
+def test_a_dunder_constant_is_an_identifier():
+    assert filter_reason("__WEBPACK_MODULE_REFERENCE__", generic=True) == "identifier"

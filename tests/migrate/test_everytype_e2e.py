@@ -17,7 +17,7 @@ from collections import Counter
 
 import pytest
 
-from keystow.migrate.references import writer_for
+from keystow.migrate.references import tfstate, writer_for
 from tests.helpers import git, run_keystow
 from tests.migrate.migrate_repo import (
     EVERYTYPE,
@@ -101,8 +101,8 @@ def test_every_rewritten_file_passes_its_check(everytype):
     assert changed, "the migration changed nothing"
     problems = [p for path in original if (repo / path).exists() for p in [parse_problem(repo / path)] if p]
     assert not problems, "\n".join(problems)
-    for path in original:  # no finding left in a rewritten file, no value in any file
-        if (repo / path).exists():
+    for path in original:  # no value left in any file keystow rewrites (a state file it never does)
+        if (repo / path).exists() and writer_for(path, original[path].decode("utf-8", "replace")) is not tfstate:
             text = (repo / path).read_text()
             assert not [v for v in values.values() if v in text], path
 

@@ -44,8 +44,6 @@ XML_SUFFIXES = (".xml", "<stdin>", "<example>")
 TFSTATE_SUFFIXES = (".tfstate", ".tfstate.backup", "<stdin>", "<example>")
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", "<stdin>", "<example>")
 
-GLOB_MAGIC = "*?["
-
 
 # --- what the quick test and the scanner share --------------------------------------------
 
@@ -66,16 +64,31 @@ def path_in_scope(globs: tuple[str, ...], path: str) -> bool:
 
 
 def glob_matches(glob: str, text: str) -> bool:
-    """`fnmatch.fnmatchcase`, answered without it for a plain name (`.pgpass`) or a suffix
-    (`*.pgpass`): fnmatch imports `re`, and the keyword of the `.pgpass` rule is `:`."""
-    if not any(c in glob for c in GLOB_MAGIC):
-        return text == glob
-    if glob.startswith("*") and not any(c in glob[1:] for c in GLOB_MAGIC):
-        return text.endswith(glob[1:])
-    # late: fnmatch imports re; only a glob with inner wildcards needs it
-    from fnmatch import fnmatchcase
+    """`fnmatch.fnmatchcase`, answered without it for globs whose only wildcard is `*` (`.pgpass`,
+    `*.pgpass`, `**/.kube/config`, `*kubeconfig*`): fnmatch imports `re`, which the hook's quick
+    path does without. `*` matches any run of characters, `/` included, as in fnmatch."""
+    if "?" in glob or "[" in glob:
+        # late: fnmatch imports re; only a glob with ? or [...] needs it
+        from fnmatch import fnmatchcase
 
-    return fnmatchcase(text, glob)
+        return fnmatchcase(text, glob)
+    return star_matches(glob.split("*"), text)
+
+
+def star_matches(parts: list[str], text: str) -> bool:
+    """`text` is parts[0] + anything + parts[1] + ... + anything + parts[-1]."""
+    if len(parts) == 1:
+        return text == parts[0]
+    head, *middle, tail = parts
+    if len(text) < len(head) + len(tail) or not text.startswith(head) or not text.endswith(tail):
+        return False
+    position, end = len(head), len(text) - len(tail)
+    for part in middle:
+        found = text.find(part, position, end)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
 
 
 def needs_decoding(data: bytes) -> bool:

@@ -89,6 +89,10 @@ def filter_reason(secret: str, line: bytes = b"", generic: bool = False, name: b
         return "hex-digest"
     if context.names_an_expectation(name):
         return "test-expectation"
+    if context.names_a_page_cursor(name):
+        return "page-cursor"
+    if context.is_sdk_api_example(path):
+        return "sdk-api-example"
     if line:
         for reason, line_predicate in GENERIC_IN_CONTEXT:
             if line_predicate(secret, line) and (reason not in JUDGED_BY_NAME or context.digest_by_context(name, path)):

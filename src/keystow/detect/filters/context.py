@@ -17,6 +17,13 @@ DIGEST_NAME = re.compile(rb"sha(?:1|224|256|384|512)?(?![a-z])|md5|checksum|dige
 # A test's expected value (`expected_password`, `EXPECTED_TOKEN`, `expectedApiKey`): what the code
 # under test should produce from fixtures, not a credential anyone uses.
 EXPECTATION_NAME = re.compile(rb"^[$@:]?(?:self\.|this\.)?expected(?:[_.-]|[A-Z])", re.I)
+# Paging cursors an API hands back (`NextToken`, `nextPageToken`, `continuation_token`,
+# `paginationToken`): opaque, often base64, under a name that says "token", and no credential.
+PAGE_CURSOR_NAME = re.compile(
+    rb"(?:next|page|continuation|pagination|sync|resume)[_.-]?(?:page[_.-]?)?token[\"']?\s*[:=]?\s*$", re.I)
+# The request/response examples AWS SDKs ship with their API models (botocore `examples-1.json`,
+# aws-sdk-js `*.examples.json`): documentation, installed into every site-packages and node_modules.
+SDK_API_EXAMPLE = re.compile(r"(?:^|/)(?:examples-\d+|[\w.-]+\.examples)\.json$")
 # Dependency lock files: every hex string in them is a digest or a pinned revision.
 LOCK_FILES = frozenset((
     "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "poetry.lock",
@@ -48,6 +55,15 @@ def is_lock_file(path: str) -> bool:
 def names_a_digest(name: bytes) -> bool:
     """The text before a value (its key or variable name) calls it a digest or a revision."""
     return bool(DIGEST_NAME.search(name))
+
+
+def names_a_page_cursor(name: bytes) -> bool:
+    """The value's name ends in a paging cursor's (`"NextToken": `, `nextPageToken =`)."""
+    return bool(PAGE_CURSOR_NAME.search(name.rstrip(b" \t\"'`")))
+
+
+def is_sdk_api_example(path: str) -> bool:
+    return bool(SDK_API_EXAMPLE.search(path.replace("\\", "/")))
 
 
 def names_an_expectation(name: bytes) -> bool:

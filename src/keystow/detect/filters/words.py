@@ -16,7 +16,8 @@ CAMEL_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
 SHORT_WORDS = frozenset("Id Io Ip Db Os Ui Ok To Of On In At By Is As Or No Up My Do Go".split())
 VOWEL = re.compile(r"[aeiouyAEIOUY]")
 CONSONANT_RUN = re.compile(r"[^aeiouyAEIOUY]{4}")
-IDENTIFIER = re.compile(r"^(?:[a-z]+(?:[_.-][a-z]+)+|[A-Z]+(?:_[A-Z]+)+(?:_[0-9]{1,3})?|[A-Za-z]+(?:-[A-Za-z]+)+)$")
+IDENTIFIER = re.compile(r"^(?:[a-z]+(?:[_.-][a-z]+)+|_{0,2}[A-Z]+(?:_[A-Z]+)+(?:_[0-9]{1,3})?_{0,2}"
+                        r"|[A-Za-z]+(?:-[A-Za-z]+)+)$")
 
 
 def is_prose(secret: str) -> bool:

@@ -21,6 +21,7 @@ KIND = "iac"
 RESOLVES = "deploy"
 CDK_NOTE = "a CDK SecretValue token: CloudFormation resolves it at deploy time (never in cdk.out)"
 PULUMI_NOTE = "a Pulumi Output read from the store at `pulumi up` (kept secret in the state)"
+NOTE = f"{CDK_NOTE}; or {PULUMI_NOTE}"  # the writer contract's one note; each change says which applies
 CDK_MODULES = {"js": "aws-cdk-lib", "python": "aws_cdk"}
 PULUMI_MODULES = {"js": "@pulumi/aws", "python": "pulumi_aws"}
 SECRETS_MANAGER_REASON = ("a CDK program: SecretValue.secretsManager resolves in every CloudFormation property "

@@ -11,6 +11,7 @@ from keystow.migrate.references.base import BY_DESIGN, FileChange, FileContext
 
 KIND = "terraform-state"
 RESOLVES = "manual"
+NOTE = "never rewritten: listed with the remote-backend remedy"
 REMEDY = (BY_DESIGN + "Terraform state is never rewritten. Move it to an encrypted remote backend "
           "(`backend \"s3\" { bucket = ..., key = ..., encrypt = true, use_lockfile = true }` and "
           "`terraform init -migrate-state`), delete the file from the repository, add `*.tfstate*` to "
