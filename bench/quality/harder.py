@@ -119,7 +119,8 @@ def _terraform(w, i: int) -> None:
     lines = json.dumps(state, indent=2).split("\n")
     for line in lines:
         kind = ("tfstate-random-password" if '"result": "' in line
-                else "tfstate-smtp-password" if '"ses_smtp_password_v4"' in line else None)
+                else "tfstate-smtp-password" if '"ses_smtp_password_v4"' in line
+                else "tfstate-access-key-id" if '"id": "AKIA' in line else None)  # the key id is half the pair
         w.add(f"{d}/terraform.tfstate", line, kind)
 
 
