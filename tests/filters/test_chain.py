@@ -58,3 +58,10 @@ def test_paging_cursors_and_sdk_api_examples_are_not_credentials():
 
 def test_a_dunder_constant_is_an_identifier():
     assert filter_reason("__WEBPACK_MODULE_REFERENCE__", generic=True) == "identifier"
+
+
+def test_sdk_api_examples_are_documentation_for_every_rule_and_type_unions_are_names():
+    jwt = Fakes(6).jwt()
+    assert filter_reason(jwt, path="aws-sdk/apis/sso-oidc-2019-06-10.examples.json") == "sdk-api-example"
+    assert filter_reason(jwt, path="app/session.json") is None
+    assert filter_reason("Buffer|Uint8Array|Blob|string;", generic=True) == "identifier"

@@ -80,6 +80,8 @@ def filter_reason(secret: str, line: bytes = b"", generic: bool = False, name: b
             return "doc-comment-placeholder"
     if weak and secret.lower() in NOT_A_WEAK_PASSWORD:
         return "schema-word"
+    if context.is_sdk_api_example(path):  # documentation, even when a value has a provider's shape
+        return "sdk-api-example"
     if not generic:
         return None
     for reason, predicate in GENERIC_ONLY:
@@ -91,8 +93,6 @@ def filter_reason(secret: str, line: bytes = b"", generic: bool = False, name: b
         return "test-expectation"
     if context.names_a_page_cursor(name):
         return "page-cursor"
-    if context.is_sdk_api_example(path):
-        return "sdk-api-example"
     if line:
         for reason, line_predicate in GENERIC_IN_CONTEXT:
             if line_predicate(secret, line) and (reason not in JUDGED_BY_NAME or context.digest_by_context(name, path)):

@@ -16,6 +16,8 @@ CAMEL_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
 SHORT_WORDS = frozenset("Id Io Ip Db Os Ui Ok To Of On In At By Is As Or No Up My Do Go".split())
 VOWEL = re.compile(r"[aeiouyAEIOUY]")
 CONSONANT_RUN = re.compile(r"[^aeiouyAEIOUY]{4}")
+# A TypeScript union of type names (`type MqttPassword = Buffer|Uint8Array|Blob|string;`).
+TYPE_UNION = re.compile(r"^[A-Za-z_]\w{0,30}(?:\|[A-Za-z_]\w{0,30})+;?$")
 IDENTIFIER = re.compile(r"^(?:[a-z]+(?:[_.-][a-z]+)+|_{0,2}[A-Z]+(?:_[A-Z]+)+(?:_[0-9]{1,3})?_{0,2}"
                         r"|[A-Za-z]+(?:-[A-Za-z]+)+)$")
 
@@ -29,7 +31,7 @@ def is_prose(secret: str) -> bool:
 def is_identifier(secret: str) -> bool:
     """A name, not a value: `user_password`, `API_TOKEN_HEADER`, `clientSecret`, `NSURLCredentialStorage`,
     `DistributionList.NextMarker`."""
-    if IDENTIFIER.match(secret):
+    if IDENTIFIER.match(secret) or TYPE_UNION.match(secret):
         return True
     qualified = QUALIFIED_NAME.match(secret)  # `rfc3161.TimeStampToken`, `EngineDefaults.Marker`
     if qualified:
