@@ -65,3 +65,9 @@ def test_sdk_api_examples_are_documentation_for_every_rule_and_type_unions_are_n
     assert filter_reason(jwt, path="aws-sdk/apis/sso-oidc-2019-06-10.examples.json") == "sdk-api-example"
     assert filter_reason(jwt, path="app/session.json") is None
     assert filter_reason("Buffer|Uint8Array|Blob|string;", generic=True) == "identifier"
+
+
+def test_a_pair_of_encoded_dummies_is_a_dummy():
+    assert filter_reason("enhjdg==|MTIzNA==", generic=True) == "encoded-dummy"
+    secret = Fakes(8).chars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 24)
+    assert filter_reason(f"enhjdg==|{secret}", generic=True) is None
