@@ -88,6 +88,11 @@ def readme_repo(tmp_path_factory) -> Path:
         check=False,
     )
     assert (repo / "report.json").is_file()
+    # As the README tells it, purge comes after `keystow migrate` has taken the secrets out of the
+    # current code (purge refuses a secret still in a branch tip): do that by hand here, so the
+    # purge block does not depend on which blocks ran before it in this worker.
+    git(repo, "rm", "-q", "config.yml", "later.py", "src/settings.py")
+    git(repo, "commit", "-q", "-m", "secrets moved to the store")
     return repo
 
 
