@@ -151,12 +151,14 @@ def newline_of(text: str) -> str:
     return "\r\n" if "\r\n" in text else "\n"
 
 
-def interpolate(ctx: FileContext, change: FileChange, template: str) -> FileChange:
+def interpolate(ctx: FileContext, change: FileChange, template: str,
+                multi_line: str = "multi-line value") -> FileChange:
     """Each single-line site replaced by `template` with {var} the site's environment variable,
-    which the manifest maps to its store entry (for files whose tool expands variables)."""
+    which the manifest maps to its store entry (for files whose tool expands variables); a site
+    spanning lines is skipped with the reason `multi_line`."""
     for site in ctx.sites:
         if "\n" in ctx.text[site.start:site.end]:
-            change.skip(site, "multi-line value")
+            change.skip(site, multi_line)
             continue
         change.replace(site, site.start, site.end, template.format(var=site.env_var))
         change.manifest[site.env_var] = site.target.reference()

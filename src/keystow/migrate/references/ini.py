@@ -9,7 +9,7 @@ application's own INI file `${X}` is written and the plan says the application m
 
 from __future__ import annotations
 
-from keystow.migrate.references.base import FileChange, FileContext
+from keystow.migrate.references.base import FileChange, FileContext, interpolate
 
 KIND = "ini"
 RESOLVES = "runtime"
@@ -17,9 +17,9 @@ EXTENSIONS = (".ini", ".cfg", ".conf", ".cnf")
 NOTE = ("a ${VAR} placeholder: the program reading this file must expand environment variables "
         "(e.g. os.path.expandvars); run it under `keystow run`")
 SYNTAX = {  # file name → (placeholder, note)
-    "supervisord.conf": ("%(ENV_{v})s", "supervisord expands %(ENV_VAR)s: start it under `keystow run`"),
-    "tox.ini": ("{{env:{v}}}", "tox expands {env:VAR}: run tox under `keystow run`"),
-    "php.ini": ("${{{v}}}", "PHP expands ${VAR} in php.ini: start PHP under `keystow run`"),
+    "supervisord.conf": ("%(ENV_{var})s", "supervisord expands %(ENV_VAR)s: start it under `keystow run`"),
+    "tox.ini": ("{{env:{var}}}", "tox expands {env:VAR}: run tox under `keystow run`"),
+    "php.ini": ("${{{var}}}", "PHP expands ${VAR} in php.ini: start PHP under `keystow run`"),
 }
 
 # Programs that read their configuration verbatim: a placeholder would reach them as text, so the
@@ -40,18 +40,13 @@ def detect(path: str) -> bool:
 
 def plan(ctx: FileContext) -> FileChange:
     name = ctx.path.rsplit("/", 1)[-1].lower()
-    form, note = SYNTAX.get(name, ("${{{v}}}", NOTE))
+    form, note = SYNTAX.get(name, ("${{{var}}}", NOTE))
     if "/supervisor" in "/" + ctx.path and name.endswith(".conf"):
         form, note = SYNTAX["supervisord.conf"]
     change = FileChange(ctx.path, KIND, RESOLVES, note)
     verbatim = next((steps for program, steps in VERBATIM.items() if program in ctx.path.lower()), None)
-    for site in ctx.sites:
-        if verbatim:
+    if verbatim:
+        for site in ctx.sites:
             change.skip(site, verbatim)
-            continue
-        if "\n" in ctx.text[site.start:site.end]:
-            change.skip(site, "a value continued over several lines")
-            continue
-        change.replace(site, site.start, site.end, form.format(v=site.env_var))
-        change.manifest[site.env_var] = site.target.reference()
-    return change
+        return change
+    return interpolate(ctx, change, form, multi_line="a value continued over several lines")
