@@ -8,6 +8,7 @@ from keystow.migrate.stores import open_store
 from keystow.runtime import resolve as runtime
 from testing.fakes import Fakes
 from tests.helpers import commit_file
+from tests.migrate.validators import external_secrets_command
 
 FAST = 1000.0  # writes per second: the token bucket never waits in tests
 
@@ -37,3 +38,13 @@ def _fresh_runtime_cache():
     runtime.clear_cache()
     yield
     runtime.clear_cache()
+
+
+@pytest.fixture(scope="session")
+def eso_command():
+    """The ESO schema check (tests/migrate/validators.py); the test is skipped, saying why, on a
+    machine without node and npm."""
+    command = external_secrets_command()
+    if command is None:
+        pytest.skip("no ESO schema: node and npm are needed for @kubernetes-models/external-secrets")
+    return command
