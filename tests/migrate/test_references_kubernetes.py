@@ -1,9 +1,11 @@
-"""Kubernetes Secret manifests → an ExternalSecret beside them, located by the YAML parser."""
+"""Kubernetes Secret manifests → an ExternalSecret beside them, located by the YAML parser. Every
+rewritten Secret and generated ExternalSecret passes the Kubernetes and ESO schemas (`deployable`)."""
 
 from __future__ import annotations
 
 import base64
 
+import pytest
 import yaml
 
 from keystow.migrate.references import plan_file
@@ -12,6 +14,7 @@ from keystow.migrate.references.kubernetes import encoded_data_value
 from keystow.migrate.rewrite import apply_edits
 from keystow.migrate.stores import StoreTarget
 from tests.migrate.reference_cases import rewrite
+from tests.migrate.validators import manifest_problems
 
 A, B = "Zq8vN2xLp4Rt", "Wm3kP9sD7fHy"
 TOKEN = StoreTarget("ssm", "/web/token")
@@ -22,36 +25,52 @@ def external_secrets(change) -> list[dict]:
     return list(yaml.safe_load_all(generated.render(None)))
 
 
-def test_the_target_is_metadata_name_not_a_label_called_name():
+@pytest.fixture
+def deployable(eso_command):
+    """Asserts that each manifest text (a rewritten Secret, a generated ExternalSecret file, or a
+    change whose generated file is rendered new) passes its kind's schema."""
+    def check(*manifests):
+        for manifest in manifests:
+            text = manifest if isinstance(manifest, str) else manifest.generated[0].render(None)
+            assert manifest_problems(text, eso_command) == [], text
+    return check
+
+
+def test_the_target_is_metadata_name_not_a_label_called_name(deployable):
     text = (f"apiVersion: v1\nkind: Secret\nmetadata:\n  labels:\n    name: frontend\n  name: web-credentials\n"
             f"stringData:\n  token: {A}\n")
-    _, change = rewrite("k8s/web.yaml", text, {A: TOKEN})
+    new, change = rewrite("k8s/web.yaml", text, {A: TOKEN})
+    deployable(new, change)
     [document] = external_secrets(change)
     assert document["spec"]["target"]["name"] == "web-credentials"
     assert document["metadata"]["name"] == "web-credentials-keystow"
 
 
-def test_the_external_secret_lives_in_the_secrets_namespace():
+def test_the_external_secret_lives_in_the_secrets_namespace(deployable):
     text = f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: web\n  namespace: shop\nstringData:\n  token: {A}\n"
-    _, change = rewrite("k8s/web.yaml", text, {A: TOKEN})
+    new, change = rewrite("k8s/web.yaml", text, {A: TOKEN})
+    deployable(new, change)
     [document] = external_secrets(change)
     assert document["metadata"] == {"name": "web-keystow", "namespace": "shop"}
     assert document["apiVersion"] == "external-secrets.io/v1" and document["kind"] == "ExternalSecret"
     assert document["spec"]["target"] == {"name": "web", "creationPolicy": "Merge"}
 
 
-def test_no_namespace_when_the_secret_has_none():
+def test_no_namespace_when_the_secret_has_none(deployable):
     text = f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: web\nstringData:\n  token: {A}\n"
-    _, change = rewrite("k8s/web.yaml", text, {A: TOKEN})
+    new, change = rewrite("k8s/web.yaml", text, {A: TOKEN})
+    deployable(new, change)
     [document] = external_secrets(change)
     assert document["metadata"] == {"name": "web-keystow"}
 
 
-def test_secrets_of_one_name_in_two_namespaces_get_one_external_secret_each():
-    text = (f"kind: Secret\nmetadata:\n  name: web\n  namespace: staging\nstringData:\n  token: {A}\n---\n"
-            f"kind: Secret\nmetadata:\n  namespace: production\n  name: web\nstringData:\n  token: {B}\n")
-    _, change = rewrite("web.yaml", text, {A: StoreTarget("ssm", "/staging/token"),
-                                           B: StoreTarget("ssm", "/production/token")})
+def test_secrets_of_one_name_in_two_namespaces_get_one_external_secret_each(deployable):
+    text = (f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: web\n  namespace: staging\nstringData:\n"
+            f"  token: {A}\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  namespace: production\n  name: web\n"
+            f"stringData:\n  token: {B}\n")
+    new, change = rewrite("web.yaml", text, {A: StoreTarget("ssm", "/staging/token"),
+                                             B: StoreTarget("ssm", "/production/token")})
+    deployable(new, change)
     staging, production = external_secrets(change)
     assert staging["metadata"] == {"name": "web-keystow", "namespace": "staging"}
     assert production["metadata"] == {"name": "web-keystow", "namespace": "production"}
@@ -59,7 +78,9 @@ def test_secrets_of_one_name_in_two_namespaces_get_one_external_secret_each():
     existing = change.generated[0].render(None)
     _, later = rewrite("web.yaml", text.replace(f"  token: {B}\n", f"  other: {B}\n"),
                        {B: StoreTarget("ssm", "/production/other")})
-    staging, production = yaml.safe_load_all(later.generated[0].render(existing))
+    merged = later.generated[0].render(existing)
+    deployable(merged)
+    staging, production = yaml.safe_load_all(merged)
     assert [d["secretKey"] for d in staging["spec"]["data"]] == ["token"]
     assert [d["secretKey"] for d in production["spec"]["data"]] == ["token", "other"]
 
@@ -89,9 +110,10 @@ stringData:
 """
 
 
-def test_each_secret_of_a_multi_document_manifest_gets_its_own_external_secret():
+def test_each_secret_of_a_multi_document_manifest_gets_its_own_external_secret(deployable):
     new, change = rewrite("k8s/app.yaml", MULTI, {A: StoreTarget("ssm", "/web/token"),
                                                    B: StoreTarget("ssm", "/api/token")})
+    deployable(new, change)
     assert new == MULTI.replace(f"  token: '{A}'   # web\n", "").replace(f'  token: "{B}"\n', "")
     web, api = external_secrets(change)
     assert web["metadata"] == {"name": "web-keystow"} and web["spec"]["target"]["name"] == "web"
@@ -100,15 +122,16 @@ def test_each_secret_of_a_multi_document_manifest_gets_its_own_external_secret()
     assert api["spec"]["data"] == [{"secretKey": "token", "remoteRef": {"key": "/api/token"}}]
 
 
-def test_a_later_migration_merges_into_the_matching_document():
+def test_a_later_migration_merges_into_the_matching_document(deployable):
     _, first = rewrite("k8s/app.yaml", MULTI.replace(f"  token: \"{B}\"\n", ""), {A: TOKEN})
     existing = first.generated[0].render(None)
     later = (MULTI.replace(f"'{A}'", "from-store").replace(f'"{B}"', "from-store")
              .replace("  user: api\n", f"  user: api\n  password: {B}\n")
-             + f"---\nkind: Secret\nmetadata:\n  name: jobs\nstringData:\n  key: {A}\n")
-    _, second = rewrite("k8s/app.yaml", later, {B: StoreTarget("ssm", "/api/password"),
-                                                A: StoreTarget("ssm", "/jobs/key")})
+             + f"---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: jobs\nstringData:\n  key: {A}\n")
+    new, second = rewrite("k8s/app.yaml", later, {B: StoreTarget("ssm", "/api/password"),
+                                                  A: StoreTarget("ssm", "/jobs/key")})
     merged = second.generated[0].render(existing)
+    deployable(new, merged)
     assert merged.startswith(existing)  # nothing generated before is rewritten
     web, api, jobs = yaml.safe_load_all(merged)
     assert [d["secretKey"] for d in web["spec"]["data"]] == ["token"]
@@ -117,14 +140,16 @@ def test_a_later_migration_merges_into_the_matching_document():
     assert second.generated[0].render(merged) == merged  # nothing left to add
 
 
-def test_entries_are_appended_inside_the_data_list_of_their_document():
-    text = f"kind: Secret\nmetadata:\n  name: web\nstringData:\n  token: {A}\n"
+def test_entries_are_appended_inside_the_data_list_of_their_document(deployable):
+    text = f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: web\nstringData:\n  token: {A}\n"
     _, first = rewrite("web.yaml", text, {A: TOKEN})
-    existing = first.generated[0].render(None) + "---\nkind: ConfigMap\nmetadata:\n  name: other\n"
+    existing = first.generated[0].render(None) + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n"
     _, second = rewrite("web.yaml", text.replace(A, B).replace("token", "other"), {B: StoreTarget("ssm", "/web/other")})
-    external, config_map = yaml.safe_load_all(second.generated[0].render(existing))
+    merged = second.generated[0].render(existing)
+    deployable(merged)
+    external, config_map = yaml.safe_load_all(merged)
     assert [d["secretKey"] for d in external["spec"]["data"]] == ["token", "other"]
-    assert config_map == {"kind": "ConfigMap", "metadata": {"name": "other"}}
+    assert config_map == {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "other"}}
 
 
 def test_only_whole_values_of_block_entries_move():
@@ -161,13 +186,14 @@ def b64(value: str) -> str:
     return base64.b64encode(value.encode()).decode()
 
 
-def test_a_data_value_moves_like_a_string_data_value():
+def test_a_data_value_moves_like_a_string_data_value(deployable):
     text = (f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: web\n  namespace: shop\ntype: Opaque\n"
             f"data:\n  username: {b64('admin')}\n  token: \"{b64(A)}\"\n")
     site = encoded_site("k8s/web.yaml", text, A, TOKEN)
     assert text[site.start:site.end] == b64(A)  # inside the quotes
     change = plan_file(FileContext("k8s/web.yaml", text, (site,)))
     new, _ = apply_edits(text, change.edits, {site.item_id: A})
+    deployable(new, change)
     assert yaml.safe_load(new)["data"] == {"username": b64("admin")}
     [document] = external_secrets(change)
     assert document["metadata"] == {"name": "web-keystow", "namespace": "shop"}

@@ -1,5 +1,6 @@
 """Kustomize secretGenerator literals: the literal leaves the kustomization for a `files:` entry
-whose file `keystow run --file` writes at deploy time; checked with `kubectl kustomize`."""
+whose file `keystow run --file` writes at deploy time; checked with `kubectl kustomize`, whose
+output passes the Kubernetes schemas."""
 
 from __future__ import annotations
 
@@ -7,6 +8,25 @@ import yaml
 
 from testing.fakes import ALNUM, Fakes
 from tests.migrate.reference_cases import SSM, rewrite
+from tests.migrate.validators import manifest_problems
+
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/example/api:1.0
+          envFrom:
+            - secretRef: {name: api}
+"""
 
 A, B = Fakes(91).chars(ALNUM, 20), Fakes(92).chars(ALNUM, 20)
 
@@ -47,14 +67,19 @@ def test_kubectl_kustomize_builds_the_secret_from_the_environment(tmp_path):
     kubectl = shutil.which("kubectl")
     if kubectl is None:
         pytest.skip("kubectl is not installed: the kustomization is checked by text only")
-    text = f"secretGenerator:\n- name: api\n  literals:\n  - MODE=prod\n  - TOKEN={A}\n"
+    text = f"resources:\n- deployment.yaml\nsecretGenerator:\n- name: api\n  literals:\n  - MODE=prod\n  - TOKEN={A}\n"
     new, change = rewrite("kustomization.yaml", text, {A: SSM})
     (tmp_path / "kustomization.yaml").write_text(new)
+    (tmp_path / "deployment.yaml").write_text(DEPLOYMENT)
     (tmp_path / "keystow-secrets").mkdir()
     (tmp_path / "keystow-secrets/TOKEN").write_text(B)  # what `keystow run --file` writes for the deploy
     built = subprocess.run([kubectl, "kustomize", str(tmp_path)], capture_output=True, text=True, timeout=120,
                            env=dict(os.environ))
     assert built.returncode == 0, built.stderr
-    secret = yaml.safe_load(built.stdout)
+    assert manifest_problems(built.stdout, None) == []
+    deployment, secret = sorted(yaml.safe_load_all(built.stdout), key=lambda d: d["kind"])
+    # the generated Secret's name carries a content hash, and kustomize puts it in the reference
+    assert deployment["spec"]["template"]["spec"]["containers"][0]["envFrom"][0]["secretRef"]["name"] == \
+        secret["metadata"]["name"]
     assert base64.b64decode(secret["data"]["TOKEN"]).decode() == B
     assert base64.b64decode(secret["data"]["MODE"]).decode() == "prod"
