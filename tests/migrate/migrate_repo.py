@@ -25,6 +25,7 @@ PLACEHOLDER = re.compile(r"@@([A-Z]+)(\d+)@@")
 # Placeholder kinds (`@@KIND<n>@@`) and the fake each is filled with.
 FAKERS = {
     "GH": lambda f: f.github_token(),
+    "GHBASE": lambda f: base64.b64encode(f.github_token().encode()).decode(),  # a Kubernetes Secret's data: value
     "AKID": lambda f: f.aws_access_key_id(),
     "AWSSK": lambda f: f.aws_secret_access_key(),
     "SLACK": lambda f: f.slack_bot_token(),

@@ -1,7 +1,9 @@
 """Every file type migrate knows, in one generated repository (tests/fixtures/migrate/everytype,
 every file there: add one to cover a new type), migrated against the moto server: each rewritten
 file passes its ecosystem's check, at most 5% of the findings are left manual, `keystow run`
-gives a child every value (files included), and a rollback restores the tree byte for byte.
+gives a child every value (files included), every Kubernetes manifest written or rewritten (and
+each kustomization's build under the plan's `keystow run` command) passes the Kubernetes and ESO
+schemas, and a rollback restores the tree byte for byte.
 
 Placeholders `@@KIND<n>@@` are filled by migrate_repo.fill_tree (FAKERS lists the kinds). A file
 whose writer's NOTE tells the user to run under `keystow run` must give the child each of its
@@ -9,9 +11,11 @@ values; CI files must read each value from the store by name."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
+import shlex
 import sys
 from collections import Counter
 
@@ -29,12 +33,21 @@ from tests.migrate.migrate_repo import (
     migrate,
     run_in_process,
 )
-from tests.migrate.validators import actionlint, actionlint_command, is_workflow, parse_problem
+from tests.migrate.validators import (
+    actionlint,
+    actionlint_command,
+    is_workflow,
+    kubernetes_objects,
+    kubernetes_problems,
+    manifest_problems,
+    parse_problem,
+)
 
 MANUAL_SHARE = 0.05
 CI_KINDS = ("github-actions", "gitlab-ci", "circleci", "bitbucket-pipelines", "azure-pipelines", "jenkinsfile")
 AWS_READ = re.compile(r"--(?:name|secret-id) '([^']+)'")
 ROLE_STEP = "aws-actions/configure-aws-credentials@"
+KUSTOMIZE_DEPLOY = re.compile(r"`keystow run (.+) -- kubectl apply -k (\S+)`")  # the kustomize writer's note
 # A child that prints the sha256 of each variable it is given and of each file named on its command line.
 DIGESTS = ("import hashlib, os, sys\n"
            "for name in sys.argv[1].split(','):\n"
@@ -178,6 +191,40 @@ def test_keystow_run_gives_the_child_every_value(everytype):
         for value in values_in(template, values):
             assert sha(value) in given, f"{path}: a value does not reach the child"
     assert not any((repo / path).exists() for path in files)  # removed after the child exited
+
+
+def written_files(repo) -> list[str]:
+    """Paths the migration changed or created (deleted ones aside)."""
+    lines = git(repo, "status", "--porcelain", "--untracked-files=all").splitlines()
+    return sorted(line[3:] for line in lines if (repo / line[3:]).is_file())
+
+
+def test_every_kubernetes_manifest_written_passes_its_schema(everytype, eso_command):
+    repo = everytype[0]
+    manifests = {path: objects for path in written_files(repo) if path.endswith((".yaml", ".yml"))
+                 for objects in [kubernetes_objects((repo / path).read_text())] if objects}
+    kinds = {document["kind"] for objects in manifests.values() for document in objects}
+    assert {"Secret", "ExternalSecret"} <= kinds, manifests.keys()  # the rewritten Secret, its ExternalSecret
+    problems = {path: kubernetes_problems(objects, eso_command) for path, objects in manifests.items()}
+    assert not any(problems.values()), problems
+
+
+def test_kustomizations_build_valid_manifests_under_the_planned_command(everytype):
+    repo, values, original, findings, plan, store = everytype
+    notes = {o["note"] for item in plan["items"] for m in item["members"] for o in m["occurrences"]
+             if o["action"] == "rewrite" and o["style"] == kustomize.KIND}
+    deploys = [KUSTOMIZE_DEPLOY.search(note) for note in notes]
+    assert deploys and all(deploys), notes
+    for deploy in deploys:
+        assert deploy is not None
+        files, directory = shlex.split(deploy.group(1)), deploy.group(2)
+        built = run_keystow("run", *files, "--", "kubectl", "kustomize", directory, cwd=repo)
+        assert built.returncode == 0, built.stderr.decode()
+        assert manifest_problems(built.stdout.decode(), None) == []
+        generated = [d for d in kubernetes_objects(built.stdout.decode()) or [] if d["kind"] == "Secret"]
+        stored = {value for document in generated for value in document.get("data", {}).values()}
+        assert {base64.b64encode(values[kind + n].encode()).decode()
+                for kind, n in PLACEHOLDER.findall(fixture_files()[f"{directory}/kustomization.yaml"])} <= stored
 
 
 def test_rollback_restores_the_tree_byte_for_byte(everytype):

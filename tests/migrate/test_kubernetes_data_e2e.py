@@ -1,6 +1,7 @@
 """`keystow migrate` on a Kubernetes Secret's base64 `data:` values, against a moto server: the
 decoded secret is stored, its entry moves to an ExternalSecret, and neither the secret nor its
-base64 form is written to the plan or the journal; a rollback rebuilds the manifest exactly."""
+base64 form is written to the plan or the journal; both manifests pass the Kubernetes and ESO
+schemas; a rollback rebuilds the manifest exactly."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from keystow.migrate.rewrite import apply_edits, restore, split_old
 from testing.fakes import Fakes
 from tests.helpers import commit_file, git
 from tests.migrate.migrate_repo import StoreReader, load_yaml, migrate, scan_paths_with_findings
+from tests.migrate.validators import manifest_problems
 
 
 def b64(value: str) -> str:
@@ -32,10 +34,12 @@ def secret_repo(repo):
     return repo, values, manifest
 
 
-def test_data_value_moves_to_the_external_secret(secret_repo, aws_env):
+def test_data_value_moves_to_the_external_secret(secret_repo, aws_env, eso_command):
     repo, values, _ = secret_repo
     result = migrate(repo, "--to", "ssm", "--apply", "--yes")
     assert result.returncode == 0, result.stderr.decode()
+    for path in ("deploy/secret.yaml", "deploy/secret.externalsecret.yaml"):
+        assert manifest_problems((repo / path).read_text(), eso_command) == [], path
     secret = load_yaml(repo / "deploy/secret.yaml")
     assert secret["data"] == {"username": b64("admin")} and secret["stringData"] is None
     external = load_yaml(repo / "deploy/secret.externalsecret.yaml")

@@ -113,10 +113,28 @@ def test_a_broken_secret_store_is_rejected(eso_command):
     (DEPLOYMENT, lambda d: d["spec"]["template"]["spec"]["containers"][0].update(evn=[]), "'evn' was unexpected"),
     (DEPLOYMENT, lambda d: d["spec"].pop("selector"), "'selector' is a required property"),
     (DEPLOYMENT, lambda d: d.update(apiVersion="extensions/v1beta1"), "Couldn't find schema"),
+    (SECRET, lambda d: d["metadata"].update(name="Web"), "metadata.name: not a DNS-1123 subdomain"),
+    (SECRET, lambda d: d["metadata"].update(name="w" * 254), "metadata.name: not a DNS-1123 subdomain"),
+    (SECRET, lambda d: d["metadata"].pop("name"), "metadata.name: required"),
+    (SECRET, lambda d: d["metadata"].update(namespace="shop.eu"), "metadata.namespace: not a DNS-1123 label"),
 ])
 def test_a_broken_built_in_object_is_rejected(text, edit, expected):
     problems = kubernetes_problems(edited(text, edit), None)  # no ESO object: no node needed
     assert any(expected in problem for problem in problems), problems
+
+
+def test_a_list_is_checked_item_by_item(eso_command):
+    listed = {"apiVersion": "v1", "kind": "List", "items": [yaml.safe_load(SECRET), yaml.safe_load(EXTERNAL_SECRET)]}
+    assert kubernetes_problems([listed], eso_command) == []
+    listed["items"][1]["spec"]["target"]["creationPolicy"] = "Merg"
+    assert any("creationPolicy: enum" in problem for problem in kubernetes_problems([listed], eso_command))
+
+
+def test_an_external_secret_name_over_253_characters_is_rejected(eso_command):
+    long = edited(EXTERNAL_SECRET, lambda d: d["metadata"].update(name="a" * 254))
+    assert kubernetes_problems(long, eso_command) == [
+        "ExternalSecret/" + "a" * 254 + " (external-secrets.io/v1): metadata.name: not a DNS-1123 subdomain of at "
+        "most 253 characters (254)"]
 
 
 def test_an_external_secret_without_its_schema_fails_rather_than_passes():

