@@ -221,3 +221,45 @@ def test_other_writers_leave_an_encoded_site_to_a_human():
     change = plan_file(FileContext("docker-compose.yml", text, (site,)))
     assert not change.edits
     assert change.manual == [(site, "the secret is base64-encoded here; only a Kubernetes Secret's data: entry moves")]
+
+
+def test_a_long_secret_name_gives_an_external_secret_name_the_api_server_accepts(deployable):
+    name = "orders-" + "a" * 240 + ".b"  # 249 characters: with -keystow it would be over 253
+    text = f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: {name}\nstringData:\n  token: {A}\n"
+    new, change = rewrite("web.yaml", text, {A: TOKEN})
+    deployable(new, change)
+    [document] = external_secrets(change)
+    assert document["metadata"]["name"] == name[:245] + "-keystow" and len(document["metadata"]["name"]) == 253
+    assert document["spec"]["target"]["name"] == name  # the Secret itself keeps its name
+    _, later = rewrite("web.yaml", text.replace("token", "other"), {A: StoreTarget("ssm", "/web/other")})
+    merged = later.generated[0].render(change.generated[0].render(None))
+    [document] = yaml.safe_load_all(merged)  # found again by its cut name: one document, both keys
+    assert [d["secretKey"] for d in document["spec"]["data"]] == ["token", "other"]
+
+
+def test_a_cut_name_does_not_end_a_label_with_a_dot():
+    name = "a" * 244 + ".b"  # the cut leaves `aaa….`: trimmed, as `.-keystow` is no valid name
+    text = f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: {name}\nstringData:\n  token: {A}\n"
+    _, change = rewrite("web.yaml", text, {A: TOKEN})
+    [document] = external_secrets(change)
+    assert document["metadata"]["name"] == "a" * 244 + "-keystow"
+
+
+@pytest.mark.parametrize("metadata, reason", [
+    ("  generateName: web-\n", "the Secret has no metadata.name for an ExternalSecret to target"),
+    ("  labels:\n    name: web\n", "the Secret has no metadata.name for an ExternalSecret to target"),
+    ("  name: web\nimmutable: true\n",
+     "the Secret is immutable: ESO cannot merge a key into it (drop `immutable: true` first)"),
+])
+def test_a_secret_eso_cannot_merge_into_is_manual(metadata, reason):
+    text = f"apiVersion: v1\nkind: Secret\nmetadata:\n{metadata}stringData:\n  token: {A}\n"
+    new, change = rewrite("web.yaml", text, {A: TOKEN})
+    assert new == text and not change.generated
+    assert [r for _, r in change.manual] == [reason]
+
+
+def test_an_immutable_false_secret_moves(deployable):
+    text = f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: web\nimmutable: false\nstringData:\n  token: {A}\n"
+    new, change = rewrite("web.yaml", text, {A: TOKEN})
+    deployable(new, change)
+    assert A not in new and change.generated
