@@ -219,4 +219,5 @@ def _external_secrets_problems(command: list[str], documents: list[dict]) -> lis
     if done.returncode != 0:
         return [f"the ESO schema check failed: {done.stderr.strip()[-500:]}"]
     results = json.loads(done.stdout)
-    return [f"{_label(document)}: {problem}" for document, problems in zip(documents, results) for problem in problems]
+    return [f"{_label(document)}: {problem}" for document, problems in zip(documents, results, strict=True)
+            for problem in problems]
