@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import base64
 import binascii
+import fcntl
 import json
 import os
 import re
@@ -69,11 +70,14 @@ def npm_package(spec: str, name: str, marker: str, cache_variable: str) -> tuple
     default = Path.home() / ".cache" / "keystow-tests" / name.rsplit("/", 1)[-1]
     cache = Path(os.environ.get(cache_variable, default))
     package = cache / "node_modules" / name
-    if not (package / marker).exists() or json.loads((package / "package.json").read_text())["version"] != version:
-        done = subprocess.run([npm, "install", "--prefix", str(cache), "--no-audit", "--no-fund", spec],
-                              capture_output=True, timeout=300)
-        if done.returncode != 0 or not (package / marker).exists():
-            return None
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(cache / ".install-lock", "w") as lock:  # pytest -n 2: one worker installs, the other waits
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (package / marker).exists() or json.loads((package / "package.json").read_text())["version"] != version:
+            done = subprocess.run([npm, "install", "--prefix", str(cache), "--no-audit", "--no-fund", spec],
+                                  capture_output=True, timeout=300)
+            if done.returncode != 0 or not (package / marker).exists():
+                return None
     return node, package
 
 
