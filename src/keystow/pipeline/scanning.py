@@ -11,7 +11,6 @@ from typing import Callable, Iterable
 from keystow.config import Config
 from keystow.detect.ruleset import RuleSet, load_rules
 from keystow.detect.scanner import Blob, FilterPolicy, Scanner
-from keystow.detect.text import to_scannable
 from keystow.pipeline.result import ScanResult
 from keystow.sources import Skipped
 from keystow.sources.paths import iter_path_blobs, path_allowlist
@@ -46,7 +45,7 @@ def build_scanner(config: Config, engine: str = "auto", inline_allow: bool = Tru
 
 def scan_blobs(scanner: Scanner, items: Iterable[Blob | Skipped], result: ScanResult | None = None,
                progress: Callable[[ScanResult], None] | None = None) -> ScanResult:
-    """Run each blob through the scanner; binary blobs become `Skipped`. `progress`, when given,
+    """Run each blob through the scanner; binary blobs other than keystores become `Skipped`. `progress`, when given,
     is called with the result after each item (a display reads its counts)."""
     result = result or ScanResult()
     for item in items:
@@ -55,13 +54,13 @@ def scan_blobs(scanner: Scanner, items: Iterable[Blob | Skipped], result: ScanRe
         if isinstance(item, Skipped):
             result.skipped.append(item)
             continue
-        data = to_scannable(item.data)
-        if data is None:
+        scanned = scanner.scan_bytes(item)
+        if scanned is None:
             result.skipped.append(Skipped(item.path, "binary file", "binary"))
             continue
         result.scanned_blobs += 1
-        result.scanned_bytes += len(data)
-        result.findings.extend(scanner.scan_text(data, item))
+        result.scanned_bytes += scanned[1]
+        result.findings.extend(scanned[0])
     return result
 
 
