@@ -135,3 +135,12 @@ def test_a_changed_keystore_blocks_the_commit_wherever_git_diff_puts_the_change(
     git(repo, "add", "app.jks")
     code, findings, _ = scan(repo, "--staged")
     assert code == 1 and [f["rule_id"] for f in findings] == ["keystore-jks"]
+
+
+def test_disabled_rules_turn_a_keystore_rule_off(repo):
+    commit_file(repo, "conf/app.jks", keystores.java_keystore(), "a keystore")
+    commit_file(repo, "certs/server.p12", keystores.pkcs12_with_key(), "another")
+    (repo / ".keystow.toml").write_text('disabled_rules = ["keystore-jks"]\n')
+    code, findings, notes = scan(repo, ".")
+    assert [f["rule_id"] for f in findings] == ["keystore-pkcs12"] and "unknown" not in notes
+    assert "conf/app.jks: binary file" in notes  # off: just a binary file again

@@ -47,6 +47,8 @@ class FilterPolicy(NamedTuple):
     # Two provider rules reading the very same characters report once. `rules check` turns this
     # off: it asks whether each rule finds its own examples, not which rule a report shows.
     one_finding_per_position: bool = True
+    # The keystore rules in force (detect/keystores.py): `disabled_rules` can name them too.
+    keystore_rules: tuple[str, ...] = tuple(keystores.RULES)
 
 
 class Scanner:
@@ -102,7 +104,7 @@ class Scanner:
     def scan_binary(self, blob: Blob) -> list[Finding]:
         """A binary blob's findings: a keystore is one, the whole file (detect/keystores.py)."""
         keystore = keystores.recognise(blob.data, blob.path)
-        if keystore is None:
+        if keystore is None or keystore.rule_id not in self.policy.keystore_rules:
             return []
         rule = keystores.RULES[keystore.rule_id]
         location = Location(blob.path, 1, 1, 1, 1, blob.blob_id, blob.provenance)

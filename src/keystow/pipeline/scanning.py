@@ -9,6 +9,7 @@ import re
 from typing import Callable, Iterable
 
 from keystow.config import Config
+from keystow.detect.keystores import RULES as KEYSTORE_RULES
 from keystow.detect.ruleset import RuleSet, load_rules
 from keystow.detect.scanner import Blob, FilterPolicy, Scanner
 from keystow.pipeline.result import ScanResult
@@ -24,7 +25,7 @@ def unknown_disabled_rules(config: Config) -> list[str]:
     """Ids in `disabled_rules` that name no rule: a typo there silently disables nothing."""
     if not config.disabled_rules:  # the usual case, and the hook's: no second rule load
         return []
-    known = {rule.id for rule in load_rules(config.extra_rules).rules}
+    known = {rule.id for rule in load_rules(config.extra_rules).rules} | set(KEYSTORE_RULES)
     return [rule_id for rule_id in config.disabled_rules if rule_id not in known]
 
 
@@ -39,6 +40,7 @@ def build_scanner(config: Config, engine: str = "auto", inline_allow: bool = Tru
         allow_regexes=tuple(re.compile(r) for r in config.allow_regexes),
         stopwords=config.stopwords,
         invalid_checksum=config.invalid_checksum,
+        keystore_rules=tuple(rule_id for rule_id in KEYSTORE_RULES if rule_id not in config.disabled_rules),
     )
     return Scanner(load_ruleset(config), policy, engine)
 
