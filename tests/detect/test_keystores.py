@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -144,3 +145,12 @@ def test_disabled_rules_turn_a_keystore_rule_off(repo):
     code, findings, notes = scan(repo, ".")
     assert [f["rule_id"] for f in findings] == ["keystore-pkcs12"] and "unknown" not in notes
     assert "conf/app.jks: binary file" in notes  # off: just a binary file again
+
+
+def test_the_pre_commit_hook_blocks_a_staged_keystore(repo):
+    commit_file(repo, "README.md", "docs\n", "first")
+    (repo / "app.p12").write_bytes(keystores.pkcs12_with_key())
+    git(repo, "add", "app.p12")
+    hook = subprocess.run([sys.executable, "-m", "keystow.cli.hook_entry", "pre-commit"], cwd=repo,
+                          capture_output=True)
+    assert hook.returncode == 1 and b"keystore-pkcs12" in hook.stdout  # the quick path defers binaries
