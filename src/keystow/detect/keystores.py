@@ -94,11 +94,10 @@ def recognise(data: bytes, path: str) -> Keystore | None:
         rule_id = "keystore-jks" if data[:4] == JKS_MAGIC else "keystore-jceks"
         return _unless_truststore(Keystore(rule_id, bool(holds)), name, holds is None)
     if is_pkcs12(data):
-        key_seen = any(bag in data for bag in KEY_BAGS)
+        # A key bag in the clear (keys are shrouded inside it) is a key; encrypted contents may
+        # hide one; neither: certificates only, a truststore.
         hidden = PKCS7_ENCRYPTED_DATA in data or PKCS7_ENVELOPED_DATA in data
-        if not key_seen and not hidden:
-            return None  # only certificates, in the clear: a truststore
-        return _unless_truststore(Keystore("keystore-pkcs12", key_seen), name, not key_seen)
+        return _unless_truststore(Keystore("keystore-pkcs12", any(bag in data for bag in KEY_BAGS)), name, hidden)
     if named_like_keystore(name):
         return _unless_truststore(Keystore("keystore-file", False), name, True)
     return None
@@ -110,7 +109,7 @@ def named_like_keystore(path: str) -> bool:
 
 def _unless_truststore(found: Keystore, name: str, unreadable: bool) -> Keystore | None:
     """`found`, or None for a store that shows no key and either shows only certificates
-    (`unreadable` False) or is named like a truststore."""
+    (`unreadable` False: nothing in it keystow could not read) or is named like a truststore."""
     if found.key_seen:
         return found
     if not unreadable or TRUSTSTORE_NAME.search(name):
