@@ -1,5 +1,6 @@
 """Every file type migrate knows, in one generated repository (tests/fixtures/migrate/everytype,
-every file there: add one to cover a new type), migrated against the moto server: each rewritten
+every file there: add one to cover a new type; binary keystores, made per run, in KEYSTORES), migrated
+against the moto server: each rewritten
 file passes its ecosystem's check, at most 5% of the findings are left manual, `keystow run`
 gives a child every value (files included), every Kubernetes manifest written or rewritten (and
 each kustomization's build under the plan's `keystow run` command) passes the Kubernetes and ESO
@@ -22,6 +23,7 @@ from collections import Counter
 import pytest
 
 from keystow.migrate.references import kustomize, tfstate, writer_for
+from testing import keystores
 from tests.helpers import git, run_keystow
 from tests.migrate.migrate_repo import (
     EVERYTYPE,
@@ -56,6 +58,10 @@ DIGESTS = ("import hashlib, os, sys\n"
            "    print(hashlib.sha256(open(path, 'rb').read()).hexdigest())\n")
 
 
+# Binary keystores cannot be fixture files (no committed binary holds a key): made for each run.
+KEYSTORES = {"certs/server.p12": keystores.pkcs12_with_key, "config/app.jks": keystores.java_keystore}
+
+
 def fixture_files() -> dict[str, str]:
     """Relative path → the fixture's text (placeholders unfilled), for every file in the directory."""
     return {p.relative_to(EVERYTYPE).as_posix(): p.read_text() for p in sorted(EVERYTYPE.rglob("*")) if p.is_file()}
@@ -73,9 +79,11 @@ def sha(data: str | bytes) -> str:
 def everytype(moto_server, tmp_path_factory):
     with fresh_moto_repo(moto_server, tmp_path_factory, "everytype") as repo:
         values = fill_tree(EVERYTYPE, repo)
+        for path, make in KEYSTORES.items():
+            (repo / path).write_bytes(make())
         git(repo, "add", "-A")
         git(repo, "commit", "-q", "-m", "a repository with a secret in every file type")
-        original = {path: (repo / path).read_bytes() for path in fixture_files()}
+        original = {path: (repo / path).read_bytes() for path in [*fixture_files(), *KEYSTORES]}
         scanned = run_in_process(repo, "scan", "--format", "json", ".")
         findings = json.loads(scanned.stdout)["findings"]
         planned = migrate(repo, "--to", "ssm")
@@ -101,7 +109,7 @@ def test_at_most_five_percent_left_manual(everytype):
         table.setdefault(writer.KIND if writer else "(none)", Counter())["auto" if automatic else "manual"] += 1
         if not automatic:
             manual.append(f"{finding['path']}:{finding['line']} {finding['rule_id']}: {reasons.get(where, '?')}")
-    with_secrets = {path for path, template in fixture_files().items() if PLACEHOLDER.search(template)}
+    with_secrets = {path for path, template in fixture_files().items() if PLACEHOLDER.search(template)} | set(KEYSTORES)
     assert findings and with_secrets <= {f["path"] for f in findings}, "every fixture secret is found"
     report = "\n".join(f"{kind:24} auto {c['auto']:3}  manual {c['manual']:3}" for kind, c in sorted(table.items()))
     assert len(manual) <= MANUAL_SHARE * len(findings), f"{len(manual)}/{len(findings)} manual:\n{report}\n" + \
@@ -143,11 +151,17 @@ def test_workflows_pass_actionlint(everytype):
 
 def test_a_secret_file_above_4_kb_goes_to_secrets_manager(everytype):
     repo, values, original, findings, plan, store = everytype
-    large = {path for path, data in original.items() if len(data) > 4096}
-    refs = manifest(repo)
+    large = {path for path, data in original.items() if stored_size(path, data) > 4096}
+    refs = {name: ref.removeprefix("base64:") for name, ref in manifest(repo).items()}
+    assert all(manifest(repo)["file:" + path].startswith("base64:") for path in KEYSTORES)
     assert large and all(refs["file:" + path].startswith("secretsmanager:") for path in large)
     assert all(ref.startswith("ssm:") for name, ref in refs.items() if name.startswith("file:")
                and name.removeprefix("file:") not in large)
+
+
+def stored_size(path: str, data: bytes) -> int:
+    """What the store holds for a secret file: a keystore as base64, a text file as it is."""
+    return len(base64.b64encode(data)) if path in KEYSTORES else len(data)
 
 
 def test_ci_files_read_each_value_from_the_store(everytype):

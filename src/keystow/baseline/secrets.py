@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from keystow import git
+from keystow.detect.keystores import is_whole_file, secret_of
 from keystow.detect.text import to_scannable
 from keystow.findings import Finding, Location, fingerprint
 
@@ -22,17 +23,23 @@ def with_secrets(findings: list[Finding], repo: Path) -> list[Finding]:
     wanted = {loc.blob for f in findings if not f.secret for loc in f.locations[:1] if loc.blob}
     if not wanted:
         return findings
-    texts = {}
+    texts, binaries = {}, {}
     for blob_id, data, _problem in git.CatFile(repo, MAX_BLOB).read(sorted(wanted)):
         scannable = to_scannable(data) if data is not None else None
         if scannable is not None:
             texts[blob_id] = scannable.decode("utf-8", errors="replace").split("\n")
-    return [_filled(f, texts) if not f.secret else f for f in findings]
+        elif data is not None:
+            binaries[blob_id] = data
+    return [_filled(f, texts, binaries) if not f.secret else f for f in findings]
 
 
-def _filled(finding: Finding, texts: dict[str, list[str]]) -> Finding:
-    lines = texts.get(finding.location.blob or "")
-    secret = secret_at(lines, finding.location) if lines else None
+def _filled(finding: Finding, texts: dict[str, list[str]], binaries: dict[str, bytes]) -> Finding:
+    blob = finding.location.blob or ""
+    if is_whole_file(finding.rule_id):  # a keystore: its secret is the whole file, not a span of lines
+        secret = secret_of(binaries[blob]) if blob in binaries else None
+    else:
+        lines = texts.get(blob)
+        secret = secret_at(lines, finding.location) if lines else None
     if secret is None or fingerprint(finding.rule_id, secret) != finding.fingerprint:
         return finding
     return finding.replace(secret=secret)

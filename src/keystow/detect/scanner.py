@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from keystow.detect import checksums
+from keystow.detect import checksums, keystores
 from keystow.detect.decoders import decoded_views, encoded_places, relocate
 from keystow.detect.entropy import charset_size, entropy_threshold, random_entropy, shannon_entropy
 from keystow.detect.filters.inline import is_allowed_inline
@@ -47,6 +47,8 @@ class FilterPolicy(NamedTuple):
     # Two provider rules reading the very same characters report once. `rules check` turns this
     # off: it asks whether each rule finds its own examples, not which rule a report shows.
     one_finding_per_position: bool = True
+    # The keystore rules in force (detect/keystores.py): `disabled_rules` can name them too.
+    keystore_rules: tuple[str, ...] = tuple(keystores.RULES)
 
 
 class Scanner:
@@ -86,11 +88,28 @@ class Scanner:
         return {"ruleset": self.ruleset, "policy": self.policy, "engine": self.matcher.engine}
 
     def scan(self, blob: Blob) -> list[Finding]:
-        """Findings in one blob; an empty list for a binary blob."""
+        """Findings in one blob; an empty list for a binary blob other than a keystore."""
+        scanned = self.scan_bytes(blob)
+        return scanned[0] if scanned else []
+
+    def scan_bytes(self, blob: Blob) -> tuple[list[Finding], int] | None:
+        """(findings, bytes scanned) for text or a keystore; None for any other binary blob,
+        which sources report as skipped."""
         data = to_scannable(blob.data)
-        if data is None:
+        if data is not None:
+            return self.scan_text(data, blob), len(data)
+        found = self.scan_binary(blob)
+        return (found, len(blob.data)) if found else None
+
+    def scan_binary(self, blob: Blob) -> list[Finding]:
+        """A binary blob's findings: a keystore is one, the whole file (detect/keystores.py)."""
+        keystore = keystores.recognise(blob.data, blob.path)
+        if keystore is None or keystore.rule_id not in self.policy.keystore_rules:
             return []
-        return self.scan_text(data, blob)
+        rule = keystores.RULES[keystore.rule_id]
+        location = Location(blob.path, 1, 1, 1, 1, blob.blob_id, blob.provenance)
+        return [Finding(rule.id, rule.name, keystore.severity, keystores.secret_of(blob.data), (location,),
+                        rule.tags, keystore.severity)]
 
     def scan_text(self, data: bytes, blob: Blob) -> list[Finding]:
         findings = self._confirmed(data, blob)

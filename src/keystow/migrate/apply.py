@@ -23,6 +23,7 @@ from keystow.migrate.manifest import MANIFEST, render_manifest
 from keystow.migrate.model import Item, Plan
 from keystow.migrate.plan import plan_changes
 from keystow.migrate.rewrite import (
+    BINARY_FILE,
     AppliedEdit,
     RewriteError,
     apply_edits,
@@ -124,7 +125,8 @@ def delete_file(plan: Plan, path: str, prepared: tuple, journal: Journal, report
     tracked = index_entry(plan.root, path)
     entry = journal.begin_file({"path": path, "existed": True, "deleted": True, "index": tracked,
                                 "mode": os.lstat(real).st_mode & 0o7777, "old_sha256": sha256_bytes(data),
-                                "new_sha256": None, "edits": [a.to_json() for a in applied]})
+                                "new_sha256": None, "edits": [a.to_json() for a in applied],
+                                "encoding": BINARY_FILE if path in plan.binary else ""})
     try:
         real.unlink()
         fs.fsync_directory(real.parent)

@@ -110,6 +110,9 @@ class Plan:
     values: dict[str, str] = field(repr=False, default_factory=dict)
     changes: list[FileChange] = field(default_factory=list)
     expected_duration: float = 0.0
+    # Binary secret files (keystores): their text in `texts` is their bytes in base64, which is
+    # also the value stored and what `keystow run --file` decodes (a `base64:` reference).
+    binary: set[str] = field(default_factory=set)
 
     def item_of(self, vid: str) -> Item:
         return next(i for i in self.items if any(m.value_id == vid for m in i.members))

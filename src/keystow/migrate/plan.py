@@ -136,7 +136,8 @@ def plan_changes(plan: Plan, arn=None, only: set[str] | None = None) -> list[Fil
         item = item_of[site.item_id]
         if item.manual is None and (only is None or item.item_id in only):
             by_path.setdefault(site.path, []).append(_bound(site, item, item.member(site.item_id)))
-    return [_checked(plan, plan_file(FileContext(path, plan.texts[path], tuple(sites), arn or _placeholder_arn(plan))))
+    return [_checked(plan, plan_file(FileContext(path, plan.texts[path], tuple(sites), arn or _placeholder_arn(plan),
+                                                 binary=path in plan.binary)))
             for path, sites in sorted(by_path.items())]
 
 

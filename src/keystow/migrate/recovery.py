@@ -70,7 +70,7 @@ def _undo(root: Path, entry: dict, values: "ValueReader", report: RollbackReport
     if text is None:  # keystow wrote it as UTF-8 and its digest still matches: only a bug gets here
         report.problems.append(f"{entry['path']}: not UTF-8 text; left alone")
         return
-    old = encode(restore(text, edits, values.read(needed)))
+    old = encode(restore(text, edits, values.read(needed)), str(entry.get("encoding") or ""))
     if sha256_bytes(old) != entry["old_sha256"]:
         report.problems.append(f"{entry['path']}: the values read back do not rebuild the original; left alone")
         return

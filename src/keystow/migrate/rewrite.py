@@ -9,12 +9,14 @@ the new file, never half.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from dataclasses import dataclass
 
 from keystow.migrate.references.base import Edit, encoded
 
 PIECE_KINDS = ("value", "base64")  # how a secret can appear in an edit's old text
+BINARY_FILE = "base64"  # a journal entry's `encoding`: the file's text is its bytes in base64
 
 
 class RewriteError(Exception):
@@ -47,7 +49,10 @@ def decode(data: bytes) -> str | None:
         return None
 
 
-def encode(text: str) -> bytes:
+def encode(text: str, encoding: str = "") -> bytes:
+    """The file's bytes for its text; "base64": a binary file whose text is its base64 (a keystore)."""
+    if encoding == BINARY_FILE:
+        return base64.b64decode(text, validate=True)
     return text.encode("utf-8")
 
 

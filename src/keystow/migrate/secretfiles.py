@@ -22,7 +22,7 @@ RULE_ID = "secret-file"
 
 def whole_file_members(plan: Plan, members: list[Member]) -> list[Member]:
     """`members` with each secret file's findings replaced by a member holding the whole file."""
-    files = sorted({s.path for s in plan.sites if detect(s.path, plan.texts[s.path])})
+    files = sorted({s.path for s in plan.sites if s.path in plan.binary or detect(s.path, plan.texts[s.path])})
     extra = []
     for path in files:
         text = plan.texts[path]
@@ -32,8 +32,10 @@ def whole_file_members(plan: Plan, members: list[Member]) -> list[Member]:
         plan.values[vid] = text
         extra.append(Member(vid, RULE_ID, f"(the whole file {path})", text))
     with_sites = {s.item_id for s in plan.sites}
-    return [m for m in members if m.value_id in with_sites] + [m for m in extra if m.value_id not in
-                                                                {k.value_id for k in members}]
+    # A finding that is the whole file (a keystore's, or a token file holding only the token) is
+    # the file's member: the file's size rules and notes apply to it.
+    whole = {m.value_id: m for m in extra}
+    return [m for m in members if m.value_id in with_sites and m.value_id not in whole] + list(whole.values())
 
 
 def is_whole_file(member: Member) -> bool:

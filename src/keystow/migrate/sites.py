@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from keystow import fs
+from keystow.detect.keystores import is_whole_file, secret_of
 from keystow.findings import fingerprint, redact
 from keystow.migrate import naming
 from keystow.migrate.model import Member, Plan
@@ -33,7 +34,7 @@ def collect_sites(plan: Plan, findings: list) -> None:
                 continue
             if path.startswith(OWN_FILES):
                 continue
-            text = _text(plan, path)
+            text = _text(plan, path, binary=is_whole_file(finding.rule_id))
             if text is None:
                 plan.unreadable.append((path, location.line, "not a UTF-8 text file"))
                 continue
@@ -51,13 +52,17 @@ def collect_sites(plan: Plan, findings: list) -> None:
                 plan.sites.append(site)
 
 
-def _text(plan: Plan, path: str) -> str | None:
-    if path not in plan.file_hashes:  # read once; only UTF-8 text goes into plan.texts
+def _text(plan: Plan, path: str, binary: bool = False) -> str | None:
+    """The file's text, read once; only UTF-8 text goes into plan.texts, and a keystore (`binary`:
+    the scanner found it whole) as its base64, which is also its finding's secret."""
+    if path not in plan.file_hashes:
         data = fs.read_confined(plan.root / path, plan.root, "source file")
         plan.file_hashes[path] = sha256_bytes(data)
-        text = decode(data)
+        text = secret_of(data) if binary else decode(data)
         if text is not None:
             plan.texts[path] = text
+        if binary:
+            plan.binary.add(path)
     return plan.texts.get(path)
 
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from keystow.detect.ruleset import Rule
 from keystow.detect.scanner import Blob, Scanner
-from keystow.detect.text import to_scannable
 from keystow.findings import Finding, Location, Provenance
 from keystow.git.catfile import BINARY, ReadProblem
 
@@ -49,11 +48,13 @@ class Outcome:
 
 
 def scan_blob(scanner: Scanner, data: bytes) -> Outcome:
-    text = to_scannable(data)
-    if text is None:
+    """One blob by its content alone (no path: a blob may sit at many), so a keystore is
+    recognised here only by its structure; history.py looks at the paths of the rest."""
+    scanned = scanner.scan_bytes(Blob("", data))
+    if scanned is None:
         return Outcome(skip=ReadProblem(BINARY))
-    findings = scanner.scan_text(text, Blob("", text))
-    return Outcome(tuple(hit_from_finding(f) for f in findings), scanned_bytes=len(text))
+    findings, size = scanned
+    return Outcome(tuple(hit_from_finding(f) for f in findings), scanned_bytes=size)
 
 
 def hit_from_finding(finding: Finding) -> Hit:

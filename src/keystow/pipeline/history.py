@@ -21,12 +21,14 @@ from typing import Callable, Iterable, Iterator
 
 from keystow import git
 from keystow.config import Config
-from keystow.detect.scanner import Scanner
+from keystow.detect.keystores import RULES as KEYSTORE_RULES
+from keystow.detect.keystores import named_like_keystore
+from keystow.detect.scanner import Blob, Scanner
 from keystow.errors import GitError
 from keystow.findings import Finding, Location, Provenance
 from keystow.git.catfile import BINARY, MISSING, Answer, ReadProblem
 from keystow.pipeline.blob_cache import BlobCache, scanner_digest
-from keystow.pipeline.blob_hits import Outcome, scan_blob, to_finding
+from keystow.pipeline.blob_hits import Outcome, hit_from_finding, scan_blob, to_finding
 from keystow.pipeline.messages import scan_messages
 from keystow.pipeline.result import ScanResult
 from keystow.pipeline.workers import default_jobs, scan_in_workers
@@ -93,12 +95,31 @@ def scan_revisions(root: Path, revisions: list[str], scanner: Scanner, config: C
                 noteworthy.append((key, outcome))
     if cache:
         cache.save()
+    outcomes = named_keystores(root, [*walk.from_cache, *noteworthy], walk.introductions, scanner,
+                               config.max_file_size)
     placer = FindingPlacer(scanner, walk.introductions)  # complete now: the log pass has ended
-    for blob, outcome in [*walk.from_cache, *noteworthy]:
+    for blob, outcome in outcomes:
         placer.record(blob, outcome, result)
     result.findings.extend(placer.findings())
     result.notices.extend(walk.notices)
     return result
+
+
+def named_keystores(root: Path, outcomes: list[tuple[str, Outcome]], introductions: Introductions,
+                    scanner: Scanner, max_size: int) -> list[tuple[str, Outcome]]:
+    """`outcomes` with each binary blob introduced at a keystore's name (`*.bks`, `*.p12`) read
+    again and scanned with that path: `scan_blob` saw only its content, and formats without a
+    structure keystow reads are known by name. Not cached: the blob at another path is just binary."""
+    named = {blob: path for blob, outcome in outcomes if outcome.skip and outcome.skip.kind == BINARY
+             for path in [next((p for p, _ in introductions[blob] if named_like_keystore(p)), None)] if path}
+    if not named:
+        return outcomes
+    found: dict[str, Outcome] = {}
+    for blob, data, _problem in git.CatFile(root, max_size).read(list(named)):
+        findings = scanner.scan_binary(Blob(named[blob], data)) if data is not None else []
+        if findings:
+            found[blob] = Outcome(tuple(hit_from_finding(f) for f in findings), scanned_bytes=len(data or b""))
+    return [(blob, found.get(blob, outcome)) for blob, outcome in outcomes]
 
 
 def _no_progress(_result: ScanResult) -> None:
@@ -193,7 +214,7 @@ class FindingPlacer:
     """Turns per-blob outcomes into grouped findings at every introducing location."""
 
     def __init__(self, scanner: Scanner, introductions: Introductions) -> None:
-        self.rules = {rule.id: rule for rule in scanner.ruleset.rules}
+        self.rules = {**KEYSTORE_RULES, **{rule.id: rule for rule in scanner.ruleset.rules}}
         self.introductions = introductions
         self.order = {blob: index for index, blob in enumerate(introductions)}
         self.grouped: dict[tuple[str, str], list[tuple[tuple, Finding]]] = {}

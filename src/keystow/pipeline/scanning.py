@@ -9,9 +9,9 @@ import re
 from typing import Callable, Iterable
 
 from keystow.config import Config
+from keystow.detect.keystores import RULES as KEYSTORE_RULES
 from keystow.detect.ruleset import RuleSet, load_rules
 from keystow.detect.scanner import Blob, FilterPolicy, Scanner
-from keystow.detect.text import to_scannable
 from keystow.pipeline.result import ScanResult
 from keystow.sources import Skipped
 from keystow.sources.paths import iter_path_blobs, path_allowlist
@@ -25,7 +25,7 @@ def unknown_disabled_rules(config: Config) -> list[str]:
     """Ids in `disabled_rules` that name no rule: a typo there silently disables nothing."""
     if not config.disabled_rules:  # the usual case, and the hook's: no second rule load
         return []
-    known = {rule.id for rule in load_rules(config.extra_rules).rules}
+    known = {rule.id for rule in load_rules(config.extra_rules).rules} | set(KEYSTORE_RULES)
     return [rule_id for rule_id in config.disabled_rules if rule_id not in known]
 
 
@@ -40,13 +40,14 @@ def build_scanner(config: Config, engine: str = "auto", inline_allow: bool = Tru
         allow_regexes=tuple(re.compile(r) for r in config.allow_regexes),
         stopwords=config.stopwords,
         invalid_checksum=config.invalid_checksum,
+        keystore_rules=tuple(rule_id for rule_id in KEYSTORE_RULES if rule_id not in config.disabled_rules),
     )
     return Scanner(load_ruleset(config), policy, engine)
 
 
 def scan_blobs(scanner: Scanner, items: Iterable[Blob | Skipped], result: ScanResult | None = None,
                progress: Callable[[ScanResult], None] | None = None) -> ScanResult:
-    """Run each blob through the scanner; binary blobs become `Skipped`. `progress`, when given,
+    """Run each blob through the scanner; binary blobs other than keystores become `Skipped`. `progress`, when given,
     is called with the result after each item (a display reads its counts)."""
     result = result or ScanResult()
     for item in items:
@@ -55,13 +56,13 @@ def scan_blobs(scanner: Scanner, items: Iterable[Blob | Skipped], result: ScanRe
         if isinstance(item, Skipped):
             result.skipped.append(item)
             continue
-        data = to_scannable(item.data)
-        if data is None:
+        scanned = scanner.scan_bytes(item)
+        if scanned is None:
             result.skipped.append(Skipped(item.path, "binary file", "binary"))
             continue
         result.scanned_blobs += 1
-        result.scanned_bytes += len(data)
-        result.findings.extend(scanner.scan_text(data, item))
+        result.scanned_bytes += scanned[1]
+        result.findings.extend(scanned[0])
     return result
 
 

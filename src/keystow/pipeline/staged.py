@@ -12,9 +12,9 @@ from typing import Iterator
 
 from keystow import git
 from keystow.config import Config
+from keystow.detect.keystores import is_whole_file
 from keystow.detect.quick import SMALL_INPUT
 from keystow.detect.scanner import Blob, Scanner
-from keystow.detect.text import to_scannable
 from keystow.findings import Finding
 from keystow.git.catfile import MISSING, TOO_LARGE, Answer, ReadProblem
 from keystow.pipeline.result import ScanResult
@@ -35,15 +35,14 @@ def scan_staged(repo: Path, scanner: Scanner, config: Config) -> ScanResult:
         if data is None:  # CatFile says why: missing, too large, unreadable
             result.skipped.append(_skipped(path, problem or ReadProblem(MISSING)))
             continue
-        text = to_scannable(data)
-        if text is None:
+        scanned = scanner.scan_bytes(Blob(path, data, blob))
+        if scanned is None:
             result.skipped.append(Skipped(path, "binary file", "binary"))
             continue
         result.scanned_blobs += 1
-        result.scanned_bytes += len(text)
+        result.scanned_bytes += scanned[1]
         lines = changed.get(path) or _whole_if_git_saw_binary(data)
-        found = scanner.scan_text(text, Blob(path, text, blob))
-        result.findings.extend(f for f in found if _touches(f, lines))
+        result.findings.extend(f for f in scanned[0] if _touches(f, lines))
     return result
 
 
@@ -69,6 +68,8 @@ def _whole_if_git_saw_binary(data: bytes) -> list[tuple[int, int]]:
 
 
 def _touches(finding: Finding, ranges: list[tuple[int, int]]) -> bool:
+    if is_whole_file(finding.rule_id):  # a keystore: any change to the file is a change to it
+        return bool(ranges)
     first, last = finding.line, finding.location.end_line
     return any(start <= last and first <= end for start, end in ranges)
 

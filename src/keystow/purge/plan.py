@@ -12,12 +12,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from keystow.detect.keystores import is_whole_file
 from keystow.errors import ConfigError
 from keystow.findings import Finding
 
 MARKER = "***REMOVED-BY-KEYSTOW:{rule_id}***"
 # never the bare reference: `password = "ssm:/db/pw"` would deploy the reference as the password
 MOVED_MARKER = "***REMOVED-BY-KEYSTOW:moved-to-{reference}***"
+FILE_REMOVED = "(the whole file, removed from history)"
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ def build_plan(findings: list[Finding], wanted: set[str] | None, migrated: dict[
 
 
 def replacement_for(finding: Finding, migrated: dict[str, str], override: str | None) -> str:
+    if is_whole_file(finding.rule_id):  # a keystore: its blobs are stripped (rewrite.py), nothing replaces them
+        return FILE_REMOVED
     if override is not None:
         return override
     if finding.fingerprint in migrated:

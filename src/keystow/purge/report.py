@@ -75,7 +75,7 @@ def _status(outcome: Outcome) -> str:
                      f"in {', '.join(sorted({loc.path for loc in target.finding.locations}))}")
     lines += ["- Delete the backup once the rewritten history is pushed and checked: it contains the secrets.",
               "- git-filter-repo leaves binary files (a NUL byte in the first 8 KiB) untouched; a secret "
-              "inside one is not purged and shows up as remaining.", ""]
+              "inside one is not purged and shows up as remaining (a keystore is removed whole instead).", ""]
     return "\n".join(lines)
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from keystow import fs
 from keystow.errors import FatalError
+from keystow.migrate.stores import BASE64_PREFIX
 
 FILE_PREFIX = "file:"  # manifest keys naming a file, not an environment variable
-BASE64_PREFIX = "base64:"
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,7 @@ def writer_for(path: str, text: str) -> ModuleType | None:
 
 
 def plan_file(ctx: FileContext) -> FileChange:
-    writer = writer_for(ctx.path, ctx.text)
+    writer = secretfile if ctx.binary else writer_for(ctx.path, ctx.text)
     if writer is None:
         change = FileChange(ctx.path, "unknown", "manual")
         for site in ctx.sites:

@@ -91,6 +91,7 @@ class FileContext:
     text: str
     sites: tuple[BoundSite, ...]
     arn: Callable[[StoreTarget], str] = lambda target: target.name
+    binary: bool = False  # a keystore: `text` is the file's bytes in base64 (secretfile.py)
 
 
 def encoded(value: str, encoding: str) -> str:

@@ -4,6 +4,13 @@ that take no variables: `.netrc`, `.git-credentials`, `.pgpass`, `.vault-token`,
 Composer's `auth.json`, Docker's `.docker/config.json`
 (`keystow run --file .docker/config.json -- env DOCKER_CONFIG=.docker docker push`).
 
+Binary keystores (`.jks`, `.jceks`, `.keystore`, `.p12`/`.pfx`, `.bks`; detect/keystores.py) too: the
+plan holds such a file as its base64 text (`FileContext.binary`), which is what the store keeps
+(an SSM SecureString or a Secrets Manager SecretString: both hold text, so one code path serves
+text and binary files), and the manifest entry is `"file:PATH" = "base64:REF"`, which `keystow
+run --file PATH` decodes back to the exact bytes. Base64 adds a third: SSM's 8 KB Advanced tier
+holds a 6 KB keystore, and a larger one goes to Secrets Manager (64 KB).
+
 No reference can stand inside such a file: the whole file goes to the store (plan.py gives it
 one item), the working file is deleted (commit the deletion: `git rm --cached` semantics, the
 history still needs `keystow purge`), its path is added to `.gitignore`, and the manifest gets
@@ -15,7 +22,9 @@ from __future__ import annotations
 
 import re
 
+from keystow.detect.keystores import named_like_keystore
 from keystow.migrate.references.base import FileChange, FileContext, GeneratedFile
+from keystow.migrate.stores import BASE64_PREFIX
 
 KIND = "secret-file"
 RESOLVES = "runtime"
@@ -33,7 +42,7 @@ UNSAFE_PATH = re.compile(r'["\\\n\r]')
 
 def detect(path: str, text: str) -> bool:
     name = path.rsplit("/", 1)[-1]
-    if KEY_NAMES.match(name) or name.endswith(KEY_SUFFIXES) or name in CREDENTIAL_FILES:
+    if KEY_NAMES.match(name) or name.endswith(KEY_SUFFIXES) or name in CREDENTIAL_FILES or named_like_keystore(name):
         return True
     if path.endswith(".docker/config.json") and '"auths"' in text:
         return True
@@ -58,7 +67,8 @@ def plan(ctx: FileContext) -> FileChange:
     [site] = whole
     change.replace(site, 0, len(ctx.text), "")
     change.delete = True
-    change.manifest["file:" + ctx.path] = site.target.reference()
+    # a keystore is stored as base64 text (SSM and SecretString hold text): the file gets the bytes
+    change.manifest["file:" + ctx.path] = (BASE64_PREFIX if ctx.binary else "") + site.target.reference()
     change.generated.append(GeneratedFile(GITIGNORE, lambda old: ignore_path(old, ctx.path)))
     return change
 

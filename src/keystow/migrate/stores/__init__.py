@@ -48,6 +48,11 @@ class StoreTarget:
         return f"{self.store}:{self.name}{suffix}"
 
 
+# A manifest file entry's reference with this prefix names a value stored base64-encoded: a binary
+# file (a keystore) that `keystow run --file` writes back as the decoded bytes.
+BASE64_PREFIX = "base64:"
+
+
 def parse_reference(reference: str) -> StoreTarget:
     store, sep, rest = reference.partition(":")
     if not sep or store not in STORE_KINDS or not rest:
