@@ -154,3 +154,11 @@ def test_the_pre_commit_hook_blocks_a_staged_keystore(repo):
     hook = subprocess.run([sys.executable, "-m", "keystow.cli.hook_entry", "pre-commit"], cwd=repo,
                           capture_output=True)
     assert hook.returncode == 1 and b"keystore-pkcs12" in hook.stdout  # the quick path defers binaries
+
+
+def test_rules_list_names_the_keystore_rules_unless_disabled(tmp_path):
+    listed = {rule["id"] for rule in json.loads(run_keystow("rules", "list", "--json", cwd=tmp_path).stdout)["rules"]}
+    assert {"keystore-pkcs12", "keystore-jks", "keystore-jceks", "keystore-file"} <= listed
+    (tmp_path / ".keystow.toml").write_text('disabled_rules = ["keystore-jks"]\n')
+    listed = {rule["id"] for rule in json.loads(run_keystow("rules", "list", "--json", cwd=tmp_path).stdout)["rules"]}
+    assert "keystore-jks" not in listed and "keystore-pkcs12" in listed

@@ -11,20 +11,22 @@ from keystow.detect.ruleset import Rule, RuleSet, builtin_rule_files
 from keystow.detect.scanner import Blob, FilterPolicy, Scanner
 from keystow.errors import EXIT_CLEAN, EXIT_FINDINGS
 from keystow.findings import Finding, is_leak
-from keystow.pipeline.scanning import load_ruleset
+from keystow.pipeline.scanning import keystore_rules, load_ruleset
 
 
 def list_rules(config: Config, as_json: bool) -> int:
-    ruleset = load_ruleset(config)
+    # The keystore rules have no regex (they read binary blobs) but are rules all the same:
+    # findings name them and `disabled_rules` takes their ids.
+    rules = load_ruleset(config).rules + keystore_rules(config)
     if as_json:
-        rules = [{"id": r.id, "name": r.name, "severity": r.severity, "tags": list(r.tags),
-                  "validator": r.validator, "source": r.source, "references": list(r.references)}
-                 for r in ruleset.rules]
-        print(json.dumps({"count": len(rules), "rules": rules}, indent=2))
+        listed = [{"id": r.id, "name": r.name, "severity": r.severity, "tags": list(r.tags),
+                   "validator": r.validator, "source": r.source, "references": list(r.references)}
+                  for r in rules]
+        print(json.dumps({"count": len(listed), "rules": listed}, indent=2))
         return EXIT_CLEAN
-    for rule in ruleset.rules:
+    for rule in rules:
         print(f"{rule.id:<45} {rule.severity:<9} {rule.name}")
-    print(f"{len(ruleset)} rules")
+    print(f"{len(rules)} rules")
     return EXIT_CLEAN
 
 

@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 
 from keystow.config import Config
 from keystow.detect.keystores import RULES as KEYSTORE_RULES
-from keystow.detect.ruleset import RuleSet, load_rules
+from keystow.detect.ruleset import Rule, RuleSet, load_rules
 from keystow.detect.scanner import Blob, FilterPolicy, Scanner
 from keystow.pipeline.result import ScanResult
 from keystow.sources import Skipped
@@ -19,6 +19,11 @@ from keystow.sources.paths import iter_path_blobs, path_allowlist
 
 def load_ruleset(config: Config) -> RuleSet:
     return load_rules(config.extra_rules).without(set(config.disabled_rules))
+
+
+def keystore_rules(config: Config) -> tuple[Rule, ...]:
+    """The structural keystore rules in force (no regex: detect/keystores.py reads binary blobs)."""
+    return tuple(rule for rule_id, rule in KEYSTORE_RULES.items() if rule_id not in config.disabled_rules)
 
 
 def unknown_disabled_rules(config: Config) -> list[str]:
@@ -40,7 +45,7 @@ def build_scanner(config: Config, engine: str = "auto", inline_allow: bool = Tru
         allow_regexes=tuple(re.compile(r) for r in config.allow_regexes),
         stopwords=config.stopwords,
         invalid_checksum=config.invalid_checksum,
-        keystore_rules=tuple(rule_id for rule_id in KEYSTORE_RULES if rule_id not in config.disabled_rules),
+        keystore_rules=tuple(rule.id for rule in keystore_rules(config)),
     )
     return Scanner(load_ruleset(config), policy, engine)
 
