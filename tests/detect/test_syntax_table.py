@@ -226,6 +226,7 @@ def test_hard_negatives_stay_quiet(scanner, text):
     (".pgpass", "db.acme.internal:6432:orders:app_rw:required\n"),
     ("networks.py", "    e.g. `pass` in `https://user:pass@host:port/path?query#fragment`\n"),
     ("state_type.py", "    Pass = ASLLexer.PASS\n"),
+    ("versioncontrol.py", "        information can be provided via the --username and --password options\n"),
 ])
 def test_slots_and_fills_are_no_weak_password(scanner, path, text):
     assert scanner.scan(Blob(path, text.encode())) == []

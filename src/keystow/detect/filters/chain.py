@@ -58,10 +58,13 @@ JUDGED_BY_NAME = frozenset(("lockfile-integrity",))
 # keyboard run (`qwerty12`) ...
 KEPT_WHEN_WEAK = frozenset(("dummy-word", "prose", "keyboard-run"))
 # ... or a placeholder padded to pass a password policy (`changeme1`; see placeholders.PADDED_DEFAULT) ...
-# ... but not one of the words a schema, a form or a doc puts where a password goes.
+# ... but not one of the words a schema, a form or a doc puts where a password goes (prose names a
+# flag too: "via the --username and --password options").
 NOT_A_WEAK_PASSWORD = frozenset(("password", "passwd", "passphrase", "secret", "string", "required", "optional",
                                  "boolean", "integer", "number", "undefined", "default", "hidden", "masked",
-                                 "sensitive", "redacted", "nullable", "unknown", "invalid", "missing"))
+                                 "sensitive", "redacted", "nullable", "unknown", "invalid", "missing",
+                                 "option", "options", "argument", "arguments", "parameter", "parameters",
+                                 "instead", "prompt"))
 
 
 def filter_reason(secret: str, line: bytes = b"", generic: bool = False, name: bytes = b"", path: str = "",
