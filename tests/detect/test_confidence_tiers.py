@@ -118,6 +118,27 @@ def test_min_confidence_low_audit_finds_what_the_default_run_does_not(tmp_path):
     assert strict.returncode == 0
 
 
+def test_an_audit_reports_keyboard_runs_padded_placeholders_and_short_words_in_every_file(tmp_path):
+    """Issue 15 item 5: `qwerty12`, `changeme1`, `hunter2` are passwords someone set; the default
+    run stays quiet on them and on the bare placeholder `changeme`."""
+    files = {
+        "settings.py": 'DATABASE_PASSWORD = "qwerty12"\n',
+        ".env": "ADMIN_PASSWORD=changeme1\nDEFAULT_PASSWORD=changeme\n",
+        "deploy.sh": "#!/bin/sh\ncurl -fsS -u ci:hunter2 https://nexus.acme.internal/upload\n",
+        "Makefile": "DB_PASSWORD := Changeme123!\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    default = run_keystow("scan", ".", "--format", "json", cwd=tmp_path)
+    assert default.returncode == 0 and json.loads(default.stdout)["findings"] == [], default.stdout
+    audit = run_keystow("scan", ".", "--format", "json", "--min-confidence", "low", cwd=tmp_path)
+    assert audit.returncode == 1, audit.stderr
+    reported = json.loads(audit.stdout)["findings"]
+    assert sorted((f["path"], f["line"]) for f in reported) == [(".env", 1), ("Makefile", 1), ("deploy.sh", 2),
+                                                                 ("settings.py", 1)]
+    assert {(f["confidence"], f["severity"]) for f in reported} == {("low", "low")}
+
+
 def test_min_confidence_high_drops_generic_medium_findings(tmp_path):
     (tmp_path / "settings.py").write_text(f'db_password = "{_fakes.password(18)}"\n')
     assert run_keystow("scan", ".", cwd=tmp_path).returncode == 1

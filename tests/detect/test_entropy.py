@@ -50,7 +50,7 @@ def test_long_values_need_no_overflowing_arithmetic():
 def test_only_punctuated_values_get_a_length_aware_bar():
     assert shannon_entropy(SHORT_PUNCTUATED) < 3.5
     assert entropy_threshold(3.5, SHORT_PUNCTUATED) < shannon_entropy(SHORT_PUNCTUATED)
-    for value in ("tokenstring", "sourceName", "b899a0d240b53d9d", "abc+/def_-=="):  # identifiers, hex ids
+    for value in ("tokenstring", "sourceName", "b899a0d240b53d9d", "abc_/def-==x"):  # identifiers, hex ids
         assert entropy_threshold(3.5, value) == 3.5
     assert entropy_threshold(3.5, "{values[") == 3.5  # short: 8 distinct characters score 3.0 anyway
     assert entropy_threshold(2.5, SHORT_PUNCTUATED) == 2.5  # never above the rule's own bar
@@ -64,3 +64,13 @@ def test_provider_rules_keep_their_own_bar_and_generic_rules_get_the_relaxed_one
     generic = parse_rule(rule("generic", r"k=(?P<secret>\S+)", entropy=3.5, kind="generic"), "<test>")
     assert rule_gate(provider, value, FilterPolicy()) is None
     assert rule_gate(generic, value, FilterPolicy()) == "high"
+
+
+def test_a_plus_relaxes_a_base64_value_to_the_base64_expectation():
+    """A password whose only symbol is a `+` (14 characters, 3.24 bits) is held to random base64 of
+    its length, as its siblings with `%` or `!` are held to random printable text."""
+    value = "5HHaE+ws" + "6QsO5E"  # built at run time: keystow's own scan must not report this file
+    assert charset_size(value) == 64 and shannon_entropy(value) < 3.5
+    assert entropy_threshold(3.5, value) == pytest.approx(random_entropy(14, 64) - RANDOM_MARGIN)
+    assert entropy_threshold(3.5, value) < shannon_entropy(value)
+    assert entropy_threshold(3.5, value.replace("+", "_")) == 3.5

@@ -9,6 +9,7 @@ import base64
 import pytest
 
 from keystow.config import Config
+from keystow.detect.entropy import shannon_entropy
 from keystow.detect.matcher import hyperscan_available
 from keystow.detect.scanner import Blob, FilterPolicy, Scanner
 from keystow.pipeline.scanning import load_ruleset
@@ -22,6 +23,9 @@ PASSWORD = _fakes.chars(ALNUM, 9) + "#" + _fakes.chars(ALNUM, 4) + "!" + _fakes.
 TOKEN = _fakes.chars(ALNUM, 32)
 HEX_KEY = _fakes.chars("0123456789abcdef", 64)  # secrets.token_hex(): a key by its place, a digest by its shape
 WEAK = "sunshine42"
+# Weak passwords people set, one of each shape: words (7 characters is what a password rule takes at
+# the least), a keyboard run, a placeholder padded to pass a policy (placeholders.PADDED_DEFAULT).
+WEAK_PASSWORDS = (WEAK, "gorilla", "hunter2", "qwerty12", "changeme1", "Changeme123!")
 PAD = " " * 40
 
 
@@ -74,6 +78,38 @@ SYNTAXES: list[tuple[str, str, str]] = [
     ("wget-password", "fetch.sh", "wget --user=deploy --password={v} https://nexus.acme.io/a.jar\n"),
     ("wget-http-password", "fetch.sh", "wget --http-user=deploy --http-password={v} https://nexus.acme.io/a\n"),
     ("httpie-auth", "README.md", "```\nhttp -a deploy:{v} GET https://api.acme.io/v1/status\n```\n"),
+    # Command-line credentials in every file they are written in (issue 15, item 2): shell scripts,
+    # Dockerfile RUN lines, CI steps and block scalars, Makefile recipes, Markdown code blocks.
+    ("curl-user-long", "deploy.sh", "curl --user 'deploy:{v}' -T app.tgz https://nexus.acme.io/repo/\n"),
+    ("curl-user-attached", "deploy.sh", "curl -sS -udeploy:{v} https://jenkins.acme.io/job/app/build\n"),
+    ("curl-user-flag-cluster", "deploy.sh", "curl -fsSLu deploy:{v} -o app.tgz https://nexus.acme.io/a.tgz\n"),
+    ("curl-proxy-user", "deploy.sh", "curl --proxy-user ops:{v} -x http://proxy.acme.internal:3128 https://acme.io\n"),
+    ("curl-user-continuation", "Dockerfile",
+     "FROM alpine:3.20\nRUN curl -fsSL \\\n    --user ci:{v} \\\n    -o /app.jar https://nexus.acme.io/app.jar\n"),
+    ("curl-user-ci-run", ".github/workflows/ci.yml",
+     "jobs:\n  deploy:\n    steps:\n      - run: curl -fsS -u ci:{v} https://nexus.acme.io/api\n"),
+    ("curl-user-ci-block-scalar", ".gitlab-ci.yml",
+     "deploy:\n  script:\n    - |\n      curl -fsS \\\n        -u ci:{v} \\\n        https://nexus.acme.io/upload\n"),
+    ("curl-user-makefile", "Makefile", "publish:\n\t@curl -fsS -u ci:{v} -T dist/app.tgz https://nexus.acme.io/\n"),
+    ("curl-user-markdown", "README.md", "Check the API:\n\n```sh\n$ curl -u admin:{v} https://jenkins.acme.io/api/json\n```\n"),
+    ("wget-password-dockerfile", "Dockerfile", "RUN wget --user=ci --password={v} https://nexus.acme.io/a.jar\n"),
+    ("wget-http-password-ci", ".gitlab-ci.yml",
+     "fetch:\n  script:\n    - wget --http-user=ci --http-password={v} https://nexus.acme.io/a\n"),
+    ("wget-password-makefile", "Makefile", "fetch:\n\twget --user ci --password {v} https://nexus.acme.io/a.jar\n"),
+    ("wget-http-password-markdown", "INSTALL.md", "```sh\nwget --http-user=ci --http-password={v} https://nexus.acme.io/a\n```\n"),
+    ("httpie-auth-long", "deploy.sh", "http --auth ci:{v} POST https://api.acme.io/v1/jobs name=nightly\n"),
+    ("httpie-auth-equals", ".gitlab-ci.yml", "deploy:\n  script:\n    - http --auth=ci:{v} POST https://api.acme.io/v1/jobs\n"),
+    ("httpie-auth-attached", "Dockerfile", "RUN http -aci:{v} GET https://api.acme.io/v1/status\n"),
+    ("httpie-auth-makefile", "Makefile", "status:\n\t@http -a ci:{v} GET https://api.acme.io/v1/status\n"),
+    ("httpie-auth-continuation", "deploy.sh", "https --check-status \\\n  -a ci:{v} \\\n  POST api.acme.io/v1/jobs\n"),
+    # YAML keys aligned or indented with tabs, and Makefile assignments with tabs or spaces.
+    ("yaml-tab-aligned", "values.yaml", "service:\n  name:\t\torders\n  password:\t\t{v}\n"),
+    ("yaml-tab-indented", "config.yml", "db:\n\tpassword:\t{v}\n"),
+    ("make-tabs", "Makefile", "DB_PASSWORD\t:=\t{v}\n"),
+    ("make-tabs-double-colon", "Makefile", "DB_PASSWORD\t::=\t{v}\n"),
+    ("make-tabs-conditional", "Makefile", "DB_PASSWORD\t?=\t{v}\n"),
+    ("make-tabs-append", "Makefile", "DB_PASSWORD\t+=\t{v}\n"),
+    ("make-recursive", "Makefile", "DB_PASSWORD = {v}\n"),
     ("cli-password-flag-ci", ".gitlab-ci.yml", "deploy:\n  script:\n    - ./migrate --db-password={v}\n"),
     (".netrc", ".netrc", "machine git.acme.internal\n  login ci\n  password {v}\n"),
     (".pgpass", ".pgpass", "db.acme.internal:6432:orders:app_rw:{v}\n"),
@@ -116,12 +152,42 @@ def test_each_syntax_reports_a_random_secret(scanner, row, path, template, value
     assert findings[0].location.line == value_line
 
 
+@pytest.mark.parametrize("weak", WEAK_PASSWORDS)
 @pytest.mark.parametrize("row, path, template", SYNTAXES, ids=[row[0] for row in SYNTAXES])
-def test_a_weak_password_is_reported_only_at_low_confidence(scanner, row, path, template):
-    findings = _found(scanner, path, template, WEAK)
+def test_a_weak_password_is_reported_only_at_low_confidence(scanner, row, path, template, weak):
+    findings = _found(scanner, path, template, weak)
     assert findings, row
     assert {(f.confidence, f.severity) for f in findings} == {("low", "low")}, [(f.rule_id, f.confidence)
                                                                                 for f in findings]
+
+
+@pytest.mark.parametrize("lead", ["#", "%", "@", "?"])
+@pytest.mark.parametrize("key", ["password", "client_secret"])
+def test_a_tab_aligned_yaml_value_may_start_with_a_symbol(scanner, key, lead):
+    """A generated password starts with any of its symbols; YAML would read `#...` as a comment and
+    reject `%`/`@`, but the literal is committed all the same."""
+    value = lead + TOKEN[:20] + "#" + PASSWORD[-4:]
+    found = _found(scanner, "values.yaml", "service:\n  name:\torders\n  " + key + ":\t{v}\n", value)
+    assert [(f.location.line, f.confidence) for f in found] == [(3, "medium")]
+
+
+@pytest.mark.parametrize("op", [":=", "::=", "?=", "+=", "="])
+def test_a_makefile_secret_whose_only_symbol_is_a_plus(scanner, op):
+    """14 characters at 3.24 bits: under the secret rules' 3.5, over random base64's expectation."""
+    value = _fakes.chars(ALNUM, 5) + "+" + _fakes.chars(ALNUM, 8)
+    while not 3.21 < shannon_entropy(value) < 3.5:
+        value = _fakes.chars(ALNUM, 5) + "+" + _fakes.chars(ALNUM, 8)
+    found = _found(scanner, "Makefile", ".PHONY: deploy\nCLIENT_SECRET " + op + "\t{v}\n", value)
+    assert [(f.location.line, f.confidence) for f in found] == [(2, "medium")]
+
+
+@pytest.mark.parametrize("text", [
+    "password: !vault |\n          $ANSIBLE_VAULT;1.1;AES256\n",
+    "client_secret: *default_client_secret\n",
+    "api_token: !Ref ApiTokenParameter\n",
+])
+def test_yaml_tags_anchors_and_aliases_are_no_values(scanner, text):
+    assert [f.secret for f in scanner.scan(Blob("values.yaml", text.encode())) if f.confidence != "low"] == []
 
 
 @pytest.mark.parametrize("text", [
@@ -133,6 +199,20 @@ def test_a_weak_password_is_reported_only_at_low_confidence(scanner, row, path, 
     "{\"config\": \"host=db\\npassword=${DB_PASSWORD}\\n\"}\n",
     "set :password, ENV.fetch('DEPLOY_PASSWORD')\n",
     "<Pass encoding=\"base64\"></Pass>\n",
+    # Placeholders and references where a command-line credential goes: not at any confidence.
+    "curl -u $USER:$PASS https://nexus.acme.io\n",
+    "curl -u \"deploy:${NEXUS_TOKEN}\" https://nexus.acme.io\n",
+    "curl -u \"ci:${{ secrets.NEXUS_PASSWORD }}\" https://nexus.acme.io\n",
+    "curl -u admin:password https://jenkins.acme.io/api/json\n",
+    "curl -u admin:<password> https://jenkins.acme.io/api/json\n",
+    "curl --user admin:changeme https://jenkins.acme.io/api/json\n",
+    "curl -fsSLu \"$NEXUS_USER:$NEXUS_PASSWORD\" \\\n  https://nexus.acme.io/a.tgz\n",
+    "\tcurl -u $(NEXUS_USER):$(NEXUS_PASSWORD) -T app.tgz https://nexus.acme.io/\n",
+    "curl --url https://jenkins.acme.io:8443/api/json -o status.json\n",
+    "http --auth admin:<password> GET https://api.acme.io\n",
+    "http -a \"$API_USER:$API_PASSWORD\" GET https://api.acme.io\n",
+    "wget --password=<password> https://nexus.acme.io/a.jar\n",
+    "wget --user=ci --password=\"$WGET_PASSWORD\" https://nexus.acme.io/a.jar\n",
 ])
 def test_hard_negatives_stay_quiet(scanner, text):
     assert scanner.scan(Blob("deploy.sh", text.encode())) == []
@@ -146,6 +226,7 @@ def test_hard_negatives_stay_quiet(scanner, text):
     (".pgpass", "db.acme.internal:6432:orders:app_rw:required\n"),
     ("networks.py", "    e.g. `pass` in `https://user:pass@host:port/path?query#fragment`\n"),
     ("state_type.py", "    Pass = ASLLexer.PASS\n"),
+    ("versioncontrol.py", "        information can be provided via the --username and --password options\n"),
 ])
 def test_slots_and_fills_are_no_weak_password(scanner, path, text):
     assert scanner.scan(Blob(path, text.encode())) == []

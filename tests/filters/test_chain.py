@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from keystow.detect.filters.chain import filter_reason
 from testing.fakes import Fakes
 
@@ -71,3 +73,25 @@ def test_a_pair_of_encoded_dummies_is_a_dummy():
     assert filter_reason("enhjdg==|MTIzNA==", generic=True) == "encoded-dummy"
     secret = Fakes(8).chars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 24)
     assert filter_reason(f"enhjdg==|{secret}", generic=True) is None
+
+
+@pytest.mark.parametrize("value", ["changeme1", "Changeme123!", "CHANGEME2024", "change_me_42", "ChangeMe!"])
+def test_a_padded_placeholder_is_a_weak_password_only_to_an_audit(value):
+    """Someone padded the slot's word to pass a password policy: the account exists (see
+    placeholders.PADDED_DEFAULT). An audit reports it; the default run still drops it."""
+    assert filter_reason(value, generic=True) == "placeholder"
+    assert filter_reason(value, generic=True, weak=True) is None
+
+
+@pytest.mark.parametrize("value", ["changeme", "Changeme", "CHANGE_ME", "change-me", "changeme_in_production",
+                                   "your_password1", "<password>"])
+def test_a_bare_placeholder_stays_a_placeholder_even_to_an_audit(value):
+    assert filter_reason(value, generic=True, weak=True) == "placeholder"
+
+
+def test_a_keyboard_run_is_a_weak_password_and_a_fill_is_not():
+    assert filter_reason("qwerty12", generic=True) == "keyboard-run"
+    assert filter_reason("qwerty12", generic=True, weak=True) is None
+    assert filter_reason("12345678", generic=True, weak=True) is None
+    assert filter_reason("aaaaaaaa", generic=True, weak=True) == "repetitive"
+    assert filter_reason("abababab", generic=True, weak=True) == "repetitive"

@@ -53,6 +53,19 @@ def test_repetitive(value):
     assert p.is_repetitive(value)
 
 
+def test_a_fill_is_not_a_keyboard_run():
+    """A fill pads or masks a value; a run (`qwerty12`) is also a password people choose (weak tier)."""
+    assert p.is_fill("zzzzzzzz") and p.is_fill("abababab") and not p.is_keyboard_run("abababab")
+    assert p.is_keyboard_run("qwerty12") and p.is_keyboard_run("1234567890") and not p.is_fill("qwerty12")
+    assert not p.is_keyboard_run(REAL) and not p.is_fill(REAL)
+
+
+@pytest.mark.parametrize("value, padded", [("changeme1", True), ("Changeme123!", True), ("replace_me#7", True),
+                                           ("changeme", False), ("changeme_later", False), ("mychangeme1", False)])
+def test_padded_default(value, padded):
+    assert p.is_padded_default(value) is padded
+
+
 def test_uuid_and_digests():
     assert p.is_uuid("123e4567-e89b-12d3-a456-426614174000")
     assert p.is_hex_digest("da39a3ee5e6b4b0d3255bfef95601890afd80709")

@@ -23,7 +23,8 @@ EVERY_RULE: tuple[tuple[str, ValueFilter], ...] = (
     ("template-reference", placeholders.is_templated),
     ("encrypted-blob", placeholders.is_encrypted),
     ("password-hash", placeholders.is_password_hash),
-    ("repetitive", placeholders.is_repetitive),
+    ("repetitive", placeholders.is_fill),
+    ("keyboard-run", placeholders.is_keyboard_run),
     ("public-key-or-certificate", heuristics.is_public_key_or_certificate),
     ("base64-image", heuristics.is_base64_image),
 )
@@ -53,12 +54,17 @@ GENERIC_IN_CONTEXT: tuple[tuple[str, LineFilter], ...] = (
 # line holds a key beside a digest.
 JUDGED_BY_NAME = frozenset(("lockfile-integrity",))
 
-# Filters a low-confidence rule skips: a weak password is a word (`gorilla`, `hunter22`) ...
-KEPT_WHEN_WEAK = frozenset(("dummy-word", "prose"))
-# ... but not one of the words a schema, a form or a doc puts where a password goes.
+# Filters a low-confidence rule skips: a weak password is a word (`gorilla`, `hunter22`) or a
+# keyboard run (`qwerty12`) ...
+KEPT_WHEN_WEAK = frozenset(("dummy-word", "prose", "keyboard-run"))
+# ... or a placeholder padded to pass a password policy (`changeme1`; see placeholders.PADDED_DEFAULT) ...
+# ... but not one of the words a schema, a form or a doc puts where a password goes (prose names a
+# flag too: "via the --username and --password options").
 NOT_A_WEAK_PASSWORD = frozenset(("password", "passwd", "passphrase", "secret", "string", "required", "optional",
                                  "boolean", "integer", "number", "undefined", "default", "hidden", "masked",
-                                 "sensitive", "redacted", "nullable", "unknown", "invalid", "missing"))
+                                 "sensitive", "redacted", "nullable", "unknown", "invalid", "missing",
+                                 "option", "options", "argument", "arguments", "parameter", "parameters",
+                                 "instead", "prompt"))
 
 
 def filter_reason(secret: str, line: bytes = b"", generic: bool = False, name: bytes = b"", path: str = "",
@@ -68,7 +74,7 @@ def filter_reason(secret: str, line: bytes = b"", generic: bool = False, name: b
     `name`: the matched text before the value (its key or variable name); `path`: the file's;
     `weak`: the rule reports weak values at low confidence."""
     for reason, predicate in EVERY_RULE:
-        if predicate(secret):
+        if predicate(secret) and not (weak and _weak_password_despite(reason, secret)):
             return reason
     if line:
         for reason, line_predicate in EVERY_RULE_IN_CONTEXT:
@@ -85,7 +91,7 @@ def filter_reason(secret: str, line: bytes = b"", generic: bool = False, name: b
     if not generic:
         return None
     for reason, predicate in GENERIC_ONLY:
-        if predicate(secret) and not (weak and reason in KEPT_WHEN_WEAK):
+        if predicate(secret) and not (weak and _weak_password_despite(reason, secret)):
             return reason
     if placeholders.is_hex_digest_shape(secret) and context.digest_by_context(name, path):
         return "hex-digest"
@@ -98,3 +104,8 @@ def filter_reason(secret: str, line: bytes = b"", generic: bool = False, name: b
             if line_predicate(secret, line) and (reason not in JUDGED_BY_NAME or context.digest_by_context(name, path)):
                 return reason
     return None
+
+
+def _weak_password_despite(reason: str, secret: str) -> bool:
+    """Whether a value the filter `reason` drops is, for a low-confidence rule, a weak password."""
+    return reason in KEPT_WHEN_WEAK or (reason == "placeholder" and placeholders.is_padded_default(secret))

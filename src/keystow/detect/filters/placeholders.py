@@ -47,6 +47,13 @@ INTEGRITY = re.compile(
     r"^(?:sha1|sha256|sha384|sha512|md5|h1):[A-Za-z0-9+/=]{20,}$|^(?:sha1|sha256|sha384|sha512)-[A-Za-z0-9+/=]{20,}$"
 )
 SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiopasdfghjklzxcvbnm")
+# Where a placeholder ends and a weak password starts. `changeme` alone is the slot a template or a
+# doc leaves for the reader to fill: it says nothing about any account. With digits or symbols
+# appended (`changeme1`, `Changeme123!`) it is what someone typed at a prompt whose policy wanted
+# more than a word: the account exists and this is its password, weak but real, which is what an
+# audit (`--min-confidence low`) is for. Only the weak tier asks (filters.chain): at medium
+# confidence both stay placeholders.
+PADDED_DEFAULT = re.compile(r"^(?:change|replace)[_-]?me[0-9!#$%&*+.?@^_~-]+$", re.I)
 
 
 def is_placeholder(secret: str) -> bool:
@@ -84,14 +91,31 @@ def is_encrypted_or_hashed(secret: str) -> bool:
     return is_encrypted(secret) or is_password_hash(secret)
 
 
+def is_padded_default(secret: str) -> bool:
+    """`changeme1`, `Changeme123!`: a placeholder word someone padded into a password (PADDED_DEFAULT)."""
+    return bool(PADDED_DEFAULT.match(secret))
+
+
 def is_repetitive(secret: str) -> bool:
     """Mostly one or two repeated characters, or an alphabet/digit/keyboard run."""
-    core = re.sub(r"[^A-Za-z0-9]", "", secret).lower()
-    if len(core) < 4:
-        return False
-    if len(set(core)) <= 2:
-        return True
-    return _longest_sequence(core) >= max(6, len(core) // 2)
+    return is_fill(secret) or is_keyboard_run(secret)
+
+
+def is_fill(secret: str) -> bool:
+    """One or two letters or digits over and over (`aaaaaaaa`, `abababab`): a fill, not a password anyone chose."""
+    core = _core(secret)
+    return len(core) >= 4 and len(set(core)) <= 2
+
+
+def is_keyboard_run(secret: str) -> bool:
+    """Mostly an alphabet, digit or keyboard-row run (`qwerty12`, `abcdefgh12`, `1234567890`): a
+    filler in docs, and also the first password many people choose."""
+    core = _core(secret)
+    return len(core) >= 4 and _longest_sequence(core) >= max(6, len(core) // 2)
+
+
+def _core(secret: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]", "", secret).lower()
 
 
 SEQUENCE_PAIRS = frozenset(a + b for seq in SEQUENCES for a, b in zip(seq, seq[1:], strict=False))
