@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from keystow.detect.filters.chain import filter_reason
 from testing.fakes import Fakes
 
@@ -71,3 +73,18 @@ def test_a_pair_of_encoded_dummies_is_a_dummy():
     assert filter_reason("enhjdg==|MTIzNA==", generic=True) == "encoded-dummy"
     secret = Fakes(8).chars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 24)
     assert filter_reason(f"enhjdg==|{secret}", generic=True) is None
+
+
+def test_a_dns_verification_token_is_published_not_secret():
+    """Seen on real code (moto's SES): `"VerificationToken": "<base64 of 32 bytes>"` is the TXT
+    record that proves a domain; Slack's verification token (24 letters and digits, slack-go's
+    `VerificationToken:`) and the same value under another name are kept."""
+    fakes = Fakes(41)
+    ses = base64.b64encode(fakes.rng.randbytes(32)).decode()
+    assert filter_reason(ses, generic=True, name=b'{"VerificationToken": "') == "published-token"
+    assert filter_reason(ses, generic=True, name=b"domain_verification_token = '") == "published-token"
+    assert filter_reason(ses, generic=True, name=b'"signingToken": "') is None
+    assert filter_reason(ses, generic=True, name=b'"EmailVerificationToken": "') is None
+    slack = fakes.chars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 24)
+    assert filter_reason(slack, generic=True, name=b"VerificationToken: \"") is None
+    assert filter_reason(slack, generic=True, name=b"SLACK_VERIFICATION_TOKEN=") is None
