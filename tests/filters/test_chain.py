@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from keystow.detect.filters.chain import filter_reason
@@ -95,3 +97,18 @@ def test_a_keyboard_run_is_a_weak_password_and_a_fill_is_not():
     assert filter_reason("12345678", generic=True, weak=True) is None
     assert filter_reason("aaaaaaaa", generic=True, weak=True) == "repetitive"
     assert filter_reason("abababab", generic=True, weak=True) == "repetitive"
+
+
+def test_a_dns_verification_token_is_published_not_secret():
+    """Seen on real code (moto's SES): `"VerificationToken": "<base64 of 32 bytes>"` is the TXT
+    record that proves a domain; Slack's verification token (24 letters and digits, slack-go's
+    `VerificationToken:`) and the same value under another name are kept."""
+    fakes = Fakes(41)
+    ses = base64.b64encode(fakes.rng.randbytes(32)).decode()
+    assert filter_reason(ses, generic=True, name=b'{"VerificationToken": "') == "published-token"
+    assert filter_reason(ses, generic=True, name=b"domain_verification_token = '") == "published-token"
+    assert filter_reason(ses, generic=True, name=b'"signingToken": "') is None
+    assert filter_reason(ses, generic=True, name=b'"EmailVerificationToken": "') is None
+    slack = fakes.chars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 24)
+    assert filter_reason(slack, generic=True, name=b"VerificationToken: \"") is None
+    assert filter_reason(slack, generic=True, name=b"SLACK_VERIFICATION_TOKEN=") is None

@@ -102,3 +102,16 @@ def test_encoded_dummy():
     assert h.is_encoded_dummy(base64.b64encode(b"test:123").decode())
     assert h.is_encoded_dummy(base64.b64encode(b"Aladdin:open sesame").decode())
     assert not h.is_encoded_dummy(base64.b64encode(("deploy:" + REAL).encode()).decode())
+
+
+@pytest.mark.parametrize("pair", ["renée:mötley", "jürgen:Kennwort", "ana:contraseña", "josé:sécrèt"])
+def test_an_encoded_one_word_password_is_a_dummy(pair):
+    """Seen on real code (tornado's tests): a Basic header for `josé:<secret with a schwa>`, a
+    Unicode test's word, is dropped as the same word written plain is."""
+    assert h.is_encoded_dummy(base64.b64encode(pair.encode()).decode())
+
+
+def test_an_encoded_random_password_beside_a_unicode_user_is_kept():
+    assert not h.is_encoded_dummy(base64.b64encode(("renée:" + REAL).encode()).decode())
+    letters = Fakes(13).chars("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", 14)  # letters, no word
+    assert not h.is_encoded_dummy(base64.b64encode(("renée:" + letters).encode()).decode())

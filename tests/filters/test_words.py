@@ -32,3 +32,19 @@ def test_random_letters_are_rarely_taken_for_names():
     fakes = Fakes(18)
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
     assert sum(w.is_identifier(fakes.chars(letters, 16)) for _ in range(1000)) < 30
+
+
+@pytest.mark.parametrize("value", ["ConstraintViolationError", "instrumentationLibrary", "cfgDatabaseOptions",
+                                   "dbgSymbolTable", "ObstructedViewError"])
+def test_long_words_and_abbreviated_prefixes_are_names(value):
+    """Seen on real code (Babel's `OverconstrainedError`, pygments' `sfntCMapEncoding`): English
+    holds four consonants in a row in a long word, and C names open with a lowercase abbreviation."""
+    assert w.is_identifier(value)
+
+
+def test_random_letters_after_a_short_prefix_are_not_names():
+    fakes = Fakes(19)
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    # random letters pass for camel-case words ~1.5% of the time; after a prefix ~3%
+    assert sum(w.is_identifier("cfg" + fakes.chars(letters, 13)) for _ in range(1000)) < 40
+    assert not w.is_identifier("cfgXkqTrvWzpLm")

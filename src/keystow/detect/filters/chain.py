@@ -99,6 +99,8 @@ def filter_reason(secret: str, line: bytes = b"", generic: bool = False, name: b
         return "test-expectation"
     if context.names_a_page_cursor(name):
         return "page-cursor"
+    if context.names_a_published_token(name, secret):
+        return "published-token"
     if line:
         for reason, line_predicate in GENERIC_IN_CONTEXT:
             if line_predicate(secret, line) and (reason not in JUDGED_BY_NAME or context.digest_by_context(name, path)):

@@ -21,6 +21,13 @@ EXPECTATION_NAME = re.compile(rb"^[$@:]?(?:self\.|this\.)?expected(?:[_.-]|[A-Z]
 # `paginationToken`): opaque, often base64, under a name that says "token", and no credential.
 PAGE_CURSOR_NAME = re.compile(
     rb"(?:next|page|continuation|pagination|sync|resume)[_.-]?(?:page[_.-]?)?token[\"']?\s*[:=]?\s*$", re.I)
+# Domain-ownership verification tokens are published in DNS (a TXT record anyone can look up):
+# `domain_verification_token`, `site-verification`, and AWS SES's `VerificationToken` (the API
+# member's PascalCase; SES tokens are base64 of 32 bytes). Slack's `verificationToken`/
+# `VerificationToken` (slack-go) is a credential, but 24 letters and digits: never SES's shape.
+PUBLISHED_TOKEN_NAME = re.compile(rb"(?:domain|site|dns)[_.-]?verification(?:[_.-]?(?:token|code|key|record))?$", re.I)
+SES_TOKEN_NAME = re.compile(rb"(?<![A-Za-z])VerificationToken$")
+SES_TOKEN = re.compile(r"^[A-Za-z0-9+/]{43}=$")
 # The request/response examples AWS SDKs ship with their API models (botocore `examples-1.json`,
 # aws-sdk-js `*.examples.json`): documentation, installed into every site-packages and node_modules.
 SDK_API_EXAMPLE = re.compile(r"(?:^|/)(?:examples-\d+|[\w.-]+\.examples)\.json$")
@@ -60,6 +67,14 @@ def names_a_digest(name: bytes) -> bool:
 def names_a_page_cursor(name: bytes) -> bool:
     """The value's name ends in a paging cursor's (`"NextToken": `, `nextPageToken =`)."""
     return bool(PAGE_CURSOR_NAME.search(name.rstrip(b" \t\"'`")))
+
+
+def names_a_published_token(name: bytes, secret: str) -> bool:
+    """A DNS verification token: published in a TXT record, so no secret (`"VerificationToken": "..."`)."""
+    name = name.rstrip(b" \t\"'`:=>,")
+    if PUBLISHED_TOKEN_NAME.search(name):
+        return True
+    return bool(SES_TOKEN_NAME.search(name)) and bool(SES_TOKEN.match(secret))
 
 
 def is_sdk_api_example(path: str) -> bool:

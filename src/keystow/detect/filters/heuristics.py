@@ -11,7 +11,7 @@ import binascii
 import re
 
 from keystow.detect import checksums
-from keystow.detect.filters import placeholders
+from keystow.detect.filters import placeholders, words
 
 PUBLIC_MARKERS = ("PUBLIC KEY", "CERTIFICATE", "ssh-rsa AAAA", "ssh-ed25519 AAAA", "ssh-dss AAAA",
                   "ecdsa-sha2-nistp", "sk-ssh-ed25519@")
@@ -110,7 +110,9 @@ def is_regex_pattern(secret: str) -> bool:
 
 def is_encoded_dummy(secret: str) -> bool:
     """Base64 of a made-up value: `Zm9vOmJhcg==` is `foo:bar`, the basic-auth header of a test;
-    `enhjdg==|MTIzNA==` (a signed-cookie pair, tornado's tests) is `zxcv` and `1234`."""
+    `enhjdg==|MTIzNA==` (a signed-cookie pair, tornado's tests) is `zxcv` and `1234`. A decoded
+    password that is one word (`hunter`, `Passwort`, a Unicode test's `sécrèt`) is dropped as the
+    generic rules drop the same word written plain (filters.words.is_prose)."""
     if "|" in secret:
         return all(is_encoded_dummy(part) for part in secret.split("|"))
     if not 8 <= len(secret) <= 256 or not BASE64_TEXT.match(secret):
@@ -123,4 +125,4 @@ def is_encoded_dummy(secret: str) -> bool:
         return False
     password = decoded.rpartition(":")[2]  # `user:password` in basic auth; the whole text otherwise
     return (placeholders.is_placeholder(decoded) or len(password) <= 4 or password.lower() in DEMO_PASSWORDS
-            or placeholders.is_repetitive(password))
+            or placeholders.is_repetitive(password) or words.is_prose(password))
