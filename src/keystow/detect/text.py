@@ -16,6 +16,9 @@ from keystow.detect.quick import BINARY_SNIFF, needs_decoding
 
 # Line-aware filters read at most this much of the line either side of a candidate.
 CONTEXT_BYTES = 4096
+# Position questions per blob answered by searching the bytes before the newline index is built:
+# each search costs up to a pass over the blob at memchr speed, the index one Python-level pass.
+DIRECT_SEARCHES = 8
 UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
@@ -66,7 +69,10 @@ class TextIndex:
     """Positions in one blob in logarithmic time: a blob can hold thousands of findings, and
     counting from offset 0 for each made a big file of keys quadratic (1 MB on one line: minutes).
 
-    Built once per blob that has a candidate; the newline offsets are found by C code. The
+    Built once per blob that has a candidate. The first few questions are answered by searching
+    the bytes for newlines (C speed, no index): most such blobs ask about one or two hits, and
+    listing every newline of a 60 KB file first cost more than the questions (a tenth of a scan
+    of keyword-dense code). From then on a list of newline offsets answers by bisection. The
     column is the number of characters between the line start and the offset as UTF-8 decoding
     with replacement counts them: in valid UTF-8 that is bytes minus continuation bytes; invalid
     bytes are counted per line by the decoder itself, once per line that is asked about.
@@ -74,43 +80,54 @@ class TextIndex:
 
     def __init__(self, data: bytes) -> None:
         self.data = data
-        self.newlines = array("q", (m.start() for m in _NEWLINE.finditer(data)))
+        self._newlines: array | None = None
+        self._searches_left = DIRECT_SEARCHES
         self._ascii = data.isascii()
         self._continuations: array | None = None
         self._valid_utf8: bool | None = None
         self._line_columns: dict[int, array] = {}
 
     def line_and_column(self, offset: int) -> tuple[int, int]:
-        number = bisect.bisect_left(self.newlines, offset)
-        start = self._line_start(number)
+        number, start, _end = self._line_of(offset)
         return number + 1, self._characters(start, offset) + 1
 
     def line_at(self, offset: int) -> tuple[bytes, bytes]:
         """The line holding `offset` and the line before it (callers ask once per line: a
         minified file is one long line)."""
-        return self._line_and_previous(bisect.bisect_left(self.newlines, offset))
+        _number, start, end = self._line_of(offset)
+        if not start:
+            return self.data[start:end], b""
+        _previous, previous_start, _previous_end = self._line_of(start - 1)
+        return self.data[start:end], self.data[previous_start:max(previous_start, start - 1)]
 
     def line_number(self, offset: int) -> int:
-        return bisect.bisect_left(self.newlines, offset) + 1
+        return self._line_of(offset)[0] + 1
 
     def context(self, start: int, end: int, width: int = CONTEXT_BYTES) -> bytes:
         """The line around `start:end`, at most `width` bytes either side: what line-aware
         filters read, so their cost per finding does not grow with the line."""
-        number = bisect.bisect_left(self.newlines, start)
-        line_start = self._line_start(number)
-        line_end = self.newlines[number] if number < len(self.newlines) else len(self.data)
+        _number, line_start, line_end = self._line_of(start)
         return self.data[max(line_start, start - width):min(line_end, end + width)]
 
-    def _line_and_previous(self, number: int) -> tuple[bytes, bytes]:
-        start = self._line_start(number)
-        end = self.newlines[number] if number < len(self.newlines) else len(self.data)
-        if not start:
-            return self.data[start:end], b""
-        previous_start = self._line_start(number - 1)
-        return self.data[start:end], self.data[previous_start:max(previous_start, start - 1)]
+    def _line_of(self, offset: int) -> tuple[int, int, int]:
+        """(0-based line number, line start, line end without its newline) of `offset`."""
+        newlines = self._newline_index()
+        if newlines is None:
+            start = self.data.rfind(b"\n", 0, offset) + 1
+            end = self.data.find(b"\n", offset)
+            return self.data.count(b"\n", 0, offset), start, len(self.data) if end < 0 else end
+        number = bisect.bisect_left(newlines, offset)
+        start = newlines[number - 1] + 1 if number else 0
+        return number, start, newlines[number] if number < len(newlines) else len(self.data)
 
-    def _line_start(self, number: int) -> int:
-        return self.newlines[number - 1] + 1 if number else 0
+    def _newline_index(self) -> array | None:
+        """The newline offsets once `DIRECT_SEARCHES` questions have been answered without them."""
+        if self._newlines is None:
+            if self._searches_left:
+                self._searches_left -= 1
+                return None
+            self._newlines = array("q", (m.start() for m in _NEWLINE.finditer(self.data)))
+        return self._newlines
 
     def _characters(self, start: int, offset: int) -> int:
         if self._ascii:
