@@ -92,12 +92,13 @@ def rule_files_at(ref: str | None) -> dict[str, str]:
 def matching_rules(provider: str, texts: list[RuleText]) -> list[str]:
     word = re.compile(r"(?<![a-z0-9])" + re.escape(provider.lower()) + r"(?![a-z0-9])")
     squashed = squash(provider)
-    hits = []
     needle = provider.lower()
-    for text in texts:
-        if (needle in text.words and word.search(text.words)) or (len(squashed) >= NAME_MATCH_MIN_LEN and squashed in text.squashed):
-            hits.append(text.rule_id)
-    return hits
+    long_enough = len(squashed) >= NAME_MATCH_MIN_LEN
+    return [
+        text.rule_id
+        for text in texts
+        if (needle in text.words and word.search(text.words)) or (long_enough and squashed in text.squashed)
+    ]
 
 
 def trufflehog_provider(detector: str) -> str:
