@@ -43,6 +43,7 @@ def basic(pair: str) -> str:
     "KNOWN = {'WebAuthnCredential',\n  'ConstraintViolationError'}\n",
     "NAMES = {'msgQueueRetryToken', 'sfntGlyphEncoding', 'cfgWindowOptions'}\n",
     f'self.assertEqual(header, b"Basic {basic("renée:pässwort")}")\n',
+    "    ...     'smb://myuser:mypassword@myserver.com/' 'share/folder/file.csv'\n",  # fsspec's docstring
 ])
 def test_real_code_shapes_are_not_reported(scanner, text):
     assert secrets(scanner, text) == []
@@ -54,6 +55,8 @@ def test_real_code_shapes_are_not_reported(scanner, text):
     (f'hosts = MultiHostUrl("https://db1.acme.io:8443,ops:{PASSWORD}@db2.acme.io/app")\n', PASSWORD),
     (f'os.Setenv("API_TOKEN", "{MIXED}")\n', MIXED),
     (f'headers = {{"Authorization": "Basic {basic("renée:" + PASSWORD)}"}}\n', basic("renée:" + PASSWORD)),
+    (f"BACKUP = 'smb://svc-backup:{PASSWORD}@files01.acme.internal/share'\n", PASSWORD),
 ])
 def test_real_secrets_of_the_same_shapes_are_found(scanner, text, secret):
     assert secret in secrets(scanner, text)
+

@@ -113,3 +113,13 @@ def test_aws_documentation_tokens_with_example_inside():
     body = Fakes(19).chars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 120)
     assert p.is_placeholder(body[:40] + "EXAMPLE" + body[40:])
     assert not p.is_placeholder(body)
+
+
+@pytest.mark.parametrize("value", ["mypassword", "MyPassword1", "your_token", "my-api-key", "yourSecret", "mypwd"])
+def test_a_possessive_slot_name_is_a_placeholder(value):
+    assert p.is_placeholder(value)
+
+
+@pytest.mark.parametrize("value", ["mypassword-Kq8mZt3W", "myriad-Tz4nWq", "mytokenizer9", "yoursecrets2024x"])
+def test_a_value_that_only_starts_like_one_is_not(value):
+    assert not p.is_placeholder(value)
