@@ -46,11 +46,11 @@ HEX_DIGEST = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64
 INTEGRITY = re.compile(
     r"^(?:sha1|sha256|sha384|sha512|md5|h1):[A-Za-z0-9+/=]{20,}$|^(?:sha1|sha256|sha384|sha512)-[A-Za-z0-9+/=]{20,}$"
 )
-# `mypassword`, `your_token`, `MySecret1`: a slot named for whoever copies the snippet (docstrings
-# and READMEs write `smb://myuser:mypassword@myserver`); provider-kind rules (URL and URI
-# credentials) see it too, where the generic rules' dummy words do not apply.
-POSSESSIVE_SLOT = re.compile(r"^(?:my|your)[_-]?(?:pass(?:word|wd|phrase)?|pwd|secret|token|(?:api[_-]?)?key)\d{0,3}$",
-                             re.I)
+# `mypassword`, `your_token`: a slot named for whoever copies the snippet (docstrings and READMEs
+# write `smb://myuser:mypassword@myserver`); provider-kind rules (URL and URI credentials) see it
+# too, where the generic rules' dummy words do not apply. Padded (`mypassword123`) it is a weak
+# password someone set, as with PADDED_DEFAULT below: an audit's business, not a placeholder.
+POSSESSIVE_SLOT = re.compile(r"^(?:my|your)[_-]?(?:pass(?:word|wd|phrase)?|pwd|secret|token|(?:api[_-]?)?key)$", re.I)
 SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiopasdfghjklzxcvbnm")
 # Where a placeholder ends and a weak password starts. `changeme` alone is the slot a template or a
 # doc leaves for the reader to fill: it says nothing about any account. With digits or symbols
