@@ -49,8 +49,17 @@ def test_re_engine_skips_rules_whose_keywords_are_absent():
 
 
 def test_windows_merge_overlaps_and_clip_to_the_blob():
-    assert list(_windows([10, 50, 5000], window=100, size=6000)) == [(0, 114), (4900, 5064)]
-    assert list(_windows([5990], window=100, size=6000)) == [(5890, 6000)]
+    data = b"x" * 6000
+    assert list(_windows([10, 50, 5000], 100, data)) == [(0, 114), (4900, 5064)]
+    assert list(_windows([5990], 100, data)) == [(5890, 6000)]
+
+
+def test_windows_of_a_line_bound_rule_start_at_the_line_of_the_match():
+    data = b"a" * 50 + b"\n" + b"b" * 30 + b"\n" + b"c" * 30 + b"\r\n"
+    end = len(data)  # the hit's tail matched the final CRLF: the window is the last line's
+    assert list(_windows([end], 100, data, tail=2)) == [(82, end)]
+    assert list(_windows([end], 100, data, tail=None)) == [(end - 100, end)]
+    assert list(_windows([81], 100, data, tail=1)) == [(51, len(data))]  # the `\n` ended the second line
 
 
 @needs_hyperscan

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterator, NamedTuple
 
 from keystow import fs
+from keystow.detect.line_bound import newline_tail
 from keystow.detect.patterns import secret_spans
 from keystow.detect.quick import keywords_occur
 from keystow.detect.ruleset import Rule, RuleSet
@@ -94,7 +95,8 @@ class HyperscanMatcher:
     def _confirm_ends(self, rule: Rule, data: bytes, ends: list[int]) -> Iterator[Match]:
         accepted = set(ends)
         seen: set[tuple[int, int]] = set()
-        for start, stop in _windows(sorted(accepted), confirm_reach(rule.regex, rule.window), len(data)):
+        reach, tail = confirm_reach(rule.regex, rule.window), newline_tail(rule.regex)
+        for start, stop in _windows(sorted(accepted), reach, data, tail):
             for match in _confirm(rule, data, start, stop):
                 if match.end in accepted and (match.start, match.end) not in seen:
                     seen.add((match.start, match.end))
@@ -113,12 +115,17 @@ def confirm_reach(regex: str, window: int) -> int:
     return max(1, min(window, longest))
 
 
-def _windows(ends: list[int], window: int, size: int) -> Iterator[tuple[int, int]]:
-    """Merge the windows [end - window, end + context] of sorted hit ends that overlap."""
+def _windows(ends: list[int], window: int, data: bytes, tail: int | None = None) -> Iterator[tuple[int, int]]:
+    """Merge the windows [end - window, end + context] of sorted hit ends that overlap. With a
+    `tail` (line_bound.newline_tail: the rule matches within a line but for its last `tail`
+    bytes), a window starts no earlier than the line of the match's body."""
     start: int | None = None
     stop = 0  # meaningful once start is set
     for end in ends:
-        lo, hi = max(0, end - window), min(size, end + RIGHT_CONTEXT)
+        lo, hi = max(0, end - window), min(len(data), end + RIGHT_CONTEXT)
+        if tail is not None:
+            newline = data.rfind(b"\n", lo, max(lo, end - tail))
+            lo = newline + 1 if newline >= 0 else lo
         if start is not None and lo <= stop:
             stop = hi
             continue

@@ -21,7 +21,7 @@ from keystow.detect.filters.overlap import (
 )
 from keystow.detect.matcher import HyperscanMatcher, Match, ReMatcher, build_matcher
 from keystow.detect.public_examples import public_example_source
-from keystow.detect.quick import SMALL_INPUT, path_in_scope
+from keystow.detect.quick import SMALL_INPUT, may_hold_encoded_values, path_in_scope
 from keystow.detect.ruleset import Rule, RuleSet
 from keystow.detect.structures import relocate as place_in_document
 from keystow.detect.structures import structured_views
@@ -113,6 +113,10 @@ class Scanner:
 
     def scan_text(self, data: bytes, blob: Blob) -> list[Finding]:
         findings = self._confirmed(data, blob)
+        if not findings and not may_hold_encoded_values(data, blob.path):
+            # Most blobs: nothing matched and nothing to decode. Skipping the view and overlap
+            # passes saves ~15 µs a blob, a tenth of a history scan (and of its commit messages).
+            return findings
         views = decoded_views(data, blob.path)  # k8s Secret `data:` values, base64-decoded
         if views:
             index = TextIndex(data)
