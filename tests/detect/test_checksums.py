@@ -21,6 +21,7 @@ VALID = {
     "grafana-crc32": ["glsa_xo9ZTaaGB92bh1CbYtKrh3fpZqO8nnbG_e1196504"],  # keystow:allow (fabricated test vector)
     "age-bech32": [
         "AGE-SECRET-KEY-18EJ435XTJLUM6052YKHYGTM77LV4MCNW26M066WLZZLF069ZZ43S9HCGXL",  # keystow:allow (fake)
+        "AGE-SECRET-KEY-PQ-1ZWNE4L2UG469D9Q2F8UA2UTQ689USEDAKF6L3N48WW0QQ8YHNSXHYUUM79",  # keystow:allow (fake)
     ],
     "pypi-macaroon": [
         "pypi-AgEIcHlwaS5vcmcCOXsidmVyc2lvbiI6IDEsICJ1aWQiOiAiNmIwNzE5YzBiYjQ1MGQwMDNiNjYxZTQxNzZiNTRl"

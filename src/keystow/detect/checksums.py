@@ -9,7 +9,7 @@ Registered names (``VALIDATORS``):
 - ``github-crc32``     GitHub ``ghp_``/``gho_``/``ghu_``/``ghs_``/``ghr_`` tokens (CRC32, base62)
 - ``npm-crc32``        npm ``npm_`` access tokens (same scheme as GitHub)
 - ``grafana-crc32``    Grafana service-account tokens ``glsa_<32>_<8 hex>`` (CRC32, hex LE)
-- ``age-bech32``       age X25519 identities ``AGE-SECRET-KEY-1...`` (Bech32 checksum)
+- ``age-bech32``       age identities ``AGE-SECRET-KEY-1...`` / ``AGE-SECRET-KEY-PQ-1...`` (Bech32 checksum)
 - ``pypi-macaroon``    PyPI API tokens ``pypi-...`` (macaroon v2 binary for pypi.org)
 - ``jwt``              JSON Web Tokens (header and payload are base64url JSON objects, ``alg`` set)
 - ``discord-bot-token`` Discord bot tokens (first segment is the base64 of a numeric snowflake)
@@ -108,18 +108,23 @@ def bech32_hrp_expand(hrp: str) -> list[int]:
     return [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
 
 
+AGE_IDENTITY_HRPS = ("age-secret-key-", "age-secret-key-pq-")
+
+
 def age_bech32(secret: str) -> bool:
     """age identities: ``AGE-SECRET-KEY-1`` + 58 Bech32 characters (52 data + 6 checksum).
 
     Format (age-encryption.org/v1, C2SP age spec): the X25519 private key (32 bytes) is encoded
     with Bech32 (BIP-173, constant 1 — not Bech32m) under the human-readable part
     ``age-secret-key-`` and written in upper case. The last 6 characters are the BCH checksum.
+    age 1.3's post-quantum (ML-KEM-768 + X25519) identities encode their 32-byte seed the same way
+    under ``age-secret-key-pq-``.
     """
     if secret != secret.upper() and secret != secret.lower():
         return False
     text = secret.lower()
     hrp, sep, data = text.rpartition("1")
-    if not sep or hrp != "age-secret-key-" or len(data) != 58:
+    if not sep or hrp not in AGE_IDENTITY_HRPS or len(data) != 58:
         return False
     try:
         values = [BECH32_CHARSET.index(c) for c in data]
