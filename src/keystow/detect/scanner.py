@@ -12,7 +12,14 @@ from typing import NamedTuple
 
 from keystow.detect import checksums, keystores
 from keystow.detect.decoders import decoded_views, encoded_places, relocate
-from keystow.detect.entropy import charset_size, entropy_threshold, random_entropy, shannon_entropy
+from keystow.detect.entropy import (
+    MIN_RELAXED_LENGTH,
+    RANDOM_MARGIN,
+    charset_size,
+    entropy_threshold,
+    random_entropy,
+    shannon_entropy,
+)
 from keystow.detect.filters.inline import is_allowed_inline
 from keystow.detect.filters.overlap import (
     drop_same_span_duplicates,
@@ -251,6 +258,8 @@ def _entropy_bar(rule: Rule, entropy: float, secret: str) -> float:
     character set; a provider rule knows its format (an AWS secret key is base64, so a hex string
     in its place is something else) and keeps its own bar."""
     if not rule.is_generic:
+        if CONNECTION_STRING_TAG in rule.tags and len(secret) < MIN_RELAXED_LENGTH:
+            return _short_password_bar(entropy, secret)
         return entropy
     if len(secret) >= HEX_KEY_LENGTH and charset_size(secret) == 16:
         # `secrets.token_hex(16)` scores ~3.55 on average: a hex key is held to what random hex of
@@ -258,6 +267,24 @@ def _entropy_bar(rule: Rule, entropy: float, secret: str) -> float:
         # ~0.5% of 32-hex keys), as the name already vouched for it.
         return min(entropy, random_entropy(len(secret), 16) - HEX_KEY_MARGIN)
     return entropy_threshold(entropy, secret)
+
+
+# Rules for the password slot of a connection string (`scheme://user:PASSWORD@host`, `Password=...;`).
+CONNECTION_STRING_TAG = "connection-string"
+
+
+def _short_password_bar(entropy: float, secret: str) -> float:
+    """A password slot's bar for a short value: n characters score at most log2(n) (2.58 for 6), so
+    a fixed 3.0 drops every random password under 8 characters. A short value mixing letters with
+    digits or symbols is held to what random text of its length and character set scores, less
+    RANDOM_MARGIN; a word, or one in leetspeak (`hunter2`, `P@ssw0rd`, `s3cr3t`), keeps the bar:
+    a weak password is the low tier's business, not a high-severity finding."""
+    # late: the filters' word lists are loaded only when a candidate needs them
+    from keystow.detect.filters.placeholders import is_leet_word
+
+    if len(secret) < WEAK_MIN_LENGTH or secret.isalpha() or secret.isdigit() or is_leet_word(secret):
+        return entropy
+    return min(entropy, random_entropy(len(secret), charset_size(secret)) - RANDOM_MARGIN)
 
 
 # From here up a hex value under a secret's name is judged as a key (16 random bytes and more).
