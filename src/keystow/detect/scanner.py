@@ -260,6 +260,11 @@ def _entropy_bar(rule: Rule, entropy: float, secret: str) -> float:
     if not rule.is_generic:
         if CONNECTION_STRING_TAG in rule.tags and len(secret) < MIN_RELAXED_LENGTH:
             return _short_password_bar(entropy, secret)
+        if len(secret) >= MIN_HEX_KEY_LENGTH and charset_size(secret) == 16:
+            # a bar set for base62 tokens cannot hold hex: 20 random hex digits score 3.36 on
+            # average, so a 3.5 bar dropped most of a 20-hex key format; the rule's regex has
+            # already placed the value in the provider's context, as a secret's name does below
+            return min(entropy, random_entropy(len(secret), 16) - HEX_KEY_MARGIN)
         return entropy
     if len(secret) >= HEX_KEY_LENGTH and charset_size(secret) == 16:
         # `secrets.token_hex(16)` scores ~3.55 on average: a hex key is held to what random hex of
@@ -292,6 +297,9 @@ def _short_password_bar(entropy: float, secret: str) -> float:
 # names in generated data (cfn-lint's schema index maps every resource type to one).
 HEX_KEY_LENGTH = 32
 HEX_KEY_MARGIN = 0.6
+# A provider rule's hex value is judged the same way from here up (shorter hex scores too little
+# for entropy to tell a key from a fill).
+MIN_HEX_KEY_LENGTH = 16
 
 
 # A weak password still has some length and a few distinct characters: `pass` in a doc's
