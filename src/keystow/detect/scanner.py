@@ -266,6 +266,8 @@ def _entropy_bar(rule: Rule, entropy: float, secret: str) -> float:
             # already placed the value in the provider's context, as a secret's name does below
             return min(entropy, random_entropy(len(secret), 16) - HEX_KEY_MARGIN)
         return entropy
+    if is_uuid_shape(secret):  # 32 random hex digits and 4 dashes: a UUID key meets the hex keys' bar
+        return min(entropy, random_entropy(HEX_KEY_LENGTH, 16) - HEX_KEY_MARGIN)
     if len(secret) >= HEX_KEY_LENGTH and charset_size(secret) == 16:
         # `secrets.token_hex(16)` scores ~3.55 on average: a hex key is held to what random hex of
         # its length scores, less a margin that keeps 99.99% of random keys (sampled: 0.4 lost
@@ -300,6 +302,12 @@ HEX_KEY_MARGIN = 0.6
 # A provider rule's hex value is judged the same way from here up (shorter hex scores too little
 # for entropy to tell a key from a fill).
 MIN_HEX_KEY_LENGTH = 16
+
+
+def is_uuid_shape(secret: str) -> bool:
+    """8-4-4-4-12 hex digits (filters.chain decides by the name whether it is an id or a key)."""
+    parts = secret.split("-")
+    return [len(part) for part in parts] == [8, 4, 4, 4, 12] and charset_size("".join(parts)) == 16
 
 
 # A weak password still has some length and a few distinct characters: `pass` in a doc's
