@@ -85,3 +85,6 @@ def test_a_provider_rules_hex_value_is_held_to_random_hex_of_its_length():
     assert rule_gate(provider, value, FilterPolicy()) == "high"
     assert rule_gate(provider, "abcdefabcd12" * 3 + "abcd", FilterPolicy()) is None  # a fill stays out
     assert rule_gate(provider, "0a1b" * 3, FilterPolicy()) is None  # short hex keeps the rule's bar
+    not_hex = parse_rule(rule("not-hex", r"k=(?P<secret>\S+)", entropy=4.3), "<test>")  # AWS's secret key bar
+    assert rule_gate(not_hex, "".join(random.Random(5).choice("0123456789abcdef") for _ in range(40)),
+                     FilterPolicy()) is None

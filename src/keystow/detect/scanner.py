@@ -260,10 +260,11 @@ def _entropy_bar(rule: Rule, entropy: float, secret: str) -> float:
     if not rule.is_generic:
         if CONNECTION_STRING_TAG in rule.tags and len(secret) < MIN_RELAXED_LENGTH:
             return _short_password_bar(entropy, secret)
-        if len(secret) >= MIN_HEX_KEY_LENGTH and charset_size(secret) == 16:
+        if len(secret) >= MIN_HEX_KEY_LENGTH and entropy < HEX_CEILING and charset_size(secret) == 16:
             # a bar set for base62 tokens cannot hold hex: 20 random hex digits score 3.36 on
             # average, so a 3.5 bar dropped most of a 20-hex key format; the rule's regex has
-            # already placed the value in the provider's context, as a secret's name does below
+            # already placed the value in the provider's context, as a secret's name does below.
+            # A bar at hex's ceiling or above (AWS secret keys: 4.3) says hex is not the format.
             return min(entropy, random_entropy(len(secret), 16) - HEX_KEY_MARGIN)
         return entropy
     if is_uuid_shape(secret):  # 32 random hex digits and 4 dashes: a UUID key meets the hex keys' bar
@@ -302,6 +303,7 @@ HEX_KEY_MARGIN = 0.6
 # A provider rule's hex value is judged the same way from here up (shorter hex scores too little
 # for entropy to tell a key from a fill).
 MIN_HEX_KEY_LENGTH = 16
+HEX_CEILING = 4.0  # log2(16): no hex value scores more
 
 
 def is_uuid_shape(secret: str) -> bool:
