@@ -12,7 +12,14 @@ from typing import NamedTuple
 
 from keystow.detect import checksums, keystores
 from keystow.detect.decoders import decoded_views, encoded_places, relocate
-from keystow.detect.entropy import charset_size, entropy_threshold, random_entropy, shannon_entropy
+from keystow.detect.entropy import (
+    MIN_RELAXED_LENGTH,
+    RANDOM_MARGIN,
+    charset_size,
+    entropy_threshold,
+    random_entropy,
+    shannon_entropy,
+)
 from keystow.detect.filters.inline import is_allowed_inline
 from keystow.detect.filters.overlap import (
     drop_same_span_duplicates,
@@ -255,7 +262,17 @@ def _entropy_bar(rule: Rule, entropy: float, secret: str) -> float:
     character set; a provider rule knows its format (an AWS secret key is base64, so a hex string
     in its place is something else) and keeps its own bar."""
     if not rule.is_generic:
+        if CONNECTION_STRING_TAG in rule.tags and len(secret) < MIN_RELAXED_LENGTH:
+            return _short_password_bar(entropy, secret)
+        if len(secret) >= MIN_HEX_KEY_LENGTH and entropy < HEX_CEILING and charset_size(secret) == 16:
+            # a bar set for base62 tokens cannot hold hex: 20 random hex digits score 3.36 on
+            # average, so a 3.5 bar dropped most of a 20-hex key format; the rule's regex has
+            # already placed the value in the provider's context, as a secret's name does below.
+            # A bar at hex's ceiling or above (AWS secret keys: 4.3) says hex is not the format.
+            return min(entropy, random_entropy(len(secret), 16) - HEX_KEY_MARGIN)
         return entropy
+    if is_uuid_shape(secret):  # 32 random hex digits and 4 dashes: a UUID key meets the hex keys' bar
+        return min(entropy, random_entropy(HEX_KEY_LENGTH, 16) - HEX_KEY_MARGIN)
     if len(secret) >= HEX_KEY_LENGTH and charset_size(secret) == 16:
         # `secrets.token_hex(16)` scores ~3.55 on average: a hex key is held to what random hex of
         # its length scores, less a margin that keeps 99.99% of random keys (sampled: 0.4 lost
@@ -264,11 +281,39 @@ def _entropy_bar(rule: Rule, entropy: float, secret: str) -> float:
     return entropy_threshold(entropy, secret)
 
 
+# Rules for the password slot of a connection string (`scheme://user:PASSWORD@host`, `Password=...;`).
+CONNECTION_STRING_TAG = "connection-string"
+
+
+def _short_password_bar(entropy: float, secret: str) -> float:
+    """A password slot's bar for a short value: n characters score at most log2(n) (2.58 for 6), so
+    a fixed 3.0 drops every random password under 8 characters. A short value mixing letters with
+    digits or symbols is held to what random text of its length and character set scores, less
+    RANDOM_MARGIN; a word, or one in leetspeak (`hunter2`, `P@ssw0rd`, `s3cr3t`), keeps the bar:
+    a weak password is the low tier's business, not a high-severity finding."""
+    # late: the filters' word lists are loaded only when a candidate needs them
+    from keystow.detect.filters.placeholders import is_leet_word
+
+    if len(secret) < WEAK_MIN_LENGTH or secret.isalpha() or secret.isdigit() or is_leet_word(secret):
+        return entropy
+    return min(entropy, random_entropy(len(secret), charset_size(secret)) - RANDOM_MARGIN)
+
+
 # From here up a hex value under a secret's name is judged as a key (16 random bytes and more).
 # Shorter hex is held to the length-based bar: 16-hex ids and short hashes sit under `...ApiKey`
 # names in generated data (cfn-lint's schema index maps every resource type to one).
 HEX_KEY_LENGTH = 32
 HEX_KEY_MARGIN = 0.6
+# A provider rule's hex value is judged the same way from here up (shorter hex scores too little
+# for entropy to tell a key from a fill).
+MIN_HEX_KEY_LENGTH = 16
+HEX_CEILING = 4.0  # log2(16): no hex value scores more
+
+
+def is_uuid_shape(secret: str) -> bool:
+    """8-4-4-4-12 hex digits (filters.chain decides by the name whether it is an id or a key)."""
+    parts = secret.split("-")
+    return [len(part) for part in parts] == [8, 4, 4, 4, 12] and charset_size("".join(parts)) == 16
 
 
 # A weak password still has some length and a few distinct characters: `pass` in a doc's

@@ -2,7 +2,7 @@
 
 Every filter is a named predicate. Some apply to every rule (a placeholder is never a secret);
 some only to generic rules, whose match has no provider prefix to vouch for it (a UUID assigned
-to `token` is an id; a string starting `ghp_` with a valid checksum is a token whatever it says).
+to `token` is an id, to `api_key` a key; a string starting `ghp_` with a valid checksum is a token whatever it says).
 Predicates that look at the line get the line's bytes. A hex digest's shape is judged with the
 name the value is assigned to and the file's path (filters.context): under a secret's name it is a
 key. Low-confidence rules (weak passwords, for audits) keep words: `gorilla` is the weak password
@@ -29,7 +29,6 @@ EVERY_RULE: tuple[tuple[str, ValueFilter], ...] = (
     ("base64-image", heuristics.is_base64_image),
 )
 GENERIC_ONLY: tuple[tuple[str, ValueFilter], ...] = (
-    ("uuid", placeholders.is_uuid),
     ("hex-digest", placeholders.is_integrity_value),
     ("dummy-word", placeholders.is_dummy_word),
     ("prose", words.is_prose),
@@ -90,6 +89,8 @@ def filter_reason(secret: str, line: bytes = b"", generic: bool = False, name: b
         return "sdk-api-example"
     if not generic:
         return None
+    if placeholders.is_uuid(secret) and not context.names_a_uuid_credential(name):
+        return "uuid"  # an id, unless its name says key (UUID_CREDENTIAL_NAME)
     for reason, predicate in GENERIC_ONLY:
         if predicate(secret) and not (weak and _weak_password_despite(reason, secret)):
             return reason

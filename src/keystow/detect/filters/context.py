@@ -10,6 +10,8 @@ from __future__ import annotations
 import posixpath
 import re
 
+from keystow.detect.filters.placeholders import WORDY
+
 # Names for digests, content hashes and revisions (`file_sha256`, `etag`, `git_rev`, `commitId`).
 DIGEST_NAME = re.compile(rb"sha(?:1|224|256|384|512)?(?![a-z])|md5|checksum|digest|integrity|hash|etag"
                          rb"|commit|(?<![a-z])rev(?:ision)?(?![a-z])|fingerprint|(?<![a-z])oid(?![a-z])",
@@ -21,6 +23,14 @@ EXPECTATION_NAME = re.compile(rb"^[$@:]?(?:self\.|this\.)?expected(?:[_.-]|[A-Z]
 # `paginationToken`): opaque, often base64, under a name that says "token", and no credential.
 PAGE_CURSOR_NAME = re.compile(
     rb"(?:next|page|continuation|pagination|sync|resume)[_.-]?(?:page[_.-]?)?token[\"']?\s*[:=]?\s*$", re.I)
+# Names that hold a credential whatever its shape: many providers issue UUIDs as keys (Heroku,
+# npm's legacy tokens, Scaleway, Elastic Email, Upstash, Keycloak client secrets). `api_key`,
+# `SECRET_KEY`, `client_secret`, `_authToken`, `access_token`, an env-style `NPM_TOKEN`; not a bare
+# `key` or `token` (`idempotency_key`, `ClientToken`, `csrf_token`: ids and nonces written as UUIDs).
+UUID_CREDENTIAL_NAME = re.compile(rb"(?:api[_.-]?key|secret[_.-]?key|secret|auth[_.-]?token|api[_.-]?token"
+                                  rb"|access[_.-]?token)$", re.I)
+ENV_TOKEN_NAME = re.compile(rb"(?<![A-Za-z0-9])(?!(?:CSRF|XSRF|CLIENT|SESSION|REQUEST|IDEMPOTENCY|PAGE|NEXT)_)"
+                            rb"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_TOKEN$")
 # Domain-ownership verification tokens are published in DNS (a TXT record anyone can look up):
 # `domain_verification_token`, `site-verification`, and AWS SES's `VerificationToken` (the API
 # member's PascalCase; SES tokens are base64 of 32 bytes). Slack's `verificationToken`/
@@ -77,6 +87,12 @@ def names_a_published_token(name: bytes, secret: str) -> bool:
     return bool(SES_TOKEN_NAME.search(name)) and bool(SES_TOKEN.match(secret))
 
 
+def names_a_uuid_credential(name: bytes) -> bool:
+    """The value's name says credential even for a UUID (`API_KEY=`, `"_authToken": "`, `NPM_TOKEN="`)."""
+    name = name.rstrip(b" \t\"'`:=>,")
+    return bool(UUID_CREDENTIAL_NAME.search(name) or ENV_TOKEN_NAME.search(name))
+
+
 def is_sdk_api_example(path: str) -> bool:
     return bool(SDK_API_EXAMPLE.search(path.replace("\\", "/")))
 
@@ -89,8 +105,8 @@ def names_an_expectation(name: bytes) -> bool:
 EXAMPLE_HOST = re.compile(r"^(?:[\w-]+\.)*(?:example\.(?:com|org|net)|example|localhost|test|invalid)(?::\d+)?$"
                           r"|^(?:127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::\d+)?$", re.I)
 # An obvious made-up password: a word or two, maybe digits or a `!` after (`admin123`, `mypassword`,
-# `postgres`, `s3cret!`), nothing random.
-WORDY_PASSWORD = re.compile(r"^[A-Za-z]{3,20}[_-]?[A-Za-z]{0,12}[0-9]{0,6}[!.]?$")
+# `postgres`), nothing random.
+WORDY_PASSWORD = WORDY
 DOC_FILE = re.compile(r"\.(?:md|markdown|rst|txt|adoc|asciidoc|textile|org)$", re.I)
 COMMENT_LINE = re.compile(rb"^\s*(?:#|//|--|;|\*|/\*|<!--|%|rem\b|>)", re.I)
 

@@ -26,6 +26,9 @@ DELIMITED_PLACEHOLDER = re.compile(
 # token with a fixed prefix is real whatever random letters it happens to contain.
 DUMMY_WORDS = ("test", "fake", "mock", "dummy", "sample", "foobar", "lorem", "hunter2", "s3cr3t", "passw0rd",
                "password", "passwd", "secret", "sensitive", "open sesame", "aladdin", "foo:bar")
+# `secret_` opening a long random value is a token's kind, as `ghp_` is (Notion's integration tokens,
+# `secret_` + 43 alphanumerics), not a word someone wrote for a test: only the rest is read for them.
+SECRET_KIND_PREFIX = re.compile(r"^secret_(?=[A-Za-z0-9]{32,}$)", re.I)
 TEMPLATE = re.compile(
     r"""\$\{|\{\{|\}\}|%\([^)]*\)s|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^@@?[A-Za-z_][\w.]*@@?$|^<%|^\#\{"""
     r"""|os\.environ|os\.getenv|getenv\(|process\.env|System\.getenv|ENV\[|ENV\.fetch|secretKeyRef"""
@@ -72,8 +75,19 @@ def is_placeholder(secret: str) -> bool:
 
 def is_dummy_word(secret: str) -> bool:
     """`testpassword`, `fake-token`, `mock_secret`: values written for tests and docs."""
-    lowered = secret.lower()
+    lowered = SECRET_KIND_PREFIX.sub("", secret.lower())
     return any(word in lowered for word in DUMMY_WORDS)
+
+
+# Leetspeak back to letters: `P@ssw0rd` is `password`, `s3cr3t` is `secret`.
+LEET = str.maketrans("0134578@$!", "oieastbasi")
+# A word or two, maybe digits or a `!` after (`admin123`, `hunter2`, `contoso`): nothing random.
+WORDY = re.compile(r"^[A-Za-z]{3,20}[_-]?[A-Za-z]{0,12}[0-9]{0,6}[!.]?$")
+
+
+def is_leet_word(secret: str) -> bool:
+    """A word-made password, plain or in leetspeak (`hunter2`, `P@ssw0rd`, `sup3rs3cr3t`)."""
+    return bool(WORDY.match(secret)) or is_dummy_word(secret.translate(LEET)) or is_placeholder(secret.translate(LEET))
 
 
 def is_templated(secret: str) -> bool:
