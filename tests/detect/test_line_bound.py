@@ -39,9 +39,10 @@ def test_the_assignment_rules_are_line_bound():
 @pytest.mark.skipif(not hyperscan_available(), reason="hyperscan is not installed")
 def test_line_bound_windows_find_what_the_whole_blob_search_finds():
     rules = load_rules()
-    lines = [b"api_key: Rk+kxt7HTLJcwcFRo9ov32Nr # rotated", b"token_value: 1481",
-             b"  secret_token:    HeHfcl8jo0yVTvqDlg1PVv9ssIkB", b"password = 'hunter2hunter2'",
-             b"x" * 300 + b" auth_token=K=+dR_uoKhWd_%1z", b"SECRET_KEY=xb1wk25C20Ev1WlYCSOyEXQpzzPH\r"]
+    lines = [b"api_key: Rk+kxt7HTLJcwcFRo9ov32Nr # rotated",  # keystow:allow (a made-up value)
+             b"token_value: 1481", b"  secret_token:    HeHfcl8jo0yVTvqDlg1PVv9ssIkB",
+             b"password = 'hunter2hunter2'", b"x" * 300 + b" auth_token=K=+dR_uoKhWd_%1z",
+             b"SECRET_KEY=xb1wk25C20Ev1WlYCSOyEXQpzzPH\r"]  # keystow:allow (a made-up value)
     data = b"\n".join(line for _ in range(3) for line in lines) + b"\n"
     def found(matcher):
         return sorted((m.rule.id, m.start, m.end, m.secret_start) for m in matcher.matches(data))
