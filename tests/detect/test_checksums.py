@@ -33,6 +33,8 @@ VALID = {
     ],
     "discord-bot-token": ["MTAwNTk3ODM1NjczNDI1NzE5.7-ea_P.CRq3ej43RWcCFSmXQqQLdvrsm5VgRljnt1taz-"],
     "basic-auth": ["ZGVwbG95ZXI6UzNjcmV0LWZha2UtdmFsdWU="],  # deployer:S3cret-fake-value
+    "cisco-type7": ["097E455E540316190E3805292A273B"],  # seed 09, "Rk7-fakeTacacs"
+    "atlassian-dc-pat": ["NTE4MjAzOTQ3NzE2Otq4WYF7AW1THMpNcOGuUK46lodQ"],  # "518203947716:" + 20 fake bytes
 }
 
 # Character positions whose change the validator must notice (negative = from the end).
@@ -45,6 +47,8 @@ FLIP_AT = {
     "jwt": [3, 10, 20],  # inside the header
     "discord-bot-token": [0, 5, 12],  # inside the base64 user id
     "basic-auth": [10, 11, -1],  # the ":" separator; the padding
+    "cisco-type7": [0, 3, -1],  # the seed (79 > 15); hex letters turned into non-hex
+    "atlassian-dc-pat": [0, 5, 12],  # inside the base64 of the decimal token id
 }
 
 
@@ -95,6 +99,18 @@ def test_basic_auth_rejects_words_and_missing_parts() -> None:
     assert not is_valid("basic-auth", "dXNlcm5hbWU=")  # "username": no colon
     assert not is_valid("basic-auth", "OnBhc3N3b3Jk")  # ":password": no user
     assert is_valid("basic-auth", "dXNlcjpwYXNzd29yZA==")  # "user:password"
+
+
+def test_cisco_type7_rejects_hex_that_does_not_decode_to_text() -> None:
+    assert is_valid("cisco-type7", "045802150C2E")  # the classic "cisco"
+    assert not is_valid("cisco-type7", "00112233445566778899")  # decodes to control bytes
+    assert not is_valid("cisco-type7", "16A4A6A0D580")  # seed above 15
+    assert not is_valid("cisco-type7", "045802150C2")  # half a character
+
+
+def test_atlassian_dc_pat_needs_a_numeric_id_and_random_part() -> None:
+    assert not is_valid("atlassian-dc-pat", "dXNlcjpwYXNzd29yZGxvbmdlbm91Z2hmb3JhdG9rZW4h")  # "user:password..."
+    assert not is_valid("atlassian-dc-pat", "NTE4MjAzOTQ3NzE2OkFCQw==")  # "518203947716:ABC": too short
 
 
 def test_unknown_validator_is_a_key_error() -> None:

@@ -14,6 +14,8 @@ Registered names (``VALIDATORS``):
 - ``jwt``              JSON Web Tokens (header and payload are base64url JSON objects, ``alg`` set)
 - ``discord-bot-token`` Discord bot tokens (first segment is the base64 of a numeric snowflake)
 - ``basic-auth``       HTTP Basic credentials (base64 of printable ``user:password``, RFC 7617)
+- ``cisco-type7``      Cisco IOS type 7 passwords (2-digit seed + hex that decodes to printable text)
+- ``atlassian-dc-pat`` Atlassian Data Center personal access tokens (base64 of ``<digits>:<random>``)
 
 GitHub fine-grained tokens (``github_pat_<22>_<59>``) are deliberately *not* validated: GitHub
 has not published a checksum for that format, so rules for them rely on length and entropy.
@@ -285,6 +287,45 @@ def basic_auth(secret: str) -> bool:
     return bool(sep and user and password) and text.isprintable()
 
 
+# The fixed key Cisco IOS XORs type 7 passwords with (the seed picks the starting offset).
+_CISCO_TYPE7_KEY = b"dsfd;kfoA,.iyewrkldJKDHSUBsgvca69834ncxv9873254k;fg87"
+
+
+def cisco_type7(secret: str) -> bool:
+    """Cisco IOS type 7 passwords (`service password-encryption`): reversible, not a hash.
+
+    Format: a two-digit decimal seed (00-15) and one hex pair a character, each the password's
+    byte XOR the fixed key at (seed + position) mod its length. A real one decodes to printable
+    ASCII; a hex run that only looks like one (a digest, a MAC address) almost never does.
+    """
+    if len(secret) < 4 or len(secret) % 2 or not secret[:2].isdigit() or int(secret[:2]) > 15:
+        return False
+    try:
+        cipher = bytes.fromhex(secret[2:])
+    except ValueError:
+        return False
+    seed = int(secret[:2])
+    plain = bytes(byte ^ _CISCO_TYPE7_KEY[(seed + i) % len(_CISCO_TYPE7_KEY)] for i, byte in enumerate(cipher))
+    return all(0x20 <= byte < 0x7F for byte in plain)
+
+
+def atlassian_dc_pat(secret: str) -> bool:
+    """Atlassian Data Center / Server personal access tokens (Jira, Confluence, Bitbucket).
+
+    Structure: the base64 of ``<token id>:<random bytes>``, a decimal id (12 digits as issued)
+    and 20 random bytes: 44 characters, no padding. Base64 words that merely have the length fail.
+    """
+    # late: the hook imports this module; base64 is on its no-import list
+    import base64
+
+    try:
+        raw = base64.b64decode(secret, validate=True)
+    except (ValueError, binascii.Error):
+        return False
+    token_id, sep, random_part = raw.partition(b":")
+    return bool(sep) and token_id.isdigit() and 6 <= len(token_id) <= 20 and len(random_part) >= 16
+
+
 VALIDATORS: dict[str, Callable[[str], bool]] = {
     "github-crc32": github_crc32,
     "npm-crc32": npm_crc32,
@@ -294,6 +335,8 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "jwt": jwt,
     "discord-bot-token": discord_bot_token,
     "basic-auth": basic_auth,
+    "cisco-type7": cisco_type7,
+    "atlassian-dc-pat": atlassian_dc_pat,
 }
 
 
