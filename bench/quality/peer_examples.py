@@ -1,13 +1,15 @@
 """Recall on a peer's own rule examples: data keystow's authors did not write.
 
-    .venv/bin/python bench/quality/peer_examples.py [--families azure,github] [--misses] [--min-confidence low]
+    .venv/bin/python bench/quality/peer_examples.py [--families azure,github] [--misses] [--tools keystow,gitleaks,...]
 
 Kingfisher 1.x (`kingfisher-bin` 1.112.0 on PyPI, the last release whose `rules list --format
 json` carries each native rule's examples) is installed on first use into its own venv under
 bench/work/. Each example becomes one file, `<rule id>.<n>.txt`, in a git repository under
 bench/work/peer-examples/kingfisher/ (outside keystow's repository: the examples are Kingfisher's,
-read here as test data, never copied into keystow's rules). keystow scans that repository with
-its defaults, and an example counts as found when keystow reports anything in its file.
+read here as test data, never copied into keystow's rules). Each tool (tools.py: keystow,
+keystow-audit, and the peers run.py scores) scans that repository with its defaults, and an
+example counts as found when the tool reports anything in its file. Kingfisher itself is listed
+for reference only: these are its own examples.
 
 `--misses` lists every missed file with why: "no rule matched" (keystow has no regex for the
 format or the syntax around it) or "dropped" (a rule matched and a filter or the confidence gate
@@ -28,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tools import VENV_BIN, WORK  # noqa: E402
+from tools import TOOLS, WORK, ToolMissing  # noqa: E402
 
 KINGFISHER_VENV = WORK / "kingfisher1-venv"
 KINGFISHER_PACKAGE = "kingfisher-bin==1.112.0"
@@ -65,13 +67,18 @@ def family(name: str) -> str:
     return name.split(".")[1]
 
 
-def keystow_found(extra: list[str]) -> set[str]:
-    result = subprocess.run([str(VENV_BIN / "keystow"), "scan", ".", "--format", "json", "--no-baseline", *extra],
-                            cwd=EXAMPLES, capture_output=True, text=True)
-    if result.returncode not in (0, 1):
-        raise SystemExit(f"keystow exited {result.returncode}: {result.stderr.strip()[:300]}")
-    return {location["path"] for finding in json.loads(result.stdout)["findings"]
-            for location in finding["locations"]}
+def found_by(tool: str) -> set[str]:
+    """The example files `tool` reports anything in."""
+    return {path.rsplit("/", 1)[-1] for path, _line in TOOLS[tool](EXAMPLES)}
+
+
+def summary(tool: str, names: list[str], found: set[str]) -> str:
+    missed = [name for name in names if name not in found]
+    families, missed_families = Counter(map(family, names)), Counter(map(family, missed))
+    blind = sum(1 for f in families if missed_families[f] == families[f])
+    hits = len(names) - len(missed)
+    return (f"{tool}: {hits} of {len(names)} found (recall {hits / max(1, len(names)):.3f}); "
+            f"{blind} of {len(families)} families with none found")
 
 
 def why_missed(name: str, matcher) -> str:  # noqa: ANN001 - keystow's HyperscanMatcher
@@ -83,18 +90,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--families", default="", help="comma-separated families (the id's second part)")
     parser.add_argument("--misses", action="store_true", help="list each missed example file and why")
-    parser.add_argument("--min-confidence", choices=("low", "medium", "high"))
+    parser.add_argument("--tools", default="keystow", help=f"comma-separated, of {', '.join(TOOLS)}")
     args = parser.parse_args()
     names = write_examples(kingfisher_rules(), set(filter(None, args.families.split(","))))
-    extra = ["--min-confidence", args.min_confidence] if args.min_confidence else []
-    found = keystow_found(extra)
-    missed = [name for name in names if name not in found]
-    families, missed_families = Counter(map(family, names)), Counter(map(family, missed))
-    blind = sorted(f for f in families if missed_families[f] == families[f])
-    print(f"Kingfisher 1.112.0 examples: {len(names) - len(missed)} of {len(names)} found "
-          f"(recall {(len(names) - len(missed)) / max(1, len(names)):.3f}); "
-          f"{len(blind)} of {len(families)} families with none found")
+    print("Kingfisher 1.112.0's native rule examples")
+    for tool in args.tools.split(","):
+        try:
+            print(summary(tool, names, found_by(tool)))
+        except ToolMissing as exc:
+            print(f"{tool}: {exc}")
     if args.misses:
+        missed = [name for name in names if name not in found_by("keystow")]
         # late: keystow's own modules, for the diagnosis only
         from keystow.detect.matcher import HyperscanMatcher
         from keystow.detect.ruleset import load_rules
