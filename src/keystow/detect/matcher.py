@@ -17,16 +17,11 @@ from pathlib import Path
 from typing import Iterator, NamedTuple
 
 from keystow import fs
-from keystow.detect.line_bound import newline_tail
+from keystow.detect.line_bound import newline_tail, regex_parser
 from keystow.detect.patterns import secret_spans
 from keystow.detect.quick import keywords_occur
 from keystow.detect.ruleset import Rule, RuleSet
 from keystow.errors import RuleError
-
-try:
-    from re import _parser as regex_parser  # type: ignore[attr-defined]  # Python 3.11+; private, not in typeshed
-except ImportError:  # pragma: no cover
-    import sre_parse as regex_parser
 
 # Bytes after a hit end that the confirm window keeps, so `\b` and delimiters see real context.
 RIGHT_CONTEXT = 64
