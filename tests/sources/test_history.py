@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import random
 import stat
+import string
 
 from tests.helpers import commit_file, git, loose_object, report_fingerprint_in, run_keystow
 from tests.sources.gitcase import fakes, scan_json
@@ -237,3 +240,42 @@ def test_a_tag_on_a_commits_own_tree_adds_no_location(repo):
     _, document = scan_json(repo, "--history")
     [finding] = document["findings"]
     assert [location["path"] for location in finding["locations"]] == ["app.env"]
+
+
+def _random_password(seed: int) -> str:
+    chosen = random.Random(seed)
+    return "".join(chosen.choice(string.ascii_letters + string.digits) for _ in range(22))
+
+
+def test_history_reads_a_deleted_file_by_its_path_as_the_tree_scan_does(repo):
+    """What is read by path in the working tree (a Terraform state's structure, a Kubernetes
+    Secret's base64 values, a rule scoped to `.pypirc`) is read so in history: a secret that only
+    history still holds is found the same way, in serial and in parallel scans."""
+    state_password, manifest_password, pypirc_password = (_random_password(seed) for seed in (1, 2, 3))
+    files = {
+        "infra/prod.tfstate": json.dumps({"version": 4, "terraform_version": "1.6.2", "resources": [
+            {"mode": "managed", "type": "random_password", "name": "db",
+             "instances": [{"attributes": {"result": state_password, "length": 22}}]}]}, indent=2),
+        "deploy/db-secret.yaml": ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  db-password: "
+                                  + base64.b64encode(manifest_password.encode()).decode() + "\ntype: Opaque\n"),
+        "home/.pypirc": f"[pypi]\nusername = publisher\npassword = {pypirc_password}\n",
+    }
+    for path, text in files.items():
+        (repo / path).parent.mkdir(parents=True, exist_ok=True)
+        (repo / path).write_text(text)
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "add deployment files")
+    tree = run_keystow("scan", ".", "--format", "json", "--show-secrets", cwd=repo)
+    git(repo, "rm", "-q", "-r", "infra", "deploy", "home")
+    git(repo, "commit", "-q", "-m", "remove them")
+
+    expected = {(finding["path"], finding["rule_id"], finding["secret"])
+                for finding in json.loads(tree.stdout)["findings"]}
+    assert {secret for _, _, secret in expected} == {state_password, manifest_password, pypirc_password}
+    for jobs in ("1", "2"):
+        scan = run_keystow("scan", "--history", "--no-cache", "--jobs", jobs, "--format", "json", "--show-secrets",
+                           cwd=repo)
+        assert scan.returncode == 1, scan.stderr.decode()
+        found = {(finding["path"], finding["rule_id"], finding["secret"])
+                 for finding in json.loads(scan.stdout)["findings"]}
+        assert found == expected

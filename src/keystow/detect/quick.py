@@ -94,7 +94,7 @@ def star_matches(parts: list[str], text: str) -> bool:
 def needs_decoding(data: bytes) -> bool:
     """Whether `to_scannable` would change the bytes: a BOM, or a NUL in the first 8 KiB
     (binary, or UTF-16 without a BOM)."""
-    return data.startswith(BOMS) or b"\0" in data[:BINARY_SNIFF]
+    return data.startswith(BOMS) or data.find(b"\0", 0, BINARY_SNIFF) >= 0  # no copy of the head
 
 
 def may_hold_encoded_values(data: bytes, path: str) -> bool:

@@ -95,10 +95,10 @@ class CatFile:
         if size > self.max_size:
             _drain(stdout, size + 1)
             return object_id, None, ReadProblem(TOO_LARGE, size)
-        data = stdout.read(size + 1)
-        if len(data) != size + 1:
+        data = stdout.read(size)
+        if len(data) != size or stdout.read(1) != b"\n":  # read apart: slicing it off copied every blob
             return None
-        return object_id, data[:-1], None
+        return object_id, data, None
 
 
 class _Feeder:

@@ -47,10 +47,11 @@ class Outcome:
     scanned_bytes: int = 0
 
 
-def scan_blob(scanner: Scanner, data: bytes) -> Outcome:
-    """One blob by its content alone (no path: a blob may sit at many), so a keystore is
-    recognised here only by its structure; history.py looks at the paths of the rest."""
-    scanned = scanner.scan_bytes(Blob("", data))
+def scan_blob(scanner: Scanner, data: bytes, path: str = "") -> Outcome:
+    """One blob's content, read as a file at `path` (a history blob: the first path it had; a
+    message: none). A blob may sit at many paths: a keystore at a later one is found by
+    history.named_keystores."""
+    scanned = scanner.scan_bytes(Blob(path, data))
     if scanned is None:
         return Outcome(skip=ReadProblem(BINARY))
     findings, size = scanned

@@ -26,12 +26,12 @@ from keystow.detect.keystores import named_like_keystore
 from keystow.detect.scanner import Blob, Scanner
 from keystow.errors import GitError
 from keystow.findings import Finding, Location, Provenance
-from keystow.git.catfile import BINARY, MISSING, Answer, ReadProblem
+from keystow.git.catfile import BINARY, MISSING, ReadProblem
 from keystow.pipeline.blob_cache import BlobCache, scanner_digest
-from keystow.pipeline.blob_hits import Outcome, hit_from_finding, scan_blob, to_finding
+from keystow.pipeline.blob_hits import Outcome, hit_from_finding, to_finding
 from keystow.pipeline.messages import scan_messages
 from keystow.pipeline.result import ScanResult
-from keystow.pipeline.workers import default_jobs, scan_in_workers
+from keystow.pipeline.workers import PathedAnswer, default_jobs, scan_answers, scan_in_workers
 from keystow.sources import Skipped
 from keystow.sources.git_log import checked_log_options, iter_introductions
 from keystow.sources.paths import path_allowlist
@@ -79,7 +79,8 @@ def scan_revisions(root: Path, revisions: list[str], scanner: Scanner, config: C
     tick = progress or _no_progress
     walk = HistoryWalk(root, revisions, config, cache, need_secrets, tagged_objects, result, lambda: tick(result))
     noteworthy: list[tuple[str, Outcome]] = []  # blobs with hits or skips; clean ones are only counted
-    for blob, outcome in read_and_scan(root, walk.blobs_to_read(), scanner, config.max_file_size, jobs):
+    for blob, outcome in read_and_scan(root, walk.blobs_to_read(), walk.first_path, scanner, config.max_file_size,
+                                       jobs):
         result.scanned_blobs += outcome.skip is None
         result.scanned_bytes += outcome.scanned_bytes
         if outcome.hits or outcome.skip:
@@ -108,7 +109,7 @@ def scan_revisions(root: Path, revisions: list[str], scanner: Scanner, config: C
 def named_keystores(root: Path, outcomes: list[tuple[str, Outcome]], introductions: Introductions,
                     scanner: Scanner, max_size: int) -> list[tuple[str, Outcome]]:
     """`outcomes` with each binary blob introduced at a keystore's name (`*.bks`, `*.p12`) read
-    again and scanned with that path: `scan_blob` saw only its content, and formats without a
+    again and scanned with that path: the scan read it at its first path only, and formats without a
     structure keystow reads are known by name. Not cached: the blob at another path is just binary."""
     named = {blob: path for blob, outcome in outcomes if outcome.skip and outcome.skip.kind == BINARY
              for path in [next((p for p, _ in introductions[blob] if named_like_keystore(p)), None)] if path}
@@ -151,18 +152,26 @@ class HistoryWalk:
             self.notices.append(f"history is incomplete (later commits were not scanned): {exc}")
 
     def _walk(self) -> Iterator[str]:
-        paths: dict[str, str] = {}  # one string object per distinct path: memory on big histories
+        # Each distinct path once: one string object for all its introductions (memory on big
+        # histories), or None when the allowlist skips it (one match per path, not per commit).
+        paths: dict[str, str | None] = {}
         for blob, path, provenance in self._introductions():
-            if self.allowlist.matches_relative(path):
+            if path not in paths:
+                paths[path] = None if self.allowlist.matches_relative(path) else path
+            kept = paths[path]
+            if kept is None:
                 continue
+            place = (kept, provenance)
             places = self.introductions.get(blob)
-            if places is None:
-                places = self.introductions[blob] = []
-                if self._needs_reading(blob):
-                    yield blob
-                elif self.on_blob:
-                    self.on_blob()
-            places.append((paths.setdefault(path, path), provenance))
+            if places is not None:
+                places.append(place)
+                continue
+            # recorded before the yield: the reader takes the blob's first path from here
+            self.introductions[blob] = [place]
+            if self._needs_reading(blob):
+                yield blob
+            elif self.on_blob:
+                self.on_blob()
 
     def _introductions(self) -> Iterator[tuple[str, str, Provenance]]:
         """The log's introductions, then those of tagged trees and blobs no commit introduced
@@ -172,6 +181,10 @@ class HistoryWalk:
             for blob, path, provenance in iter_tagged_introductions(self.root):
                 if all(known != path for known, _ in self.introductions.get(blob, ())):
                     yield blob, path, provenance
+
+    def first_path(self, blob: str) -> str:
+        """The path the walk first saw `blob` at (set before the blob is yielded)."""
+        return self.introductions[blob][0][0]
 
     def _needs_reading(self, blob: str) -> bool:
         cached = self.cache.get(blob) if self.cache else None
@@ -183,14 +196,18 @@ class HistoryWalk:
         return False
 
 
-def read_and_scan(root: Path, ids: Iterable[str], scanner: Scanner, max_size: int,
+def read_and_scan(root: Path, ids: Iterable[str], path_of: Callable[[str], str], scanner: Scanner, max_size: int,
                   jobs: int | None) -> Iterator[tuple[str, Outcome]]:
-    """Outcome per blob. Without an explicit --jobs, the first PARALLEL_AFTER blobs are scanned
-    here, and only a history bigger than that is worth starting worker processes for."""
-    answers = iter(git.CatFile(root, max_size).read(ids))
+    """Outcome per blob, each scanned as the file `path_of` names (its first path in history), so
+    what the working-tree scan reads by path holds in history too: a Terraform state's structure,
+    a Kubernetes Secret's encoded values, the rules scoped to `.netrc` or `.pypirc`. Without an
+    explicit --jobs, the first PARALLEL_AFTER blobs are scanned here, and only a history bigger
+    than that is worth starting worker processes for."""
+    answers: Iterator[PathedAnswer] = (PathedAnswer(blob, data, problem, path_of(blob))
+                                       for blob, data, problem in git.CatFile(root, max_size).read(ids))
     workers = jobs if jobs is not None else _default_workers()
     if jobs is None and workers > 1:
-        yield from _scan_here(itertools.islice(answers, PARALLEL_AFTER), scanner)
+        yield from scan_answers(itertools.islice(answers, PARALLEL_AFTER), scanner)
         following = next(answers, None)
         if following is None:
             return
@@ -198,12 +215,7 @@ def read_and_scan(root: Path, ids: Iterable[str], scanner: Scanner, max_size: in
     if workers > 1:
         yield from scan_in_workers(answers, scanner, workers)
     else:
-        yield from _scan_here(answers, scanner)
-
-
-def _scan_here(answers: Iterable[Answer], scanner: Scanner) -> Iterator[tuple[str, Outcome]]:
-    for blob, data, problem in answers:
-        yield blob, (scan_blob(scanner, data) if data is not None else Outcome(skip=problem or ReadProblem(MISSING)))
+        yield from scan_answers(answers, scanner)
 
 
 def _default_workers() -> int:

@@ -13,11 +13,11 @@ import multiprocessing
 import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from keystow.detect.scanner import Scanner
 from keystow.errors import EXIT_INTERNAL, FatalError
-from keystow.git.catfile import MISSING, Answer, ReadProblem
+from keystow.git.catfile import MISSING, ReadProblem
 from keystow.pipeline.blob_hits import Outcome, scan_blob
 
 BATCH_BYTES = 1 << 20
@@ -25,6 +25,22 @@ BATCH_BLOBS = 512
 IN_FLIGHT_PER_WORKER = 2
 
 _worker_scanner: Scanner | None = None
+
+
+class PathedAnswer(NamedTuple):
+    """A `git cat-file` answer (catfile.Answer) and the path the blob is scanned as."""
+
+    blob: str
+    data: bytes | None
+    problem: ReadProblem | None
+    path: str
+
+
+def scan_answers(answers: Iterable[PathedAnswer], scanner: Scanner) -> Iterator[tuple[str, Outcome]]:
+    """(blob, outcome) per answer: its scan, or why it has none."""
+    for blob, data, problem, path in answers:
+        yield blob, (scan_blob(scanner, data, path) if data is not None
+                     else Outcome(skip=problem or ReadProblem(MISSING)))
 
 
 def usable_cores() -> int:
@@ -42,7 +58,7 @@ def default_jobs() -> int:
     return max(1, usable_cores() - 1)
 
 
-def scan_in_workers(answers: Iterable[Answer], scanner: Scanner, jobs: int) -> Iterator[tuple[str, Outcome]]:
+def scan_in_workers(answers: Iterable[PathedAnswer], scanner: Scanner, jobs: int) -> Iterator[tuple[str, Outcome]]:
     try:
         yield from _pooled(answers, scanner, jobs)
     except BrokenProcessPool:
@@ -50,7 +66,7 @@ def scan_in_workers(answers: Iterable[Answer], scanner: Scanner, jobs: int) -> I
                          exit_code=EXIT_INTERNAL) from None
 
 
-def _pooled(answers: Iterable[Answer], scanner: Scanner, jobs: int) -> Iterator[tuple[str, Outcome]]:
+def _pooled(answers: Iterable[PathedAnswer], scanner: Scanner, jobs: int) -> Iterator[tuple[str, Outcome]]:
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
                              initargs=(scanner.init_arguments(),)) as pool:
@@ -69,8 +85,8 @@ def _pooled(answers: Iterable[Answer], scanner: Scanner, jobs: int) -> Iterator[
                 future.cancel()
 
 
-def _batches(answers: Iterable[Answer]) -> Iterator[list[Answer]]:
-    batch: list[Answer] = []
+def _batches(answers: Iterable[PathedAnswer]) -> Iterator[list[PathedAnswer]]:
+    batch: list[PathedAnswer] = []
     size = 0
     for answer in answers:
         batch.append(answer)
@@ -87,8 +103,7 @@ def _init_worker(arguments: dict) -> None:
     _worker_scanner = Scanner(**arguments)  # the Hyperscan database comes from the on-disk cache
 
 
-def _scan_batch(batch: list[Answer]) -> list[tuple[str, Outcome]]:
+def _scan_batch(batch: list[PathedAnswer]) -> list[tuple[str, Outcome]]:
     scanner = _worker_scanner
     assert scanner is not None  # _init_worker sets it in every pool process
-    return [(blob, scan_blob(scanner, data) if data is not None else Outcome(skip=problem or ReadProblem(MISSING)))
-            for blob, data, problem in batch]
+    return list(scan_answers(batch, scanner))
