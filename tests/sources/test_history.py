@@ -250,7 +250,8 @@ def _random_password(seed: int) -> str:
 def test_history_reads_a_deleted_file_by_its_path_as_the_tree_scan_does(repo):
     """What is read by path in the working tree (a Terraform state's structure, a Kubernetes
     Secret's base64 values, a rule scoped to `.pypirc`) is read so in history: a secret that only
-    history still holds is found the same way, in serial and in parallel scans."""
+    history still holds is found the same way and named the same (the state value by its place in
+    the document), in serial and in parallel scans."""
     state_password, manifest_password, pypirc_password = (_random_password(seed) for seed in (1, 2, 3))
     files = {
         "infra/prod.tfstate": json.dumps({"version": 4, "terraform_version": "1.6.2", "resources": [
@@ -269,13 +270,13 @@ def test_history_reads_a_deleted_file_by_its_path_as_the_tree_scan_does(repo):
     git(repo, "rm", "-q", "-r", "infra", "deploy", "home")
     git(repo, "commit", "-q", "-m", "remove them")
 
-    expected = {(finding["path"], finding["rule_id"], finding["secret"])
+    expected = {(finding["path"], finding["rule_id"], finding["rule_name"], finding["secret"])
                 for finding in json.loads(tree.stdout)["findings"]}
-    assert {secret for _, _, secret in expected} == {state_password, manifest_password, pypirc_password}
+    assert {secret for *_, secret in expected} == {state_password, manifest_password, pypirc_password}
     for jobs in ("1", "2"):
         scan = run_keystow("scan", "--history", "--no-cache", "--jobs", jobs, "--format", "json", "--show-secrets",
                            cwd=repo)
         assert scan.returncode == 1, scan.stderr.decode()
-        found = {(finding["path"], finding["rule_id"], finding["secret"])
+        found = {(finding["path"], finding["rule_id"], finding["rule_name"], finding["secret"])
                  for finding in json.loads(scan.stdout)["findings"]}
         assert found == expected

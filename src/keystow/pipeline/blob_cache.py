@@ -29,7 +29,8 @@ from keystow.pipeline.blob_hits import Outcome, hit_from_cache
 
 # On disk a skip is a string: "binary" or "too-large:<size>" (`ReadProblem` in memory).
 CACHE_FORMAT = "4"  # 2: redacted forms carry a hash tag; 3: hits carry public_example and severity;
-# 4: a history blob is scanned as a file at its first path (Terraform state, scoped rules)
+# 4: a history blob is scanned as a file at its first path (Terraform state, scoped rules), hits keep
+# their finding's name
 KEEP = 4
 CACHE_READ_LIMIT = 1 << 30  # ~40 bytes per clean blob: room for the largest histories
 

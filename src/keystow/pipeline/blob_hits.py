@@ -28,6 +28,9 @@ class Hit:
     public_example: str = ""  # where the secret is published as a documentation example, or ""
     # the finding's own: the scanner lowers the rule's for an encrypted key or a public example
     severity: str = ""
+    # the finding's own name where it says more than the rule's: a value read by a document's
+    # structure carries its place (`... (random_password.db $.resources[0]...)`); "" for the rule's
+    name: str = ""
 
     def cacheable(self) -> list:
         return [getattr(self, name) for name in CACHED_FIELDS]
@@ -35,7 +38,7 @@ class Hit:
 
 # What the blob cache stores of a hit, in order: everything but the secret.
 CACHED_FIELDS = ("rule_id", "line", "column", "end_line", "end_column", "fingerprint", "redacted", "confidence",
-                 "public_example", "severity")
+                 "public_example", "severity", "name")
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ def hit_from_finding(finding: Finding) -> Hit:
     loc = finding.location
     return Hit(finding.rule_id, loc.line, loc.column, loc.end_line, loc.end_column,
                finding.fingerprint, finding.redacted, finding.confidence, finding.secret,
-               finding.public_example or "", finding.severity)
+               finding.public_example or "", finding.severity, finding.rule_name)
 
 
 def hit_from_cache(entry: list) -> Hit:
@@ -73,6 +76,6 @@ def to_finding(hit: Hit, rules: dict[str, Rule], path: str, blob: str, provenanc
     rule = rules[hit.rule_id]
     location = Location(path, hit.line, hit.column, hit.end_line, hit.end_column, blob, provenance)
     severity = hit.severity or rule.severity
-    return Finding(rule.id, rule.name, severity, hit.secret, (location,), rule.tags, hit.confidence,
+    return Finding(rule.id, hit.name or rule.name, severity, hit.secret, (location,), rule.tags, hit.confidence,
                    known_fingerprint=None if hit.secret else hit.fingerprint,
                    known_redacted=None if hit.secret else hit.redacted, public_example=hit.public_example or None)
