@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import time
@@ -27,7 +26,8 @@ from corpus import generate  # noqa: E402
 from run import misses, render  # noqa: E402
 from score import score  # noqa: E402
 
-from tools import CREDSWEEPER, VENV_BIN, WORK, Findings, ToolMissing, _run, native_binary  # noqa: E402
+import tools  # noqa: E402
+from tools import WORK, ToolMissing  # noqa: E402
 
 ROOT = WORK / "quality-history" / "corpus"
 
@@ -43,67 +43,14 @@ def committed_then_deleted(root: Path) -> None:
     git("commit", "-q", "-m", "remove it")
 
 
-def keystow(root: Path, *extra: str) -> Findings:
-    result = _run([str(VENV_BIN / "keystow"), "scan", "--history", "--no-cache", "--format", "json",
-                   "--no-baseline", *extra], root)
-    if result.returncode not in (0, 1):
-        raise RuntimeError(f"keystow exited {result.returncode}: {result.stderr.strip()[:300]}")
-    return {(location["path"], location["line"])
-            for finding in json.loads(result.stdout)["findings"] for location in finding["locations"]}
-
-
-def keystow_audit(root: Path) -> Findings:
-    return keystow(root, "--min-confidence", "low")
-
-
-def gitleaks(root: Path) -> Findings:
-    out = WORK / "gitleaks-history-report.json"
-    result = _run([str(native_binary("gitleaks")), "git", ".", "--no-banner", "--report-format", "json",
-                   "--report-path", str(out), "--exit-code", "0"], root)
-    if result.returncode != 0 or not out.exists():
-        raise RuntimeError(f"gitleaks exited {result.returncode}: {result.stderr.strip()[:300]}")
-    return {(os.path.normpath(item["File"]), item["StartLine"]) for item in json.loads(out.read_text() or "[]")}
-
-
-def betterleaks(root: Path) -> Findings:
-    result = _run([str(native_binary("betterleaks")), "git", ".", "--no-banner", "--jsonl", "--exit-code", "0"], root)
-    if result.returncode != 0:
-        raise RuntimeError(f"betterleaks exited {result.returncode}: {result.stderr.strip()[:300]}")
-    found: Findings = set()
-    for line in result.stdout.splitlines():
-        finding = json.loads(line).get("finding") if line.startswith("{") else None
-        if finding:
-            found.add((os.path.normpath(finding["location"]["path"]), finding["location"]["start_line"]))
-    return found
-
-
-def kingfisher(root: Path) -> Findings:
-    result = _run([str(native_binary("kingfisher")), "scan", ".", "--no-validate", "--git-history", "full",
-                   "--format", "json"], root)
-    if result.returncode not in (0, 200, 205) or not result.stdout.startswith("{"):
-        raise RuntimeError(f"kingfisher exited {result.returncode}: {result.stderr.strip()[:300]}")
-    report = json.loads(result.stdout.splitlines()[0])
-    return {(os.path.normpath(item["finding"]["path"]), item["finding"]["line"]) for item in report["findings"]}
-
-
-def credsweeper(root: Path) -> Findings:
-    """`--git` writes one report per commit, `<--save-json stem>.<commit>.json`."""
-    if not CREDSWEEPER.exists():
-        raise ToolMissing("not installed (run.py --install-peers)")
-    out = WORK / "credsweeper-history-report.json"
-    for old in WORK.glob("credsweeper-history-report.*.json"):
-        old.unlink()
-    result = _run([str(CREDSWEEPER), "--git", ".", "--save-json", str(out), "--no-stdout", "--log", "error"], root)
-    reports = list(WORK.glob("credsweeper-history-report.*.json"))
-    if result.returncode != 0 or not reports:
-        raise RuntimeError(f"credsweeper exited {result.returncode}: {result.stderr.strip()[:300]}")
-    return {(os.path.normpath(line_data["path"]), line_data["line_num"])
-            for report in reports for candidate in json.loads(report.read_text())
-            for line_data in candidate["line_data_list"]}
-
-
-HISTORY_TOOLS = {"keystow": keystow, "keystow-audit": keystow_audit, "gitleaks": gitleaks,
-                 "betterleaks": betterleaks, "kingfisher": kingfisher, "credsweeper": credsweeper}
+HISTORY_TOOLS = {
+    "keystow": lambda root: tools.keystow(root, "--history", "--no-cache"),
+    "keystow-audit": lambda root: tools.keystow(root, "--history", "--no-cache", "--min-confidence", "low"),
+    "gitleaks": lambda root: tools.gitleaks(root, "git"),
+    "betterleaks": lambda root: tools.betterleaks(root, "git"),
+    "kingfisher": lambda root: tools.kingfisher(root, "full"),
+    "credsweeper": lambda root: tools.credsweeper(root, history=True),
+}
 
 
 def main() -> int:

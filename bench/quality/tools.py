@@ -66,19 +66,23 @@ def detect_secrets(root: Path) -> Findings:
             for item in items}
 
 
-def credsweeper(root: Path) -> Findings:
+def credsweeper(root: Path, history: bool = False) -> Findings:
+    """The tree (`--path`) or history (`--git`, which writes one report per commit,
+    `<--save-json stem>.<commit>.json`)."""
     if not CREDSWEEPER.exists():
         raise ToolMissing(f"not installed (python3 -m venv {CREDSWEEPER.parents[1]} && "
                           f"{CREDSWEEPER.parent}/pip install credsweeper)")
-    out = WORK / "credsweeper-report.json"
-    result = _run([str(CREDSWEEPER), "--path", ".", "--save-json", str(out), "--no-stdout", "--log", "error"], root)
-    if result.returncode != 0 or not out.exists():
+    stem = "credsweeper-history-report" if history else "credsweeper-report"
+    for old in WORK.glob(f"{stem}*.json"):
+        old.unlink()
+    result = _run([str(CREDSWEEPER), "--git" if history else "--path", ".", "--save-json", str(WORK / f"{stem}.json"),
+                   "--no-stdout", "--log", "error"], root)
+    reports = list(WORK.glob(f"{stem}*.json"))
+    if result.returncode != 0 or not reports:
         raise RuntimeError(f"credsweeper exited {result.returncode}: {result.stderr.strip()[:300]}")
-    found: Findings = set()
-    for candidate in json.loads(out.read_text()):
-        for line_data in candidate["line_data_list"]:
-            found.add((os.path.normpath(line_data["path"]), line_data["line_num"]))
-    return found
+    return {(os.path.normpath(line_data["path"]), line_data["line_num"])
+            for report in reports for candidate in json.loads(report.read_text())
+            for line_data in candidate["line_data_list"]}
 
 
 def secretlint(root: Path) -> Findings:
@@ -111,17 +115,19 @@ def native_binary(tool: str) -> Path:
     return binary
 
 
-def gitleaks(root: Path) -> Findings:
-    out = WORK / "gitleaks-report.json"
-    result = _run([str(native_binary("gitleaks")), "dir", ".", "--no-banner", "--report-format", "json",
+def gitleaks(root: Path, command: str = "dir") -> Findings:
+    """`command`: `dir` (the tree) or `git` (history)."""
+    out = WORK / f"gitleaks-{command}-report.json"
+    result = _run([str(native_binary("gitleaks")), command, ".", "--no-banner", "--report-format", "json",
                    "--report-path", str(out), "--exit-code", "0"], root)
     if result.returncode != 0 or not out.exists():
         raise RuntimeError(f"gitleaks exited {result.returncode}: {result.stderr.strip()[:300]}")
     return {(os.path.normpath(item["File"]), item["StartLine"]) for item in json.loads(out.read_text() or "[]")}
 
 
-def betterleaks(root: Path) -> Findings:
-    result = _run([str(native_binary("betterleaks")), "fs", ".", "--no-banner", "--jsonl", "--exit-code", "0"], root)
+def betterleaks(root: Path, command: str = "fs") -> Findings:
+    """`command`: `fs` (the tree) or `git` (history)."""
+    result = _run([str(native_binary("betterleaks")), command, ".", "--no-banner", "--jsonl", "--exit-code", "0"], root)
     if result.returncode != 0:
         raise RuntimeError(f"betterleaks exited {result.returncode}: {result.stderr.strip()[:300]}")
     found: Findings = set()
@@ -132,9 +138,9 @@ def betterleaks(root: Path) -> Findings:
     return found
 
 
-def kingfisher(root: Path) -> Findings:
-    """Working tree only (`--git-history none`), no network (`--no-validate`)."""
-    result = _run([str(native_binary("kingfisher")), "scan", ".", "--no-validate", "--git-history", "none",
+def kingfisher(root: Path, git_history: str = "none") -> Findings:
+    """Working tree only by default (`--git-history none`; `full` for history), no network (`--no-validate`)."""
+    result = _run([str(native_binary("kingfisher")), "scan", ".", "--no-validate", "--git-history", git_history,
                    "--format", "json"], root)
     if result.returncode not in (0, 200, 205) or not result.stdout.startswith("{"):
         raise RuntimeError(f"kingfisher exited {result.returncode}: {result.stderr.strip()[:300]}")
