@@ -167,7 +167,8 @@ class Scanner:
             return None
         confidence = rule_gate(rule, secret, self.policy)
         if confidence is None:
-            if rule.validator and passes_entropy(rule, secret) and not passes_checksum(rule, secret):
+            if (rule.validator and passes_entropy(rule, secret) and looks_made_up(secret)
+                    and not passes_checksum(rule, secret)):
                 self._note_checksum_drop(rule, blob.path, index.line_number(match.secret_start))
             return None
         published = public_example_source(secret)  # reported as such, not dropped as a placeholder
@@ -208,6 +209,12 @@ class Scanner:
         if number not in allowed_lines:
             allowed_lines[number] = is_allowed_inline(*index.line_at(offset))
         return allowed_lines[number]
+
+
+def looks_made_up(secret: str) -> bool:
+    """Letters and digits both, as a made-up token has: a word the regex took for one (`Basic
+    subtypes` in a comment read as a Basic auth value) is worth no notice."""
+    return any(c.isdigit() for c in secret) and any(c.isalpha() for c in secret)
 
 
 NAME_CHARACTERS = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-$@")
