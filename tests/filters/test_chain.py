@@ -60,6 +60,18 @@ def test_paging_cursors_and_sdk_api_examples_are_not_credentials():
     assert filter_reason(cursor, generic=True, name=b'"RawSecretAccessKey": "', path="config/settings.json") is None
 
 
+def test_anti_forgery_tokens_are_nonces_but_their_signing_key_is_a_secret():
+    """Rails renders `authenticity_token` into every form; a CSRF token is a per-session nonce.
+    The key that signs them (`WTF_CSRF_SECRET_KEY`) and ordinary token names stay findings."""
+    nonce = Fakes(7).chars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", 86)
+    assert filter_reason(nonce, generic=True, name=b'name="authenticity_token" value="') == "csrf-token"
+    assert filter_reason(nonce, generic=True, name=b'csrf_token = "') == "csrf-token"
+    assert filter_reason(nonce, generic=True, name=b'"xsrfToken": "') == "csrf-token"
+    assert filter_reason(nonce, generic=True, name=b'WTF_CSRF_SECRET_KEY = "') is None
+    assert filter_reason(nonce, generic=True, name=b'"authToken": "') is None
+    assert filter_reason(nonce, generic=False, name=b'csrf_token = "') is None  # provider shapes are judged by shape
+
+
 def test_a_dunder_constant_is_an_identifier():
     assert filter_reason("__WEBPACK_MODULE_REFERENCE__", generic=True) == "identifier"
 

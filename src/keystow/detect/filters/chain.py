@@ -100,6 +100,8 @@ def filter_reason(secret: str, line: bytes = b"", generic: bool = False, name: b
         return "test-expectation"
     if context.names_a_page_cursor(name):
         return "page-cursor"
+    if context.names_a_csrf_token(name):
+        return "csrf-token"
     if context.names_a_published_token(name, secret):
         return "published-token"
     if line:

@@ -23,6 +23,10 @@ EXPECTATION_NAME = re.compile(rb"^[$@:]?(?:self\.|this\.)?expected(?:[_.-]|[A-Z]
 # `paginationToken`): opaque, often base64, under a name that says "token", and no credential.
 PAGE_CURSOR_NAME = re.compile(
     rb"(?:next|page|continuation|pagination|sync|resume)[_.-]?(?:page[_.-]?)?token[\"']?\s*[:=]?\s*$", re.I)
+# Anti-forgery tokens (`csrf_token`, `_xsrf`-style `xsrfToken`, Rails' `authenticity_token` in a
+# hidden form field): a per-session nonce the server renders into every page, not a credential.
+# Only the token's own name: `WTF_CSRF_SECRET_KEY` signs those nonces and is a secret.
+CSRF_TOKEN_NAME = re.compile(rb"(?:csrf|xsrf|authenticity)[_.-]?token(?![_.-]?(?:secret|key|salt))", re.I)
 # Names that hold a credential whatever its shape: many providers issue UUIDs as keys (Heroku,
 # npm's legacy tokens, Scaleway, Elastic Email, Upstash, Keycloak client secrets). `api_key`,
 # `SECRET_KEY`, `client_secret`, `_authToken`, `access_token`, an env-style `NPM_TOKEN`; not a bare
@@ -77,6 +81,11 @@ def names_a_digest(name: bytes) -> bool:
 def names_a_page_cursor(name: bytes) -> bool:
     """The value's name ends in a paging cursor's (`"NextToken": `, `nextPageToken =`)."""
     return bool(PAGE_CURSOR_NAME.search(name.rstrip(b" \t\"'`")))
+
+
+def names_a_csrf_token(name: bytes) -> bool:
+    """The value's name is an anti-forgery token's (`name="authenticity_token" value="`, `csrf_token =`)."""
+    return bool(CSRF_TOKEN_NAME.search(name))
 
 
 def names_a_published_token(name: bytes, secret: str) -> bool:
