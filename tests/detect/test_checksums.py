@@ -92,7 +92,9 @@ def test_junk_is_rejected_without_raising(name: str, junk: str) -> None:
     assert is_valid(name, junk) is False
 
 
-CHECKSUMMED_TO_THE_END = ("github-crc32", "npm-crc32", "grafana-crc32", "cloudflare-crc32", "age-bech32", "pypi-macaroon")
+CHECKSUMMED_TO_THE_END = (
+    "github-crc32", "npm-crc32", "grafana-crc32", "cloudflare-crc32", "age-bech32", "pypi-macaroon",
+)
 
 
 @pytest.mark.parametrize("name,token", [(n, t) for n in CHECKSUMMED_TO_THE_END for t in VALID[n]])
