@@ -19,6 +19,11 @@ VALID = {
     ],
     "npm-crc32": ["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"],  # keystow:allow (fabricated test vector)
     "grafana-crc32": ["glsa_xo9ZTaaGB92bh1CbYtKrh3fpZqO8nnbG_e1196504"],  # keystow:allow (fabricated test vector)
+    "cloudflare-crc32": [
+        "cfut_uJncvmwGy9eDae1mPRUumJYcLOXkyutEBdEED68Tf9a265f4",  # keystow:allow (fabricated test vector)
+        "cfat_A0MdRafT4eIYksWCZLn7SmgpaeyrXyT5DjE16QBN558af619",  # keystow:allow (fabricated test vector)
+        "cfk_g0JRBKv7q8hi6w0OQkaosBqvTNzEMzsYoWxyKchqd837a39c",  # keystow:allow (fabricated test vector)
+    ],
     "age-bech32": [
         "AGE-SECRET-KEY-18EJ435XTJLUM6052YKHYGTM77LV4MCNW26M066WLZZLF069ZZ43S9HCGXL",  # keystow:allow (fake)
         "AGE-SECRET-KEY-PQ-1ZWNE4L2UG469D9Q2F8UA2UTQ689USEDAKF6L3N48WW0QQ8YHNSXHYUUM79",  # keystow:allow (fake)
@@ -42,6 +47,7 @@ FLIP_AT = {
     "github-crc32": [5, 20, -1, -4],
     "npm-crc32": [4, 17, -1, -6],
     "grafana-crc32": [5, 30, -1, -8],
+    "cloudflare-crc32": [6, 30, -1, -8],
     "age-bech32": [16, 40, -1, -6],
     "pypi-macaroon": [8, 12, 18],  # inside "AgEIcHlwaS5vcmc" (version, location length, "pypi.org")
     "jwt": [3, 10, 20],  # inside the header
@@ -86,7 +92,9 @@ def test_junk_is_rejected_without_raising(name: str, junk: str) -> None:
     assert is_valid(name, junk) is False
 
 
-CHECKSUMMED_TO_THE_END = ("github-crc32", "npm-crc32", "grafana-crc32", "age-bech32", "pypi-macaroon")
+CHECKSUMMED_TO_THE_END = (
+    "github-crc32", "npm-crc32", "grafana-crc32", "cloudflare-crc32", "age-bech32", "pypi-macaroon",
+)
 
 
 @pytest.mark.parametrize("name,token", [(n, t) for n in CHECKSUMMED_TO_THE_END for t in VALID[n]])

@@ -103,6 +103,11 @@ def test_a_bare_placeholder_stays_a_placeholder_even_to_an_audit(value):
     assert filter_reason(value, generic=True, weak=True) == "placeholder"
 
 
+def test_a_hex_count_drops_provider_shaped_fillers_too():
+    assert filter_reason("0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab") == "hex-count"
+    assert filter_reason("dapi123456789abcdef123456789abcdef00", weak=True) == "hex-count"
+
+
 def test_a_keyboard_run_is_a_weak_password_and_a_fill_is_not():
     assert filter_reason("qwerty12", generic=True) == "keyboard-run"
     assert filter_reason("qwerty12", generic=True, weak=True) is None

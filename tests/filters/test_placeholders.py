@@ -60,6 +60,17 @@ def test_a_fill_is_not_a_keyboard_run():
     assert not p.is_keyboard_run(REAL) and not p.is_fill(REAL)
 
 
+@pytest.mark.parametrize("value", ["0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab",
+                                   "dapi123456789abcdef123456789abcdef00", "xoxb-0123456789ABCDEF"])
+def test_hex_digits_counted_up_are_a_filler(value):
+    assert p.is_hex_count(value)
+
+
+@pytest.mark.parametrize("value", ["123456789abcde", "0123456789", "deadbeef12345678", REAL])
+def test_short_or_random_hex_is_no_count(value):
+    assert not p.is_hex_count(value)
+
+
 @pytest.mark.parametrize("value, padded", [("changeme1", True), ("Changeme123!", True), ("replace_me#7", True),
                                            ("changeme", False), ("changeme_later", False), ("mychangeme1", False)])
 def test_padded_default(value, padded):

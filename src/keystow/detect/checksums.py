@@ -9,6 +9,7 @@ Registered names (``VALIDATORS``):
 - ``github-crc32``     GitHub ``ghp_``/``gho_``/``ghu_``/``ghs_``/``ghr_`` tokens (CRC32, base62)
 - ``npm-crc32``        npm ``npm_`` access tokens (same scheme as GitHub)
 - ``grafana-crc32``    Grafana service-account tokens ``glsa_<32>_<8 hex>`` (CRC32, hex LE)
+- ``cloudflare-crc32`` Cloudflare scannable credentials ``cfut_``/``cfat_``/``cfk_`` + 40 + 8 hex (CRC32, hex BE)
 - ``age-bech32``       age identities ``AGE-SECRET-KEY-1...`` / ``AGE-SECRET-KEY-PQ-1...`` (Bech32 checksum)
 - ``pypi-macaroon``    PyPI API tokens ``pypi-...`` (macaroon v2 binary for pypi.org)
 - ``jwt``              JSON Web Tokens (header and payload are base64url JSON objects, ``alg`` set)
@@ -88,6 +89,25 @@ def grafana_crc32(secret: str) -> bool:
     except UnicodeEncodeError:
         return False
     return checksum == expected
+
+
+CLOUDFLARE_PREFIXES = ("cfut_", "cfat_", "cfk_")
+
+
+def cloudflare_crc32(secret: str) -> bool:
+    """Cloudflare scannable API credentials: ``cfut_``/``cfat_``/``cfk_`` + 40 alphanumerics + 8 hex.
+
+    Cloudflare documents "a distinct prefix followed by 40 characters and a checksum"; the
+    checksum is the CRC32 (IEEE) of the 40-character body, in big-endian lowercase hex (it
+    recomputes on every token of this format we have seen), so a typo or a made-up filler fails.
+    """
+    prefix = next((p for p in CLOUDFLARE_PREFIXES if secret.startswith(p)), None)
+    if prefix is None or len(secret) != len(prefix) + 48:
+        return False
+    body, checksum = secret[len(prefix):-8], secret[-8:]
+    if not all(c in _BASE62_SET for c in body):
+        return False
+    return checksum == f"{zlib.crc32(body.encode('ascii')):08x}"
 
 
 BECH32_CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
@@ -330,6 +350,7 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "github-crc32": github_crc32,
     "npm-crc32": npm_crc32,
     "grafana-crc32": grafana_crc32,
+    "cloudflare-crc32": cloudflare_crc32,
     "age-bech32": age_bech32,
     "pypi-macaroon": pypi_macaroon,
     "jwt": jwt,

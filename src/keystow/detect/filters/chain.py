@@ -25,6 +25,7 @@ EVERY_RULE: tuple[tuple[str, ValueFilter], ...] = (
     ("password-hash", placeholders.is_password_hash),
     ("repetitive", placeholders.is_fill),
     ("keyboard-run", placeholders.is_keyboard_run),
+    ("hex-count", placeholders.is_hex_count),
     ("public-key-or-certificate", heuristics.is_public_key_or_certificate),
     ("base64-image", heuristics.is_base64_image),
 )

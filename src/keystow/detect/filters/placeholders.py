@@ -133,6 +133,24 @@ def is_keyboard_run(secret: str) -> bool:
     return len(core) >= 4 and _longest_sequence(core) >= max(6, len(core) // 2)
 
 
+HEX_DIGITS = "0123456789abcdef"
+HEX_NEXT = {a: b for a, b in zip(HEX_DIGITS, HEX_DIGITS[1:] + HEX_DIGITS[0], strict=True)}
+# A run of 15 hex digits counting up (`123456789abcdef`) is all but impossible in a random token
+# (16**-14 at any position), and it is how docs and tests fill a provider's prefix to its length:
+# `CLOJARS_0123456789abcdef0123...`, `dapi123456789abcdef123456789abcdef00`.
+HEX_COUNT_RUN = 15
+
+
+def is_hex_count(secret: str) -> bool:
+    """Hex digits counted up for 15 or more in a row (`0123456789abcdef0123...`): a filler."""
+    best = run = 1
+    lowered = secret.lower()
+    for a, b in zip(lowered, lowered[1:], strict=False):
+        run = run + 1 if HEX_NEXT.get(a) == b else 1
+        best = max(best, run)
+    return best >= HEX_COUNT_RUN
+
+
 def _core(secret: str) -> str:
     return re.sub(r"[^A-Za-z0-9]", "", secret).lower()
 
