@@ -11,7 +11,8 @@ REAL = Fakes(11).password(24)
 
 
 @pytest.mark.parametrize("value", ["changeme", "<YOUR_API_KEY>", "xxxxxxxxxxxx", "your_token_here",
-                                   "AKIAIOSFODNN7EXAMPLE", "REDACTED", "insert-key", "****"])
+                                   "AKIAIOSFODNN7EXAMPLE", "REDACTED", "insert-key", "****",
+                                   "&lt;YOUR_PASSWORD&gt;"])
 def test_placeholder(value):
     assert p.is_placeholder(value)
 
@@ -97,6 +98,13 @@ def test_long_random_values_hold_placeholder_words_only_by_chance():
     assert p.is_placeholder(key.replace(body[:20], "<paste your key here>"))
     assert p.is_placeholder(key.replace(body[:20], "\\nTODO\\n"))
     assert p.is_placeholder(key.replace(body[:20], "MIIEvQ..."))
+
+
+def test_a_long_key_may_hold_a_lone_star_but_not_a_mask():
+    """Django's startproject key draws `*` from its alphabet; `***` masks a value."""
+    key = "django-insecure-" + Fakes(17).chars("abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&(-_=+)", 49) + "*"
+    assert not p.is_placeholder(key)
+    assert p.is_placeholder(key[:30] + "***" + key[33:])
 
 
 @pytest.mark.parametrize(

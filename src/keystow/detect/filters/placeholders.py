@@ -13,14 +13,17 @@ PLACEHOLDER_WORDS = (
 )
 # `<your-key>`, `<token>`, `<paste here`: angle brackets around or opening a slot's description.
 # A lone `<` or `>` is one of the symbols a generated password draws from (Terraform's
-# random_password does), so it is no placeholder by itself.
-ANGLE_PLACEHOLDER = re.compile(r"^<|>$|<[\w .:/-]{1,60}>")
+# random_password does), so it is no placeholder by itself. HTML and XML docs escape the brackets
+# (`&lt;YOUR_PASSWORD&gt;`): the same slot.
+ANGLE_PLACEHOLDER = re.compile(r"^<|>$|<[\w .:/-]{1,60}>|^&lt;|&gt;$")
 # A long random value (a key block) holds `todo` or `xxxx` by chance now and then; in one, a
 # placeholder word counts only where it starts a word: `<paste your key>`, `...`, `-----\nTODO`.
+# A lone `*` is one of the symbols a generated key draws from (Django's startproject key, 50 of
+# `a-z0-9!@#$%^&*(-_=+)`, holds one two times in three); a mask is a run of them (`***`).
 LONG_VALUE = 64
 DELIMITED_PLACEHOLDER = re.compile(
     r"(?:(?<![a-z0-9+/])|(?<=\\n))(?:" + "|".join(re.escape(w) for w in PLACEHOLDER_WORDS if w[0].isalpha()) + r")"
-    r"|[<>…*]|\.\.\.|(?<![a-z0-9+/])x{4,}(?![a-z0-9+/])"
+    r"|[<>…]|\*{3,}|\.\.\.|(?<![a-z0-9+/])x{4,}(?![a-z0-9+/])"
 )
 # Words that mark a value as made up for tests or docs. Only applied to generic rules: a provider
 # token with a fixed prefix is real whatever random letters it happens to contain.
