@@ -32,8 +32,9 @@ def test_regexes_that_may_span_lines_keep_the_whole_window(regex):
 def test_the_assignment_rules_are_line_bound():
     generic = [rule for rule in load_rules().rules if rule.is_generic]
     bound = [rule.id for rule in generic if newline_tail(rule.regex) is not None]
-    assert {"generic-secret-yaml", "generic-secret-ini-env", "generic-password-assignment",
-            "generic-secret-assignment", "generic-password-weak"} <= set(bound)
+    # not the YAML rules: they read a block scalar's value on the line after `key: |`
+    assert {"generic-secret-ini-env", "generic-password-assignment", "generic-secret-assignment",
+            "generic-password-weak"} <= set(bound)
 
 
 @pytest.mark.skipif(not hyperscan_available(), reason="hyperscan is not installed")

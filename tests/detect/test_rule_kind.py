@@ -56,4 +56,5 @@ def test_the_builtin_generic_rules_are_exactly_the_ones_tagged_generic():
     generic = {r.id for r in rules if r.kind == "generic"}
     assert generic == {r.id for r in rules if "generic" in r.tags}
     assert generic == {r.id for r in rules if r.source.endswith("generic.yaml")}
-    assert len(generic) == 30  # 24, the weak-password, header, credential-constructor, annotation, httpie, symbol rules
+    assert len(generic) == 31  # 24, the weak-password, header, credential-constructor, annotation, httpie, symbol,
+    # OpenSSL pass: rules
