@@ -8,7 +8,7 @@ from __future__ import annotations
 from keystow.commands.rules import DEEP_PREFIX, checking_scanner, deep_failures
 from tests.detect.rulekit import rule, ruleset
 
-TOKEN = "dmo_k3j4h5g6f7d8s9a0q1w2"
+TOKEN = "dmo_k3j4h5g6f7d8s9a0q1w2"  # keystow:allow (a made-up rule's example)
 
 
 def test_an_example_found_only_at_the_start_of_a_file_is_a_failure():
