@@ -102,6 +102,47 @@ def test_gitignore_is_honoured_outside_git(tmp_path, capsys, monkeypatch):
     assert code == 1 and [p[0] for p in places(report)] == [os.path.join("sub", "kept.py")]
 
 
+def test_gitignore_is_honoured_outside_git_unless_no_ignore(tmp_path, capsys, monkeypatch):
+    tree = tmp_path / "tree"
+    write(tree / ".gitignore", "build/\n")
+    write(tree / "build" / "out.py", LEAK)
+    assert scan(capsys, monkeypatch, tree, ".")[0] == 0
+    code, report, _ = scan(capsys, monkeypatch, tree, ".", "--no-ignore")
+    assert code == 1 and [p[0] for p in places(report)] == [os.path.join("build", "out.py")]
+
+
+def _repo_ignoring_dist(tmp_path):
+    git(tmp_path, "init", "-q")
+    write(tmp_path / ".gitignore", "dist/\n")
+    write(tmp_path / "app.py", "x = 1\n")
+    write(tmp_path / "dist" / "bundle.js", LEAK)
+    return tmp_path
+
+
+def test_a_directory_git_ignores_is_scanned_when_named(tmp_path, capsys, monkeypatch):
+    repo = _repo_ignoring_dist(tmp_path)
+    code, report, err = scan(capsys, monkeypatch, repo, "dist")
+    assert code == 1 and [p[0] for p in places(report)] == [os.path.join("dist", "bundle.js")]
+    assert "dist: scanned although git ignores it (named on the command line)" in err
+
+
+def test_ignored_files_under_a_directory_need_no_ignore_in_git(tmp_path, capsys, monkeypatch):
+    repo = _repo_ignoring_dist(tmp_path)
+    code, report, err = scan(capsys, monkeypatch, repo, ".")
+    assert code == 0 and report["summary"]["scanned_blobs"] == 2  # .gitignore and app.py
+    code, report, _ = scan(capsys, monkeypatch, repo, ".", "--no-ignore")
+    assert code == 1 and [p[0] for p in places(report)] == [os.path.join("dist", "bundle.js")]
+
+
+def test_a_scan_that_git_hides_everything_from_says_so(tmp_path, capsys, monkeypatch):
+    repo = _repo_ignoring_dist(tmp_path)
+    write(repo / "logs" / ".gitignore", "*\n")
+    write(repo / "logs" / "run.log", LEAK)
+    code, report, err = scan(capsys, monkeypatch, repo, "logs")
+    assert code == 0 and report["summary"]["scanned_blobs"] == 0
+    assert "nothing was scanned: 2 path(s) under logs ignored by git's ignore rules (--no-ignore reads them)" in err
+
+
 def test_exit_codes(tmp_path, capsys, monkeypatch):
     write(tmp_path / "clean.py", "x = 1\n")
     assert scan(capsys, monkeypatch, tmp_path, ".")[0] == 0

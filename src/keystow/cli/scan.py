@@ -81,6 +81,8 @@ from keystow.report import FORMATS
     "--verbose", "-v", is_flag=True, help="List every location of a finding, and skipped binary and oversized files."
 )
 @click.option("--recurse-submodules", is_flag=True, help="Path scans: also scan checked-out submodules.")
+@click.option("--no-ignore", is_flag=True,
+              help="Path scans: also scan files .gitignore hides (a path named here is scanned anyway).")
 @click.option("--verify", is_flag=True, help="Ask each credential's own provider whether it is live (network; opt-in).")
 @click.option("--only-verified", is_flag=True, help="Report only credentials verified active (implies --verify).")
 @click.option(
@@ -130,6 +132,7 @@ def scan(
     color,
     verbose,
     recurse_submodules,
+    no_ignore,
     verify,
     only_verified,
     fail_on_verified,
@@ -169,6 +172,7 @@ def scan(
         baseline=baseline,
         use_baseline=not no_baseline,
         recurse_submodules=recurse_submodules,
+        no_ignore=no_ignore,
         verify=verify,
         only_verified=only_verified,
         fail_on_verified=fail_on_verified,

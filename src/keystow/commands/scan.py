@@ -47,6 +47,7 @@ class ScanOptions(NamedTuple):
     baseline: Path | None = None
     use_baseline: bool = True
     recurse_submodules: bool = False  # path scans: also the files of checked-out submodules
+    no_ignore: bool = False  # path scans: also the files .gitignore and git's other ignore rules hide
     verify: bool = False  # ask each provider whether found credentials are live (keystow.verify)
     only_verified: bool = False  # report only findings verified active
     fail_on_verified: bool = False  # exit 1 only when a finding is verified active
@@ -194,7 +195,8 @@ def collect(options: ScanOptions, config: Config, progress=None) -> ScanResult:
         history = HistoryOptions(options.use_cache, need_secrets, options.jobs, progress, options.log_options)
         result = scan_git_source(git_source(options), config, scanner, history)
     else:
-        result = scan_paths(list(options.paths), config, scanner, options.recurse_submodules, progress)
+        result = scan_paths(list(options.paths), config, scanner, options.recurse_submodules, progress,
+                            options.no_ignore)
     if not is_git_scan(options) or options.staged:  # history scans use workers and a cache: not counted
         result.suppressed["inline_allowed"] = scanner.inline_allowed
         result.notices.extend(scanner.notices)
@@ -209,6 +211,8 @@ def check_modes(options: ScanOptions) -> None:
         raise FatalError("--remote applies to --pre-push")
     if options.log_options and not (options.history or options.range or options.since):
         raise FatalError("--log-opts applies to --history, --range and --since")
+    if any(git_modes) and options.no_ignore:
+        raise FatalError("--no-ignore applies to path scans")
     if any(git_modes) and options.recurse_submodules:
         raise FatalError("--recurse-submodules applies to path scans; scan a submodule's history in its own directory")
 

@@ -20,11 +20,23 @@ def work_tree_root(path: Path) -> Path | None:
     return Path(os.fsdecode(result.stdout.rstrip(b"\n")))
 
 
-def listed_files(root: Path, pathspecs: tuple[str, ...] = ()) -> list[str]:
-    """Tracked files plus untracked files that are not ignored, relative to `root`."""
-    result = run_git(["ls-files", "-z", "--cached", "--others", "--exclude-standard",
-                      "--deduplicate", "--", *pathspecs], root)
+def listed_files(root: Path, pathspecs: tuple[str, ...] = (), include_ignored: bool = False) -> list[str]:
+    """Tracked files plus untracked files that are not ignored (with `include_ignored`, the
+    ignored ones too), relative to `root`."""
+    excludes = [] if include_ignored else ["--exclude-standard"]
+    result = run_git(["ls-files", "-z", "--cached", "--others", *excludes, "--deduplicate", "--", *pathspecs], root)
     return split_nul(result.stdout)
+
+
+def ignored_files(root: Path, pathspecs: tuple[str, ...] = ()) -> list[str]:
+    """Untracked files git's ignore rules hide, relative to `root`."""
+    result = run_git(["ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--", *pathspecs], root)
+    return split_nul(result.stdout)
+
+
+def is_ignored(root: Path, relative: str) -> bool:
+    """Whether git's ignore rules cover `relative` (a path under `root`)."""
+    return run_git(["check-ignore", "-q", "--", relative], root, check=False).returncode == 0
 
 
 # --- repositories, revisions and streamed output (history, staged, ranges) ------------------

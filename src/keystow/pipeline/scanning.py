@@ -72,10 +72,11 @@ def scan_blobs(scanner: Scanner, items: Iterable[Blob | Skipped], result: ScanRe
 
 
 def scan_paths(paths: list[str], config: Config, scanner: Scanner, recurse_submodules: bool = False,
-               progress: Callable[[ScanResult], None] | None = None) -> ScanResult:
+               progress: Callable[[ScanResult], None] | None = None, include_ignored: bool = False) -> ScanResult:
     ignored: dict[str, int] = {}
     notices: list[str] = []
-    blobs = iter_path_blobs(paths, config.max_file_size, path_allowlist(config), recurse_submodules, ignored, notices)
+    blobs = iter_path_blobs(paths, config.max_file_size, path_allowlist(config), recurse_submodules, ignored, notices,
+                            include_ignored)
     result = scan_blobs(scanner, blobs, progress=progress)
     result.notices.extend(notices)
     if ignored and not result.scanned_blobs and not result.skipped:

@@ -29,9 +29,10 @@ STDIN = "-"
 
 def iter_path_blobs(paths: list[str], max_file_size: int, allowed: "PathAllowlist",
                     recurse_submodules: bool = False, ignored: dict[str, int] | None = None,
-                    notices: list[str] | None = None) -> Iterator[Blob | Skipped]:
-    """`ignored`: per ignore file, how many files it hid (outside git); `notices`: named files
-    read although an ignore file covers them."""
+                    notices: list[str] | None = None, include_ignored: bool = False) -> Iterator[Blob | Skipped]:
+    """`ignored`: per ignore file (or git's rules), how many files it hid; `notices`: named paths
+    read although an ignore file covers them. A path named here is read even when ignored (all
+    of it, for a directory); `include_ignored` (`--no-ignore`) reads ignored files under any."""
     ignored = {} if ignored is None else ignored
     for given in paths:
         if given == STDIN:
@@ -40,7 +41,7 @@ def iter_path_blobs(paths: list[str], max_file_size: int, allowed: "PathAllowlis
         covering = _covering_ignore_file(Path(given))
         if covering is not None and notices is not None:
             notices.append(f"{given}: scanned although {covering} ignores it (named on the command line)")
-        for display, real in _expand(Path(given), recurse_submodules, ignored):
+        for display, real in _expand(Path(given), recurse_submodules, ignored, include_ignored, notices):
             if isinstance(real, Skipped):  # a directory that could not be listed
                 yield real
                 continue
@@ -74,7 +75,8 @@ def _mib(size: int) -> str:
 
 
 def _covering_ignore_file(path: Path) -> Path | None:
-    """The `.gitignore` (outside a git work tree) that would hide a file named on the command line."""
+    """The `.gitignore` (outside a git work tree) that would hide a file named on the command line;
+    inside one, `_git_files` asks git."""
     if not os.path.isfile(path) or os.path.islink(path):
         return None
     real = Path(os.path.abspath(path))
@@ -87,8 +89,8 @@ def _covering_ignore_file(path: Path) -> Path | None:
     return None
 
 
-def _expand(path: Path, recurse_submodules: bool = False,
-            ignored: dict[str, int] | None = None) -> Iterator[tuple[str, Path | Skipped]]:
+def _expand(path: Path, recurse_submodules: bool = False, ignored: dict[str, int] | None = None,
+            include_ignored: bool = False, notices: list[str] | None = None) -> Iterator[tuple[str, Path | Skipped]]:
     """(display path, real path) for each file under `path`."""
     if not os.path.lexists(path):
         yield str(path), path  # read_file reports it missing
@@ -98,17 +100,28 @@ def _expand(path: Path, recurse_submodules: bool = False,
         return
     root = git.work_tree_root(path)
     if root is not None:
-        yield from _git_files(path, root, recurse_submodules)
+        yield from _git_files(path, root, recurse_submodules, include_ignored, ignored, notices)
     else:
-        yield from _walk(path, {} if ignored is None else ignored)
+        yield from _walk(path, {} if ignored is None else ignored, honour_ignores=not include_ignored)
 
 
-def _git_files(path: Path, root: Path, recurse_submodules: bool = False) -> Iterator[tuple[str, Path | Skipped]]:
+def _git_files(path: Path, root: Path, recurse_submodules: bool = False, include_ignored: bool = False,
+               ignored: dict[str, int] | None = None,
+               notices: list[str] | None = None) -> Iterator[tuple[str, Path | Skipped]]:
     relative = os.path.relpath(path.resolve(), root)
     spec = () if relative == "." else (":(literal)" + relative,)
+    if not include_ignored and relative != "." and git.is_ignored(root, relative):
+        include_ignored = True  # named on the command line: `keystow scan dist/` reads dist/
+        if notices is not None:
+            notices.append(f"{_display(path)}: scanned although git ignores it (named on the command line)")
+    names = git.listed_files(root, spec, include_ignored)
+    if not names and not include_ignored and ignored is not None:  # say why nothing was read
+        hidden = len(git.ignored_files(root, spec))
+        if hidden:
+            ignored[GIT_IGNORE_RULES] = ignored.get(GIT_IGNORE_RULES, 0) + hidden
     # One relpath for the root, not one per file: per-file relpath cost as much as the regex scan.
     prefix = _display(root)
-    for name in git.listed_files(root, spec):
+    for name in names:
         real = root / name
         if recurse_submodules and (real / ".git").exists() and not real.is_symlink():
             # A checked-out submodule: git lists it as one path; its files are its own repository's.
@@ -117,16 +130,21 @@ def _git_files(path: Path, root: Path, recurse_submodules: bool = False) -> Iter
         yield (name if prefix == "." else os.path.join(prefix, name)), real
 
 
-def _walk(top: Path, ignored: dict[str, int]) -> Iterator[tuple[str, Path | Skipped]]:
-    """os.walk honouring nested .gitignore files; symlinked directories are not entered. What
-    each ignore file hid is counted in `ignored` (a hidden directory counts as one)."""
+# How the files git's ignore rules (.gitignore, .git/info/exclude, core.excludesFile) hid are counted.
+GIT_IGNORE_RULES = "git's ignore rules (--no-ignore reads them)"
+
+
+def _walk(top: Path, ignored: dict[str, int], honour_ignores: bool = True) -> Iterator[tuple[str, Path | Skipped]]:
+    """os.walk honouring nested .gitignore files (unless not `honour_ignores`: --no-ignore);
+    symlinked directories are not entered. What each ignore file hid is counted in `ignored` (a
+    hidden directory counts as one)."""
     ignores: list = []
     errors: list[OSError] = []  # directories os.walk could not list: warned, never silently dropped
     for directory, dirnames, filenames in os.walk(top, onerror=errors.append):
         yield from _unlistable(errors)
         here = Path(directory)
         ignores = [(base, spec) for base, spec in ignores if base == here or base in here.parents]
-        spec = _gitignore(here)
+        spec = _gitignore(here) if honour_ignores else None
         if spec is not None:
             ignores.append((here, spec))
         dirnames[:] = sorted(d for d in dirnames
