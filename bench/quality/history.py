@@ -17,17 +17,15 @@ import argparse
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import generate  # noqa: E402
-from run import misses, render  # noqa: E402
-from score import score  # noqa: E402
+from run import misses, render, run_tools  # noqa: E402
 
 import tools  # noqa: E402
-from tools import WORK, ToolMissing  # noqa: E402
+from tools import WORK  # noqa: E402
 
 ROOT = WORK / "quality-history" / "corpus"
 
@@ -63,16 +61,7 @@ def main() -> int:
     generate(ROOT, args.seed)
     labels = json.loads((ROOT.parent / "truth.json").read_text())
     committed_then_deleted(ROOT)
-    scores, notes, found = {}, {}, {}
-    for name in args.tools.split(","):
-        started = time.perf_counter()
-        try:
-            found[name] = HISTORY_TOOLS[name](ROOT)
-        except ToolMissing as exc:
-            notes[name] = str(exc)
-            continue
-        scores[name] = score(labels, found[name])
-        notes[name] = f"{time.perf_counter() - started:.1f} s"
+    scores, notes, found = run_tools(HISTORY_TOOLS, args.tools.split(","), ROOT, labels)
     print(f"corpus: {len(labels)} labels in {len({label['file'] for label in labels})} files, committed then "
           f"deleted (seed {args.seed})\n")
     print(render(scores, notes, labels, markdown=args.markdown))

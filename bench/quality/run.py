@@ -36,16 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     root = WORK / "quality" / "corpus"
     generate(root, args.seed)
     labels = json.loads((root.parent / "truth.json").read_text())
-    scores, notes, found = {}, {}, {}
-    for name in args.tools.split(","):
-        started = time.perf_counter()
-        try:
-            found[name] = TOOLS[name](root)
-        except ToolMissing as exc:
-            notes[name] = str(exc)
-            continue
-        scores[name] = score(labels, found[name])
-        notes[name] = f"{time.perf_counter() - started:.1f} s"
+    scores, notes, found = run_tools(TOOLS, args.tools.split(","), root, labels)
     positives = sum(1 for label in labels if label["positive"] and not label.get("audit"))
     audits = sum(1 for label in labels if label.get("audit"))
     negatives = len(labels) - positives - audits
@@ -56,6 +47,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.misses and args.misses in found:
         print(misses(labels, found[args.misses]))
     return 0
+
+
+def run_tools(tools: dict, names: list[str], root: Path, labels: list[dict]) -> tuple[dict, dict, dict]:
+    """(scores, notes, findings) by tool name: each tool of `names` run on `root` and scored; a tool
+    that is not installed gets a note and no score; a note otherwise says how long it took."""
+    scores: dict[str, Score] = {}
+    notes: dict[str, str] = {}
+    found: dict[str, set] = {}
+    for name in names:
+        started = time.perf_counter()
+        try:
+            found[name] = tools[name](root)
+        except ToolMissing as exc:
+            notes[name] = str(exc)
+            continue
+        scores[name] = score(labels, found[name])
+        notes[name] = f"{time.perf_counter() - started:.1f} s"
+    return scores, notes, found
 
 
 def render(scores: dict[str, Score], notes: dict[str, str], labels: list[dict], markdown: bool) -> str:

@@ -137,7 +137,8 @@ def is_keyboard_run(secret: str) -> bool:
 
 
 HEX_DIGITS = "0123456789abcdef"
-HEX_NEXT = {a: b for a, b in zip(HEX_DIGITS, HEX_DIGITS[1:] + HEX_DIGITS[0], strict=True)}
+# each hex digit and the next, f wrapping to 0 (`...ef01...` keeps counting)
+HEX_COUNT_PAIRS = frozenset(a + b for a, b in zip(HEX_DIGITS, HEX_DIGITS[1:] + HEX_DIGITS[0], strict=True))
 # A run of 15 hex digits counting up (`123456789abcdef`) is all but impossible in a random token
 # (16**-14 at any position), and it is how docs and tests fill a provider's prefix to its length:
 # `CLOJARS_0123456789abcdef0123...`, `dapi123456789abcdef123456789abcdef00`.
@@ -146,12 +147,7 @@ HEX_COUNT_RUN = 15
 
 def is_hex_count(secret: str) -> bool:
     """Hex digits counted up for 15 or more in a row (`0123456789abcdef0123...`): a filler."""
-    best = run = 1
-    lowered = secret.lower()
-    for a, b in zip(lowered, lowered[1:], strict=False):
-        run = run + 1 if HEX_NEXT.get(a) == b else 1
-        best = max(best, run)
-    return best >= HEX_COUNT_RUN
+    return _longest_sequence(secret.lower(), HEX_COUNT_PAIRS) >= HEX_COUNT_RUN
 
 
 def _core(secret: str) -> str:
@@ -161,11 +157,11 @@ def _core(secret: str) -> str:
 SEQUENCE_PAIRS = frozenset(a + b for seq in SEQUENCES for a, b in zip(seq, seq[1:], strict=False))
 
 
-def _longest_sequence(text: str) -> int:
-    """Length of the longest run of neighbours from an alphabet, digit or keyboard row."""
+def _longest_sequence(text: str, pairs: frozenset[str] = SEQUENCE_PAIRS) -> int:
+    """Length of the longest run of neighbours (`pairs`: from an alphabet, digit or keyboard row)."""
     best = run = 1
     for a, b in zip(text, text[1:], strict=False):
-        run = run + 1 if a + b in SEQUENCE_PAIRS else 1
+        run = run + 1 if a + b in pairs else 1
         best = max(best, run)
     return best
 
