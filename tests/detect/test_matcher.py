@@ -62,6 +62,15 @@ def test_windows_of_a_line_bound_rule_start_at_the_line_of_the_match():
     assert list(_windows([81], 100, data, tail=1)) == [(51, len(data))]  # the `\n` ended the second line
 
 
+def test_windows_of_a_rule_holding_few_newlines_start_that_many_lines_back():
+    data = b"a" * 50 + b"\n" + b"b" * 30 + b"\n" + b"c" * 30 + b"\r\n"
+    end = len(data)  # the match ends with the last line's `\n`: one newline, and at most one more
+    assert list(_windows([end], 200, data, newlines=2)) == [(51, end)]
+    assert list(_windows([end], 200, data, newlines=1)) == [(82, end)]
+    assert list(_windows([end], 200, data, newlines=0)) == [(end, end)]  # no room for a match
+    assert list(_windows([end], 60, data, newlines=2)) == [(end - 60, end)]  # the reach is nearer
+
+
 @needs_hyperscan
 def test_database_is_cached_by_rules(tmp_path):
     rules = ruleset(DEMO)

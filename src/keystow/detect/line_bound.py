@@ -7,6 +7,10 @@ and a value on one line, then `(?:\r?\n|$)`) cannot start before the line holdin
 the window can start there: on code, a few dozen bytes instead of hundreds. The answer comes from
 the parsed regex, and it is conservative: anything this does not understand (a backreference, a
 conditional) counts as able to match a newline.
+
+A rule that may span lines still spans few: a YAML rule reads `key: |`, a newline and the value,
+then its own line end, two newlines at most. `newline_bound` counts the most newlines one match
+can hold, so its window can start after that many newlines (plus one) before the hit end.
 """
 
 from __future__ import annotations
@@ -42,6 +46,53 @@ def newline_tail(regex: str) -> int | None:
     last = regex_parser.SubPattern(parsed.state, items[-1:])
     longest = last.getwidth()[1]
     return longest if longest < regex_parser.MAXREPEAT else None
+
+
+# A window is walked back newline by newline; beyond this many, the rule's reach bounds it.
+MOST_NEWLINES = 8
+
+
+@functools.lru_cache(maxsize=None)
+def newline_bound(regex: str) -> int | None:
+    """The most newlines one match of the regex can hold, at most MOST_NEWLINES; None when it is
+    unbounded (`\\s+`, `(?s).*`) or holds something this does not understand."""
+    try:
+        parsed = regex_parser.parse(regex.encode())
+    except Exception:  # noqa: BLE001 - an unparsable regex keeps the whole window
+        return None
+    most = _most_newlines(parsed, bool(parsed.state.flags & re.DOTALL))
+    return most if most is not None and most <= MOST_NEWLINES else None
+
+
+def _most_newlines(items, dotall: bool) -> int | None:  # noqa: ANN001 - a SubPattern or a list of nodes
+    total = 0
+    for op, av in items:
+        most = _node_newlines(op, av, dotall)
+        if most is None:
+            return None
+        total += most
+    return total
+
+
+def _node_newlines(op, av, dotall: bool) -> int | None:  # noqa: ANN001, PLR0911 - sre parse nodes
+    name = getattr(op, "name", str(op))
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        _least, most, body = av
+        inner = _most_newlines(body, dotall)
+        if inner is None or (inner and most == regex_parser.MAXREPEAT):
+            return None
+        return inner * most
+    if name == "SUBPATTERN":
+        _group, add_flags, del_flags, body = av
+        return _most_newlines(body, (dotall or bool(add_flags & re.DOTALL)) and not del_flags & re.DOTALL)
+    if name == "ATOMIC_GROUP":
+        return _most_newlines(av, dotall)
+    if name == "BRANCH":
+        counts = [_most_newlines(branch, dotall) for branch in av[1]]
+        return None if None in counts else max(c for c in counts if c is not None)
+    if name in ("AT", "ASSERT", "ASSERT_NOT", "LITERAL", "NOT_LITERAL", "ANY", "IN"):
+        return int(_may_match_newline(op, av, dotall))  # one character (or none) at a time
+    return None  # backreferences, conditionals and anything newer: assume the worst
 
 
 def _may_match_newline(op, av, dotall: bool) -> bool:  # noqa: ANN001, PLR0911 - sre parse nodes

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterator, NamedTuple
 
 from keystow import fs
-from keystow.detect.line_bound import newline_tail, regex_parser
+from keystow.detect.line_bound import newline_bound, newline_tail, regex_parser
 from keystow.detect.patterns import secret_spans
 from keystow.detect.quick import keywords_occur
 from keystow.detect.ruleset import Rule, RuleSet
@@ -91,7 +91,7 @@ class HyperscanMatcher:
         accepted = set(ends)
         seen: set[tuple[int, int]] = set()
         reach, tail = confirm_reach(rule.regex, rule.window), newline_tail(rule.regex)
-        for start, stop in _windows(sorted(accepted), reach, data, tail):
+        for start, stop in _windows(sorted(accepted), reach, data, tail, newline_bound(rule.regex)):
             for match in _confirm(rule, data, start, stop):
                 if match.end in accepted and (match.start, match.end) not in seen:
                     seen.add((match.start, match.end))
@@ -110,10 +110,13 @@ def confirm_reach(regex: str, window: int) -> int:
     return max(1, min(window, longest))
 
 
-def _windows(ends: list[int], window: int, data: bytes, tail: int | None = None) -> Iterator[tuple[int, int]]:
+def _windows(ends: list[int], window: int, data: bytes, tail: int | None = None,
+             newlines: int | None = None) -> Iterator[tuple[int, int]]:
     """Merge the windows [end - window, end + context] of sorted hit ends that overlap. With a
     `tail` (line_bound.newline_tail: the rule matches within a line but for its last `tail`
-    bytes), a window starts no earlier than the line of the match's body."""
+    bytes), a window starts no earlier than the line of the match's body; with `newlines`
+    (line_bound.newline_bound: the most newlines a match holds), no earlier than the line that
+    many newlines back from the end."""
     start: int | None = None
     stop = 0  # meaningful once start is set
     for end in ends:
@@ -121,6 +124,8 @@ def _windows(ends: list[int], window: int, data: bytes, tail: int | None = None)
         if tail is not None:
             newline = data.rfind(b"\n", lo, max(lo, end - tail))
             lo = newline + 1 if newline >= 0 else lo
+        if newlines is not None:
+            lo = _after_newlines(data, lo, end, newlines + 1)
         if start is not None and lo <= stop:
             stop = hi
             continue
@@ -129,6 +134,17 @@ def _windows(ends: list[int], window: int, data: bytes, tail: int | None = None)
         start, stop = lo, hi
     if start is not None:
         yield start, stop
+
+
+def _after_newlines(data: bytes, lo: int, end: int, count: int) -> int:
+    """Just after the `count`-th newline before `end`, or `lo` when data[lo:end] holds fewer. A
+    match ending at `end` that holds fewer than `count` newlines starts there or later."""
+    for _ in range(count):
+        newline = data.rfind(b"\n", lo, end)
+        if newline < 0:
+            return lo
+        end = newline
+    return end + 1
 
 
 def _confirm(rule: Rule, data: bytes, start: int, stop: int) -> Iterator[Match]:
