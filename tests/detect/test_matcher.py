@@ -103,3 +103,31 @@ def test_narrow_reach_finds_what_the_whole_blob_search_finds(tmp_path):
     rules = ruleset(DEMO, GENERIC)
     data = TEXT * 3 + b"\npassword = '" + PASSWORD.encode() + b"'" * 2
     assert spans(HyperscanMatcher(rules, cache_dir=tmp_path), data) == spans(ReMatcher(rules), data)
+
+
+@needs_hyperscan
+def test_texts_searched_together_flag_every_text_a_rule_matches_alone():
+    """The batched search of commit messages (texts_with_hits) may flag a clean text, never miss
+    one: every example of every rule, each between clean texts, with and without a final newline."""
+    from keystow.detect.ruleset import load_rules
+
+    rules = load_rules()
+    matcher = HyperscanMatcher(rules)
+    examples = [example.encode() for rule in rules.rules for example in rule.examples]
+    examples += [example + b"\n" for example in examples]
+    texts = [text for example in examples for text in (b"fix: typo in README", example)]
+    flagged = matcher.texts_with_hits(texts)
+    alone = [next(matcher.matches(text), None) is not None for text in texts]
+    missed = [texts[i] for i, (hit, found) in enumerate(zip(flagged, alone, strict=True)) if found and not hit]
+    assert sum(alone) >= len(examples) * 0.9  # the examples do match alone
+    assert missed == []
+
+
+@pytest.mark.parametrize("engine", ["re", pytest.param("hyperscan", marks=needs_hyperscan)])
+def test_texts_with_hits_names_the_texts_that_hold_a_match(engine, tmp_path):
+    rules = ruleset(DEMO, GENERIC)
+    matcher = HyperscanMatcher(rules, cache_dir=tmp_path) if engine == "hyperscan" else ReMatcher(rules)
+    token = DEMO_TOKEN.encode()
+    texts = [b"clean", b"key = " + token, b"", b"still clean\n", token, b"last"]
+    assert matcher.texts_with_hits(texts) == [False, True, False, False, True, False]
+    assert matcher.texts_with_hits([]) == []

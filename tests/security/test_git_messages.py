@@ -75,3 +75,17 @@ def test_purge_dry_run_names_the_commit_whose_message_holds_a_secret(repo):
     assert result.returncode == 0
     assert f"{leaky[:12]}  <commit message>" in result.stdout.decode()
     assert "1 commit(s) would get new ids" in result.stdout.decode()
+
+
+def test_a_leaky_message_among_clean_ones_is_found_at_its_commit(repo):
+    """Messages are searched in batches (pipeline/messages.py): the one holding a token is still
+    found and placed, whatever stands before and after it."""
+    commit_file(repo, "a.txt", "one\n", "start")
+    commit_file(repo, "a.txt", "two\n", f"fix\n\nold key {Fakes(67).github_token()}")
+    leaky = git(repo, "rev-parse", "HEAD").strip()
+    for number in range(3):
+        commit_file(repo, "a.txt", f"{number}\n", f"tidy {number}")
+    code, findings = _findings(repo, "--history", "--no-cache")
+    assert code == 1
+    assert _paths(findings) == [("<commit message>", leaky)]
+    assert findings[0]["locations"][0]["line"] == 3

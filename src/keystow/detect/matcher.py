@@ -12,6 +12,7 @@ both.
 
 from __future__ import annotations
 
+import bisect
 import functools
 from pathlib import Path
 from typing import Iterator, NamedTuple
@@ -26,6 +27,9 @@ from keystow.errors import RuleError
 # Bytes after a hit end that the confirm window keeps, so `\b` and delimiters see real context.
 RIGHT_CONTEXT = 64
 CACHE_FORMAT = "1"
+# Between texts searched in one pass (texts_with_hits): newlines, which end a line for every rule
+# and stand where a rule's `(?:^|[^A-Za-z0-9])` or `\s` expects the start of the text.
+TEXT_SEPARATOR = b"\n\n"
 
 
 class Match(NamedTuple):
@@ -63,6 +67,11 @@ class ReMatcher:
         self.rules = ruleset.rules
         self.keywords = [tuple(k.encode() for k in rule.keywords) for rule in self.rules]
 
+    def texts_with_hits(self, texts: list[bytes]) -> list[bool]:
+        """Per text, whether any rule matches in it (what the Hyperscan engine answers for many
+        texts at once; here each text is searched alone)."""
+        return [next(self.matches(text), None) is not None for text in texts]
+
     def matches(self, data: bytes) -> Iterator[Match]:
         lowered = data.lower()
         for rule, keywords in zip(self.rules, self.keywords, strict=True):
@@ -86,6 +95,23 @@ class HyperscanMatcher:
         self.database.scan(data, match_event_handler=on_hit)
         for rule_index, rule_ends in sorted(ends.items()):
             yield from self._confirm_ends(self.rules[rule_index], data, rule_ends)
+
+    def texts_with_hits(self, texts: list[bytes]) -> list[bool]:
+        """Per text, whether Hyperscan reports a hit in or just after it (before confirmation), in
+        one pass over the texts joined by TEXT_SEPARATOR: thousands of commit messages cost one
+        call, not one each. An answer can be a false yes (a hit the confirm would reject, a match
+        across two texts), never a false no: a rule's `^` alternatives also take the separator's
+        newline, and a hit that ended at a text's end by `$` ends in the separator after it."""
+        ends: list[int] = []
+        self.database.scan(TEXT_SEPARATOR.join(texts), match_event_handler=lambda _r, _s, end, _f, _c: ends.append(end))
+        starts, offset = [], 0
+        for text in texts:
+            starts.append(offset)
+            offset += len(text) + len(TEXT_SEPARATOR)
+        flagged = [False] * len(texts)
+        for end in ends:  # the text starting before the end (an end in a separator: the one before)
+            flagged[max(0, bisect.bisect_left(starts, end) - 1)] = True
+        return flagged
 
     def _confirm_ends(self, rule: Rule, data: bytes, ends: list[int]) -> Iterator[Match]:
         accepted = set(ends)
