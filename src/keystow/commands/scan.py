@@ -104,7 +104,10 @@ def run_scan(options: ScanOptions) -> int:
 def collect_with_progress(options: ScanOptions, config: Config) -> ScanResult:
     """`collect`, with a progress display on a terminal (never for the staged hook path)."""
     unit = "blobs" if is_git_scan(options) else "files"
-    with Progress(progress_label(options), wanted(options.quiet) and not options.staged, unit) as display:
+    shown = wanted(options.quiet) and not options.staged
+    with Progress(progress_label(options), shown, unit) as display:
+        if not shown:  # no callback at all: a history scan would call it once per blob
+            return collect(options, config)
         return collect(
             options,
             config,
