@@ -126,6 +126,19 @@ def test_a_directory_git_ignores_is_scanned_when_named(tmp_path, capsys, monkeyp
     assert "dist: scanned although git ignores it (named on the command line)" in err
 
 
+def test_a_file_git_ignores_is_scanned_when_named_with_a_notice(tmp_path, capsys, monkeypatch):
+    repo = _repo_ignoring_dist(tmp_path)
+    write(repo / "settings.local.py", LEAK)
+    with open(repo / ".gitignore", "a") as ignore:
+        ignore.write("*.local.py\n")
+    named = [os.path.join("dist", "bundle.js"), "settings.local.py", "app.py"]
+    code, report, err = scan(capsys, monkeypatch, repo, *named)
+    assert code == 1 and sorted(p[0] for p in places(report)) == sorted(named[:2])
+    for path in named[:2]:
+        assert f"{path}: scanned although git ignores it (named on the command line)" in err
+    assert "app.py: scanned although" not in err  # tracked or not ignored: no notice
+
+
 def test_ignored_files_under_a_directory_need_no_ignore_in_git(tmp_path, capsys, monkeypatch):
     repo = _repo_ignoring_dist(tmp_path)
     code, report, err = scan(capsys, monkeypatch, repo, ".")

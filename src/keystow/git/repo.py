@@ -39,6 +39,15 @@ def is_ignored(root: Path, relative: str) -> bool:
     return run_git(["check-ignore", "-q", "--", relative], root, check=False).returncode == 0
 
 
+def ignored_among(root: Path, relatives: list[str]) -> set[str]:
+    """Which of `relatives` (paths under `root`) git's ignore rules cover, in one git process. A
+    tracked file is never among them, as git holds; a path git refuses (outside the work tree)
+    counts as not ignored."""
+    result = run_git(["check-ignore", "-z", "--stdin"], root, input=b"".join(os.fsencode(r) + b"\0" for r in relatives),
+                     check=False)
+    return set(split_nul(result.stdout)) if result.returncode == 0 else set()
+
+
 # --- repositories, revisions and streamed output (history, staged, ranges) ------------------
 
 EMPTY_TREE_SHA1 = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"

@@ -19,7 +19,6 @@ from keystow.pipeline.blob_cache import BlobCache
 from keystow.pipeline.blob_hits import Outcome, scan_blob
 from keystow.sources.messages import iter_commit_messages, iter_tag_messages
 
-
 # Messages searched in one matcher pass.
 BATCH = 512
 

@@ -2,9 +2,9 @@
 
 Inside a git work tree the files are the tracked ones plus untracked ones not ignored (asked of
 git); elsewhere the walk honours `.gitignore` files itself, counting what each one hid (a
-scanned directory's `.gitignore` of `*` must not pass for a clean result), and a file named on
-the command line is read even when a `.gitignore` covers it. Symlinks are never followed. Sizes
-are checked before reading, so a huge file costs a `stat`, not a read.
+scanned directory's `.gitignore` of `*` must not pass for a clean result). A file or directory
+named on the command line is read even when an ignore rule covers it, with a notice. Symlinks
+are never followed. Sizes are checked before reading, so a huge file costs a `stat`, not a read.
 """
 
 from __future__ import annotations
@@ -34,13 +34,13 @@ def iter_path_blobs(paths: list[str], max_file_size: int, allowed: "PathAllowlis
     read although an ignore file covers them. A path named here is read even when ignored (all
     of it, for a directory); `include_ignored` (`--no-ignore`) reads ignored files under any."""
     ignored = {} if ignored is None else ignored
+    named_ignored = _named_ignored_files(paths) if notices is not None else {}
     for given in paths:
         if given == STDIN:
             yield Blob("<stdin>", sys.stdin.buffer.read())
             continue
-        covering = _covering_ignore_file(Path(given))
-        if covering is not None and notices is not None:
-            notices.append(f"{given}: scanned although {covering} ignores it (named on the command line)")
+        if given in named_ignored and notices is not None:
+            notices.append(f"{given}: scanned although {named_ignored[given]} ignores it (named on the command line)")
         for display, real in _expand(Path(given), recurse_submodules, ignored, include_ignored, notices):
             if isinstance(real, Skipped):  # a directory that could not be listed
                 yield real
@@ -74,14 +74,29 @@ def _mib(size: int) -> str:
     return f"{size / (1 << 20):.1f} MiB"
 
 
-def _covering_ignore_file(path: Path) -> Path | None:
-    """The `.gitignore` (outside a git work tree) that would hide a file named on the command line;
-    inside one, `_git_files` asks git."""
-    if not os.path.isfile(path) or os.path.islink(path):
-        return None
-    real = Path(os.path.abspath(path))
-    if any((directory / ".git").exists() for directory in real.parents):
-        return None  # inside a work tree git decides, and a named file is read there anyway
+def _named_ignored_files(paths: list[str]) -> dict[str, str]:
+    """Each file named on the command line that an ignore rule covers, and what covers it: git
+    inside a work tree (asked once per work tree, however many files are named: the
+    `keystow-files` hook names hundreds), else the `.gitignore` that would hide it."""
+    covered: dict[str, str] = {}
+    in_work_tree: dict[Path, list[tuple[str, str]]] = {}
+    for given in paths:
+        if given == STDIN or not os.path.isfile(given) or os.path.islink(given):
+            continue
+        real = Path(os.path.abspath(given))
+        top = next((directory for directory in real.parents if (directory / ".git").exists()), None)
+        if top is not None:
+            in_work_tree.setdefault(top, []).append((given, real.relative_to(top).as_posix()))
+        elif (covering := _covering_gitignore(real)) is not None:
+            covered[given] = str(covering)
+    for top, named in in_work_tree.items():
+        ignored = git.ignored_among(top, [relative for _, relative in named])
+        covered.update((given, "git") for given, relative in named if relative in ignored)
+    return covered
+
+
+def _covering_gitignore(real: Path) -> Path | None:
+    """The `.gitignore` (outside a git work tree) that would hide the file `real`."""
     for directory in real.parents:
         spec = _gitignore(directory)
         if spec is not None and spec.match_file(real.relative_to(directory).as_posix()):
