@@ -8,8 +8,10 @@ in its own venv (`git worktree add ../before REV && python3 -m venv ../before/.v
 runs both installs on the same input, one after the other, so a busy machine slows both alike;
 the result is the median over --runs rounds of the child's user+system CPU time:
 
-  history   scan --history --no-cache --jobs 1 of bench/work/history-repo (history_bench.py's
-            deterministic repository, built once)
+  history   scan --history --no-cache --jobs 1 of bench/work/history-repo-N (history_bench.py's
+            deterministic repository of --commits commits, built once and shared with it), beside
+            the floor `git cat-file --batch-all-objects --batch` of the same repository in the
+            same round: issue 15's bar is keystow's CPU relative to that floor
   tree      scan DIR --format json of a generated source tree (tree.py), --megabytes of it
   hook      the native pre-commit hook's scan of a 3-file staged change (caches warm)
 """
@@ -82,7 +84,7 @@ def main() -> int:
         "GIT_COMMITTER_NAME": "b",
         "GIT_COMMITTER_EMAIL": "b@x.invalid",
     }
-    history = WORK / "history-repo"
+    history = WORK / f"history-repo-{args.commits}"
     if not history.exists():
         build_repository(history, args.commits)
     with tempfile.TemporaryDirectory(prefix="keystow-revisions-") as scratch:
@@ -95,7 +97,10 @@ def main() -> int:
             "after": workloads(AFTER, history, root / "tree", hook_repo),
         }
         samples: dict[tuple[str, str], list[float]] = {}
+        floor = ["git", "cat-file", "--batch-all-objects", "--batch"]
         for round_number in range(args.runs + 1):  # round 0 warms the caches and is not counted
+            if round_number:
+                samples.setdefault(("history", "floor"), []).append(child_cpu(floor, history, env))
             for name in ("history", "tree", "hook"):
                 for label, work in installs.items():
                     seconds = child_cpu(*work[name], env)
@@ -106,6 +111,10 @@ def main() -> int:
     for name in ("history", "tree", "hook"):
         before, after = (statistics.median(samples[(name, label)]) for label in ("before", "after"))
         print(f"| {name} | {before:.3f} | {after:.3f} | {after / before:.2f} |")
+    floor = statistics.median(samples[("history", "floor")])
+    before, after = (statistics.median(samples[("history", label)]) for label in ("before", "after"))
+    print(f"\nhistory floor (git cat-file --batch-all-objects --batch): {floor:.3f} s CPU; "
+          f"before {before / floor:.2f}x the floor, after {after / floor:.2f}x")
     return 0
 
 
