@@ -36,7 +36,7 @@ def ignored_files(root: Path, pathspecs: tuple[str, ...] = ()) -> list[str]:
 
 def is_ignored(root: Path, relative: str) -> bool:
     """Whether git's ignore rules cover `relative` (a path under `root`)."""
-    return run_git(["check-ignore", "-q", "--", relative], root, check=False).returncode == 0
+    return relative in ignored_among(root, [relative])
 
 
 def ignored_among(root: Path, relatives: list[str]) -> set[str]:

@@ -40,7 +40,7 @@ def iter_path_blobs(paths: list[str], max_file_size: int, allowed: "PathAllowlis
             yield Blob("<stdin>", sys.stdin.buffer.read())
             continue
         if given in named_ignored and notices is not None:
-            notices.append(f"{given}: scanned although {named_ignored[given]} ignores it (named on the command line)")
+            notices.append(_named_ignored_notice(given, named_ignored[given]))
         for display, real in _expand(Path(given), recurse_submodules, ignored, include_ignored, notices):
             if isinstance(real, Skipped):  # a directory that could not be listed
                 yield real
@@ -72,6 +72,10 @@ def read_file(display: str, real: Path, max_file_size: int) -> Blob | Skipped:
 
 def _mib(size: int) -> str:
     return f"{size / (1 << 20):.1f} MiB"
+
+
+def _named_ignored_notice(given: str, covered_by: str) -> str:
+    return f"{given}: scanned although {covered_by} ignores it (named on the command line)"
 
 
 def _named_ignored_files(paths: list[str]) -> dict[str, str]:
@@ -128,7 +132,7 @@ def _git_files(path: Path, root: Path, recurse_submodules: bool = False, include
     if not include_ignored and relative != "." and git.is_ignored(root, relative):
         include_ignored = True  # named on the command line: `keystow scan dist/` reads dist/
         if notices is not None:
-            notices.append(f"{_display(path)}: scanned although git ignores it (named on the command line)")
+            notices.append(_named_ignored_notice(_display(path), "git"))
     names = git.listed_files(root, spec, include_ignored)
     if not names and not include_ignored and ignored is not None:  # say why nothing was read
         hidden = len(git.ignored_files(root, spec))
