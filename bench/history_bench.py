@@ -40,6 +40,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # testing/: the fake credentials
 
+from timing import run_as_installed  # noqa: E402
+
 from testing.fakes import Fakes  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -59,6 +61,7 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="write the table into bench/RESULTS.md")
     parser.add_argument("--no-peers", action="store_true", help="skip the peers (detect-secrets, CredSweeper, natives)")
     args = parser.parse_args()
+    run_as_installed()
     repo = WORK / f"history-repo-{args.commits}"
     if not (repo / "HEAD").exists():
         build_repository(repo, args.commits)

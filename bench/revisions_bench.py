@@ -27,6 +27,7 @@ import tempfile
 from pathlib import Path
 
 from history_bench import WORK, build_repository
+from timing import run_as_installed
 from tree import generate
 
 AFTER = Path(sys.executable)
@@ -77,6 +78,7 @@ def main() -> int:
     parser.add_argument("--commits", type=int, default=10_000)
     parser.add_argument("--megabytes", type=int, default=40)
     args = parser.parse_args()
+    run_as_installed()
     env = {
         **os.environ,
         "GIT_AUTHOR_NAME": "b",

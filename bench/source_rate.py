@@ -22,6 +22,8 @@ import sysconfig
 import time
 from pathlib import Path
 
+from timing import run_as_installed
+
 HERE = Path(__file__).resolve().parent
 COPY = HERE / "work" / "stdlib-copy"
 KEYSTOW = Path(sys.executable).parent / "keystow"
@@ -61,6 +63,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    run_as_installed()
     make_copy()
     files = [p for p in COPY.rglob("*.py")]
     megabytes = sum(p.stat().st_size for p in files) / 1e6

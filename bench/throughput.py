@@ -26,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from peer_runs import native_commands, native_findings  # noqa: E402
+from timing import run_as_installed  # noqa: E402
 from tree import generate  # noqa: E402
 
 WORK = Path(__file__).resolve().parent / "work" / "throughput"
@@ -103,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--tree", type=Path, help="an existing directory to scan instead of the generated tree")
     args = parser.parse_args(argv)
+    run_as_installed()
     started = time.perf_counter()
     if args.tree:
         root, size = args.tree.resolve(), tree_bytes([args.tree.resolve()])
