@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterator, NamedTuple
 
 from keystow import fs
-from keystow.detect.line_bound import newline_bound, newline_tail, regex_parser
+from keystow.detect.line_bound import newline_bound, newline_tail, parsed_regex
 from keystow.detect.patterns import secret_spans
 from keystow.detect.quick import keywords_occur
 from keystow.detect.ruleset import Rule, RuleSet
@@ -129,11 +129,10 @@ def confirm_reach(regex: str, window: int) -> int:
     """How far before a hit end its match can start: the rule's window, or the regex's longest
     possible match when that is shorter. The `re` confirm costs in proportion to it; a generic
     rule's longest match is ~300 bytes against the default 1 KiB window."""
-    try:
-        longest = regex_parser.parse(regex.encode()).getwidth()[1]
-    except Exception:  # noqa: BLE001 - an unparsable width only costs the full window
+    parsed = parsed_regex(regex)
+    if parsed is None:  # an unparsable width only costs the full window
         return window
-    return max(1, min(window, longest))
+    return max(1, min(window, parsed.getwidth()[1]))
 
 
 def _windows(ends: list[int], window: int, data: bytes, tail: int | None = None,
