@@ -30,8 +30,9 @@ CATEGORIES_WITH_NEWLINE = {"CATEGORY_SPACE", "CATEGORY_NOT_DIGIT", "CATEGORY_NOT
                            "CATEGORY_UNI_NOT_LINEBREAK"}
 
 
-# The three questions below are asked of one rule in a row and each answer is cached, so a few
-# recent trees suffice; `keystow rules check` asks about every rule, and 1,800 trees are not kept.
+# Its callers (newline_tail and newline_bound below, matcher.confirm_reach) ask about one rule in
+# a row and cache their answers, so a few recent trees suffice; `keystow rules check` asks about
+# every rule, and 1,800 trees are not kept.
 @functools.lru_cache(maxsize=64)
 def parsed_regex(regex: str):  # noqa: ANN201 - a re._parser.SubPattern (private, untyped)
     """The regex's parse tree, or None when `re` cannot parse it. Parsed once per rule however
