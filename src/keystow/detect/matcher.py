@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterator, NamedTuple
 
 from keystow import fs
+from keystow.detect.hyperscan_form import hyperscan_expression
 from keystow.detect.line_bound import newline_bound, newline_tail, parsed_regex
 from keystow.detect.patterns import secret_spans
 from keystow.detect.quick import keywords_occur
@@ -26,7 +27,7 @@ from keystow.errors import RuleError
 
 # Bytes after a hit end that the confirm window keeps, so `\b` and delimiters see real context.
 RIGHT_CONTEXT = 64
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"  # 2: rules compile as hyperscan_form.hyperscan_expression(regex)
 # Between texts searched in one pass (texts_with_hits): newlines, which end a line for every rule
 # and stand where a rule's `(?:^|[^A-Za-z0-9])` or `\s` expects the start of the text.
 TEXT_SEPARATOR = b"\n\n"
@@ -216,7 +217,7 @@ def compile_database(ruleset: RuleSet):
     # late: hyperscan is optional (not built for every platform): the `re` engine is the fallback
     import hyperscan
 
-    expressions = [rule.regex.encode() for rule in ruleset.rules]
+    expressions = [hyperscan_expression(rule.regex).encode() for rule in ruleset.rules]
     if not expressions:
         raise RuleError("no rules are enabled")
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
@@ -243,6 +244,6 @@ def _raise_for_bad_rule(ruleset: RuleSet) -> None:
     for rule in reversed(ruleset.rules):
         single = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         try:
-            single.compile(expressions=[rule.regex.encode()], ids=[0], elements=1, flags=[0])
+            single.compile(expressions=[hyperscan_expression(rule.regex).encode()], ids=[0], elements=1, flags=[0])
         except hyperscan.HyperscanError as exc:
             raise RuleError(f"{rule.source}: rule {rule.id!r}: Hyperscan rejects the regex: {exc}") from None
