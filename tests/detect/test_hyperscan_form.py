@@ -14,7 +14,8 @@ from tests.detect.rulekit import rule, ruleset
 needs_hyperscan = pytest.mark.skipif(not hyperscan_available(), reason="hyperscan not installed")
 # The shape of a contextual provider rule: the provider's name, a lazy gap, a secret word, an
 # assignment and a value.
-CONTEXT = r"(?i:acme|\bacm)[\w .-]{0,20}?(?i:key|secret|token|pass(?:word)?)[ \t]{0,4}[:=][ \t]{0,4}(?P<secret>[a-f0-9]{32})\b"
+CONTEXT = (r"(?i:acme|\bacm)[\w .-]{0,20}?(?i:key|secret|token|pass(?:word)?)"
+           r"[ \t]{0,4}[:=][ \t]{0,4}(?P<secret>[a-f0-9]{32})\b")
 VALUE = "0123456789abcdef" * 2
 
 
