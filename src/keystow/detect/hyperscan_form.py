@@ -25,8 +25,8 @@ from keystow.detect.line_bound import regex_parser
 # The quantifier of a lazy gap of bounded length, `[\w.-]{0,20}?`: what the contextual rules put
 # between a provider's name and the secret word.
 LAZY_GAP_REPEAT = re.compile(r"\{0,(\d+)\}\?")
-# The most characters folded into one gap: a secret-word alternation is shorter (the longest,
-# `client[_.-]?secret` or `credentials`, has 13 to 15), and a longer run would swallow the value.
+# The most characters folded into one gap: a secret-word alternation is shorter (`client[_.-]?secret`,
+# 13, is among the longest), and a longer run would swallow the value.
 MOST_FOLDED = 24
 # Escapes that stand for one character, by the length of the escape (`\x60`, `\u0060`).
 ESCAPE_LENGTHS = {"x": 4, "u": 6, "U": 10}
@@ -56,7 +56,7 @@ def hyperscan_expression(regex: str) -> str:
         if gap.start < done or allowed is None or not allowed <= NAME_CHARACTERS:
             continue
         fold = _fold_after_gap(regex, gap, allowed)
-        if fold is None or fold[0] < done:
+        if fold is None:
             continue
         start, end, width = fold
         pieces.append(f"{regex[done:start]}{gap.character_class}{{0,{width}}}")
@@ -76,7 +76,7 @@ def _foldable_run(regex: str, start: int, allowed: frozenset[int]) -> list[tuple
     run: list[tuple[int, int]] = []
     position: int | None = start
     while position is not None and position < len(regex):
-        if regex.startswith("(?P<", position):  # the secret's group: Hyperscan's anchor, never folded
+        if regex.startswith("(?P<", position):  # the secret itself: folded, the gap would wake at every name
             break
         position = _atom_end(regex, position)
         width = None if position is None else _width_within(regex[start:position], allowed)
