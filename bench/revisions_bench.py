@@ -14,6 +14,10 @@ the result is the median over --runs rounds of the child's user+system CPU time:
             same round: issue 15's bar is keystow's CPU relative to that floor
   tree      scan DIR --format json of a generated source tree (tree.py), --megabytes of it
   hook      the native pre-commit hook's scan of a 3-file staged change (caches warm)
+
+With --peers, gitleaks, betterleaks and Kingfisher scan the same history and tree in every round,
+and a second table gives each install's CPU over each peer's: the other half of issue 15's bar
+("as fast relative to the peers"), old and new code measured against the same peer runs.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import tempfile
 from pathlib import Path
 
 from history_bench import WORK, build_repository
+from peer_runs import NativeRun, native_commands, run_once
 from timing import run_as_installed
 from tree import generate
 
@@ -77,6 +82,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--commits", type=int, default=10_000)
     parser.add_argument("--megabytes", type=int, default=40)
+    parser.add_argument("--peers", action="store_true",
+                        help="also time gitleaks, betterleaks and Kingfisher on the history and the tree in every "
+                             "round (install them with bench/quality/run.py --install-peers)")
     args = parser.parse_args()
     run_as_installed()
     env = {
@@ -98,6 +106,9 @@ def main() -> int:
             "before": workloads(args.before, history, root / "tree", hook_repo),
             "after": workloads(AFTER, history, root / "tree", hook_repo),
         }
+        targets = {"history": history, "tree": root / "tree"}
+        peers = {name: native_commands(target, name == "history") for name, target in targets.items()
+                 if args.peers}
         samples: dict[tuple[str, str], list[float]] = {}
         floor = ["git", "cat-file", "--batch-all-objects", "--batch"]
         for round_number in range(args.runs + 1):  # round 0 warms the caches and is not counted
@@ -108,6 +119,8 @@ def main() -> int:
                     seconds = child_cpu(*work[name], env)
                     if round_number:
                         samples.setdefault((name, label), []).append(seconds)
+                for peer in peers.get(name, []) if round_number else []:
+                    samples.setdefault((name, peer.tool), []).append(peer_cpu(peer, targets[name]))
     print(f"| workload | before (CPU s, median of {args.runs}) | after | after / before |")
     print("|---|---|---|---|")
     for name in ("history", "tree", "hook"):
@@ -117,7 +130,34 @@ def main() -> int:
     before, after = (statistics.median(samples[("history", label)]) for label in ("before", "after"))
     print(f"\nhistory floor (git cat-file --batch-all-objects --batch): {floor:.3f} s CPU; "
           f"before {before / floor:.2f}x the floor, after {after / floor:.2f}x")
+    if args.peers:
+        print_peer_ratios(samples)
     return 0
+
+
+def peer_cpu(peer: NativeRun, target: Path) -> float:
+    """A native peer's CPU seconds on `target` (NaN when it failed or timed out, with a line why)."""
+    _wall, _rss, seconds, error = run_once(peer.command, target, peer.exits)
+    if error:
+        print(f"{peer.tool} on {target.name}: {error}", file=sys.stderr)
+        return float("nan")
+    return seconds
+
+
+def print_peer_ratios(samples: dict[tuple[str, str], list[float]]) -> None:
+    """Each install's median CPU over each peer's, measured in the same rounds: issue 15's bar is
+    that the after column is no higher than the before column."""
+    print("\n| workload | peer | peer CPU s (median) | before / peer | after / peer |")
+    print("|---|---|---:|---:|---:|")
+    for (name, tool), values in samples.items():
+        if tool in ("before", "after", "floor"):
+            continue
+        succeeded = [value for value in values if value == value]  # NaN: a failed run
+        if not succeeded:
+            continue
+        peer = statistics.median(succeeded)
+        before, after = (statistics.median(samples[(name, label)]) for label in ("before", "after"))
+        print(f"| {name} | {tool} | {peer:.2f} | {before / peer:.2f} | {after / peer:.2f} |")
 
 
 if __name__ == "__main__":
