@@ -39,6 +39,11 @@ class ToolMissing(Exception):
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_COLOR": "1"}
+    if env.get("PYTHONPATH"):
+        # A relative entry (`PYTHONPATH=.`) would resolve in the scanned tree: in realcode.py's copy
+        # of site-packages the child imported the copied packages and ran without Hyperscan.
+        env["PYTHONPATH"] = os.pathsep.join(str(Path(entry).resolve()) for entry in env["PYTHONPATH"].split(os.pathsep)
+                                            if entry)
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=env)
 
 
