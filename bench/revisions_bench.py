@@ -107,8 +107,8 @@ def main() -> int:
             "after": workloads(AFTER, history, root / "tree", hook_repo),
         }
         targets = {"history": history, "tree": root / "tree"}
-        peers = {name: native_commands(target, name == "history") for name, target in targets.items()
-                 if args.peers}
+        peers = ({name: native_commands(target, name == "history") for name, target in targets.items()}
+                 if args.peers else {})
         samples: dict[tuple[str, str], list[float]] = {}
         floor = ["git", "cat-file", "--batch-all-objects", "--batch"]
         for round_number in range(args.runs + 1):  # round 0 warms the caches and is not counted

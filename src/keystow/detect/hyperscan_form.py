@@ -174,15 +174,12 @@ def _quantifier_end(regex: str, i: int) -> int:
 
 
 def _class_members(text: str) -> frozenset[int] | None:
-    """The bytes a character class such as `[\\w .-]` matches (ASCII), or None if not a class."""
+    """The ASCII bytes a character class such as `[\\w .-]` matches, or None if it does not compile."""
     try:
-        parsed = regex_parser.parse(text.encode())
+        pattern = re.compile(text.encode())
     except re.error:
         return None
-    if len(parsed) != 1 or str(parsed[0][0]) != "IN":
-        return None
-    members = frozenset(byte for byte in range(128) if re.fullmatch(text.encode(), bytes([byte])))
-    return members or None
+    return frozenset(byte for byte in range(128) if pattern.fullmatch(bytes([byte]))) or None
 
 
 def _width_within(text: str, allowed: frozenset[int]) -> int | None:

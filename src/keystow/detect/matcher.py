@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Iterator, NamedTuple
 
 from keystow import fs
-from keystow.detect.hyperscan_form import hyperscan_expression
 from keystow.detect.line_bound import newline_bound, newline_tail, parsed_regex
 from keystow.detect.patterns import secret_spans
 from keystow.detect.quick import keywords_occur
@@ -217,6 +216,9 @@ def compile_database(ruleset: RuleSet):
     # late: hyperscan is optional (not built for every platform): the `re` engine is the fallback
     import hyperscan
 
+    # late: only a compile (a database cache miss) needs it, not a scan (~2 ms to import)
+    from keystow.detect.hyperscan_form import hyperscan_expression
+
     expressions = [hyperscan_expression(rule.regex).encode() for rule in ruleset.rules]
     if not expressions:
         raise RuleError("no rules are enabled")
@@ -238,6 +240,8 @@ def _raise_for_bad_rule(ruleset: RuleSet) -> None:
     """Compile rules one by one to name the one Hyperscan rejects."""
     # late: hyperscan is optional (not built for every platform): the `re` engine is the fallback
     import hyperscan
+
+    from keystow.detect.hyperscan_form import hyperscan_expression  # late: see compile_database
 
     # User rules come last and the built-in ones compile: checking from the end names the
     # culprit after a compile or two instead of one per rule (seconds on a loaded machine).
